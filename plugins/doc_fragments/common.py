@@ -1,0 +1,107 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jdcloud.cloud collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # Connection and credential options shared by every module.  The argument
+    # spec lives once in plugins/module_utils/_base.py (COMMON_ARGUMENT_SPEC);
+    # validate-modules checks that the two agree.
+    DOCUMENTATION = r'''
+options:
+  access_key:
+    description:
+      - JD Cloud access key (AccessKey ID) used to sign the requests.
+      - If not set, the value of the E(JDCLOUD_ACCESS_KEY) environment variable is used.
+      - Either this option or the environment variable is required.
+    type: str
+  secret_key:
+    description:
+      - JD Cloud secret key (AccessKey secret) used to sign the requests.
+      - If not set, the value of the E(JDCLOUD_SECRET_KEY) environment variable is used.
+      - Either this option or the environment variable is required. It is never shown in any output.
+    type: str
+  region:
+    description:
+      - JD Cloud region ID, for example V(cn-north-1).
+      - If not set, the value of the E(JDCLOUD_REGION) environment variable is used.
+    type: str
+    required: true
+  endpoint:
+    description:
+      - Base URL of the JD Cloud Redis API.
+      - If not set, the value of the E(JDCLOUD_ENDPOINT) environment variable is used, then the default.
+      - Point it at the emulator shipped with this collection, for example V(http://127.0.0.1:8765), to run playbooks offline.
+      - A plain C(http://) endpoint that is not on the loopback interface triggers a warning, because
+        the requests would travel unencrypted.
+    type: str
+    default: https://redis.jdcloud-api.com
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificate of the endpoint.
+      - Only set this to V(false) for test endpoints with self-signed certificates; prefer O(ca_path).
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Path to a PEM file of CA certificates used to verify the endpoint instead of the system CA store.
+    type: path
+  api_timeout:
+    description:
+      - Timeout in seconds of one HTTP request to the API.
+    type: int
+    default: 30
+  api_retries:
+    description:
+      - How many times a failed request is retried when the failure is temporary
+        (HTTP 429 throttling, HTTP 5xx, connection errors and timeouts).
+      - Retries wait with capped exponential backoff and full jitter and honour C(Retry-After).
+      - Only requests that are safe to repeat are retried automatically; a create whose outcome is
+        unknown is resolved by looking the instance up again before anything is repeated.
+    type: int
+    default: 5
+requirements:
+  - requests
+notes:
+  - All options can also be set for every module of the collection at once with
+    C(module_defaults) and the action group C(group/jdcloud.cloud.jcs).
+  - Errors are returned as RV(ignore:msg) and a structured RV(ignore:error) dictionary with the keys
+    C(code) (HTTP status), C(status) (for example C(INVALID_ARGUMENT), C(NOT_FOUND), C(QUOTA_EXCEEDED), or a
+    client-side C(CONNECTION_ERROR), C(TIMEOUT), C(OUTCOME_UNKNOWN)), C(message) and C(request_id).
+'''
+
+    # Attributes of modules that only read.
+    INFO_MODULE = r'''
+attributes:
+  check_mode:
+    description: The module only reads, so it runs the same way in check mode.
+    support: full
+  diff_mode:
+    description: The module changes nothing, so there is no diff to show.
+    support: N/A
+  action_group:
+    description: Use C(group/jdcloud.cloud.jcs) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - jdcloud.cloud.jcs
+'''
+
+    # Attributes of modules that change instances.
+    STATE_MODULE = r'''
+attributes:
+  check_mode:
+    description: Makes no change; reports what would change and the predicted instance.
+    support: full
+  diff_mode:
+    description: Reports the instance before and after the change; passwords appear only as a redacted marker.
+    support: full
+  action_group:
+    description: Use C(group/jdcloud.cloud.jcs) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - jdcloud.cloud.jcs
+'''

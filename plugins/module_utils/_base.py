@@ -1,0 +1,290 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jdcloud.cloud collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Module base of the jdcloud.cloud collection.
+
+FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without notice.
+
+Every module goes through this class: the common options, one client per run,
+the single fail funnel (``msg`` + structured ``error``, secrets scrubbed) and
+the waiter.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import json
+import os
+import time
+from urllib.parse import quote, urlsplit
+
+from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
+
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    JDCloudAPIError,
+    JDCloudClient,
+    JDCloudError,
+    JDCloudOutcomeUnknownError,
+    JDCloudTimeoutError,
+    JDCloudTransportError,
+)
+from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import REGION_PATTERN, RedisAPI
+
+
+def env_fallback(*names):
+    """Like Ansible's env_fallback, but an empty variable counts as unset:
+    AWX sets every variable of a credential type, even the fields left empty."""
+    for name in names:
+        if os.environ.get(name):
+            return os.environ[name]
+    raise AnsibleFallbackNotFound
+
+
+COMMON_ARGUMENT_SPEC = dict(
+    # The access key is an identifier that travels in every Authorization header;
+    # marking it no_log would only mask it in unrelated output.
+    access_key=dict(type='str', no_log=False, fallback=(env_fallback, ['JDCLOUD_ACCESS_KEY'])),
+    secret_key=dict(type='str', no_log=True, fallback=(env_fallback, ['JDCLOUD_SECRET_KEY'])),
+    region=dict(type='str', required=True, fallback=(env_fallback, ['JDCLOUD_REGION'])),
+    endpoint=dict(type='str', default='https://redis.jdcloud-api.com', fallback=(env_fallback, ['JDCLOUD_ENDPOINT'])),
+    validate_certs=dict(type='bool', default=True),
+    ca_path=dict(type='path'),
+    api_timeout=dict(type='int', default=30),
+    api_retries=dict(type='int', default=5),
+)
+
+# Waiting: poll quickly at first (most transitions in tests and small
+# instances are short), then settle at a cap so that a wait of T seconds costs
+# about T / POLL_CAP describe calls and the lag after a transition never
+# exceeds the cap.
+POLL_FIRST = 0.5
+POLL_FACTOR = 1.5
+POLL_CAP = 2.0
+
+REDACTED = '<redacted>'
+
+_LOOPBACK_HOSTS = ('localhost', '::1')
+
+
+def error_dict(exc):
+    """The structured ``error`` of a failed call, with a client-side status
+    for failures that never got an API answer."""
+    if isinstance(exc, JDCloudAPIError):
+        return dict(code=exc.code, status=exc.status, message=exc.message, request_id=exc.request_id)
+    if isinstance(exc, JDCloudOutcomeUnknownError):
+        status = 'OUTCOME_UNKNOWN'
+    elif isinstance(exc, JDCloudTimeoutError):
+        status = 'TIMEOUT'
+    elif isinstance(exc, JDCloudTransportError):
+        status = 'CONNECTION_ERROR'
+    else:
+        status = 'CLIENT_ERROR'
+    return dict(code=None, status=status, message=exc.message, request_id=getattr(exc, 'request_id', None))
+
+
+def explain(exc):
+    """A one-line explanation of a client error for ``msg``."""
+    if isinstance(exc, JDCloudAPIError):
+        if exc.code == 401:
+            return ('JD Cloud rejected the request signature ({0}: {1}); check access_key and secret_key, '
+                    'and that the clock of the host running the module is correct'.format(exc.status, exc.message))
+        return 'JD Cloud API error {0} {1}: {2}'.format(exc.code, exc.status, exc.message)
+    if isinstance(exc, JDCloudOutcomeUnknownError):
+        return 'The outcome of the request is unknown: {0}'.format(exc.message)
+    return 'Could not reach the JD Cloud API: {0}'.format(exc.message)
+
+
+class JCSModule(object):
+    """Base of every jdcloud.cloud module.
+
+    Subclasses define ``argument_spec`` (module-specific options), optional
+    AnsibleModule keyword arguments in ``module_kwargs`` and implement ``run()``,
+    which returns the result dictionary (without secrets).
+    """
+
+    argument_spec = {}
+    module_kwargs = {}
+
+    def __init__(self):
+        spec = dict(COMMON_ARGUMENT_SPEC)
+        spec.update(self.argument_spec)
+        self.module = AnsibleModule(argument_spec=spec, **self.module_kwargs)
+        self.params = self.module.params
+        self.check_mode = self.module.check_mode
+        self._client = None
+        self._api = None
+        if not HAS_REQUESTS:
+            self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+
+    # -- the one client of this run ------------------------------------------
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = self._make_client()
+        return self._client
+
+    def _make_client(self):
+        params = self.params
+        missing = [
+            '{0} (or the environment variable {1})'.format(option, variable)
+            for option, variable in (('access_key', 'JDCLOUD_ACCESS_KEY'), ('secret_key', 'JDCLOUD_SECRET_KEY'))
+            if not params.get(option)
+        ]
+        if missing:
+            self.fail('Missing JD Cloud credentials: set ' + ' and '.join(missing))
+        endpoint = params['endpoint'].rstrip('/')
+        parts = urlsplit(endpoint)
+        if parts.scheme not in ('http', 'https') or not parts.hostname or parts.path or parts.query:
+            self.fail('endpoint must be a URL like https://redis.jdcloud-api.com or http://127.0.0.1:8765, got {0!r}'.format(endpoint))
+        if parts.scheme == 'http' and not (parts.hostname in _LOOPBACK_HOSTS or parts.hostname.startswith('127.')):
+            self.module.warn('endpoint {0} uses plain HTTP: requests and responses are not encrypted'.format(endpoint))
+        for option in ('api_timeout', 'api_retries'):
+            if params[option] < (1 if option == 'api_timeout' else 0):
+                self.fail('{0} must be {1}, got {2}'.format(
+                    option, 'at least 1' if option == 'api_timeout' else 'zero or more', params[option]))
+        return JDCloudClient(
+            access_key=params['access_key'],
+            secret_key=params['secret_key'],
+            endpoint=endpoint,
+            timeout=params['api_timeout'],
+            retries=params['api_retries'],
+            validate_certs=params['validate_certs'],
+            ca_path=params['ca_path'],
+            max_pool=self.max_connections(),
+        )
+
+    def max_connections(self):
+        """How many connections the client may keep open; modules that fetch
+        in parallel raise it."""
+        return 1
+
+    @property
+    def api(self):
+        """The Redis operations of the module's region."""
+        if self._api is None:
+            region = self.params['region']
+            if not REGION_PATTERN.match(region):
+                self.fail('region must be a JD Cloud region ID such as cn-north-1, got {0!r}'.format(region))
+            self._api = RedisAPI(self.client, region)
+        return self._api
+
+    # -- the fail funnel --------------------------------------------------------
+
+    def _secrets(self):
+        values = set(v for v in self.module.no_log_values if v and len(str(v)) >= 3)
+        for option in ('secret_key', 'password'):
+            value = self.params.get(option)
+            if value:
+                values.add(value)
+        return values
+
+    def scrub(self, data):
+        """Remove every secret from ``data`` (strings, lists and dicts), in the
+        plain, JSON-escaped and URL-quoted forms an API might echo back."""
+        secrets = self._secrets()
+        if not secrets:
+            return data
+        forms = set()
+        for secret in secrets:
+            secret = str(secret)
+            forms.update((secret, json.dumps(secret)[1:-1], quote(secret, safe=''), quote(secret)))
+        forms = sorted(forms, key=len, reverse=True)
+
+        def clean(value):
+            if isinstance(value, dict):
+                return dict((k, clean(v)) for k, v in value.items())
+            if isinstance(value, (list, tuple)):
+                return [clean(v) for v in value]
+            if isinstance(value, str):
+                for form in forms:
+                    value = value.replace(form, '********')
+            return value
+        return clean(data)
+
+    def fail(self, msg, error=None, **kwargs):
+        """The only way a module of this collection fails."""
+        result = dict(kwargs)
+        if error is not None:
+            result['error'] = error
+        self._close()
+        self.module.fail_json(msg=self.scrub(msg), **self.scrub(result))
+
+    def fail_from(self, exc, context=None, **kwargs):
+        msg = explain(exc)
+        if context:
+            msg = '{0}: {1}'.format(context, msg)
+        self.fail(msg, error=error_dict(exc), **kwargs)
+
+    def _close(self):
+        if self._client is not None:
+            self._client.close()
+
+    # -- running ----------------------------------------------------------------
+
+    def run(self):
+        raise NotImplementedError()
+
+    def execute(self):
+        try:
+            result = self.run()
+        except JDCloudError as exc:
+            self.fail_from(exc)
+        else:
+            self._close()
+            self.module.exit_json(**self.scrub(result))
+
+    # -- waiting ----------------------------------------------------------------
+
+    def wait_for(self, fetch, done, timeout, what, sleep=time.sleep):
+        """Poll ``fetch()`` until ``done(value)`` is true.
+
+        ``fetch`` returns the current resource (or None when it is gone).  A
+        resource whose ``status`` is ``error`` ends the wait at once.  On
+        timeout the module fails with the last status seen.
+        """
+        deadline = time.monotonic() + timeout
+        delay = POLL_FIRST
+        while True:
+            value = fetch()
+            if done(value):
+                return value
+            status = value.get('status') if isinstance(value, dict) else 'gone'
+            if status == 'error':
+                self.fail('{0} failed: the instance went into status error'.format(what),
+                          error=dict(code=None, status='INSTANCE_ERROR', message='instance status is error', request_id=None),
+                          instance=value)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.fail('Timed out after {0} seconds waiting for {1}; last status seen: {2}'.format(timeout, what, status),
+                          error=dict(code=None, status='WAIT_TIMEOUT', message='last status: {0}'.format(status), request_id=None),
+                          instance=value)
+            sleep(min(delay, remaining))
+            delay = min(delay * POLL_FACTOR, POLL_CAP)
+
+    # -- writes whose outcome may be unknown --------------------------------------
+
+    def write(self, call, applied):
+        """Make a write call that the client does not retry by itself.
+
+        When the client reports that the outcome is unknown (timeout, dropped
+        connection, 5xx after sending), ``applied()`` re-reads the resource and
+        returns a non-None value when the write did take effect; otherwise the
+        call is made again, at most ``api_retries`` more times.  Returns
+        ``(result of call or None, what applied() returned or None)``.
+        """
+        retries = 0
+        while True:
+            try:
+                return call(), None
+            except JDCloudOutcomeUnknownError:
+                evidence = applied()
+                if evidence is not None:
+                    return None, evidence
+                retries += 1
+                if retries > self.params['api_retries']:
+                    raise
