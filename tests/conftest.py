@@ -26,3 +26,6 @@ COLLECTIONS_PATH = _collection_root()
 if COLLECTIONS_PATH not in sys.path:
     sys.path.insert(0, COLLECTIONS_PATH)
 os.environ['JDCLOUD_TEST_COLLECTIONS_PATH'] = COLLECTIONS_PATH
+
+# The emulator fixtures (``emulator_server``, ``emulator``) for every suite.
+from emulator_fixtures import emulator, emulator_server  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import

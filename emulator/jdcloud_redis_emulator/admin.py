@@ -1,0 +1,78 @@
+"""A small client for the emulator's admin endpoint (``/_emulator/``), for tests and CI scripts."""
+from __future__ import annotations
+
+import json
+import ssl
+import urllib.error
+import urllib.request
+
+from .settings import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY
+
+
+class AdminError(Exception):
+    def __init__(self, code: int, message: str):
+        super().__init__('%s: %s' % (code, message))
+        self.code = code
+        self.message = message
+
+
+class AdminClient:
+    """``AdminClient('http://127.0.0.1:PORT')``; certificate checks are off for the emulator's own TLS."""
+
+    def __init__(self, url: str, access_key: str = DEFAULT_ACCESS_KEY, secret_key: str = DEFAULT_SECRET_KEY, timeout: float = 10):
+        self.url = url.rstrip('/')
+        self.access_key = access_key
+        self.secret_key = secret_key
+        self.timeout = timeout
+        self._context = None
+        if self.url.startswith('https://'):
+            self._context = ssl.create_default_context()
+            self._context.check_hostname = False
+            self._context.verify_mode = ssl.CERT_NONE
+
+    def call(self, method: str, path: str, body: dict = None) -> dict:
+        data = json.dumps(body).encode('utf-8') if body is not None else None
+        request = urllib.request.Request(self.url + '/_emulator/' + path.lstrip('/'), data=data, method=method,
+                                         headers={'Content-Type': 'application/json'})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout, context=self._context) as response:
+                return json.loads(response.read().decode('utf-8'))
+        except urllib.error.HTTPError as exc:
+            try:
+                message = json.loads(exc.read().decode('utf-8')).get('error')
+            except ValueError:
+                message = exc.reason
+            raise AdminError(exc.code, message) from None
+
+    def health(self) -> dict:
+        return self.call('GET', 'health')
+
+    def stats(self) -> dict:
+        return self.call('GET', 'stats')
+
+    def requests(self) -> list:
+        return self.call('GET', 'requests')['requests']
+
+    def reset(self, state: bool = True) -> dict:
+        return self.call('POST', 'reset', {'state': state})
+
+    def config(self, **settings) -> dict:
+        """Change run-time settings; with no argument, return them."""
+        if not settings:
+            return self.call('GET', 'config')
+        return self.call('POST', 'config', settings)
+
+    def seed(self, count: int, region: str = 'cn-north-1', name_prefix: str = 'seed') -> list:
+        return self.call('POST', 'seed', {'count': count, 'region': region, 'name_prefix': name_prefix})['ids']
+
+    def set_quota(self, region: str, max: int) -> dict:  # pylint: disable=redefined-builtin
+        return self.call('POST', 'quota', {'region': region, 'max': max})['quota']
+
+    def force_status(self, instance_id: str, status: str) -> dict:
+        return self.call('POST', 'instances/%s/status' % instance_id, {'status': status})
+
+    def expire(self, instance_id: str) -> dict:
+        return self.call('POST', 'instances/%s/expire' % instance_id, {})
+
+    def check_password(self, instance_id: str, password: str) -> bool:
+        return self.call('POST', 'instances/%s/check-password' % instance_id, {'password': password})['matches']

@@ -1,0 +1,103 @@
+"""Routing and the nine v1 operations (reference §5)."""
+from __future__ import annotations
+
+import json
+import re
+from typing import Optional
+from urllib.parse import unquote
+
+from . import listing, validation
+from .errors import invalid_argument
+from .settings import RuntimeSettings
+from .store import Store
+
+_REGION = r'/v1/regions/(?P<region>[^/]+)'
+_INSTANCE = _REGION + r'/cacheInstance/(?P<instance>[^/:]+)'
+ROUTES = (
+    (re.compile('^' + _REGION + r'/cacheInstance$'), {'GET': 'describeCacheInstances', 'POST': 'createCacheInstance'}),
+    (re.compile('^' + _INSTANCE + '$'), {'GET': 'describeCacheInstance', 'PATCH': 'modifyCacheInstanceAttribute',
+                                         'DELETE': 'deleteCacheInstance'}),
+    (re.compile('^' + _INSTANCE + ':modifyCacheInstanceClass$'), {'POST': 'modifyCacheInstanceClass'}),
+    (re.compile('^' + _INSTANCE + ':resetCacheInstancePassword$'), {'POST': 'resetCacheInstancePassword'}),
+    (re.compile('^' + _REGION + r'/instanceClass$'), {'GET': 'describeInstanceClass'}),
+    (re.compile('^' + _REGION + r'/quota$'), {'GET': 'describeUserQuota'}),
+)
+
+
+class Route:
+    def __init__(self, operation: Optional[str], region: Optional[str] = None, instance: Optional[str] = None,
+                 allowed: tuple = ()):
+        self.operation = operation
+        self.region = region
+        self.instance = instance
+        self.allowed = allowed
+
+
+def route(method: str, raw_path: str) -> Optional[Route]:
+    """Route by the decoded path, so ':action' and '%3Aaction' reach the same operation."""
+    path = unquote(raw_path)
+    for pattern, methods in ROUTES:
+        match = pattern.match(path)
+        if match:
+            groups = match.groupdict()
+            return Route(methods.get(method), groups['region'], groups.get('instance'), tuple(methods))
+    return None
+
+
+def parse_body(body: bytes) -> dict:
+    if not body.strip():
+        return {}
+    try:
+        data = json.loads(body.decode('utf-8'))
+    except (UnicodeDecodeError, ValueError):
+        raise invalid_argument('request body is not valid JSON') from None
+    if not isinstance(data, dict):
+        raise invalid_argument('request body must be a JSON object')
+    return validation.strip_nulls(data)
+
+
+def execute(store: Store, settings: RuntimeSettings, target: Route, query: str, body: bytes):
+    """Run one operation and return its ``result`` (None for operations that return none).
+
+    The store lock is held throughout, so a result is never rendered from a half-applied change."""
+    with store.lock:
+        return _execute(store, settings, target, query, body)
+
+
+def _execute(store: Store, settings: RuntimeSettings, target: Route, query: str, body: bytes):
+    region = validation.region_or_error(target.region)
+    op = target.operation
+    if op in ('describeCacheInstances', 'describeInstanceClass'):
+        params = listing.parse_query(query)
+    else:
+        params = parse_body(body) if op in ('createCacheInstance', 'modifyCacheInstanceAttribute',
+                                            'modifyCacheInstanceClass', 'resetCacheInstancePassword') else {}
+
+    if op == 'createCacheInstance':
+        spec = validation.validate_create(region, params)
+        return store.create(region.region_id, spec, settings.create_delay)
+    if op == 'describeCacheInstances':
+        return listing.describe(store.list(region.region_id), params)
+    if op == 'describeCacheInstance':
+        return {'cacheInstance': store.get(region.region_id, target.instance).render()}
+    if op == 'modifyCacheInstanceAttribute':
+        changes = validation.validate_attribute(params)
+        store.modify_attribute(region.region_id, target.instance, changes)
+        return None
+    if op == 'deleteCacheInstance':
+        store.delete(region.region_id, target.instance, settings.delete_delay)
+        return None
+    if op == 'modifyCacheInstanceClass':
+        request = validation.validate_resize(params)
+        return store.resize(region.region_id, target.instance, request, settings.resize_delay)
+    if op == 'resetCacheInstancePassword':
+        password = validation.validate_reset_password(params)
+        store.reset_password(region.region_id, target.instance, password)
+        return None
+    if op == 'describeInstanceClass':
+        version = validation.redis_version(region, params.get('redisVersion'), 'redisVersion')
+        classes = [c.to_api() for c in region.classes(version)]
+        return {'instanceClasses': classes, 'totalCount': len(classes)}
+    if op == 'describeUserQuota':
+        return {'quota': store.quota(region.region_id)}
+    raise AssertionError('unrouted operation %s' % op)

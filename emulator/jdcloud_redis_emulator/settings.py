@@ -1,0 +1,91 @@
+"""Start-up options and the run-time settings that the admin endpoint may change."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Optional
+
+VERSION = '0.1.0'
+OPERATIONS = ('createCacheInstance', 'describeCacheInstances', 'describeCacheInstance', 'modifyCacheInstanceAttribute',
+              'deleteCacheInstance', 'modifyCacheInstanceClass', 'resetCacheInstancePassword', 'describeInstanceClass',
+              'describeUserQuota')
+WRITE_OPERATIONS = ('createCacheInstance', 'modifyCacheInstanceAttribute', 'deleteCacheInstance', 'modifyCacheInstanceClass',
+                    'resetCacheInstancePassword')
+
+DEFAULT_ACCESS_KEY = 'EMULATORACCESSKEY0000000000000001'
+DEFAULT_SECRET_KEY = 'EMULATORSECRETKEY000000000000000x9'
+
+
+@dataclass
+class RuntimeSettings:
+    """Everything ``POST /_emulator/config`` can change; reset restores the start-up values."""
+    create_delay: float = 0.0
+    resize_delay: float = 0.0
+    delete_delay: float = 0.0
+    skew_seconds: Optional[float] = 900.0
+    verify_signatures: bool = True
+    error_rate: float = 0.0
+    throttle_rate: float = 0.0
+    retry_after: int = 1
+    latency_ms: float = 0.0
+    reset_rate: float = 0.0
+    drop_response_rate: float = 0.0
+    fault_operations: Optional[list] = None   # None = all nine operations
+    fault_seed: Optional[int] = None
+
+    def copy(self) -> 'RuntimeSettings':
+        return dataclasses.replace(self, fault_operations=list(self.fault_operations) if self.fault_operations else None)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def update(self, changes: dict) -> None:
+        """Validate every change first, then apply them all (ValueError names the bad key)."""
+        checked = {key: _check(key, value) for key, value in changes.items()}
+        for key, value in checked.items():
+            setattr(self, key, value)
+
+
+_RATES = ('error_rate', 'throttle_rate', 'reset_rate', 'drop_response_rate')
+_SECONDS = ('create_delay', 'resize_delay', 'delete_delay', 'latency_ms')
+_FIELDS = {f.name for f in dataclasses.fields(RuntimeSettings)}
+
+
+def _number(key, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError('%s must be a number' % key)
+    if value < 0:
+        raise ValueError('%s must not be negative' % key)
+    return float(value)
+
+
+def _check(key: str, value):
+    if key not in _FIELDS:
+        raise ValueError('unknown setting %s' % key)
+    if key in _RATES:
+        value = _number(key, value)
+        if value > 1:
+            raise ValueError('%s must be between 0 and 1' % key)
+        return value
+    if key in _SECONDS:
+        return _number(key, value)
+    if key == 'skew_seconds':
+        return None if value is None or value == 0 else _number(key, value)
+    if key == 'verify_signatures':
+        if not isinstance(value, bool):
+            raise ValueError('verify_signatures must be a boolean')
+        return value
+    if key == 'retry_after':
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError('retry_after must be a non-negative integer (seconds)')
+        return value
+    if key == 'fault_seed':
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValueError('fault_seed must be an integer or null')
+        return value
+    # fault_operations
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(op in OPERATIONS for op in value):
+        raise ValueError('fault_operations must be a list of operation names: %s' % ', '.join(OPERATIONS))
+    return list(value)

@@ -1,0 +1,367 @@
+"""Instances, quotas and the time-driven lifecycle (reference §5, §7).
+
+Transitions are not driven by threads: each instance keeps the wall-clock time at which its
+pending transition completes (``creating``/``changing`` → ``running``, ``deleting`` → gone)
+and every read settles what is due.  That keeps the emulator cheap and makes the state file
+self-describing: after a restart, transitions that fell due while it was down are applied.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import random
+import secrets
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Optional
+
+from . import catalogue
+from .errors import failed_precondition, instance_not_found, invalid_argument, quota_exceeded
+from .validation import charge_expiry
+
+STATUSES = ('creating', 'running', 'error', 'changing', 'deleting', 'configuring', 'restoring', 'upgrading')
+QUOTA_NAME = '缓存Redis'
+_ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
+STATE_VERSION = 1
+
+
+def iso(ts: float) -> str:
+    return time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(ts))
+
+
+def hash_password(password: str) -> str:
+    if not password:
+        return ''
+    salt = secrets.token_hex(8)
+    return salt + '$' + hashlib.sha256((salt + password).encode('utf-8')).hexdigest()
+
+
+def password_matches(stored: str, password: str) -> bool:
+    if not stored:
+        return not password
+    salt, digest = stored.split('$', 1)
+    return secrets.compare_digest(digest, hashlib.sha256((salt + (password or '')).encode('utf-8')).hexdigest())
+
+
+@dataclass
+class Instance:
+    id: str
+    region: str
+    name: str
+    description: str
+    instance_class: str
+    redis_version: str
+    vpc_id: str
+    subnet_id: str
+    az_master: str
+    az_slave: str
+    create_time: float
+    status: str
+    charge_mode: str
+    charge_start: float
+    charge_expire: Optional[float] = None
+    charge_unit: Optional[str] = None
+    charge_duration: Optional[int] = None
+    charge_status: str = 'normal'
+    auto_renew: bool = False
+    password_hash: str = ''   # salted sha256; the emulator never needs the password back
+    port: int = 6379
+    ipv6_on: int = 0
+    transition_at: Optional[float] = None
+    pending_class: Optional[str] = None
+    tags: Optional[list] = None
+    resource_group_id: str = ''
+    db_num: int = 16
+    replica_number: int = 2
+    slave_appendonly: str = 'no'
+    maxmemory_policy: str = 'volatile-lru'
+    cpu_arch: str = 'amd64'
+    extension: dict = field(default_factory=dict)
+
+    @property
+    def cls(self) -> catalogue.InstanceClass:
+        return catalogue.find_class_any_version(self.instance_class)
+
+    def render(self) -> dict:
+        """The CacheInstance model (reference §6.1) as describeCacheInstance(s) return it."""
+        cls = self.cls
+        region = catalogue.REGIONS[self.region]
+        charge = {'chargeMode': self.charge_mode, 'chargeStatus': self.charge_status, 'chargeStartTime': iso(self.charge_start)}
+        if self.charge_expire is not None:
+            charge['chargeExpiredTime'] = iso(self.charge_expire)
+        return {
+            'cacheInstanceId': self.id,
+            'cacheInstanceName': self.name,
+            'cacheInstanceClass': self.instance_class,
+            'cacheInstanceMemoryMB': cls.memory_mb,
+            'cacheInstanceStatus': self.status,
+            'cacheInstanceDescription': self.description,
+            'createTime': iso(self.create_time),
+            'azId': {'master': self.az_master, 'slave': self.az_slave},
+            'vpcId': self.vpc_id,
+            'subnetId': self.subnet_id,
+            'connectionDomain': '%s-proxy-nlb.jvessel-open-%s.jdcloud.com' % (self.id, region.code),
+            'port': self.port,
+            'charge': charge,
+            'instanceVersion': catalogue.INSTANCE_VERSIONS[self.redis_version],
+            'instanceProxyVersion': catalogue.PROXY_VERSIONS[self.redis_version] if cls.instance_type == 'cluster' else '',
+            'auth': bool(self.password_hash),
+            'isAllowNoAuth': True,
+            'redisVersion': self.redis_version,
+            'cacheInstanceType': cls.instance_type,
+            'ipv6On': self.ipv6_on,
+            'tags': [dict(t) for t in self.tags] if self.tags else None,
+            'resourceGroupId': self.resource_group_id,
+            'shardNumber': cls.shards,
+            'memoryMBPerShard': cls.memory_mb_per_shard,
+            'extension': dict(self.extension),
+            'slaveAppendonly': self.slave_appendonly,
+            'databaseNum': str(self.db_num),
+            'maxmemoryPolicy': self.maxmemory_policy,
+            'replicaNumber': self.replica_number,
+            'cpuArchType': self.cpu_arch,
+        }
+
+
+class Store:
+    """All instances and quotas.  Every public method takes the store lock."""
+
+    def __init__(self, default_quota: int = 20, state_file: str = None, clock=time.time):
+        self.lock = threading.RLock()
+        self.default_quota = default_quota
+        self.state_file = state_file
+        self.clock = clock
+        self.instances = {}
+        self.quotas = {}
+        self.seed_counter = 0
+        self._ids = random.Random()
+        if state_file and os.path.exists(state_file):
+            self._load()
+
+    # ----------------------------------------------------------------- persistence
+    def _load(self) -> None:
+        with open(self.state_file, encoding='utf-8') as handle:
+            data = json.load(handle)
+        if data.get('version') != STATE_VERSION:
+            raise ValueError('state file %s has unsupported version %r' % (self.state_file, data.get('version')))
+        self.instances = {d['id']: Instance(**d) for d in data.get('instances', [])}
+        self.quotas = {k: int(v) for k, v in data.get('quotas', {}).items()}
+        self.seed_counter = int(data.get('seed_counter', 0))
+
+    def save(self) -> None:
+        if not self.state_file:
+            return
+        with self.lock:
+            data = {'version': STATE_VERSION, 'quotas': self.quotas, 'seed_counter': self.seed_counter,
+                    'instances': [dataclasses.asdict(i) for i in self.instances.values()]}
+            directory = os.path.dirname(os.path.abspath(self.state_file))
+            fd, tmp = tempfile.mkstemp(prefix='.emulator-state-', dir=directory)
+            try:
+                with os.fdopen(fd, 'w', encoding='utf-8') as handle:
+                    json.dump(data, handle, ensure_ascii=False, indent=1)
+                os.replace(tmp, self.state_file)
+            except BaseException:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+                raise
+
+    # ----------------------------------------------------------------- lifecycle
+    def _settle(self, inst: Instance, now: float) -> bool:
+        """Apply a due transition; False if the instance is gone."""
+        if inst.transition_at is None or now < inst.transition_at:
+            return True
+        inst.transition_at = None
+        if inst.status == 'deleting':
+            del self.instances[inst.id]
+            return False
+        if inst.status == 'changing' and inst.pending_class:
+            inst.instance_class = inst.pending_class
+        inst.pending_class = None
+        inst.status = 'running'
+        return True
+
+    def settle_all(self) -> None:
+        with self.lock:
+            now = self.clock()
+            for inst in list(self.instances.values()):
+                self._settle(inst, now)
+
+    def _new_id(self) -> str:
+        while True:
+            candidate = 'redis-' + ''.join(self._ids.choice(_ID_ALPHABET) for _ in range(12))
+            if candidate not in self.instances:
+                return candidate
+
+    def _order(self) -> dict:
+        return {'orderNum': str(self._ids.randrange(10 ** 16, 10 ** 17)),
+                'buyId': 'B' + str(self._ids.randrange(10 ** 17, 10 ** 18))}
+
+    def get(self, region: str, instance_id: str) -> Instance:
+        with self.lock:
+            inst = self.instances.get(instance_id)
+            if inst is None or inst.region != region or not self._settle(inst, self.clock()):
+                raise instance_not_found(instance_id)
+            return inst
+
+    def list(self, region: str) -> list:
+        with self.lock:
+            now = self.clock()
+            return [i for i in list(self.instances.values()) if i.region == region and self._settle(i, now)]
+
+    def used(self, region: str) -> int:
+        # creating/running/changing/deleting/error all hold quota until the instance is gone
+        return len(self.list(region))
+
+    def quota_max(self, region: str) -> int:
+        return self.quotas.get(region, self.default_quota)
+
+    def quota(self, region: str) -> dict:
+        with self.lock:
+            return {'name': QUOTA_NAME, 'max': self.quota_max(region), 'used': self.used(region)}
+
+    # ----------------------------------------------------------------- operations
+    def create(self, region: str, spec: dict, delay: float) -> dict:
+        with self.lock:
+            if self.used(region) >= self.quota_max(region):
+                raise quota_exceeded()
+            now = self.clock()
+            charge = spec['charge']
+            inst = Instance(
+                id=self._new_id(), region=region, name=spec['name'], description=spec['description'],
+                instance_class=spec['instance_class'], redis_version=spec['redis_version'], vpc_id=spec['vpc_id'],
+                subnet_id=spec['subnet_id'], az_master=spec['az_master'], az_slave=spec['az_slave'], create_time=now,
+                status='creating', charge_mode=charge['mode'], charge_start=now, charge_expire=charge_expiry(now, charge),
+                charge_unit=charge['unit'], charge_duration=charge['duration'], auto_renew=charge['auto_renew'],
+                password_hash=hash_password(spec['password']), port=spec['port'], ipv6_on=spec['ipv6_on'],
+                transition_at=now + delay, tags=spec['tags'], resource_group_id=spec['resource_group_id'],
+                db_num=spec['db_num'], replica_number=spec['replica_number'], slave_appendonly=spec['slave_appendonly'],
+                maxmemory_policy=spec['maxmemory_policy'], cpu_arch=spec['cpu_arch'], extension=spec['extension'])
+            self.instances[inst.id] = inst
+            self.save()
+            return dict(cacheInstanceId=inst.id, **self._order())
+
+    def modify_attribute(self, region: str, instance_id: str, changes: dict) -> None:
+        with self.lock:
+            inst = self.get(region, instance_id)
+            if inst.status in ('creating', 'deleting'):
+                raise failed_precondition("cacheInstance '%s' is %s; its name and description cannot be changed now"
+                                          % (inst.id, inst.status))
+            inst.name = changes.get('name', inst.name)
+            inst.description = changes.get('description', inst.description)
+            self.save()
+
+    def reset_password(self, region: str, instance_id: str, password: str) -> None:
+        with self.lock:
+            inst = self.get(region, instance_id)
+            if inst.status in ('creating', 'deleting'):
+                raise failed_precondition("cacheInstance '%s' is %s; its password cannot be changed now" % (inst.id, inst.status))
+            inst.password_hash = hash_password(password)
+            self.save()
+
+    def resize(self, region: str, instance_id: str, request: dict, delay: float) -> dict:
+        with self.lock:
+            inst = self.get(region, instance_id)
+            if inst.status != 'running':
+                # also what makes "one resize at a time" hold: a resizing instance is 'changing'
+                raise failed_precondition("cacheInstance '%s' is %s; the class can only be changed while running"
+                                          % (inst.id, inst.status))
+            current = inst.cls
+            target = catalogue.REGIONS[region].find_class(inst.redis_version, request['class'])
+            if target is None:
+                raise invalid_argument("cacheInstanceClass '%s' is not available in %s for redisVersion %s"
+                                       % (request['class'], region, inst.redis_version))
+            if request['shard_number'] is not None and request['shard_number'] != target.shards:
+                raise invalid_argument('shardNumber %d does not match class %s (%d shards); custom-shard classes are not offered'
+                                       % (request['shard_number'], target.code, target.shards))
+            if target.code == current.code:
+                raise failed_precondition("cacheInstance '%s' already has class %s" % (inst.id, target.code))
+            if current.instance_type == 'cluster' and target.instance_type == 'master-slave':
+                raise failed_precondition('a cluster instance cannot be changed to a master-slave class')
+            if inst.charge_mode == 'prepaid_by_duration' and target.memory_mb < current.memory_mb:
+                raise failed_precondition('prepaid instances can only be changed to a class with more memory')
+            inst.status = 'changing'
+            inst.pending_class = target.code
+            inst.transition_at = self.clock() + delay
+            self.save()
+            return self._order()
+
+    def delete(self, region: str, instance_id: str, delay: float) -> None:
+        with self.lock:
+            inst = self.get(region, instance_id)
+            if inst.status not in ('running', 'error'):
+                raise failed_precondition("cacheInstance '%s' is %s; only running or error instances can be deleted"
+                                          % (inst.id, inst.status))
+            now = self.clock()
+            if inst.charge_mode == 'prepaid_by_duration' and inst.charge_expire is not None and now < inst.charge_expire:
+                raise failed_precondition("cacheInstance '%s' is prepaid and cannot be deleted before it expires at %s"
+                                          % (inst.id, iso(inst.charge_expire)))
+            inst.status = 'deleting'
+            inst.pending_class = None
+            inst.transition_at = now + delay
+            self._settle(inst, now)
+            self.save()
+
+    # ----------------------------------------------------------------- admin
+    def seed(self, count: int, region: str, name_prefix: str) -> list:
+        with self.lock:
+            now = self.clock()
+            classes = catalogue.REGIONS[region].classes('4.0')
+            ids = []
+            for index in range(count):
+                self.seed_counter += 1
+                created = int(now) - (count - index)   # distinct createTime values, oldest first
+                cls = classes[self.seed_counter % len(classes)]
+                inst = Instance(id=self._new_id(), region=region, name='%s_%05d' % (name_prefix, self.seed_counter),
+                                description='seeded', instance_class=cls.code, redis_version='4.0',
+                                vpc_id='vpc-emuseed0001', subnet_id='subnet-emuseed0001',
+                                az_master=catalogue.REGIONS[region].azs[0], az_slave=catalogue.REGIONS[region].azs[-1],
+                                create_time=created, status='running', charge_mode='postpaid_by_duration', charge_start=created)
+                self.instances[inst.id] = inst
+                ids.append(inst.id)
+            self.save()
+            return ids
+
+    def set_quota(self, region: str, maximum: int) -> None:
+        with self.lock:
+            self.quotas[region] = maximum
+            self.save()
+
+    def _any_region(self, instance_id: str) -> Instance:
+        inst = self.instances.get(instance_id)
+        if inst is None or not self._settle(inst, self.clock()):
+            raise instance_not_found(instance_id)
+        return inst
+
+    def force_status(self, instance_id: str, status: str) -> None:
+        with self.lock:
+            inst = self._any_region(instance_id)
+            inst.status = status
+            inst.transition_at = None    # a forced status stays until changed again
+            inst.pending_class = None
+            self.save()
+
+    def expire(self, instance_id: str) -> None:
+        with self.lock:
+            inst = self._any_region(instance_id)
+            inst.charge_expire = self.clock() - 1
+            inst.charge_status = 'overdue'
+            self.save()
+
+    def check_password(self, instance_id: str, password: str) -> bool:
+        with self.lock:
+            return password_matches(self._any_region(instance_id).password_hash, password)
+
+    def count(self) -> int:
+        self.settle_all()
+        return len(self.instances)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.instances.clear()
+            self.quotas.clear()
+            self.seed_counter = 0
+            self.save()

@@ -1,0 +1,74 @@
+"""Time-driven transitions with small real delays (reference §7)."""
+from __future__ import annotations
+
+import time
+
+BASE = '/regions/cn-north-1/cacheInstance/'
+DELAY = 0.2
+
+
+def _status(api, instance_id):
+    resp = api.call('GET', BASE + instance_id)
+    return resp.result['cacheInstance'] if resp.status == 200 else resp.status
+
+
+def _wait_past(start, delay=DELAY):
+    time.sleep(max(0.0, start + delay + 0.05 - time.time()))
+
+
+def test_creating_then_running(api, emulator, make_instance):
+    emulator.config(create_delay=DELAY)
+    start = time.time()
+    instance_id = make_instance()
+    assert _status(api, instance_id)['cacheInstanceStatus'] == 'creating'
+    listed = api.call('GET', '/regions/cn-north-1/cacheInstance').result['cacheInstances']
+    assert listed[0]['cacheInstanceStatus'] == 'creating'
+    _wait_past(start)
+    assert _status(api, instance_id)['cacheInstanceStatus'] == 'running'
+
+
+def test_changing_then_running_with_new_class(api, emulator, make_instance):
+    emulator.config(resize_delay=DELAY)
+    instance_id = make_instance()
+    start = time.time()
+    resp = api.call('POST', BASE + instance_id + ':modifyCacheInstanceClass', body={'cacheInstanceClass': 'redis.m.medium.basic'})
+    assert resp.status == 200
+    inst = _status(api, instance_id)
+    # the new class is applied when the change completes
+    assert (inst['cacheInstanceStatus'], inst['cacheInstanceClass'], inst['cacheInstanceMemoryMB']) == ('changing', 'redis.m.micro.basic', 1024)
+    _wait_past(start)
+    inst = _status(api, instance_id)
+    assert (inst['cacheInstanceStatus'], inst['cacheInstanceClass'], inst['cacheInstanceMemoryMB']) == ('running', 'redis.m.medium.basic', 4096)
+
+
+def test_deleting_then_gone(api, emulator, make_instance):
+    emulator.config(delete_delay=DELAY)
+    instance_id = make_instance()
+    start = time.time()
+    assert api.call('DELETE', BASE + instance_id).status == 200
+    assert _status(api, instance_id)['cacheInstanceStatus'] == 'deleting'
+    assert api.call('GET', '/regions/cn-north-1/quota').result['quota']['used'] == 1
+    assert api.call('DELETE', BASE + instance_id).status == 400      # already deleting
+    _wait_past(start)
+    assert _status(api, instance_id) == 404
+    assert api.call('GET', '/regions/cn-north-1/quota').result['quota']['used'] == 0
+    assert api.call('GET', '/regions/cn-north-1/cacheInstance').result['totalCount'] == 0
+    assert emulator.stats()['instances'] == 0
+
+
+def test_zero_delays_are_instant(api, make_instance):
+    instance_id = make_instance()
+    assert _status(api, instance_id)['cacheInstanceStatus'] == 'running'
+    assert api.call('DELETE', BASE + instance_id).status == 200
+    assert _status(api, instance_id) == 404
+
+
+def test_forced_status_stays(api, emulator, make_instance):
+    emulator.config(create_delay=DELAY)
+    start = time.time()
+    instance_id = make_instance()
+    emulator.force_status(instance_id, 'error')
+    _wait_past(start)
+    assert _status(api, instance_id)['cacheInstanceStatus'] == 'error'
+    emulator.force_status(instance_id, 'running')
+    assert _status(api, instance_id)['cacheInstanceStatus'] == 'running'

@@ -1,0 +1,249 @@
+"""Fidelity: the official jdcloud-sdk RedisClient (a client we did not write) against the emulator."""
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+
+from jdcloud_sdk.core import const as sdk_const
+from jdcloud_sdk.core.config import Config
+from jdcloud_sdk.core.credential import Credential
+from jdcloud_sdk.core.logger import Logger
+from jdcloud_sdk.services.charge.models.ChargeSpec import ChargeSpec
+from jdcloud_sdk.services.common.models.Filter import Filter
+from jdcloud_sdk.services.common.models.Sort import Sort
+from jdcloud_sdk.services.redis.apis.CreateCacheInstanceRequest import CreateCacheInstanceParameters, CreateCacheInstanceRequest
+from jdcloud_sdk.services.redis.apis.DeleteCacheInstanceRequest import DeleteCacheInstanceParameters, DeleteCacheInstanceRequest
+from jdcloud_sdk.services.redis.apis.DescribeCacheInstanceRequest import DescribeCacheInstanceParameters, DescribeCacheInstanceRequest
+from jdcloud_sdk.services.redis.apis.DescribeCacheInstancesRequest import DescribeCacheInstancesParameters, DescribeCacheInstancesRequest
+from jdcloud_sdk.services.redis.apis.DescribeInstanceClassRequest import DescribeInstanceClassParameters, DescribeInstanceClassRequest
+from jdcloud_sdk.services.redis.apis.DescribeUserQuotaRequest import DescribeUserQuotaParameters, DescribeUserQuotaRequest
+from jdcloud_sdk.services.redis.apis.ModifyCacheInstanceAttributeRequest import (
+    ModifyCacheInstanceAttributeParameters, ModifyCacheInstanceAttributeRequest)
+from jdcloud_sdk.services.redis.apis.ModifyCacheInstanceClassRequest import (
+    ModifyCacheInstanceClassParameters, ModifyCacheInstanceClassRequest)
+from jdcloud_sdk.services.redis.apis.ResetCacheInstancePasswordRequest import (
+    ResetCacheInstancePasswordParameters, ResetCacheInstancePasswordRequest)
+from jdcloud_sdk.services.redis.client.RedisClient import RedisClient
+from jdcloud_sdk.services.redis.models.AzIdSpec import AzIdSpec
+from jdcloud_sdk.services.redis.models.CacheInstanceSpec import CacheInstanceSpec
+
+REGION = 'cn-north-1'
+PASSWORD = 'Passw0rd1234'
+
+
+@pytest.fixture(params=['JDCLOUD3', 'JDCLOUD2'])
+def variant(request, monkeypatch):
+    """JDCLOUD3 is what the SDK signs; JDCLOUD2 is the SDK signer with the variant strings swapped."""
+    if request.param == 'JDCLOUD2':
+        monkeypatch.setattr(sdk_const, 'JDCLOUD3', 'JDCLOUD2')
+        monkeypatch.setattr(sdk_const, 'JDCLOUD3_ALGORITHM', 'JDCLOUD2-HMAC-SHA256')
+        monkeypatch.setattr(sdk_const, 'JDCLOUD3_REQUEST', 'jdcloud2_request')
+    return request.param
+
+
+def _untouched(method, url, data, headers):
+    return method, url, data, headers
+
+
+@pytest.fixture
+def wire(monkeypatch):
+    """Records what the SDK puts on the wire, and lets a test alter a request after it was signed."""
+    real = requests.request
+    state = {'sent': [], 'tamper': _untouched}
+
+    def spy(method, url, data=None, headers=None, timeout=None):
+        method, url, data, headers = state['tamper'](method, url, data, dict(headers))
+        state['sent'].append({'method': method, 'url': url, 'body': data, 'headers': dict(headers)})
+        return real(method, url, data=data, headers=headers, timeout=timeout)
+
+    monkeypatch.setattr(requests, 'request', spy)
+    return state
+
+
+def make_client(emulator, secret_key=None):
+    return RedisClient(Credential(emulator.access_key, secret_key or emulator.secret_key),
+                       Config(endpoint='%s:%d' % (emulator.host, emulator.port), scheme='http', timeout=10), Logger(0))
+
+
+@pytest.fixture
+def sdk(emulator):
+    return make_client(emulator)
+
+
+def spec(name='sdk_redis', cls='redis.m.micro.basic', version='4.0', password=PASSWORD):
+    return CacheInstanceSpec('vpc-aaaa1111', 'subnet-bbbb2222', name, cls, AzIdSpec(master='cn-north-1a', slave='cn-north-1b'),
+                             password=password, redisVersion=version, cacheInstanceDescription='made by the SDK')
+
+
+def create(sdk, **kw):
+    params = CreateCacheInstanceParameters(REGION, spec(**kw))
+    params.setCharge(ChargeSpec(chargeMode='postpaid_by_duration'))
+    resp = sdk.send(CreateCacheInstanceRequest(params))
+    assert resp.error is None, vars(resp.error)
+    return resp.result['cacheInstanceId']
+
+
+def describe(sdk, instance_id):
+    return sdk.send(DescribeCacheInstanceRequest(DescribeCacheInstanceParameters(REGION, instance_id)))
+
+
+def test_all_nine_operations(variant, sdk, emulator, wire):
+    quota = sdk.send(DescribeUserQuotaRequest(DescribeUserQuotaParameters(REGION)))
+    assert quota.error is None and len(quota.request_id) == 32
+    assert quota.result == {'quota': {'name': '缓存Redis', 'max': 20, 'used': 0}}
+
+    params = DescribeInstanceClassParameters(REGION)
+    params.setRedisVersion('4.0')
+    classes = sdk.send(DescribeInstanceClassRequest(params)).result
+    codes = [c['instanceClass'] for c in classes['instanceClasses']]
+    assert classes['totalCount'] == len(codes) and 'redis.m.micro.basic' in codes and 'redis.c.small.basic' in codes
+
+    create_params = CreateCacheInstanceParameters(REGION, spec())
+    create_params.setCharge(ChargeSpec(chargeMode='postpaid_by_duration'))
+    created = sdk.send(CreateCacheInstanceRequest(create_params))
+    assert created.error is None
+    instance_id = created.result['cacheInstanceId']
+    assert created.result['orderNum'].isdigit() and len(created.result['orderNum']) == 17
+    assert created.result['buyId'].startswith('B') and len(created.result['buyId']) == 19
+    # the SDK's model classes send every unset optional as null; the emulator must take that
+    assert '"ipv6On": null' in wire['sent'][-1]['body']
+
+    inst = describe(sdk, instance_id).result['cacheInstance']
+    assert inst['cacheInstanceId'] == instance_id and inst['cacheInstanceName'] == 'sdk_redis'
+    assert inst['cacheInstanceStatus'] == 'running' and inst['cacheInstanceClass'] == 'redis.m.micro.basic'
+    assert inst['cacheInstanceMemoryMB'] == 1024 and inst['auth'] is True and inst['redisVersion'] == '4.0'
+    assert inst['azId'] == {'master': 'cn-north-1a', 'slave': 'cn-north-1b'} and inst['port'] == 6379
+    assert inst['connectionDomain'] == instance_id + '-proxy-nlb.jvessel-open-hb.jdcloud.com'
+    assert 'password' not in inst and PASSWORD not in str(inst)
+
+    list_params = DescribeCacheInstancesParameters(REGION)
+    list_params.setPageNumber(1)
+    list_params.setPageSize(10)
+    list_params.setFilters([Filter('cacheInstanceName', ['sdk_red']), Filter('cacheInstanceStatus', ['running', 'error'])])
+    list_params.setSorts([Sort('createTime', 'desc')])
+    listed = sdk.send(DescribeCacheInstancesRequest(list_params)).result
+    assert listed['totalCount'] == 1 and listed['cacheInstances'][0]['cacheInstanceId'] == instance_id
+
+    attr = ModifyCacheInstanceAttributeParameters(REGION, instance_id)
+    attr.setCacheInstanceName('sdk_renamed')
+    attr.setCacheInstanceDescription('changed')
+    resp = sdk.send(ModifyCacheInstanceAttributeRequest(attr))
+    assert resp.error is None and resp.result is None and resp.request_id
+    inst = describe(sdk, instance_id).result['cacheInstance']
+    assert (inst['cacheInstanceName'], inst['cacheInstanceDescription']) == ('sdk_renamed', 'changed')
+
+    pw = ResetCacheInstancePasswordParameters(REGION, instance_id)
+    pw.setPassword('NewPassw0rd')
+    assert sdk.send(ResetCacheInstancePasswordRequest(pw)).error is None
+    assert emulator.admin.check_password(instance_id, 'NewPassw0rd')
+    pw.setPassword('')
+    assert sdk.send(ResetCacheInstancePasswordRequest(pw)).error is None
+    assert describe(sdk, instance_id).result['cacheInstance']['auth'] is False
+
+    resize = sdk.send(ModifyCacheInstanceClassRequest(ModifyCacheInstanceClassParameters(REGION, instance_id, 'redis.m.small.basic')))
+    assert resize.error is None and len(resize.result['orderNum']) == 17 and resize.result['buyId'].startswith('B')
+    inst = describe(sdk, instance_id).result['cacheInstance']
+    assert inst['cacheInstanceClass'] == 'redis.m.small.basic' and inst['cacheInstanceMemoryMB'] == 2048
+    # the SDK sends ':action' raw on the wire; the canonical URI encodes it as %3A
+    assert wire['sent'][-2]['url'].endswith(instance_id + ':modifyCacheInstanceClass')
+
+    deleted = sdk.send(DeleteCacheInstanceRequest(DeleteCacheInstanceParameters(REGION, instance_id)))
+    assert deleted.error is None and deleted.result is None
+    gone = describe(sdk, instance_id)
+    assert (gone.error.code, gone.error.status) == (404, 'NOT_FOUND')
+    assert gone.error.message == "cacheInstance '%s' not found" % instance_id
+
+    algorithms = {s['headers']['Authorization'].split(' ', 1)[0] for s in wire['sent']}
+    assert algorithms == {variant + '-HMAC-SHA256'}
+    calls = emulator.admin.stats()['calls']
+    assert all(calls[op] >= 1 for op in calls) and calls['describeCacheInstance'] == 5
+
+
+def test_sdk_sees_api_errors(sdk, emulator):
+    bad = sdk.send(CreateCacheInstanceRequest(CreateCacheInstanceParameters(REGION, spec(password='short1'))))
+    assert (bad.error.code, bad.error.status) == (400, 'INVALID_ARGUMENT')
+    assert 'cacheInstance.password' in bad.error.message and 'short1' not in bad.error.message
+
+    instance_id = create(sdk)
+    same = sdk.send(ModifyCacheInstanceClassRequest(ModifyCacheInstanceClassParameters(REGION, instance_id, 'redis.m.micro.basic')))
+    assert (same.error.code, same.error.status) == (400, 'FAILED_PRECONDITION')
+
+    emulator.admin.set_quota(REGION, 1)
+    full = sdk.send(CreateCacheInstanceRequest(CreateCacheInstanceParameters(REGION, spec(name='second'))))
+    assert (full.error.code, full.error.status, full.error.message) == (429, 'QUOTA_EXCEEDED', 'Instance quota limit exceeded')
+
+    wrong_key = make_client(emulator, secret_key='not-the-secret')
+    denied = wrong_key.send(DescribeUserQuotaRequest(DescribeUserQuotaParameters(REGION)))
+    assert (denied.error.code, denied.error.status, denied.error.message) == (401, 'ACCESS_ERROR', 'sign result is not same [gw]')
+
+
+def test_sdk_with_date_and_nonce_headers_signed(variant, sdk, wire):
+    """Pre-set x-jdcloud-date/x-jdcloud-nonce become signed headers (reference V5)."""
+    instance_id = create(sdk)
+    header = {'x-jdcloud-date': time.strftime('%Y%m%dT%H%M%SZ', time.gmtime()), 'x-jdcloud-nonce': 'a-nonce-of-ours'}
+    resp = sdk.send(DescribeCacheInstanceRequest(DescribeCacheInstanceParameters(REGION, instance_id), header=header))
+    assert resp.error is None and resp.result['cacheInstance']['cacheInstanceId'] == instance_id
+    assert 'SignedHeaders=content-type;host;x-jdcloud-date;x-jdcloud-nonce,' in wire['sent'][-1]['headers']['Authorization']
+
+    stale = dict(header, **{'x-jdcloud-date': time.strftime('%Y%m%dT%H%M%SZ', time.gmtime(time.time() - 3600))})
+    resp = sdk.send(DescribeCacheInstanceRequest(DescribeCacheInstanceParameters(REGION, instance_id), header=stale))
+    assert (resp.error.code, resp.error.status) == (401, 'ACCESS_ERROR')
+
+
+def _alter_path(method, url, data, headers):
+    # still a routable path (another instance id), so only the signature can catch it
+    return method, url[:-1] + ('0' if url[-1] != '0' else '1'), data, headers
+
+
+def _alter_query(method, url, data, headers):
+    return method, url.replace('pageSize=10', 'pageSize=11'), data, headers
+
+
+def _alter_body(method, url, data, headers):
+    return method, url, data.replace('sdk_renamed', 'sdk_renamee'), headers
+
+
+def _alter_signed_header(method, url, data, headers):
+    headers['Content-Type'] = 'application/jsoN'
+    return method, url, data, headers
+
+
+def _alter_unsigned_header(method, url, data, headers):
+    headers['User-Agent'] = 'something else'
+    return method, url, data, headers
+
+
+@pytest.mark.parametrize('tamper,op', [
+    (_alter_path, 'describe'),
+    (_alter_query, 'list'),
+    (_alter_body, 'modify'),
+    (_alter_signed_header, 'describe'),
+])
+def test_one_altered_byte_is_rejected(variant, sdk, emulator, wire, tamper, op):
+    instance_id = create(sdk)
+    wire['tamper'] = tamper
+    resp = _run(sdk, op, instance_id)
+    assert (resp.error.code, resp.error.status, resp.error.message) == (401, 'ACCESS_ERROR', 'sign result is not same [gw]')
+    wire['tamper'] = _untouched
+    assert _run(sdk, op, instance_id).error is None
+    assert describe(sdk, instance_id).result['cacheInstance']['cacheInstanceName'] == ('sdk_renamed' if op == 'modify' else 'sdk_redis')
+
+
+def test_unsigned_header_change_is_accepted(sdk, wire):
+    instance_id = create(sdk)
+    wire['tamper'] = _alter_unsigned_header
+    assert _run(sdk, 'describe', instance_id).error is None
+
+
+def _run(sdk, op, instance_id):
+    if op == 'describe':
+        return describe(sdk, instance_id)
+    if op == 'list':
+        params = DescribeCacheInstancesParameters(REGION)
+        params.setPageSize(10)
+        return sdk.send(DescribeCacheInstancesRequest(params))
+    params = ModifyCacheInstanceAttributeParameters(REGION, instance_id)
+    params.setCacheInstanceName('sdk_renamed')
+    return sdk.send(ModifyCacheInstanceAttributeRequest(params))
