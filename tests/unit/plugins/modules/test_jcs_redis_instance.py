@@ -1,0 +1,413 @@
+"""jcs_redis_instance run for real against the emulator over HTTP."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+
+from modrunner import run_module
+
+MODULE = 'jcs_redis_instance'
+PASSWORD = 'Secr3tPassw0rd'
+NEW_PASSWORD = 'N3wSecretPass'
+
+
+def connection(emulator, **extra):
+    args = dict(access_key=emulator.access_key, secret_key=emulator.secret_key,
+                region='cn-north-1', endpoint=emulator.url)
+    args.update(extra)
+    return args
+
+
+def spec(emulator, name='cache_one', **extra):
+    args = connection(emulator, name=name, instance_class='redis.m.micro.basic', redis_version='4.0',
+                      vpc_id='vpc-test0001', subnet_id='subnet-test0001', master_az='cn-north-1a',
+                      slave_az='cn-north-1b', password=PASSWORD)
+    args.update(extra)
+    return args
+
+
+def calls(emulator):
+    return {op: n for op, n in emulator.admin.stats()['calls'].items() if n}
+
+
+def writes(emulator):
+    ops = ('createCacheInstance', 'modifyCacheInstanceAttribute', 'modifyCacheInstanceClass',
+           'resetCacheInstancePassword', 'deleteCacheInstance')
+    return sum(calls(emulator).get(op, 0) for op in ops)
+
+
+def instances_named(emulator, name):
+    found = run_module('jcs_redis_info', connection(emulator, name=name))
+    assert not found.failed, found.result
+    return found.result['instances']
+
+
+def create(emulator, **extra):
+    run = run_module(MODULE, spec(emulator, **extra))
+    assert not run.failed, run.result
+    return run.result['instance']
+
+
+def assert_no_secret(run):
+    for text in (run.stdout, run.stderr):
+        assert PASSWORD not in text
+        assert NEW_PASSWORD not in text
+        assert 'EMULATORSECRETKEY' not in text
+
+
+# -- validation: clear errors before any call ------------------------------------------
+
+@pytest.mark.parametrize('extra, option', [
+    (dict(name='bad-name'), 'name'),
+    (dict(name='x'), 'name'),
+    (dict(name='n' * 33), 'name'),
+    (dict(description='d' * 257), 'description'),
+    (dict(password='short1'), 'password'),
+    (dict(password='lettersonlypass'), 'password'),
+    (dict(password='has space 123'), 'password'),
+    (dict(password=''), 'password'),
+    (dict(redis_version='latest'), 'redis_version'),
+    (dict(charge_mode='prepaid_by_duration'), 'charge_duration'),
+    (dict(charge_mode='prepaid_by_duration', charge_duration=10), 'charge_duration'),
+    (dict(charge_mode='prepaid_by_duration', charge_unit='year', charge_duration=4), 'charge_duration'),
+    (dict(charge_unit='month'), 'charge_unit'),
+    (dict(instance_id='redis-../../quota'), 'instance_id'),
+    (dict(wait_timeout=0), 'wait_timeout'),
+    (dict(region='North China'), 'region'),
+])
+def test_invalid_options_fail_before_any_call(emulator, extra, option):
+    run = run_module(MODULE, spec(emulator, **extra))
+    assert run.failed
+    assert option in run.result['msg']
+    assert emulator.admin.stats()['total_calls'] == 0
+    assert_no_secret(run)
+
+
+@pytest.mark.parametrize('missing', ['instance_class', 'vpc_id', 'subnet_id', 'master_az', 'slave_az', 'password'])
+def test_create_needs_its_options(emulator, missing):
+    args = spec(emulator)
+    del args[missing]
+    run = run_module(MODULE, args)
+    assert run.failed
+    assert missing in run.result['msg']
+    assert writes(emulator) == 0
+
+
+def test_missing_credentials_name_option_and_variable(emulator):
+    args = spec(emulator)
+    del args['secret_key']
+    run = run_module(MODULE, args)
+    assert run.failed
+    assert 'secret_key' in run.result['msg'] and 'JDCLOUD_SECRET_KEY' in run.result['msg']
+    assert emulator.admin.stats()['total_calls'] == 0
+
+
+def test_credentials_and_endpoint_from_environment(emulator):
+    args = spec(emulator)
+    env = {'JDCLOUD_ACCESS_KEY': args.pop('access_key'), 'JDCLOUD_SECRET_KEY': args.pop('secret_key'),
+           'JDCLOUD_REGION': args.pop('region'), 'JDCLOUD_ENDPOINT': args.pop('endpoint')}
+    run = run_module(MODULE, args, env=env)
+    assert not run.failed, run.result
+    assert run.result['instance']['status'] == 'running'
+
+
+def test_wrong_secret_key_explains_signature_failure(emulator):
+    run = run_module(MODULE, spec(emulator, secret_key='not-the-right-secret'))
+    assert run.failed
+    assert run.result['error']['code'] == 401
+    assert run.result['error']['status'] == 'ACCESS_ERROR'
+    assert 'secret_key' in run.result['msg'] and 'clock' in run.result['msg']
+    assert 'not-the-right-secret' not in run.stdout
+
+
+def test_class_not_sold_in_region_fails_with_the_choices(emulator):
+    run = run_module(MODULE, spec(emulator, instance_class='redis.m.huge.basic'))
+    assert run.failed
+    assert 'instance_class' in run.result['msg'] and 'redis.m.micro.basic' in run.result['msg']
+    assert writes(emulator) == 0
+
+
+# -- create, check mode, idempotency ---------------------------------------------------
+
+def test_check_mode_create_predicts_and_creates_nothing(emulator):
+    run = run_module(MODULE, spec(emulator, description='hello'), check_mode=True, diff=True)
+    assert not run.failed, run.result
+    assert run.changed and run.result['changes'] == ['create']
+    predicted = run.result['instance']
+    assert predicted['id'] is None
+    assert predicted['name'] == 'cache_one' and predicted['instance_class'] == 'redis.m.micro.basic'
+    assert predicted['memory_mb'] == 1024 and predicted['redis_version'] == '4.0'
+    assert run.result['diff']['before'] == {}
+    assert run.result['diff']['after']['password'] == '<redacted>'
+    assert writes(emulator) == 0
+    assert instances_named(emulator, 'cache_one') == []
+    assert_no_secret(run)
+
+
+def test_check_mode_create_checks_quota(emulator):
+    emulator.admin.set_quota('cn-north-1', 0)
+    run = run_module(MODULE, spec(emulator), check_mode=True)
+    assert run.failed
+    assert 'quota' in run.result['msg'] and run.result['error']['status'] == 'QUOTA_EXCEEDED'
+
+
+def test_create_then_rerun_is_unchanged_and_cheap(emulator):
+    run = run_module(MODULE, spec(emulator, description='first'), diff=True)
+    assert not run.failed, run.result
+    assert run.changed
+    instance = run.result['instance']
+    assert instance['status'] == 'running' and instance['id'].startswith('redis-')
+    assert instance['description'] == 'first' and instance['auth_enabled'] is True
+    assert run.result['order_num'] and run.result['buy_id'].startswith('B')
+    assert_no_secret(run)
+
+    emulator.admin.reset(state=False)
+    again = run_module(MODULE, spec(emulator, instance_id=instance['id'], description='first'))
+    assert not again.failed and not again.changed, again.result
+    assert again.result['instance'] == instance
+    assert calls(emulator) == {'describeCacheInstance': 1}
+
+    emulator.admin.reset(state=False)
+    by_name = run_module(MODULE, spec(emulator, description='first'))
+    assert not by_name.failed and not by_name.changed, by_name.result
+    assert calls(emulator) == {'describeCacheInstances': 1}
+
+
+def test_rerun_with_version_spelled_differently_is_unchanged(emulator):
+    create(emulator)
+    run = run_module(MODULE, spec(emulator, redis_version='4'))
+    assert not run.failed and not run.changed, run.result
+
+
+def test_omitted_options_leave_the_instance_unchanged(emulator):
+    instance = create(emulator, description='keep me')
+    run = run_module(MODULE, connection(emulator, instance_id=instance['id']))
+    assert not run.failed and not run.changed
+    assert run.result['instance']['description'] == 'keep me'
+    assert writes(emulator) == 1
+
+
+def test_create_without_password_needs_explicit_intent(emulator):
+    args = spec(emulator)
+    del args['password']
+    run = run_module(MODULE, dict(args, allow_passwordless=True))
+    assert not run.failed, run.result
+    assert run.result['instance']['auth_enabled'] is False
+
+
+# -- modify ------------------------------------------------------------------------------
+
+def test_rename_and_description(emulator):
+    instance = create(emulator)
+    run = run_module(MODULE, connection(emulator, instance_id=instance['id'], name='cache_two', description='new'), diff=True)
+    assert not run.failed and run.changed, run.result
+    assert sorted(run.result['changes']) == ['description', 'name']
+    assert run.result['instance']['name'] == 'cache_two' and run.result['instance']['description'] == 'new'
+    assert run.result['diff']['before']['name'] == 'cache_one' and run.result['diff']['after']['name'] == 'cache_two'
+    assert calls(emulator)['modifyCacheInstanceAttribute'] == 1
+    again = run_module(MODULE, connection(emulator, instance_id=instance['id'], name='cache_two', description='new'))
+    assert not again.changed
+
+
+def test_name_without_id_is_a_lookup_not_a_rename(emulator):
+    create(emulator)
+    run = run_module(MODULE, connection(emulator, name='cache_other', instance_class='redis.m.micro.basic'))
+    # No instance has that name, so it would be created, which needs the create options.
+    assert run.failed and 'vpc_id' in run.result['msg']
+
+
+def test_check_mode_modify_changes_nothing(emulator):
+    instance = create(emulator)
+    run = run_module(MODULE, connection(emulator, instance_id=instance['id'], description='would change',
+                                        instance_class='redis.m.small.basic'), check_mode=True, diff=True)
+    assert run.changed and sorted(run.result['changes']) == ['description', 'instance_class']
+    assert run.result['instance']['instance_class'] == 'redis.m.small.basic'
+    assert run.result['instance']['memory_mb'] == 2048
+    assert run.result['diff']['before']['instance_class'] == 'redis.m.micro.basic'
+    assert writes(emulator) == 1  # the create only
+    current = run_module(MODULE, connection(emulator, instance_id=instance['id'])).result['instance']
+    assert current['instance_class'] == 'redis.m.micro.basic' and current['description'] == ''
+
+
+def test_resize_waits_for_the_new_class(emulator):
+    emulator.admin.config(resize_delay=1.5)
+    instance = create(emulator)
+    started = time.monotonic()
+    run = run_module(MODULE, connection(emulator, instance_id=instance['id'], instance_class='redis.m.small.basic'))
+    assert not run.failed, run.result
+    assert time.monotonic() - started >= 1.5
+    assert run.result['instance']['status'] == 'running'
+    assert run.result['instance']['instance_class'] == 'redis.m.small.basic'
+    assert run.result['instance']['memory_mb'] == 2048
+    assert run.result['order_num']
+    assert calls(emulator)['modifyCacheInstanceClass'] == 1
+
+
+def test_password_reset_only_with_always(emulator):
+    instance = create(emulator)
+    on_create = run_module(MODULE, connection(emulator, instance_id=instance['id'], password=NEW_PASSWORD))
+    assert not on_create.failed and not on_create.changed
+    assert calls(emulator).get('resetCacheInstancePassword', 0) == 0
+
+    always = run_module(MODULE, connection(emulator, instance_id=instance['id'], password=NEW_PASSWORD,
+                                           update_password='always'), diff=True)
+    assert not always.failed and always.changed and always.result['changes'] == ['password']
+    # ansible-core 2.19 returns warnings as structured summaries; older ones as strings.
+    assert 'reset on every run' in json.dumps(always.result.get('warnings', []))
+    assert always.result['diff']['after']['password'].startswith('<redacted>')
+    assert calls(emulator)['resetCacheInstancePassword'] == 1
+    assert_no_secret(always)
+
+    checked = run_module(MODULE, connection(emulator, instance_id=instance['id'], password=NEW_PASSWORD,
+                                            update_password='always'), check_mode=True)
+    assert checked.changed and calls(emulator)['resetCacheInstancePassword'] == 1
+
+
+def test_immutable_fields_are_refused(emulator):
+    instance = create(emulator)
+    run = run_module(MODULE, spec(emulator, instance_id=instance['id'], vpc_id='vpc-other', redis_version='5.0',
+                                  master_az='cn-north-1c'))
+    assert run.failed
+    for option in ('vpc_id', 'redis_version', 'master_az'):
+        assert option in run.result['msg']
+    assert writes(emulator) == 1
+
+
+def test_ambiguous_name_is_refused_with_candidates(emulator, sdk_client):
+    first = create(emulator)
+    sdk_client.create(name='cache_one')
+    emulator.admin.reset(state=False)
+    run = run_module(MODULE, spec(emulator))
+    assert run.failed
+    assert first['id'] in run.result['msg']
+    assert len(run.result['candidates']) == 2
+    assert {'id', 'status', 'create_time'} == set(run.result['candidates'][0])
+    assert writes(emulator) == 0
+
+
+def test_fuzzy_name_matches_are_not_the_instance(emulator):
+    create(emulator, name='cache_one_old')
+    run = run_module(MODULE, spec(emulator, name='cache_one'))
+    assert not run.failed and run.changed and run.result['changes'] == ['create']
+
+
+# -- delete ----------------------------------------------------------------------------
+
+def test_check_mode_delete_and_delete(emulator):
+    emulator.admin.config(delete_delay=1.0)
+    instance = create(emulator)
+    checked = run_module(MODULE, connection(emulator, name='cache_one', state='absent'), check_mode=True, diff=True)
+    assert checked.changed and checked.result['diff']['after'] == {}
+    assert calls(emulator).get('deleteCacheInstance', 0) == 0
+
+    deleted = run_module(MODULE, connection(emulator, name='cache_one', state='absent'))
+    assert not deleted.failed and deleted.changed, deleted.result
+    assert deleted.result['instance']['id'] == instance['id']
+    assert calls(emulator)['deleteCacheInstance'] == 1
+    gone = run_module(MODULE, connection(emulator, instance_id=instance['id'], state='absent'))
+    assert not gone.failed and not gone.changed
+
+
+def test_delete_of_missing_instance_is_unchanged(emulator):
+    run = run_module(MODULE, connection(emulator, name='never_there', state='absent'))
+    assert not run.failed and not run.changed and run.result['instance'] is None
+    by_id = run_module(MODULE, connection(emulator, instance_id='redis-aaaaaaaaaaaa', state='absent'))
+    assert not by_id.failed and not by_id.changed
+    assert writes(emulator) == 0
+
+
+def test_absent_waits_for_a_creating_instance_then_deletes(emulator):
+    emulator.admin.config(create_delay=1.5)
+    created = run_module(MODULE, spec(emulator, wait=False))
+    assert created.result['instance']['status'] == 'creating'
+    run = run_module(MODULE, connection(emulator, name='cache_one', state='absent'))
+    assert not run.failed and run.changed, run.result
+    assert instances_named(emulator, 'cache_one') == []
+
+
+def test_prepaid_instance_is_not_deleted_before_expiry(emulator):
+    create(emulator, charge_mode='prepaid_by_duration', charge_duration=1)
+    run = run_module(MODULE, connection(emulator, name='cache_one', state='absent'))
+    assert run.failed
+    assert 'prepaid' in run.result['msg']
+    assert calls(emulator).get('deleteCacheInstance', 0) == 0
+
+
+# -- waiting -----------------------------------------------------------------------------
+
+def test_wait_timeout_reports_last_status(emulator):
+    emulator.admin.config(create_delay=30)
+    started = time.monotonic()
+    run = run_module(MODULE, spec(emulator, wait_timeout=2))
+    assert run.failed
+    assert time.monotonic() - started < 15
+    assert run.result['error']['status'] == 'WAIT_TIMEOUT'
+    assert 'creating' in run.result['msg']
+
+
+def test_error_status_ends_the_wait_at_once(emulator):
+    emulator.admin.config(create_delay=20)
+    created = run_module(MODULE, spec(emulator, wait=False))
+    instance_id = created.result['instance']['id']
+    timer = threading.Timer(1.0, emulator.admin.force_status, args=(instance_id, 'error'))
+    timer.start()
+    started = time.monotonic()
+    try:
+        run = run_module(MODULE, spec(emulator))
+    finally:
+        timer.cancel()
+    assert run.failed
+    assert time.monotonic() - started < 10
+    assert run.result['error']['status'] == 'INSTANCE_ERROR'
+
+
+def test_rerun_with_wait_waits_for_a_creating_instance(emulator):
+    emulator.admin.config(create_delay=1.0)
+    created = run_module(MODULE, spec(emulator, wait=False))
+    assert created.result['instance']['status'] == 'creating'
+    run = run_module(MODULE, spec(emulator))
+    assert not run.failed and not run.changed
+    assert run.result['instance']['status'] == 'running'
+
+
+# -- faults ------------------------------------------------------------------------------
+
+def test_create_with_lost_response_makes_exactly_one_instance(emulator):
+    emulator.admin.config(drop_response_rate=1.0, fault_operations=['createCacheInstance'], fault_seed=1)
+    run = run_module(MODULE, spec(emulator))
+    assert not run.failed, run.result
+    assert run.changed and run.result['instance']['status'] == 'running'
+    emulator.admin.config(drop_response_rate=0.0)
+    assert len(instances_named(emulator, 'cache_one')) == 1
+    assert calls(emulator)['createCacheInstance'] == 1
+
+
+def test_delete_with_lost_response_is_resolved(emulator):
+    instance = create(emulator)
+    emulator.admin.config(drop_response_rate=1.0, fault_operations=['deleteCacheInstance'], fault_seed=1)
+    run = run_module(MODULE, connection(emulator, instance_id=instance['id'], state='absent'))
+    assert not run.failed and run.changed, run.result
+    assert calls(emulator)['deleteCacheInstance'] == 1
+
+
+def test_reads_survive_server_errors(emulator):
+    instance = create(emulator)
+    emulator.admin.config(error_rate=0.5, fault_operations=['describeCacheInstance'], fault_seed=7)
+    run = run_module(MODULE, connection(emulator, instance_id=instance['id'], api_retries=10))
+    assert not run.failed and not run.changed, run.result
+
+
+def test_empty_environment_variables_count_as_unset(emulator):
+    # AWX sets every variable of a credential type, also for fields left empty.
+    args = spec(emulator)
+    del args['region'], args['secret_key']
+    run = run_module(MODULE, args, env={'JDCLOUD_REGION': '', 'JDCLOUD_SECRET_KEY': ''})
+    assert run.failed
+    assert 'missing required arguments: region' in run.result['msg']
+    args['region'] = 'cn-north-1'
+    run = run_module(MODULE, args, env={'JDCLOUD_SECRET_KEY': ''})
+    assert run.failed and 'JDCLOUD_SECRET_KEY' in run.result['msg']
+    assert emulator.admin.stats()['total_calls'] == 0
