@@ -1,0 +1,344 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the jdcloud.cloud collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: jcs_redis_info
+short_description: List JD Cloud JCS for Redis instances
+version_added: 1.0.0
+description:
+  - Lists the JCS for Redis instances of a region, optionally filtered and sorted.
+  - Every page of the listing is fetched, 100 instances at a time. After the first page has told the total, the other
+    pages are fetched on up to O(concurrency) connections at once; the instances keep the order of the API.
+  - Filters the API supports are sent to it; the others are applied to the listing by the module.
+  - An instance created or deleted while the pages are being fetched may be missing from the result, but no instance
+    is ever listed twice.
+  - Each element of RV(instances) has exactly the shape the M(jdcloud.cloud.jcs_redis_instance) module returns.
+author:
+  - Contributors to jdcloud.cloud (@jdcloud-cloud)
+extends_documentation_fragment:
+  - jdcloud.cloud.common
+  - jdcloud.cloud.common.info_module
+options:
+  instance_ids:
+    description:
+      - Only list the instances with these IDs.
+      - An empty list matches no instance (the module then makes no API call), so a list built by a play that
+        turns out empty never lists every instance.
+    type: list
+    elements: str
+  name:
+    description:
+      - Only list instances with this name, compared as O(name_match) says.
+    type: str
+  name_match:
+    description:
+      - How O(name) is compared with the instance names.
+      - V(exact) lists only instances named exactly O(name). The name is still sent to the API, which narrows the listing.
+      - V(contains) lists instances whose name contains O(name), which is what the API's own name filter does.
+    type: str
+    choices: [exact, contains]
+    default: exact
+  statuses:
+    description:
+      - Only list instances in one of these statuses.
+      - An empty list matches no instance (the module then makes no API call).
+    type: list
+    elements: str
+    choices: [creating, running, error, changing, deleting, configuring, restoring, upgrading]
+  vpc_id:
+    description:
+      - Only list instances in this VPC.
+    type: str
+  subnet_id:
+    description:
+      - Only list instances in this subnet.
+    type: str
+  redis_version:
+    description:
+      - Only list instances of this Redis engine version, for example V(4.0).
+      - V(4), V(4.0) and V(4.0.14) all mean V(4.0).
+    type: str
+  instance_type:
+    description:
+      - Only list instances of this architecture, as RV(instances[].instance_type) reports it.
+      - The API filters V(master-slave) and V(cluster) itself; V(native-cluster) instances are selected by the module.
+    type: str
+    choices: [master-slave, cluster, native-cluster]
+  charge_mode:
+    description:
+      - Only list instances with this billing mode.
+    type: str
+    choices: [prepaid_by_duration, postpaid_by_duration]
+  sort_by:
+    description:
+      - Ask the API to sort the instances by creation time or by total memory.
+      - When not set, no sort is requested and the instances come in the API's own order.
+    type: str
+    choices: [create_time, total_memory]
+  sort_order:
+    description:
+      - Direction of the sort. Only used with O(sort_by).
+    type: str
+    choices: [asc, desc]
+    default: asc
+  concurrency:
+    description:
+      - How many pages of the listing are fetched at the same time, on as many connections, once the first page has
+        been read. V(1) fetches one page after the other.
+      - Must be between 1 and 16.
+    type: int
+    default: 4
+'''
+
+EXAMPLES = r'''
+- name: List every Redis instance of the region
+  jdcloud.cloud.jcs_redis_info:
+    region: cn-north-1
+  register: redis
+
+- name: Look up one instance by its exact name, with credentials from the environment
+  jdcloud.cloud.jcs_redis_info:
+    region: cn-north-1
+    name: orders_cache
+  register: orders
+
+- name: Running 4.0 cluster instances of a VPC, newest first
+  jdcloud.cloud.jcs_redis_info:
+    region: cn-north-1
+    vpc_id: vpc-abcdefgh12
+    statuses: [running]
+    redis_version: '4.0'
+    instance_type: cluster
+    sort_by: create_time
+    sort_order: desc
+
+- name: Share the connection options of a block of tasks
+  module_defaults:
+    group/jdcloud.cloud.jcs:
+      access_key: "{{ jdcloud_access_key }}"
+      secret_key: "{{ jdcloud_secret_key }}"
+      region: cn-south-1
+  block:
+    - name: Instances whose name contains "session"
+      jdcloud.cloud.jcs_redis_info:
+        name: session
+        name_match: contains
+      register: sessions
+
+    - name: Show their connection addresses
+      ansible.builtin.debug:
+        msg: "{{ sessions.instances | map(attribute='connection_domain') | list }}"
+'''
+
+RETURN = r'''
+total:
+  description: Number of instances in RV(instances).
+  returned: success
+  type: int
+  sample: 1
+instances:
+  description:
+    - The instances that match every filter, in the order of the API (or of O(sort_by)).
+    - Each element has the shape the M(jdcloud.cloud.jcs_redis_instance) module returns as its C(instance).
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Instance ID.
+      type: str
+      sample: redis-m0vcg462xe31
+    name:
+      description: Instance name.
+      type: str
+      sample: orders_cache
+    status:
+      description: Instance status, one of V(creating), V(running), V(error), V(changing), V(deleting), V(configuring), V(restoring), V(upgrading).
+      type: str
+      sample: running
+    description:
+      description: Instance description; empty when the instance has none.
+      type: str
+      sample: Cache of the order service
+    region:
+      description: Region of the instance.
+      type: str
+      sample: cn-north-1
+    instance_class:
+      description: Instance class code; for custom-shard clusters, the class of one shard.
+      type: str
+      sample: redis.m.micro.basic
+    instance_type:
+      description: Architecture, V(master-slave), V(cluster) or V(native-cluster).
+      type: str
+      sample: master-slave
+    memory_mb:
+      description: Total memory of the instance in MB.
+      type: int
+      sample: 1024
+    memory_mb_per_shard:
+      description: Memory of one shard in MB.
+      type: int
+      sample: 1024
+    shard_number:
+      description: Number of shards (1 for master-slave instances).
+      type: int
+      sample: 1
+    redis_version:
+      description: Redis engine version.
+      type: str
+      sample: '4.0'
+    instance_version:
+      description: Detailed engine version.
+      type: str
+      sample: 4.0-1.3
+    vpc_id:
+      description: VPC of the instance.
+      type: str
+      sample: vpc-abcdefgh12
+    subnet_id:
+      description: Subnet of the instance.
+      type: str
+      sample: subnet-abcdefgh12
+    master_az:
+      description: Availability zone of the primary.
+      type: str
+      sample: cn-north-1a
+    slave_az:
+      description: Availability zone of the replica.
+      type: str
+      sample: cn-north-1b
+    connection_domain:
+      description: Domain name clients connect to.
+      type: str
+      sample: redis-m0vcg462xe31-proxy-nlb.jvessel-open-hb.jdcloud.com
+    port:
+      description: Port clients connect to.
+      type: int
+      sample: 6379
+    auth_enabled:
+      description: Whether clients need a password. The password itself is never returned.
+      type: bool
+      sample: true
+    ipv6:
+      description: Whether the instance can be reached over IPv6.
+      type: bool
+      sample: false
+    charge_mode:
+      description: Billing mode, V(postpaid_by_duration) or V(prepaid_by_duration).
+      type: str
+      sample: postpaid_by_duration
+    charge_status:
+      description: Billing status.
+      type: str
+      sample: normal
+    charge_start_time:
+      description: Start of billing, ISO 8601 UTC.
+      type: str
+      sample: '2024-01-02T03:04:05Z'
+    charge_expired_time:
+      description: End of the paid period of a prepaid instance, ISO 8601 UTC; V(null) for pay-as-you-go instances.
+      type: str
+      sample: '2024-02-02T03:04:05Z'
+    create_time:
+      description: Creation time, ISO 8601 UTC.
+      type: str
+      sample: '2024-01-02T03:04:05Z'
+    tags:
+      description: Tags of the instance, key to value.
+      type: dict
+      sample: {team: orders}
+'''
+
+from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule
+from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import instance_to_result, normalize_version
+
+CONCURRENCY_MIN = 1
+CONCURRENCY_MAX = 16
+
+# The API's instanceType filter uses its own words for two of the three
+# architectures and has none for native-cluster.
+INSTANCE_TYPE_FILTER = {'master-slave': 'redis', 'cluster': 'redis_cluster'}
+SORT_NAMES = {'create_time': 'createTime', 'total_memory': 'totalMemory'}
+STATUSES = ['creating', 'running', 'error', 'changing', 'deleting', 'configuring', 'restoring', 'upgrading']
+
+
+class JCSRedisInfo(JCSModule):
+    argument_spec = dict(
+        instance_ids=dict(type='list', elements='str'),
+        name=dict(type='str'),
+        name_match=dict(type='str', choices=['exact', 'contains'], default='exact'),
+        statuses=dict(type='list', elements='str', choices=STATUSES),
+        vpc_id=dict(type='str'),
+        subnet_id=dict(type='str'),
+        redis_version=dict(type='str'),
+        instance_type=dict(type='str', choices=['master-slave', 'cluster', 'native-cluster']),
+        charge_mode=dict(type='str', choices=['prepaid_by_duration', 'postpaid_by_duration']),
+        sort_by=dict(type='str', choices=list(SORT_NAMES)),
+        sort_order=dict(type='str', choices=['asc', 'desc'], default='asc'),
+        concurrency=dict(type='int', default=4),
+    )
+    module_kwargs = dict(supports_check_mode=True)
+
+    def max_connections(self):
+        return min(max(self.params['concurrency'], CONCURRENCY_MIN), CONCURRENCY_MAX)
+
+    def validate(self):
+        params = self.params
+        if not CONCURRENCY_MIN <= params['concurrency'] <= CONCURRENCY_MAX:
+            self.fail('concurrency must be between {0} and {1}, got {2}'.format(CONCURRENCY_MIN, CONCURRENCY_MAX, params['concurrency']))
+        # An empty string would otherwise drop the filter and list every instance.
+        for option in ('name', 'vpc_id', 'subnet_id'):
+            if params[option] == '':
+                self.fail('{0} must not be empty; omit the option to list instances regardless of {0}'.format(option))
+        if params['redis_version'] is not None and normalize_version(params['redis_version']) is None:
+            self.fail('redis_version must be a version such as 4.0, got {0!r}'.format(params['redis_version']))
+
+    def server_filters(self):
+        params = self.params
+        wanted = (
+            ('cacheInstanceId', params['instance_ids']),
+            ('cacheInstanceName', params['name']),
+            ('cacheInstanceStatus', params['statuses']),
+            ('vpcId', params['vpc_id']),
+            ('subnetId', params['subnet_id']),
+            ('redisVersion', normalize_version(params['redis_version'])),
+            ('instanceType', INSTANCE_TYPE_FILTER.get(params['instance_type'])),
+            ('chargeMode', params['charge_mode']),
+        )
+        return [dict(name=name, values=value if isinstance(value, list) else [value]) for name, value in wanted if value]
+
+    def matches(self, instance):
+        """The filters the API cannot apply exactly."""
+        params = self.params
+        if params['name'] and params['name_match'] == 'exact' and instance['name'] != params['name']:
+            return False
+        if params['instance_type'] and instance['instance_type'] != params['instance_type']:
+            return False
+        return True
+
+    def run(self):
+        params = self.params
+        self.validate()
+        if params['instance_ids'] == [] or params['statuses'] == []:
+            return dict(changed=False, instances=[], total=0)
+        sorts = None
+        if params['sort_by']:
+            sorts = [dict(name=SORT_NAMES[params['sort_by']], direction=params['sort_order'])]
+        found = self.api.list_instances(filters=self.server_filters(), sorts=sorts, concurrency=params['concurrency'])
+        instances = [instance for instance in (instance_to_result(api, self.api.region) for api in found) if self.matches(instance)]
+        return dict(changed=False, instances=instances, total=len(instances))
+
+
+def main():
+    JCSRedisInfo().execute()
+
+
+if __name__ == '__main__':
+    main()
