@@ -1,11 +1,14 @@
 """jcs_redis_instance run for real against the emulator over HTTP."""
 from __future__ import annotations
 
+import ast
 import json
+import pathlib
 import threading
 import time
 
 import pytest
+import yaml
 
 from modrunner import run_module
 
@@ -411,3 +414,18 @@ def test_empty_environment_variables_count_as_unset(emulator):
     run = run_module(MODULE, args, env={'JDCLOUD_SECRET_KEY': ''})
     assert run.failed and 'JDCLOUD_SECRET_KEY' in run.result['msg']
     assert emulator.admin.stats()['total_calls'] == 0
+
+
+def _documented_instance_keys():
+    source = pathlib.Path(__file__).resolve().parents[4] / 'plugins' / 'modules' / (MODULE + '.py')
+    for node in ast.parse(source.read_text(encoding='utf-8')).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, 'id', None) == 'RETURN' for t in node.targets):
+            return set(yaml.safe_load(ast.literal_eval(node.value))['instance']['contains'])
+    raise AssertionError('no RETURN in ' + MODULE)
+
+
+def test_instance_shape_is_documented_and_equal_to_the_info_module(emulator):
+    instance = create(emulator, description='same shape')
+    assert set(instance) == _documented_instance_keys()
+    listed = run_module('jcs_redis_info', connection(emulator, instance_ids=[instance['id']]))
+    assert listed.result['instances'] == [instance]
