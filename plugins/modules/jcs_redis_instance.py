@@ -435,8 +435,9 @@ class JCSRedisInstance(JCSModule):
         self.changes.extend(sorted(attributes))
         if resize:
             new_class = self.find_class(params['instance_class'], normalize_version(current['redis_version']))
-            after.update(instance_class=params['instance_class'], memory_mb=new_class.get('memoryMB'),
-                         instance_type=new_class.get('instanceType'))
+            memory = new_class.get('memoryMB')
+            after.update(instance_class=params['instance_class'], memory_mb=memory, instance_type=new_class.get('instanceType'),
+                         memory_mb_per_shard=memory // (current['shard_number'] or 1) if memory else None)
             self.changes.append('instance_class')
         if reset_password:
             self.module.warn('update_password is always: the password of {0} is reset on every run'.format(current['id']))

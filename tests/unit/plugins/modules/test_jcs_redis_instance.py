@@ -228,7 +228,7 @@ def test_check_mode_modify_changes_nothing(emulator):
                                         instance_class='redis.m.small.basic'), check_mode=True, diff=True)
     assert run.changed and sorted(run.result['changes']) == ['description', 'instance_class']
     assert run.result['instance']['instance_class'] == 'redis.m.small.basic'
-    assert run.result['instance']['memory_mb'] == 2048
+    assert run.result['instance']['memory_mb'] == run.result['instance']['memory_mb_per_shard'] == 2048
     assert run.result['diff']['before']['instance_class'] == 'redis.m.micro.basic'
     assert writes(emulator) == 1  # the create only
     current = run_module(MODULE, connection(emulator, instance_id=instance['id'])).result['instance']
