@@ -297,6 +297,7 @@ class JCSRedisInstance(JCSModule):
             self.fail('; '.join(problems))
         self.changes = []
         self.order = {}
+        self.deleting = []
         if self.params['state'] == 'absent':
             before, after = self.absent()
         else:
@@ -331,7 +332,10 @@ class JCSRedisInstance(JCSModule):
     def find(self):
         if self.params['instance_id']:
             return self.describe(self.params['instance_id'])
-        matches = self.api.find_by_name(self.params['name'])
+        found = self.api.find_by_name(self.params['name'], include_deleting=True)
+        # An instance being deleted is as good as gone: it is never the one to manage.
+        matches = [m for m in found if m.get('cacheInstanceStatus') != 'deleting']
+        self.deleting = [m.get('cacheInstanceId') for m in found if m.get('cacheInstanceStatus') == 'deleting']
         if len(matches) > 1:
             candidates = [dict(id=m.get('cacheInstanceId'), status=m.get('cacheInstanceStatus'), create_time=m.get('createTime'))
                           for m in matches]
@@ -386,6 +390,9 @@ class JCSRedisInstance(JCSModule):
         params = self.params
         problems = create_problems(params)
         if problems:
+            if self.deleting:
+                problems.insert(0, 'no instance named {0!r} exists except {1}, which is being deleted, so a new one would be '
+                                   'created'.format(params['name'], ', '.join(self.deleting)))
             self.fail('; '.join(problems))
         instance_class = self.find_class(params['instance_class'], normalize_version(params['redis_version']))
         quota = self.api.quota()
@@ -409,7 +416,10 @@ class JCSRedisInstance(JCSModule):
 
     def adopt_created(self):
         """After a create whose outcome is unknown: the instance, if it exists."""
-        matches = self.api.find_by_name(self.params['name'])
+        found = self.api.find_by_name(self.params['name'], include_deleting=True)
+        # An instance being deleted is as good as gone: it is never the one to manage.
+        matches = [m for m in found if m.get('cacheInstanceStatus') != 'deleting']
+        self.deleting = [m.get('cacheInstanceId') for m in found if m.get('cacheInstanceStatus') == 'deleting']
         if len(matches) > 1:
             self.fail('The outcome of the create was unknown and {0} instances named {1!r} now exist: {2}'.format(
                 len(matches), self.params['name'], ', '.join(m.get('cacheInstanceId') for m in matches)))

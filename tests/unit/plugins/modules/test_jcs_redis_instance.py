@@ -429,3 +429,17 @@ def test_instance_shape_is_documented_and_equal_to_the_info_module(emulator):
     assert set(instance) == _documented_instance_keys()
     listed = run_module('jcs_redis_info', connection(emulator, instance_ids=[instance['id']]))
     assert listed.result['instances'] == [instance]
+
+
+def test_instance_being_deleted_is_not_managed_by_name(emulator):
+    emulator.admin.config(delete_delay=30)
+    instance = create(emulator)
+    deleted = run_module(MODULE, connection(emulator, instance_id=instance['id'], state='absent', wait=False))
+    assert deleted.changed
+    run = run_module(MODULE, connection(emulator, name='cache_one', description='changed'))
+    assert run.failed
+    assert 'being deleted' in run.result['msg'] and instance['id'] in run.result['msg']
+    assert writes(emulator) == 2
+    # With the create options it is a new instance, not the one on its way out.
+    again = run_module(MODULE, spec(emulator))
+    assert again.changed and again.result['instance']['id'] != instance['id']
