@@ -65,8 +65,6 @@ POLL_FIRST = 0.5
 POLL_FACTOR = 1.5
 POLL_CAP = 2.0
 
-REDACTED = '<redacted>'
-
 _LOOPBACK_HOSTS = ('localhost', '::1')
 
 

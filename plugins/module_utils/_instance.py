@@ -24,6 +24,8 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
     password_problem,
 )
 
+REDACTED = '<redacted>'
+
 CREATE_REQUIRED = ('name', 'instance_class', 'vpc_id', 'subnet_id', 'master_az', 'slave_az')
 
 # Options the API cannot change on an existing instance, with how the desired
@@ -170,3 +172,20 @@ def prepaid_unexpired(current, now=None):
         # An expiry we cannot read is treated as not yet reached: refusing is safe, deleting is not.
         return True
     return expires.replace(tzinfo=datetime.timezone.utc) > (now or datetime.datetime.now(datetime.timezone.utc))
+
+
+def billing_order(result):
+    """``order_num``/``buy_id`` of a create or resize answer, when an order was placed."""
+    return dict((key, result[api]) for key, api in (('order_num', 'orderNum'), ('buy_id', 'buyId')) if result.get(api))
+
+
+def diff_of(before, after, changes, password_given):
+    """The ``diff`` of a run. The API cannot read a password back, so the diff
+    only shows that one is set or reset, never its value."""
+    before, after = dict(before or {}), dict(after or {})
+    if 'password' in changes:
+        before['password'] = REDACTED
+        after['password'] = REDACTED + ' (reset)'
+    elif 'create' in changes and password_given:
+        after['password'] = REDACTED
+    return dict(before=before, after=after)

@@ -249,12 +249,14 @@ instance:
     tags: {description: Tags as a dictionary., type: dict, returned: success, sample: {env: prod}}
 '''
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._base import REDACTED, JCSModule
+from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
 from ansible_collections.jdcloud.cloud.plugins.module_utils._instance import (
     attribute_changes,
+    billing_order,
     create_problems,
     create_request,
+    diff_of,
     immutable_differences,
     predicted_new,
     prepaid_unexpired,
@@ -306,18 +308,8 @@ class JCSRedisInstance(JCSModule):
                       instance=after if self.params['state'] == 'present' else before)
         result.update(self.order)
         if self.module._diff:
-            result['diff'] = self.diff(before, after)
+            result['diff'] = diff_of(before, after, self.changes, bool(self.params['password']))
         return result
-
-    def diff(self, before, after):
-        before, after = dict(before or {}), dict(after or {})
-        # The API cannot read a password back: show only that it is set or reset.
-        if 'password' in self.changes:
-            before['password'] = REDACTED
-            after['password'] = REDACTED + ' (reset)'
-        elif 'create' in self.changes and self.params['password']:
-            after['password'] = REDACTED
-        return dict(before=before, after=after)
 
     # -- reading -------------------------------------------------------------------
 
@@ -409,7 +401,7 @@ class JCSRedisInstance(JCSModule):
             instance_id = adopted['id']
         else:
             instance_id = result['cacheInstanceId']
-            self.order = dict((k, result[a]) for k, a in (('order_num', 'orderNum'), ('buy_id', 'buyId')) if result.get(a))
+            self.order = billing_order(result)
         if params['wait']:
             return self.wait_until(instance_id, lambda i: i['status'] == 'running', 'to become running')
         return self.describe(instance_id)
@@ -478,7 +470,7 @@ class JCSRedisInstance(JCSModule):
             return None
         result, dummy = self.write(lambda: self.api.modify_class(current['id'], new_class), applied)
         if result:
-            self.order = dict((k, result[a]) for k, a in (('order_num', 'orderNum'), ('buy_id', 'buyId')) if result.get(a))
+            self.order = billing_order(result)
 
     # -- state: absent -----------------------------------------------------------------
 
