@@ -44,7 +44,7 @@ def sign(method, host, path, query, region):
 def cli_startup(runs):
     times = []
     env = dict(os.environ, PYTHONPATH=HERE + os.pathsep + os.environ.get('PYTHONPATH', ''))
-    for _ in range(runs):
+    for dummy in range(runs):
         start = time.perf_counter()
         with subprocess.Popen([sys.executable, '-m', 'jdcloud_redis_emulator', '--port', '0'], stdout=subprocess.PIPE,
                               stderr=subprocess.DEVNULL, env=env, text=True) as proc:
@@ -75,7 +75,7 @@ def main():
         conn = http.client.HTTPConnection(*host.split(':'))
         path, query = '/v1/regions/cn-north-1/cacheInstance', 'pageNumber=2&pageSize=100&sorts.1.name=totalMemory&sorts.1.direction=desc'
         times = []
-        for _ in range(args.requests + 3):
+        for dummy in range(args.requests + 3):
             headers = sign('GET', host, path, query, 'cn-north-1')
             begin = time.perf_counter()
             conn.request('GET', path + '?' + query, headers=headers)

@@ -119,7 +119,7 @@ class Handler(BaseHTTPRequestHandler):
         if target.startswith(('http://', 'https://')):
             parts = urlsplit(target)
             target = parts.path + ('?' + parts.query if parts.query else '')
-        raw_path, _, query = target.partition('?')
+        raw_path, dummy, query = target.partition('?')
         if raw_path.startswith('/_emulator/'):
             self._admin(raw_path)
         else:

@@ -192,7 +192,7 @@ class Store:
 
     def _new_id(self) -> str:
         while True:
-            candidate = 'redis-' + ''.join(self._ids.choice(_ID_ALPHABET) for _ in range(12))
+            candidate = 'redis-' + ''.join(self._ids.choice(_ID_ALPHABET) for dummy in range(12))
             if candidate not in self.instances:
                 return candidate
 

@@ -13,13 +13,13 @@ BASE = '/regions/cn-north-1/cacheInstance'
 
 
 def _statuses(api, count, path='/regions/cn-north-1/quota'):
-    return [api.call('GET', path).status for _ in range(count)]
+    return [api.call('GET', path).status for dummy in range(count)]
 
 
 def test_error_rate_answers_500_502_503(api, emulator):
     emulator.config(error_rate=1.0, fault_seed=7)
     seen = {}
-    for _ in range(30):
+    for dummy in range(30):
         resp = api.call('GET', '/regions/cn-north-1/quota')
         seen.setdefault(resp.status, resp)
     assert set(seen) == {500, 502, 503}
@@ -64,7 +64,7 @@ def test_connection_reset(api, emulator):
     emulator.config(reset_rate=1.0)
     with pytest.raises(ConnectionResetError):
         api.call('GET', '/regions/cn-north-1/quota')
-    target, _, headers = api.prepare('GET', '/regions/cn-north-1/quota')
+    target, dummy, headers = api.prepare('GET', '/regions/cn-north-1/quota')
     with pytest.raises(requests.exceptions.ConnectionError) as info:
         requests.get(emulator.url + target, headers=headers, timeout=5)
     assert 'reset' in str(info.value).lower()
@@ -123,7 +123,7 @@ def test_faults_come_before_signature_checks_and_are_counted(api, emulator):
 def test_admin_endpoint_is_never_faulted_delayed_or_counted(emulator):
     emulator.config(reset_rate=1.0, error_rate=1.0, throttle_rate=1.0, latency_ms=500)
     start = time.time()
-    for _ in range(5):
+    for dummy in range(5):
         assert emulator.stats()['total_calls'] == 0
     assert emulator.requests() == []
     assert time.time() - start < 0.5
@@ -140,9 +140,9 @@ def test_unsigned_client_sees_faults_too(emulator):
     client = sigv.Client(emulator.url, emulator.access_key, emulator.secret_key)
     session = requests.Session()
     emulator.config(reset_rate=1.0, fault_operations=['describeUserQuota'])
-    target, _, headers = client.prepare('GET', '/regions/cn-north-1/quota')
+    target, dummy, headers = client.prepare('GET', '/regions/cn-north-1/quota')
     with pytest.raises(requests.exceptions.ConnectionError):
         session.get(emulator.url + target, headers=headers, timeout=5)
-    target, _, headers = client.prepare('GET', '/regions/cn-north-1/instanceClass')
+    target, dummy, headers = client.prepare('GET', '/regions/cn-north-1/instanceClass')
     assert session.get(emulator.url + target, headers=headers, timeout=5).status_code == 200
     session.close()

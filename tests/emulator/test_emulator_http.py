@@ -114,7 +114,7 @@ def test_null_fields_and_path_params_in_body_are_ignored(api, get_instance):
 def test_keep_alive_serves_many_requests_on_one_connection(api):
     api.call('GET', '/regions/cn-north-1/quota')
     sock = api.conn.sock
-    for _ in range(5):
+    for dummy in range(5):
         assert api.call('GET', '/regions/cn-north-1/quota').status == 200
         assert api.call('GET', '/regions/cn-north-1/cacheInstance/redis-000000000000').status == 404
     assert api.conn.sock is sock
@@ -126,14 +126,14 @@ def test_concurrent_connections(emulator):
     def worker():
         client = sigv.Client(emulator.url, emulator.access_key, emulator.secret_key)
         try:
-            for _ in range(10):
+            for dummy in range(10):
                 statuses.append(client.call('GET', '/regions/cn-north-1/cacheInstance').status)
         except Exception as exc:  # pylint: disable=broad-except
             errors.append(exc)
         finally:
             client.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
+    threads = [threading.Thread(target=worker) for dummy in range(8)]
     for t in threads:
         t.start()
     for t in threads:
