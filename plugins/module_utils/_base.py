@@ -17,6 +17,7 @@ __metaclass__ = type
 
 import json
 import os
+import re
 import time
 from urllib.parse import quote, urlsplit
 
@@ -66,6 +67,7 @@ POLL_FACTOR = 1.5
 POLL_CAP = 2.0
 
 _LOOPBACK_HOSTS = ('localhost', '::1')
+ACCESS_KEY_PATTERN = re.compile(r'^[\x21-\x7e]+$')
 
 
 def error_dict(exc):
@@ -135,9 +137,20 @@ class JCSModule(object):
         ]
         if missing:
             self.fail('Missing JD Cloud credentials: set ' + ' and '.join(missing))
+        # The access key travels in a header: a character that cannot go on the wire would fail deep in the
+        # HTTP stack instead of here, naming the option.
+        if not ACCESS_KEY_PATTERN.match(params['access_key']):
+            self.fail('access_key must be printable ASCII characters without spaces')
+        if params['ca_path'] is not None and not os.path.isfile(params['ca_path']):
+            self.fail('ca_path {0!r} is not a readable file of CA certificates'.format(params['ca_path']))
         endpoint = params['endpoint'].rstrip('/')
-        parts = urlsplit(endpoint)
-        if parts.scheme not in ('http', 'https') or not parts.hostname or parts.path or parts.query:
+        try:
+            parts = urlsplit(endpoint)
+            # .port parses lazily and raises ValueError for a port that is not a number
+            valid = parts.scheme in ('http', 'https') and bool(parts.hostname) and not (parts.path or parts.query) and parts.port != 0
+        except ValueError:
+            valid = False
+        if not valid:
             self.fail('endpoint must be a URL like https://redis.jdcloud-api.com or http://127.0.0.1:8765, got {0!r}'.format(endpoint))
         if parts.scheme == 'http' and not (parts.hostname in _LOOPBACK_HOSTS or parts.hostname.startswith('127.')):
             self.module.warn('endpoint {0} uses plain HTTP: requests and responses are not encrypted'.format(endpoint))
@@ -170,6 +183,17 @@ class JCSModule(object):
                 self.fail('region must be a JD Cloud region ID such as cn-north-1, got {0!r}'.format(region))
             self._api = RedisAPI(self.client, region)
         return self._api
+
+    def instance_classes(self, redis_version):
+        """describeInstanceClass, failing with the option's name when the API
+        does not offer the version in the region."""
+        try:
+            return self.api.instance_classes(redis_version)
+        except JDCloudAPIError as exc:
+            if exc.code != 400:
+                raise
+            self.fail_from(exc, 'redis_version {0!r} is not offered in region {1}'.format(redis_version, self.api.region))
+        return None
 
     # -- the fail funnel --------------------------------------------------------
 

@@ -53,6 +53,10 @@ RETRY_AFTER_MAX = 300.0
 RETRYABLE_STATUSES = frozenset((500, 502, 503, 504))
 # A 429 with one of these statuses is a definitive answer (a quota is exhausted), not a throttle.
 DEFINITIVE_429_STATUSES = frozenset(('QUOTA_EXCEEDED',))
+HTTP_STATUS_WORDS = {
+    400: 'BAD_REQUEST', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED',
+    409: 'CONFLICT', 429: 'TOO_MANY_REQUESTS', 500: 'INTERNAL', 502: 'BAD_GATEWAY', 503: 'UNAVAILABLE', 504: 'GATEWAY_TIMEOUT',
+}
 REQUEST_ID_HEADER = 'x-jdcloud-request-id'
 
 _DATE_FORMAT = '%Y%m%dT%H%M%SZ'
@@ -497,7 +501,11 @@ class JDCloudClient:
     def _attempt(self, method, url, wire_path, query_string, region, payload, idempotent, timeout, proxies):
         # A fresh date and nonce per attempt: a resent nonce could be refused as a replay.
         headers = self._signed_headers(method, wire_path, query_string, region, payload)
-        prepared = requests.Request(method, url, headers=headers, data=payload.encode('utf-8') if payload else None).prepare()
+        try:
+            prepared = requests.Request(method, url, headers=headers, data=payload.encode('utf-8') if payload else None).prepare()
+        except (ValueError, UnicodeError) as exc:
+            # Nothing was sent and repeating cannot help: a header or URL that cannot go on the wire.
+            raise JDCloudError('the request cannot be sent: %s' % _describe(exc)) from None
         # requests may re-quote a URL; the signature covers these exact bytes.
         prepared.url = url
 
@@ -606,4 +614,6 @@ class JDCloudClient:
             message = '%s %s' % (reason or 'error', '(%s)' % problem)
         else:
             message = '%s (the body has no JD Cloud error object)' % (reason or 'error')
-        return JDCloudAPIError(status, None, message, request_id)
+        # A gateway's own page (an HTML 502, say) has no status word: name one after the HTTP code so
+        # that every error a user sees has an error.status to act on.
+        return JDCloudAPIError(status, HTTP_STATUS_WORDS.get(status, 'HTTP_%d' % status), message, request_id)

@@ -13,6 +13,7 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import datetime
+import re
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
     CHARGE_DURATION_MAX,
@@ -25,6 +26,9 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
 )
 
 REDACTED = '<redacted>'
+
+VPC_PATTERN = re.compile(r'^vpc-[0-9a-z]+$')
+SUBNET_PATTERN = re.compile(r'^subnet-[0-9a-z]+$')
 
 CREATE_REQUIRED = ('name', 'instance_class', 'vpc_id', 'subnet_id', 'master_az', 'slave_az')
 
@@ -45,6 +49,9 @@ def validate(params):
     """Problems with the options that need no API call, each naming the option
     and the rule."""
     problems = []
+    # required_one_of counts an explicit null as given.
+    if params['instance_id'] is None and params['name'] is None:
+        problems.append('one of instance_id or name is required')
     if params['instance_id'] is not None and not ID_PATTERN.match(params['instance_id']):
         problems.append('instance_id must look like redis-xxxxxxxxxxxx (lower-case letters and digits), got {0!r}'.format(
             params['instance_id']))
@@ -53,6 +60,14 @@ def validate(params):
             problem = check(params[option])
             if problem:
                 problems.append('{0} {1}'.format(option, problem))
+    for option, pattern, example in (('vpc_id', VPC_PATTERN, 'vpc-hvo176vm93'), ('subnet_id', SUBNET_PATTERN, 'subnet-k8sjnalvo3')):
+        if params[option] is not None and not pattern.match(params[option]):
+            problems.append('{0} must look like {1} (lower-case letters and digits after the prefix), got {2!r}'.format(
+                option, example, params[option]))
+    for option in ('master_az', 'slave_az'):
+        value = params[option]
+        if value is not None and not (value.startswith(params['region']) and re.match(r'^[a-z]$', value[len(params['region']):])):
+            problems.append('{0} must be an availability zone of region {1}, such as {1}a, got {2!r}'.format(option, params['region'], value))
     password = params['password']
     if password:
         problem = password_problem(password)

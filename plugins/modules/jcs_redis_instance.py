@@ -331,10 +331,10 @@ class JCSRedisInstance(JCSModule):
         if len(matches) > 1:
             candidates = [dict(id=m.get('cacheInstanceId'), status=m.get('cacheInstanceStatus'), create_time=m.get('createTime'))
                           for m in matches]
-            self.fail('{0} instances are named {1!r}; set instance_id to choose one: {2}'.format(
-                len(matches), self.params['name'],
-                ', '.join('{id} ({status}, created {create_time})'.format(**c) for c in candidates)),
-                candidates=candidates)
+            message = '{0} instances are named {1!r}; set instance_id to choose one: {2}'.format(
+                len(matches), self.params['name'], ', '.join('{id} ({status}, created {create_time})'.format(**c) for c in candidates))
+            self.fail(message, candidates=candidates,
+                      error=dict(code=None, status='AMBIGUOUS_NAME', message=message, request_id=None))
         return instance_to_result(matches[0], self.region_id) if matches else None
 
     def wait_until(self, instance_id, done, what):
@@ -413,12 +413,13 @@ class JCSRedisInstance(JCSModule):
         matches = [m for m in found if m.get('cacheInstanceStatus') != 'deleting']
         self.deleting = [m.get('cacheInstanceId') for m in found if m.get('cacheInstanceStatus') == 'deleting']
         if len(matches) > 1:
-            self.fail('The outcome of the create was unknown and {0} instances named {1!r} now exist: {2}'.format(
-                len(matches), self.params['name'], ', '.join(m.get('cacheInstanceId') for m in matches)))
+            message = 'The outcome of the create was unknown and {0} instances named {1!r} now exist: {2}'.format(
+                len(matches), self.params['name'], ', '.join(m.get('cacheInstanceId') for m in matches))
+            self.fail(message, error=dict(code=None, status='AMBIGUOUS_NAME', message=message, request_id=None))
         return instance_to_result(matches[0], self.region_id) if matches else None
 
     def find_class(self, instance_class, redis_version):
-        classes = self.api.instance_classes(redis_version)
+        classes = self.instance_classes(redis_version)
         for entry in classes:
             if entry.get('instanceClass') == instance_class:
                 return entry

@@ -130,7 +130,7 @@ class JCSRedisInstanceClassInfo(JCSModule):
             version = normalize_version(params['redis_version'])
             if version is None:
                 self.fail('redis_version must be a version such as 4.0, got {0!r}'.format(params['redis_version']))
-        classes = [instance_class_to_result(api) for api in self.api.instance_classes(version)]
+        classes = [instance_class_to_result(api) for api in self.instance_classes(version)]
         if params['instance_type']:
             classes = [c for c in classes if c['instance_type'] == params['instance_type']]
         return dict(changed=False, redis_version=version, instance_classes=classes)

@@ -80,12 +80,26 @@ def assert_no_secret(run):
     (dict(instance_id='redis-../../quota'), 'instance_id'),
     (dict(wait_timeout=0), 'wait_timeout'),
     (dict(region='North China'), 'region'),
+    (dict(vpc_id='vpc_0001'), 'vpc_id'),
+    (dict(subnet_id='SUBNET-0001'), 'subnet_id'),
+    (dict(master_az='cn-east-1a'), 'master_az'),
+    (dict(slave_az='cn-north-1-b'), 'slave_az'),
+    (dict(name=None), 'name'),
+    (dict(endpoint='https://[::1'), 'endpoint'),
+    (dict(endpoint='ftp://127.0.0.1'), 'endpoint'),
+    (dict(access_key='AK\r\nX-Injected: 1'), 'access_key'),
+    (dict(access_key=u'\u4eac\u4e1c'), 'access_key'),
+    (dict(ca_path='/nonexistent/ca.pem'), 'ca_path'),
+    (dict(redis_version='9.9'), 'redis_version'),
 ])
-def test_invalid_options_fail_before_any_call(emulator, extra, option):
+def test_invalid_options_fail_before_any_write(emulator, extra, option):
     run = run_module(MODULE, spec(emulator, **extra))
     assert run.failed
     assert option in run.result['msg']
-    assert emulator.admin.stats()['total_calls'] == 0
+    assert 'Traceback' not in run.stdout + run.stderr
+    # Only a version unknown to the region needs the API to tell (describeInstanceClass, a read).
+    assert emulator.admin.stats()['total_calls'] == (0 if option != 'redis_version' or extra['redis_version'] == 'latest' else 2)
+    assert writes(emulator) == 0
     assert_no_secret(run)
 
 
