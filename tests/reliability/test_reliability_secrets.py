@@ -1,0 +1,100 @@
+"""Secrets: no password or secret key appears in anything a run leaves behind.
+
+``playbooks/secrets.yml`` runs every module, succeeding and failing (bad passwords, a wrong
+secret key, API errors, and a gateway that echoes the request body in its error message), at
+``-vvv`` with ``--diff`` and a log file.  Then every captured byte is searched for every
+secret in every form it could take: stdout, stderr, the Ansible log, the registered
+results, leftover temporary files, and the emulator's request log, stats and settings.
+"""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from reliability_support import FIGURES, HERE, EchoGateway, EmulatorUnderTest, find_secrets, run_playbook, secret_forms
+
+SUITE = '3. secrets'
+ACCESS_KEY = 'LEAKCHECKACCESSKEY00000000000001'
+# Characters that JSON, URL and shell quoting all treat differently, so every encoded form differs.
+SECRET_KEY = 'Leak/Check+Secret="Key"%&ü 9'
+WRONG_SECRET_KEY = 'Wrong/Secret+Key%00&x9'
+SECRETS = dict(
+    jdcloud_secret_key=SECRET_KEY,
+    wrong_secret_key=WRONG_SECRET_KEY,
+    password_1='Leak1Check2Pw',
+    password_2='Leak3Check4Pw',
+    password_3='Leak5Check6Pw',
+    bad_password_1='Leak 7 Bad!pw',
+    bad_password_2='Lk8sh',
+)
+EXPECTED_FAILURES = ('quota_short', 'classes_bad', 'bad_password', 'short_password', 'wrong_key', 'echo_reset', 'echo_create')
+
+
+@pytest.fixture(scope='module')
+def secrets_run(tmp_path_factory):
+    base = str(tmp_path_factory.mktemp('secrets'))
+    output_dir = os.path.join(base, 'output')
+    os.makedirs(output_dir)
+    emu = EmulatorUnderTest(access_key=ACCESS_KEY, secret_key=SECRET_KEY)
+    echo = EchoGateway()
+    try:
+        # The secrets go in through an extra-vars file outside the searched directory.
+        extra_vars = os.path.join(base, 'extra-vars.json')
+        with open(extra_vars, 'w', encoding='utf-8') as handle:
+            json.dump(dict(SECRETS, jdcloud_access_key=ACCESS_KEY, jdcloud_endpoint=emu.url, echo_endpoint=echo.url,
+                           output_dir=output_dir), handle)
+        log_path = os.path.join(output_dir, 'ansible.log')
+        proc = run_playbook(os.path.join(HERE, 'playbooks', 'secrets.yml'), output_dir,
+                            os.path.join(HERE, 'playbooks', 'localhost.ini'),
+                            extra_args=['-vvv', '--diff', '-e', '@' + extra_vars],
+                            env=dict(ANSIBLE_LOG_PATH=log_path))
+        blobs = {'ansible-playbook stdout': proc.stdout, 'ansible-playbook stderr': proc.stderr}
+        for root, dummy, files in os.walk(output_dir):
+            for name in files:
+                path = os.path.join(root, name)
+                with open(path, 'rb') as handle:
+                    blobs[os.path.relpath(path, output_dir)] = handle.read().decode('utf-8', 'replace')
+        for what in ('requests', 'stats', 'config'):
+            blobs['emulator /_emulator/%s' % what] = json.dumps(emu.admin.call('GET', what), ensure_ascii=False)
+            blobs['emulator /_emulator/%s (ASCII)' % what] = json.dumps(emu.admin.call('GET', what))
+        yield dict(proc=proc, blobs=blobs, echoed=list(echo.echoed), output_dir=output_dir, emu=emu)
+    finally:
+        echo.stop()
+        emu.stop()
+
+
+def test_playbook_ran_every_case(secrets_run):
+    proc = secrets_run['proc']
+    assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-3000:]
+    results = json.loads(secrets_run['blobs']['results.json'])
+    for name in EXPECTED_FAILURES:
+        assert results[name].get('failed') is True or results[name].get('failed_when_result') is False, (name, results[name])
+        assert results[name].get('msg'), (name, results[name])
+    assert results['create_ok']['changed'] and results['password_reset']['changed'] and results['delete_ok']['changed']
+    assert 'diff' in results['create_ok'] and 'diff' in results['password_reset'], results['create_ok']
+    assert results['wrong_key']['error']['status'] == 'ACCESS_ERROR', results['wrong_key']
+    assert results['echo_reset']['error']['status'] == 'INVALID_ARGUMENT', results['echo_reset']
+    # the gateway did echo the password, so the search below is meaningful
+    assert any(SECRETS['password_3'] in text for text in secrets_run['echoed']), secrets_run['echoed']
+    assert 'ESTABLISH LOCAL CONNECTION' in proc.stdout, 'not run at -vvv'
+
+
+def test_no_secret_anywhere(secrets_run):
+    blobs = secrets_run['blobs']
+    secrets = list(SECRETS.values())
+    hits = find_secrets(blobs, secrets)
+    FIGURES.set(SUITE, 'captured sources searched', len(blobs))
+    FIGURES.set(SUITE, 'bytes searched', sum(len(text.encode('utf-8')) for text in blobs.values()))
+    FIGURES.set(SUITE, 'secrets x forms searched', sum(len(secret_forms(s)) for s in secrets))
+    FIGURES.set(SUITE, 'echoing-gateway errors seen', len(secrets_run['echoed']))
+    FIGURES.set(SUITE, 'secrets found', len(hits))
+    assert hits == [], ['%s: %s (%s)' % (source, list(SECRETS)[index], form) for source, index, form in hits]
+
+
+def test_search_finds_a_planted_secret(secrets_run):
+    """The search itself works: a secret planted in each form in a copy of the output is found."""
+    for form in secret_forms(SECRET_KEY):
+        planted = {'stdout': secrets_run['blobs']['ansible-playbook stdout'] + form}
+        assert find_secrets(planted, [SECRET_KEY]), form
