@@ -91,9 +91,9 @@ options:
     description:
       - How many pages of the listing are fetched at the same time, on as many connections, once the first page has
         been read. V(1) fetches one page after the other.
-      - Must be between 1 and 16.
+      - Must be between 1 and 16. The default keeps a listing of 10,000 instances to 13 rounds of requests.
     type: int
-    default: 4
+    default: 8
 '''
 
 EXAMPLES = r'''
@@ -282,7 +282,7 @@ class JCSRedisInfo(JCSModule):
         charge_mode=dict(type='str', choices=['prepaid_by_duration', 'postpaid_by_duration']),
         sort_by=dict(type='str', choices=list(SORT_NAMES)),
         sort_order=dict(type='str', choices=['asc', 'desc'], default='asc'),
-        concurrency=dict(type='int', default=4),
+        concurrency=dict(type='int', default=8),
     )
     module_kwargs = dict(supports_check_mode=True)
 
