@@ -1,0 +1,719 @@
+# Copyright: Contributors to the jdcloud.cloud collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Performance benchmark of the jdcloud.cloud collection against the local emulator (issue 8).
+
+    bash scripts/bench [SECTION ...] [--json FILE] [--strict] [--keep]
+
+Sections (all by default; calls runs during lag, whose minute is mostly waiting):
+
+  calls     API calls per task, from the emulator's counters: unchanged re-run by id and by name,
+            create / resize / delete with wait, info over N instances.
+  overhead  Wall time of 50 looped jcs_redis_instance tasks (unchanged, by id) and of 50 looped
+            tasks of a floor module (AnsibleModule + requests + one GET), each divided by that of 50
+            looped ansible.builtin.ping tasks, in one ansible-playbook run of three rotated rounds
+            after a warm-up; then the three module processes alone, side by side.
+  large     jcs_redis_info over 10,000 seeded instances at 0 and 50 ms emulator latency: wall time
+            of the module process, its peak RSS and its API calls, at several concurrencies.
+  lag       Create with wait for transitions of 2, 10 and 60 s (three emulators, side by side):
+            time from the instance turning running to the module returning, and polls per wait.
+  fleet     The redis_fleet role converging 50 new instances whose creates take 10 s, against one
+            create with wait and the cost of one module task, in the same ansible-playbook run.
+
+Every figure is measured in this run, side by side where it is a ratio; the table at the end shows
+each figure, its target and whether it was met. The benchmark starts its own emulators (one process
+each, on 127.0.0.1) and needs ansible-core and requests in the interpreter that runs it (scripts/bench
+provides one). Nothing is asserted: it exits 0 when it ran, unless --strict and a target was missed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(BENCH)
+EMULATOR_DIR = os.path.join(REPO, 'emulator')
+ACCESS_KEY = 'EMULATORACCESSKEY0000000000000001'
+SECRET_KEY = 'EMULATORSECRETKEY000000000000000x9'
+REGION = 'cn-north-1'
+SECTIONS = ('calls', 'overhead', 'large', 'lag', 'fleet')
+
+# Where each instance of the benchmark lives; the emulator does not model networks, any id works.
+PLACEMENT = dict(redis_version='4.0', vpc_id='vpc-bench0001', subnet_id='subnet-bench0001',
+                 master_az='cn-north-1a', slave_az='cn-north-1b', allow_passwordless=True)
+SMALL_CLASS = 'redis.m.micro.basic'
+LARGER_CLASS = 'redis.m.small.basic'
+
+
+def note(message):
+    print('-- ' + message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The emulator, as a separate process
+
+
+class Emulator:
+    """``python -m jdcloud_redis_emulator --port 0 FLAGS`` with the admin endpoint at hand."""
+
+    def __init__(self, workdir, *flags):
+        self.log_path = os.path.join(workdir, 'emulator-%d.log' % int(time.time() * 1000))
+        self._log = open(self.log_path, 'w')  # pylint: disable=consider-using-with
+        env = dict(os.environ, PYTHONPATH=EMULATOR_DIR)
+        self.proc = subprocess.Popen(  # pylint: disable=consider-using-with
+            [sys.executable, '-m', 'jdcloud_redis_emulator', '--port', '0'] + [str(f) for f in flags],
+            stdout=subprocess.PIPE, stderr=self._log, env=env, text=True)
+        line = self.proc.stdout.readline().strip()
+        if not line.startswith('JDCLOUD_ENDPOINT='):
+            self.stop()
+            raise RuntimeError('the emulator did not start (log: %s)' % self.log_path)
+        self.url = line.split('=', 1)[1]
+
+    def admin(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.url + '/_emulator/' + path, data=data, method=method,
+                                         headers={'Content-Type': 'application/json'})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read().decode())
+
+    def calls(self):
+        return self.admin('GET', 'stats')['calls']
+
+    def requests(self, after_seq=0):
+        return [r for r in self.admin('GET', 'requests')['requests'] if r['seq'] > after_seq]
+
+    def last_seq(self):
+        log = self.admin('GET', 'requests')['requests']
+        return log[-1]['seq'] if log else 0
+
+    def config(self, **settings):
+        return self.admin('POST', 'config', settings)
+
+    def seed(self, count, name_prefix='seed'):
+        return self.admin('POST', 'seed', dict(count=count, region=REGION, name_prefix=name_prefix))['ids']
+
+    def quota(self, maximum):
+        return self.admin('POST', 'quota', dict(region=REGION, max=maximum))
+
+    def env(self):
+        return dict(JDCLOUD_ENDPOINT=self.url, JDCLOUD_ACCESS_KEY=ACCESS_KEY, JDCLOUD_SECRET_KEY=SECRET_KEY, JDCLOUD_REGION=REGION)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdout.close()
+        self._log.close()
+
+
+def diff_calls(before, after):
+    return dict((op, after[op] - before.get(op, 0)) for op in sorted(after) if after[op] - before.get(op, 0))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Running a module as Ansible's AnsiballZ wrapper finally does: python, the module, an args file
+
+
+class ModuleRun:
+    def __init__(self, result, started, ended, maxrss_kb, returncode, stderr):
+        self.result = result
+        self.started = started
+        self.ended = ended
+        self.wall = ended - started
+        self.maxrss_kb = maxrss_kb
+        self.returncode = returncode
+        self.stderr = stderr
+        self.calls = None   # filled in by Benchmark.measured
+        self.log = None
+
+
+class Runner:
+    def __init__(self, workdir):
+        self.workdir = workdir
+        # ansible_collections/jdcloud/cloud -> the checkout, so the modules import as in a real install
+        self.collections = os.path.join(workdir, 'collections')
+        os.makedirs(os.path.join(self.collections, 'ansible_collections', 'jdcloud'))
+        os.symlink(REPO, os.path.join(self.collections, 'ansible_collections', 'jdcloud', 'cloud'))
+        self._counter = 0
+        self._lock = threading.Lock()
+
+    def module(self, module_name, emulator, **args):
+        """Run a module of the collection once in its own process; the wall time is the process's."""
+        with self._lock:
+            self._counter += 1
+            base = os.path.join(self.workdir, 'run-%05d' % self._counter)
+        params = dict(endpoint=emulator.url, access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION)
+        params.update(args)
+        with open(base + '.args', 'w') as handle:
+            json.dump(dict(ANSIBLE_MODULE_ARGS=params), handle)
+        # Ansible runs a module from a zip without a bytecode cache, so the collection's code is
+        # compiled on every run; the same here (and no __pycache__ is written into the checkout).
+        env = dict(os.environ, PYTHONPATH=self.collections, PYTHONDONTWRITEBYTECODE='1')
+        for variable in ('JDCLOUD_ENDPOINT', 'JDCLOUD_ACCESS_KEY', 'JDCLOUD_SECRET_KEY', 'JDCLOUD_REGION'):
+            env.pop(variable, None)
+        with open(base + '.out', 'wb') as out, open(base + '.err', 'wb') as err:
+            started = time.time()
+            proc = subprocess.Popen(  # pylint: disable=consider-using-with
+                [sys.executable, '-m', 'ansible_collections.jdcloud.cloud.plugins.modules.' + module_name, base + '.args'],
+                stdout=out, stderr=err, env=env, cwd=self.workdir)
+            # wait4 gives this child's own peak RSS (RUSAGE_CHILDREN would be the largest child so far)
+            dummy, status, usage = os.wait4(proc.pid, 0)
+            ended = time.time()
+            proc.returncode = os.waitstatus_to_exitcode(status)
+        with open(base + '.out', 'rb') as handle:
+            output = handle.read()
+        with open(base + '.err', 'rb') as handle:
+            stderr = handle.read().decode(errors='replace')
+        try:
+            result = json.loads(output)
+        except ValueError:
+            result = dict(failed=True, msg='no JSON output: %r' % output[:500])
+        for path in (base + '.args', base + '.out', base + '.err'):
+            os.unlink(path)
+        return ModuleRun(result, started, ended, usage.ru_maxrss, proc.returncode, stderr)
+
+    def playbook(self, playbook, emulator, extra_vars, timer_file, **extra_env):
+        """Run one of the benchmark's playbooks; returns the bench_timer events."""
+        vars_file = os.path.join(self.workdir, 'vars-%d.json' % int(time.time() * 1000))
+        with open(vars_file, 'w') as handle:
+            json.dump(dict(extra_vars, bench_python=sys.executable), handle)
+        config = os.path.join(self.workdir, 'ansible.cfg')
+        with open(config, 'w') as handle:
+            handle.write('# empty: the benchmark runs on ansible-core defaults\n')
+        env = dict(os.environ)
+        env.update(emulator.env())
+        env.update(
+            ANSIBLE_CONFIG=config,
+            ANSIBLE_COLLECTIONS_PATH=self.collections,
+            ANSIBLE_CALLBACK_PLUGINS=os.path.join(BENCH, 'callback_plugins'),
+            ANSIBLE_CALLBACKS_ENABLED='bench_timer',
+            ANSIBLE_LOCALHOST_WARNING='false',
+            ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
+            ANSIBLE_RETRY_FILES_ENABLED='false',
+            ANSIBLE_NOCOLOR='1',
+            BENCH_TIMER_FILE=timer_file,
+        )
+        env.update(extra_env)
+        command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,',
+                   os.path.join(BENCH, playbook), '-e', '@' + vars_file]
+        log = timer_file + '.log'
+        with open(log, 'w') as handle:
+            status = subprocess.call(command, stdout=handle, stderr=subprocess.STDOUT, env=env, cwd=self.workdir)
+        if status != 0:
+            with open(log) as handle:
+                tail = handle.read()[-3000:]
+            raise RuntimeError('ansible-playbook %s failed with status %d:\n%s' % (playbook, status, tail))
+        with open(timer_file) as handle:
+            return [json.loads(line) for line in handle]
+
+
+def task_spans(events):
+    """{task name: (start, end, items)} from bench_timer events, for tasks that ran on the host."""
+    spans = {}
+    start = {}
+    items = {}
+    for event in events:
+        task = event.get('task')
+        if event['event'] == 'task_start':
+            start[task] = event['t']
+            items[task] = []
+        elif event['event'] == 'item':
+            items.setdefault(task, []).append(event)
+        elif event['event'] == 'task_end' and task in start:
+            spans[task] = (start[task], event['t'], items.get(task, []), event['status'])
+    return spans
+
+
+# ---------------------------------------------------------------------------------------------------
+# The sections
+
+
+class Benchmark:
+    def __init__(self, workdir):
+        self.workdir = workdir
+        self.runner = Runner(workdir)
+        self.rows = dict((section, []) for section in SECTIONS)
+        self.details = {}
+
+    def row(self, section, what, value, target, passed):
+        self.rows[section].append(dict(section=section, what=what, value=value, target=target, passed=passed))
+
+    def table(self):
+        return [row for section in SECTIONS for row in self.rows[section]]
+
+    def run_section(self, section):
+        note('section %s ...' % section)
+        started = time.time()
+        try:
+            getattr(self, 'section_' + section)()
+        except Exception as exc:  # pylint: disable=broad-except
+            # one broken section should not hide the figures of the others
+            note('section %s FAILED: %s' % (section, exc))
+            self.row(section, 'the section could not run: %s' % str(exc).splitlines()[0][:100], '-', '-', False)
+        note('section %s done in %.0f s' % (section, time.time() - started))
+
+    def emulator(self, *flags):
+        return Emulator(self.workdir, *flags)
+
+    def run_checked(self, module_name, emulator, **args):
+        run = self.runner.module(module_name, emulator, **args)
+        if run.returncode != 0 or run.result.get('failed'):
+            raise RuntimeError('%s failed: %s\n%s' % (module_name, run.result.get('msg'), run.stderr[-2000:]))
+        return run
+
+    def measured(self, module_name, emulator, **args):
+        """A module run with the API calls it made and the request log entries after its start."""
+        seq = emulator.last_seq()
+        before = emulator.calls()
+        run = self.run_checked(module_name, emulator, **args)
+        run.calls = diff_calls(before, emulator.calls())
+        run.log = emulator.requests(seq)
+        return run
+
+    # -- 1. API calls per task ------------------------------------------------------------------------
+
+    def section_calls(self):
+        delay = 5
+        emu = self.emulator('--quota', '400')
+        try:
+            emu.config(create_delay=delay, resize_delay=delay, delete_delay=delay)
+            create = self.measured('jcs_redis_instance', emu, name='bench_calls', instance_class=SMALL_CLASS, **PLACEMENT)
+            instance_id = create.result['instance']['id']
+            # 99 more instances whose names contain the name: the name filter is a substring match,
+            # so the lookup by name has 100 candidates, one page
+            emu.seed(99, name_prefix='bench_calls')
+            by_id = self.measured('jcs_redis_instance', emu, instance_id=instance_id, name='bench_calls',
+                                  instance_class=SMALL_CLASS, **PLACEMENT)
+            by_name = self.measured('jcs_redis_instance', emu, name='bench_calls', instance_class=SMALL_CLASS, **PLACEMENT)
+            resize = self.measured('jcs_redis_instance', emu, instance_id=instance_id, instance_class=LARGER_CLASS)
+            delete = self.measured('jcs_redis_instance', emu, instance_id=instance_id, state='absent')
+            # 99 seeded remain; 151 more make N = 250 (three pages)
+            emu.seed(151, name_prefix='bench_info')
+            info = self.measured('jcs_redis_info', emu)
+        finally:
+            emu.stop()
+
+        def total(run):
+            return sum(run.calls.values())
+
+        def polls(run, write_op):
+            """describeCacheInstance calls after the write: the wait's polls."""
+            seen = False
+            count = 0
+            for entry in run.log:
+                if entry['operation'] == write_op:
+                    seen = True
+                elif seen and entry['operation'] == 'describeCacheInstance':
+                    count += 1
+            return count
+
+        for label, run in (('unchanged re-run by id', by_id), ('unchanged re-run by name (100 candidates)', by_name)):
+            self.row('calls', label, '%d (%s)' % (total(run), fmt_calls(run.calls)), '1', total(run) == 1)
+        poll_limit = delay / 2 + 5
+        for label, run, write_op in (('create with wait', create, 'createCacheInstance'),
+                                     ('resize with wait', resize, 'modifyCacheInstanceClass'),
+                                     ('delete with wait', delete, 'deleteCacheInstance')):
+            count = polls(run, write_op)
+            self.row('calls', '%s (%d s): polls' % (label, delay), '%d of %d calls (%s)' % (count, total(run), fmt_calls(run.calls)),
+                     '<= T/2+5 = %g' % poll_limit, count <= poll_limit)
+        n = info.result['total']
+        pages = math.ceil(n / 100)
+        self.row('calls', 'info over N=%d instances' % n, '%d (%s)' % (total(info), fmt_calls(info.calls)),
+                 'ceil(N/100) = %d' % pages, info.calls.get('describeCacheInstances') == pages and total(info) == pages)
+        self.details['calls'] = dict((label, run.calls) for label, run in (
+            ('create', create), ('by_id', by_id), ('by_name', by_name), ('resize', resize), ('delete', delete), ('info', info)))
+
+    # -- 2. Task overhead ------------------------------------------------------------------------------
+
+    def section_overhead(self, loops=50):
+        emu = self.emulator()
+        try:
+            created = self.run_checked('jcs_redis_instance', emu, name='bench_overhead', instance_class=SMALL_CLASS, **PLACEMENT)
+            instance = created.result['instance']
+            before = emu.calls()
+            events = self.runner.playbook('overhead.yml', emu, dict(
+                bench_loops=loops, bench_instance_id=instance['id'], bench_instance_name=instance['name'],
+                bench_instance_class=instance['instance_class'], bench_floor_url=emu.url + '/_emulator/stats'),
+                os.path.join(self.workdir, 'overhead.timer'))
+            calls = diff_calls(before, emu.calls())
+        finally:
+            emu.stop()
+        spans = task_spans(events)
+        times = {}
+        item_gaps = {}
+        for task, (start, end, items, status) in spans.items():
+            if task.startswith('Round '):
+                round_name, kind = task.split(': ')
+                changed = sum(1 for i in items if i.get('changed'))
+                if status != 'ok' or len(items) != loops or changed:
+                    raise RuntimeError('overhead task %r: status %s, %d items, %d changed' % (task, status, len(items), changed))
+                times.setdefault(round_name, {})[kind] = end - start
+                stamps = [start] + [i['t'] for i in items]
+                item_gaps.setdefault(round_name, {})[kind] = [b - a for a, b in zip(stamps, stamps[1:])]
+        rounds = sorted(times)
+        ours = [times[r]['ours'] / times[r]['ping'] for r in rounds]
+        floor = [times[r]['floor'] / times[r]['ping'] for r in rounds]
+        ours_ratio = statistics.median(ours)
+        floor_ratio = statistics.median(floor)
+        per_task = dict((kind, statistics.median(times[r][kind] for r in rounds) / loops) for kind in ('ping', 'ours', 'floor'))
+        # the median time between two items, over every round: less sensitive to a busy moment
+        gaps = dict((kind, statistics.median(gap for r in rounds for gap in item_gaps[r][kind])) for kind in ('ping', 'ours', 'floor'))
+        self.details['overhead'] = dict(loops=loops, seconds=times, ours_ratios=ours, floor_ratios=floor, per_task=per_task,
+                                        median_item=gaps, calls=calls)
+        self.row('overhead', 'jcs_redis_instance / ping, %d tasks x %d rounds (rounds: %s)' % (
+            loops, len(rounds), ', '.join('%.2f' % r for r in ours)), '%.2f' % ours_ratio, '<= 1.35', ours_ratio <= 1.35)
+        self.row('overhead', 'floor module / ping (rounds: %s)' % ', '.join('%.2f' % r for r in floor), '%.2f' % floor_ratio,
+                 'reference (~1.30)', None)
+        self.row('overhead', 'ours - floor (ratio points)', '%+.2f' % (ours_ratio - floor_ratio), 'ours to remove', None)
+        self.row('overhead', 'seconds per task: ping / floor / ours', '%.3f / %.3f / %.3f' % (
+            per_task['ping'], per_task['floor'], per_task['ours']), '-', None)
+        self.row('overhead', 'median item, all rounds: ours / ping, floor / ping', '%.2f, %.2f' % (
+            gaps['ours'] / gaps['ping'], gaps['floor'] / gaps['ping']), 'cross-check', None)
+        ours_runs = sum(len(items) for task, (start, end, items, status) in spans.items() if task.endswith(': ours'))
+        self.row('overhead', 'API calls of the %d jcs_redis_instance tasks (warm-up included)' % ours_runs,
+                 '%d (%s)' % (sum(calls.values()), fmt_calls(calls)), '%d' % ours_runs,
+                 sum(calls.values()) == ours_runs == calls.get('describeCacheInstance', 0))
+        self.module_processes(per_task['ping'])
+
+    def module_processes(self, ping_task=None, runs=20):
+        """The module processes alone: the AnsiballZ files Ansible ran for one task of each kind,
+        run again side by side. Free of the controller's share, so the difference between ours and
+        the floor is measured with far less noise than the loops allow."""
+        emu = self.emulator()
+        remote = os.path.join(self.workdir, 'remote')
+        try:
+            created = self.run_checked('jcs_redis_instance', emu, name='bench_process', instance_class=SMALL_CLASS, **PLACEMENT)
+            instance = created.result['instance']
+            self.runner.playbook('overhead.yml', emu, dict(
+                bench_loops=1, bench_instance_id=instance['id'], bench_instance_name=instance['name'],
+                bench_instance_class=instance['instance_class'], bench_floor_url=emu.url + '/_emulator/stats'),
+                os.path.join(self.workdir, 'keep.timer'), ANSIBLE_KEEP_REMOTE_FILES='1', ANSIBLE_REMOTE_TMP=remote)
+            files = {}
+            for directory in sorted(os.listdir(remote)):
+                for name in os.listdir(os.path.join(remote, directory)):
+                    if name.startswith('AnsiballZ_'):
+                        files.setdefault(name[len('AnsiballZ_'):-len('.py')], os.path.join(remote, directory, name))
+            kinds = (('ping', 'ping'), ('floor', 'bench_floor'), ('ours', 'jcs_redis_instance'))
+            cpu = dict((kind, []) for kind, dummy in kinds)
+            wall = dict((kind, []) for kind, dummy in kinds)
+            env = dict(os.environ)
+            env.update(emu.env())
+            output = os.path.join(self.workdir, 'process.out')
+            for dummy in range(runs):
+                for kind, module in kinds:
+                    with open(output, 'wb') as handle:
+                        started = time.time()
+                        proc = subprocess.Popen([sys.executable, files[module]], stdout=handle,  # pylint: disable=consider-using-with
+                                                stderr=subprocess.DEVNULL, env=env, cwd=self.workdir)
+                        dummy_pid, status, usage = os.wait4(proc.pid, 0)
+                        wall[kind].append(time.time() - started)
+                        proc.returncode = os.waitstatus_to_exitcode(status)
+                    with open(output) as handle:
+                        result = json.loads(handle.read())
+                    if proc.returncode != 0 or result.get('failed') or result.get('changed'):
+                        raise RuntimeError('AnsiballZ_%s.py: %s' % (module, result.get('msg')))
+                    cpu[kind].append(usage.ru_utime + usage.ru_stime)
+        finally:
+            emu.stop()
+            shutil.rmtree(remote, ignore_errors=True)
+        cpu = dict((kind, statistics.median(values)) for kind, values in cpu.items())
+        wall = dict((kind, statistics.median(values)) for kind, values in wall.items())
+        self.details['module_processes'] = dict(runs=runs, cpu=cpu, wall=wall)
+        self.row('overhead', 'module process alone, %d runs each: CPU ms ping / floor / ours' % runs, '%.0f / %.0f / %.0f' % (
+            cpu['ping'] * 1000, cpu['floor'] * 1000, cpu['ours'] * 1000), '-', None)
+        extra = wall['ours'] - wall['floor']
+        self.row('overhead', 'module process alone: ours - floor, CPU / wall%s' % (
+            ' (as a share of a ping task)' if ping_task else ''), '%+.0f / %+.0f ms%s' % (
+            (cpu['ours'] - cpu['floor']) * 1000, extra * 1000, ' (%+.2f)' % (extra / ping_task) if ping_task else ''),
+            'ours to remove', None)
+
+    # -- 3. Large accounts -----------------------------------------------------------------------------
+
+    def section_large(self, count=10000):
+        emu = self.emulator('--quota', str(count + 1))
+        results = []
+        try:
+            emu.seed(count, name_prefix='bench_large')
+            # A first run warms the page cache for the module's imports; it is not reported.
+            emu.config(latency_ms=0)
+            self.run_checked('jcs_redis_info', emu)
+            for latency, concurrencies in ((0, (None, 1)), (50, (None, 1, 8, 16))):
+                emu.config(latency_ms=latency)
+                for concurrency in concurrencies:
+                    args = dict(concurrency=concurrency) if concurrency else {}
+                    run = self.measured('jcs_redis_info', emu, **args)
+                    if run.result['total'] != count:
+                        raise RuntimeError('jcs_redis_info returned %s instances, not %d' % (run.result['total'], count))
+                    used = concurrency or run.result['invocation']['module_args']['concurrency']
+                    requests = [e for e in run.log if e['operation'] == 'describeCacheInstances']
+                    # where the time goes: start-up until the first request, the listing, and the rest
+                    # (building, scrubbing and printing the result)
+                    results.append(dict(latency_ms=latency, concurrency=used, default=concurrency is None, wall=run.wall,
+                                        maxrss_mb=run.maxrss_kb / 1024.0, calls=sum(run.calls.values()),
+                                        startup=requests[0]['time'] - run.started,
+                                        listing=requests[-1]['time'] - requests[0]['time'],
+                                        after=run.ended - requests[-1]['time']))
+        finally:
+            emu.stop()
+        self.details['large'] = results
+        pages = math.ceil(count / 100)
+        self.row('large', 'wall time split: start-up to 1st request + listing (1st to last request) + result', '-', '-', None)
+        for r in results:
+            label = 'info, %d instances, %d ms latency, concurrency %d%s' % (
+                count, r['latency_ms'], r['concurrency'], ' (default)' if r['default'] else '')
+            value = '%.2f s (%.2f + %.2f + %.2f), %.0f MB peak RSS, %d calls' % (
+                r['wall'], r['startup'], r['listing'], r['after'], r['maxrss_mb'], r['calls'])
+            if r['latency_ms'] == 50 and r['default']:
+                self.row('large', label, value, '<= 1.5 s, %d calls' % pages, r['wall'] <= 1.5 and r['calls'] == pages)
+            else:
+                self.row('large', label, value, '%d calls' % pages, r['calls'] == pages)
+
+    # -- 4. Wait lag -----------------------------------------------------------------------------------
+
+    def section_lag(self, delays=(2, 10, 60)):
+        cap = poll_cap()
+        longest = max(delays)
+        emulators = dict((delay, self.emulator('--create-delay', str(delay), '--quota', '100')) for delay in delays)
+        samples = dict((delay, []) for delay in delays)
+        errors = []
+        began = time.time()
+
+        def worker(delay):
+            emu = emulators[delay]
+            try:
+                index = 0
+                # The longest transition runs once; the shorter ones repeat beside it while they fit.
+                while index == 0 or (delay < longest and time.time() - began + delay + 2 < longest and index < 12):
+                    seq = emu.last_seq()
+                    run = self.run_checked('jcs_redis_instance', emu, name='bench_lag_%d_%d' % (delay, index),
+                                           instance_class=SMALL_CLASS, **PLACEMENT)
+                    log = emu.requests(seq)
+                    creates = [e for e in log if e['operation'] == 'createCacheInstance']
+                    describes = [e for e in log if e['operation'] == 'describeCacheInstance']
+                    running_at = creates[0]['time'] + delay
+                    samples[delay].append(dict(lag=run.ended - running_at, seen_lag=describes[-1]['time'] - running_at,
+                                               polls=len(describes), wall=run.wall))
+                    index += 1
+            except Exception as exc:  # pylint: disable=broad-except
+                errors.append('%d s: %s' % (delay, exc))
+
+        threads = [threading.Thread(target=worker, args=(delay,)) for delay in delays]
+        try:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        finally:
+            for emu in emulators.values():
+                emu.stop()
+        if errors:
+            raise RuntimeError('; '.join(errors))
+        self.details['lag'] = samples
+        all_lags = []
+        for delay in delays:
+            runs = samples[delay]
+            lags = [s['lag'] for s in runs]
+            seen = [s['seen_lag'] for s in runs]
+            all_lags.extend(lags)
+            self.row('lag', 'transition %d s, %d run(s): lag median / max' % (delay, len(runs)),
+                     '%.2f / %.2f s (poll saw it: %.2f / %.2f s)' % (statistics.median(lags), max(lags), statistics.median(seen), max(seen)),
+                     'median <= 2 s, max <= %g s' % cap, statistics.median(lags) <= 2 and max(lags) <= cap)
+            most = max(s['polls'] for s in runs)
+            self.row('lag', 'transition %d s: describeCacheInstance polls per wait (max)' % delay, '%d' % most,
+                     '<= T/2+5 = %g' % (delay / 2 + 5), most <= delay / 2 + 5)
+        self.row('lag', 'all %d waits: lag median / max' % len(all_lags), '%.2f / %.2f s' % (statistics.median(all_lags), max(all_lags)),
+                 'median <= 2 s, max <= %g s' % cap, statistics.median(all_lags) <= 2 and max(all_lags) <= cap)
+
+    # -- 5. Fleet --------------------------------------------------------------------------------------
+
+    def section_fleet(self, size=50, delay=10, overhead_loops=10):
+        emu = self.emulator('--create-delay', str(delay), '--quota', str(size + 10))
+        try:
+            events = self.runner.playbook('fleet.yml', emu, dict(
+                bench_overhead_loops=overhead_loops,
+                bench_fleet_instances=[dict(name='bench_fleet_%02d' % i, instance_class=SMALL_CLASS) for i in range(size)]),
+                os.path.join(self.workdir, 'fleet.timer'))
+            log = emu.requests()
+            instances = emu.admin('GET', 'stats')['instances']
+        finally:
+            emu.stop()
+        spans = task_spans(events)
+        single = spans['Single: create one instance and wait until it runs']
+        single_time = single[1] - single[0]
+        overhead = spans['Overhead: re-run the unchanged instance by id']
+        item_times = [b['t'] - a['t'] for a, b in zip(overhead[2], overhead[2][1:])]
+        per_task = statistics.median(item_times) if item_times else (overhead[1] - overhead[0]) / overhead_loops
+        begin = spans['Mark: fleet begins'][1]
+        end = spans['Mark: fleet ends'][0]
+        total = end - begin
+        # module runs inside the role: every item that ran, plus every task without a loop that ran
+        module_runs = 0
+        role_tasks = 0
+        loops = []
+        for task, (start, finish, items, status) in spans.items():
+            # role tasks are named "jdcloud.cloud.redis_fleet : <task name>"
+            if start < begin or finish > end or not task.split(' : ', 1)[0].endswith('redis_fleet'):
+                continue
+            role_tasks += 1
+            if items:
+                ran = sum(1 for i in items if i['status'] != 'skipped')
+                module_runs += ran
+                loops.append('"%s" %d runs %.1f s' % (task.split(' : ', 1)[1][:24], ran, finish - start))
+            elif status != 'skipped':
+                module_runs += 1
+        calls = {}
+        for entry in log:
+            if begin <= entry['time'] <= end:
+                calls[entry['operation']] = calls.get(entry['operation'], 0) + 1
+        # the single instance and every instance of the fleet exist (the playbook checked that they run)
+        all_exist = instances == size + 1
+        limit = 2 * single_time + module_runs * per_task
+        self.details['fleet'] = dict(size=size, delay=delay, single=single_time, per_task=per_task, total=total, loops=loops,
+                                     role_tasks=role_tasks, task_runs=module_runs, calls=calls, instances=instances)
+        self.row('fleet', 'role converging %d new instances (creates of %d s)' % (size, delay), '%.1f s' % total,
+                 '<= 2 x %.1f + %d x %.2f = %.1f s' % (single_time, module_runs, per_task, limit), total <= limit and all_exist)
+        self.row('fleet', 'single create with wait / one unchanged task', '%.1f s / %.2f s' % (single_time, per_task), '-', None)
+        self.row('fleet', 'the role\'s loops', '; '.join(loops), '-', None)
+        self.row('fleet', 'API calls of the role (%d module runs in %d tasks)' % (module_runs, role_tasks),
+                 '%d (%s)' % (sum(calls.values()), fmt_calls(calls)), '-', None)
+
+
+def fmt_calls(calls):
+    short = dict(describeCacheInstance='describe', describeCacheInstances='list', createCacheInstance='create',
+                 modifyCacheInstanceClass='resize', deleteCacheInstance='delete', describeInstanceClass='classes',
+                 describeUserQuota='quota', modifyCacheInstanceAttribute='modify', resetCacheInstancePassword='password')
+    return ' '.join('%s %d' % (short.get(op, op), n) for op, n in sorted(calls.items())) or 'none'
+
+
+def poll_cap():
+    """POLL_CAP of the collection's waiter, read from the source so that the table checks the real value."""
+    path = os.path.join(REPO, 'plugins', 'module_utils', '_base.py')
+    with open(path) as handle:
+        for line in handle:
+            if line.startswith('POLL_CAP = '):
+                return float(line.split('=', 1)[1])
+    raise RuntimeError('POLL_CAP not found in ' + path)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Machine and table
+
+
+def machine():
+    import ansible.release  # pylint: disable=import-outside-toplevel
+    import requests  # pylint: disable=import-outside-toplevel
+    cpu = platform.processor() or 'unknown CPU'
+    try:
+        with open('/proc/cpuinfo') as handle:
+            for line in handle:
+                if line.startswith('model name'):
+                    cpu = line.split(':', 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    memory = ''
+    try:
+        with open('/proc/meminfo') as handle:
+            for line in handle:
+                if line.startswith('MemTotal:'):
+                    memory = '%.1f GiB RAM' % (int(line.split()[1]) / 1024.0 / 1024.0)
+    except OSError:
+        pass
+    return dict(cpu='%s, %d cores%s' % (cpu, os.cpu_count() or 0, ', ' + memory if memory else ''),
+                os=platform.platform(), python='%s (%s)' % (platform.python_version(), sys.executable),
+                ansible_core=ansible.release.__version__, requests=requests.__version__)
+
+
+def load():
+    return '%.2f %.2f %.2f' % os.getloadavg()
+
+
+def print_table(rows):
+    headers = ('section', 'measure', 'value', 'target', 'result')
+    table = [headers] + [(r['section'], r['what'], r['value'], r['target'],
+                          'info' if r['passed'] is None else ('PASS' if r['passed'] else 'FAIL')) for r in rows]
+    widths = [max(len(str(line[i])) for line in table) for i in range(len(headers))]
+    rule = '-+-'.join('-' * w for w in widths)
+    for index, line in enumerate(table):
+        print(' | '.join(str(cell).ljust(width) for cell, width in zip(line, widths)).rstrip())
+        if index == 0:
+            print(rule)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', 1)[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split('\n\n', 2)[2])
+    parser.add_argument('sections', nargs='*', metavar='SECTION', help='sections to run: %s (default all)' % ', '.join(SECTIONS))
+    parser.add_argument('--json', metavar='FILE', help='also write the rows, details and machine to FILE')
+    parser.add_argument('--strict', action='store_true', help='exit 1 when a target is missed')
+    parser.add_argument('--keep', action='store_true', help='keep the work directory (module and playbook logs)')
+    args = parser.parse_args()
+    unknown = [s for s in args.sections if s not in SECTIONS]
+    if unknown:
+        parser.error('unknown section %s; the sections are %s' % (', '.join(unknown), ', '.join(SECTIONS)))
+    sections = [s for s in SECTIONS if s in args.sections] or list(SECTIONS)
+
+    host = machine()
+    load_before = load()
+    note('machine: %s; %s; Python %s; ansible-core %s; requests %s' % (
+        host['cpu'], host['os'], host['python'], host['ansible_core'], host['requests']))
+    note('load average before: %s' % load_before)
+    workdir = tempfile.mkdtemp(prefix='jdcloud-bench.')
+    bench = Benchmark(workdir)
+    started = time.time()
+    try:
+        beside_lag = None
+        if 'calls' in sections and 'lag' in sections:
+            # Both mostly wait for emulated transitions and "calls" only counts, so it runs during
+            # the lag section's minute instead of adding its own.
+            sections.remove('calls')
+            beside_lag = threading.Thread(target=bench.run_section, args=('calls',))
+        for section in sections:
+            if section == 'lag' and beside_lag is not None:
+                beside_lag.start()
+            bench.run_section(section)
+            if section == 'lag' and beside_lag is not None:
+                beside_lag.join()
+    finally:
+        if args.keep:
+            note('kept %s' % workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    elapsed = time.time() - started
+    load_after = load()
+
+    print()
+    print('jdcloud.cloud benchmark, %s' % time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(started)))
+    print('machine: %s; %s' % (host['cpu'], host['os']))
+    print('software: Python %s; ansible-core %s; requests %s' % (host['python'], host['ansible_core'], host['requests']))
+    print('load average (1/5/15 min): before %s, after %s; benchmark took %.0f s' % (load_before, load_after, elapsed))
+    print()
+    rows = bench.table()
+    print_table(rows)
+    missed = [r for r in rows if r['passed'] is False]
+    print()
+    print('%d targets met, %d missed' % (sum(1 for r in rows if r['passed']), len(missed)))
+    if args.json:
+        with open(args.json, 'w') as handle:
+            json.dump(dict(machine=host, load_before=load_before, load_after=load_after, seconds=elapsed,
+                           rows=rows, details=bench.details), handle, indent=2, default=str)
+    return 1 if args.strict and missed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
