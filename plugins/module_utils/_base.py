@@ -67,7 +67,7 @@ POLL_FACTOR = 1.5
 POLL_CAP = 2.0
 
 _LOOPBACK_HOSTS = ('localhost', '::1')
-ACCESS_KEY_PATTERN = re.compile(r'^[\x21-\x7e]+$')
+ACCESS_KEY_PATTERN = re.compile(r'[\x21-\x7e]+\Z')
 
 
 def error_dict(exc):

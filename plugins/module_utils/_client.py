@@ -19,10 +19,10 @@ import hashlib
 import hmac
 import json
 import math
+import os
 import random
 import re
 import time
-import uuid
 from urllib.parse import quote, unquote_plus, urlsplit
 
 try:
@@ -131,6 +131,19 @@ def _sha256_hex(data):
 
 def _hmac(key, msg):
     return hmac.new(key, msg.encode('utf-8'), hashlib.sha256).digest()
+
+
+def new_nonce():
+    """A random UUID4 string, as the SDKs send in x-jdcloud-nonce.
+
+    Built from os.urandom rather than uuid.uuid4(): importing uuid costs about a millisecond on
+    every module run, for one call per request.
+    """
+    value = bytearray(os.urandom(16))
+    value[6] = (value[6] & 0x0f) | 0x40  # version 4
+    value[8] = (value[8] & 0x3f) | 0x80  # RFC 4122 variant
+    text = value.hex()
+    return '-'.join((text[:8], text[8:12], text[12:16], text[16:20], text[20:]))
 
 
 def _check_version(version):
@@ -488,7 +501,7 @@ class JDCloudClient:
         headers = {
             'Content-Type': 'application/json',
             'x-jdcloud-date': date,
-            'x-jdcloud-nonce': str(uuid.uuid4()),
+            'x-jdcloud-nonce': new_nonce(),
         }
         signature = compute_signature(method, self._host, wire_path, query_string, headers, payload,
                                       self.access_key, self._secret_key, region, SERVICE, date, self.signing_version)

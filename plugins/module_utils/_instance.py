@@ -27,8 +27,8 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
 
 REDACTED = '<redacted>'
 
-VPC_PATTERN = re.compile(r'^vpc-[0-9a-z]+$')
-SUBNET_PATTERN = re.compile(r'^subnet-[0-9a-z]+$')
+VPC_PATTERN = re.compile(r'vpc-[0-9a-z]+\Z')
+SUBNET_PATTERN = re.compile(r'subnet-[0-9a-z]+\Z')
 
 CREATE_REQUIRED = ('name', 'instance_class', 'vpc_id', 'subnet_id', 'master_az', 'slave_az')
 

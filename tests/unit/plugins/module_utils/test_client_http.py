@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 
 import pytest
 from jdcloud_sdk.core.credential import Credential
@@ -102,7 +103,9 @@ def test_get_success_returns_result_and_sends_signed_headers(server):
     assert headers['user-agent'] == 'jdcloud.cloud/1.0.0 (+ansible)'
     assert headers['content-type'] == 'application/json'
     assert headers['x-jdcloud-content-sha256'] == hashlib.sha256(b'').hexdigest()
-    assert len(headers['x-jdcloud-nonce']) == 36
+    # a UUID4 as the SDKs send, although the client builds it without the uuid module
+    nonce = uuid.UUID(headers['x-jdcloud-nonce'])
+    assert (str(nonce), nonce.version, nonce.variant) == (headers['x-jdcloud-nonce'], 4, uuid.RFC_4122)
     assert abs(calendar.timegm(time.strptime(headers['x-jdcloud-date'], '%Y%m%dT%H%M%SZ')) - time.time()) < 120
     parsed = verify_signature(received, {AK: SK})
     assert parsed['version'] == 'JDCLOUD2'

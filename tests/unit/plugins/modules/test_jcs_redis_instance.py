@@ -67,6 +67,11 @@ def assert_no_secret(run):
     (dict(name='bad-name'), 'name'),
     (dict(name='x'), 'name'),
     (dict(name='n' * 33), 'name'),
+    # $ in a pattern would let a final newline through
+    (dict(name='good_name\n'), 'name'),
+    (dict(name=u'\u4e00\u9fa6'), 'name'),  # one past the last Chinese character the API allows
+    (dict(instance_id='redis-abc123\n'), 'instance_id'),
+    (dict(access_key='EMULATORACCESSKEY0000000000000001\n'), 'access_key'),
     (dict(description='d' * 257), 'description'),
     (dict(password='short1'), 'password'),
     (dict(password='lettersonlypass'), 'password'),
@@ -227,6 +232,15 @@ def test_rename_and_description(emulator):
     assert calls(emulator)['modifyCacheInstanceAttribute'] == 1
     again = run_module(MODULE, connection(emulator, instance_id=instance['id'], name='cache_two', description='new'))
     assert not again.changed
+
+
+def test_chinese_names_at_both_ends_of_the_allowed_range(emulator):
+    instance = create(emulator)
+    name = u'\u4e00\u4eac\u4e1c_9\u9fa5'  # the first and the last character the API allows, and ASCII
+    run = run_module(MODULE, connection(emulator, instance_id=instance['id'], name=name))
+    assert not run.failed and run.changed, run.result
+    assert run.result['instance']['name'] == name
+    assert not run_module(MODULE, connection(emulator, name=name)).changed
 
 
 def test_name_without_id_is_a_lookup_not_a_rename(emulator):
