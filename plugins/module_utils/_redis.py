@@ -151,7 +151,7 @@ class RedisAPI(object):
         result = self.client.request('GET', self._path('cacheInstance'), self.region, query=query)
         return result.get('cacheInstances') or [], result.get('totalCount') or 0
 
-    def list_instances(self, filters=None, sorts=None, concurrency=1):
+    def list_instances(self, filters=None, sorts=None, concurrency=1, convert=None):
         """describeCacheInstances over every page, in the API's order.
 
         The first page tells the total; the other pages are then fetched on up
@@ -159,23 +159,28 @@ class RedisAPI(object):
         pages shifts the later pages, which could hide an instance that exists:
         when the pages disagree on the total, the listing starts over (a few
         times at most), and results are de-duplicated by id in any case.
+        ``convert`` is applied to each instance as its page arrives, so that on
+        a large account the conversion overlaps with waiting for other pages.
         """
         for dummy in range(LIST_ATTEMPTS):
-            pages = self._all_pages(filters, sorts, concurrency)
+            pages = self._all_pages(filters, sorts, concurrency, convert)
             if len(set(total for items, total in pages)) == 1:
                 break
         seen = set()
         instances = []
         for items, total in pages:
-            for instance in items:
-                instance_id = instance.get('cacheInstanceId')
+            for instance_id, instance in items:
                 if instance_id not in seen:
                     seen.add(instance_id)
                     instances.append(instance)
         return instances
 
-    def _all_pages(self, filters, sorts, concurrency):
-        pages = [self.list_page(1, filters, sorts)]
+    def _all_pages(self, filters, sorts, concurrency, convert):
+        def fetch(number):
+            items, total = self.list_page(number, filters, sorts)
+            return [(item.get('cacheInstanceId'), convert(item) if convert else item) for item in items], total
+
+        pages = [fetch(1)]
         last_page = -(-pages[0][1] // PAGE_SIZE)
         if last_page > 1:
             numbers = range(2, last_page + 1)
@@ -183,9 +188,9 @@ class RedisAPI(object):
                 # Imported here: only large listings need threads, and every module run pays for imports.
                 from concurrent.futures import ThreadPoolExecutor
                 with ThreadPoolExecutor(max_workers=min(concurrency, len(numbers))) as pool:
-                    pages.extend(pool.map(lambda n: self.list_page(n, filters, sorts), numbers))
+                    pages.extend(pool.map(fetch, numbers))
             else:
-                pages.extend(self.list_page(n, filters, sorts) for n in numbers)
+                pages.extend(fetch(n) for n in numbers)
         return pages
 
     def find_by_name(self, name, include_deleting=False):

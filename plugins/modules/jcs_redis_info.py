@@ -331,8 +331,10 @@ class JCSRedisInfo(JCSModule):
         sorts = None
         if params['sort_by']:
             sorts = [dict(name=SORT_NAMES[params['sort_by']], direction=params['sort_order'])]
-        found = self.api.list_instances(filters=self.server_filters(), sorts=sorts, concurrency=params['concurrency'])
-        instances = [instance for instance in (instance_to_result(api, self.api.region) for api in found) if self.matches(instance)]
+        region = self.api.region
+        found = self.api.list_instances(filters=self.server_filters(), sorts=sorts, concurrency=params['concurrency'],
+                                        convert=lambda api: instance_to_result(api, region))
+        instances = [instance for instance in found if self.matches(instance)]
         return dict(changed=False, instances=instances, total=len(instances))
 
 
