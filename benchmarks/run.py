@@ -32,6 +32,7 @@ import json
 import math
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -149,16 +150,30 @@ class Runner:
         self.collections = os.path.join(workdir, 'collections')
         os.makedirs(os.path.join(self.collections, 'ansible_collections', 'jdcloud'))
         os.symlink(REPO, os.path.join(self.collections, 'ansible_collections', 'jdcloud', 'cloud'))
+        # The floor module again, in a collection of its own: the floor for any collection module
+        floor = os.path.join(self.collections, 'ansible_collections', 'jdcloud_bench', 'floor')
+        os.makedirs(os.path.join(floor, 'plugins', 'modules'))
+        os.makedirs(os.path.join(floor, 'meta'))
+        shutil.copy(os.path.join(BENCH, 'library', 'bench_floor.py'), os.path.join(floor, 'plugins', 'modules'))
+        with open(os.path.join(floor, 'meta', 'runtime.yml'), 'w') as handle:
+            handle.write("---\nrequires_ansible: '>=2.19.0'\n")
         self._counter = 0
         self._lock = threading.Lock()
 
     def module(self, module_name, emulator, **args):
         """Run a module of the collection once in its own process; the wall time is the process's."""
+        params = dict(endpoint=emulator.url, access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION)
+        params.update(args)
+        return self._run(['-m', 'ansible_collections.jdcloud.cloud.plugins.modules.' + module_name], params)
+
+    def library_module(self, name, **params):
+        """Run one of the benchmark's own modules (benchmarks/library) the same way."""
+        return self._run([os.path.join(BENCH, 'library', name + '.py')], params)
+
+    def _run(self, target, params):
         with self._lock:
             self._counter += 1
             base = os.path.join(self.workdir, 'run-%05d' % self._counter)
-        params = dict(endpoint=emulator.url, access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION)
-        params.update(args)
         with open(base + '.args', 'w') as handle:
             json.dump(dict(ANSIBLE_MODULE_ARGS=params), handle)
         # Ansible runs a module from a zip without a bytecode cache, so the collection's code is
@@ -169,7 +184,7 @@ class Runner:
         with open(base + '.out', 'wb') as out, open(base + '.err', 'wb') as err:
             started = time.time()
             proc = subprocess.Popen(  # pylint: disable=consider-using-with
-                [sys.executable, '-m', 'ansible_collections.jdcloud.cloud.plugins.modules.' + module_name, base + '.args'],
+                [sys.executable] + target + [base + '.args'],
                 stdout=out, stderr=err, env=env, cwd=self.workdir)
             # wait4 gives this child's own peak RSS (RUSAGE_CHILDREN would be the largest child so far)
             dummy, status, usage = os.wait4(proc.pid, 0)
@@ -366,24 +381,28 @@ class Benchmark:
                 stamps = [start] + [i['t'] for i in items]
                 item_gaps.setdefault(round_name, {})[kind] = [b - a for a, b in zip(stamps, stamps[1:])]
         rounds = sorted(times)
-        ours = [times[r]['ours'] / times[r]['ping'] for r in rounds]
-        floor = [times[r]['floor'] / times[r]['ping'] for r in rounds]
-        ours_ratio = statistics.median(ours)
-        floor_ratio = statistics.median(floor)
-        per_task = dict((kind, statistics.median(times[r][kind] for r in rounds) / loops) for kind in ('ping', 'ours', 'floor'))
+        kinds = ('ping', 'ours', 'floor', 'collection floor')
+        ratios = dict((kind, [times[r][kind] / times[r]['ping'] for r in rounds]) for kind in kinds)
+        median = dict((kind, statistics.median(values)) for kind, values in ratios.items())
+        per_task = dict((kind, statistics.median(times[r][kind] for r in rounds) / loops) for kind in kinds)
         # the median time between two items, over every round: less sensitive to a busy moment
-        gaps = dict((kind, statistics.median(gap for r in rounds for gap in item_gaps[r][kind])) for kind in ('ping', 'ours', 'floor'))
-        self.details['overhead'] = dict(loops=loops, seconds=times, ours_ratios=ours, floor_ratios=floor, per_task=per_task,
-                                        median_item=gaps, calls=calls)
-        self.row('overhead', 'jcs_redis_instance / ping, %d tasks x %d rounds (rounds: %s)' % (
-            loops, len(rounds), ', '.join('%.2f' % r for r in ours)), '%.2f' % ours_ratio, '<= 1.35', ours_ratio <= 1.35)
-        self.row('overhead', 'floor module / ping (rounds: %s)' % ', '.join('%.2f' % r for r in floor), '%.2f' % floor_ratio,
+        gaps = dict((kind, statistics.median(gap for r in rounds for gap in item_gaps[r][kind])) for kind in kinds)
+        self.details['overhead'] = dict(loops=loops, seconds=times, ratios=ratios, per_task=per_task, median_item=gaps, calls=calls)
+
+        def rounds_text(kind):
+            return ', '.join('%.2f' % r for r in ratios[kind])
+        self.row('overhead', 'jcs_redis_instance / ping, %d tasks x %d rounds (rounds: %s)' % (loops, len(rounds), rounds_text('ours')),
+                 '%.2f' % median['ours'], '<= 1.35', median['ours'] <= 1.35)
+        self.row('overhead', 'floor module in library/ / ping (rounds: %s)' % rounds_text('floor'), '%.2f' % median['floor'],
                  'reference (~1.30)', None)
-        self.row('overhead', 'ours - floor (ratio points)', '%+.2f' % (ours_ratio - floor_ratio), 'ours to remove', None)
-        self.row('overhead', 'seconds per task: ping / floor / ours', '%.3f / %.3f / %.3f' % (
-            per_task['ping'], per_task['floor'], per_task['ours']), '-', None)
-        self.row('overhead', 'median item, all rounds: ours / ping, floor / ping', '%.2f, %.2f' % (
-            gaps['ours'] / gaps['ping'], gaps['floor'] / gaps['ping']), 'cross-check', None)
+        self.row('overhead', 'floor module in a collection / ping (rounds: %s)' % rounds_text('collection floor'),
+                 '%.2f' % median['collection floor'], 'reference', None)
+        self.row('overhead', 'ours - floor in library/, ours - floor in a collection (ratio points)', '%+.2f, %+.2f' % (
+            median['ours'] - median['floor'], median['ours'] - median['collection floor']), 'ours to remove', None)
+        self.row('overhead', 'seconds per task: ping / floor / collection floor / ours', ' / '.join(
+            '%.3f' % per_task[kind] for kind in ('ping', 'floor', 'collection floor', 'ours')), '-', None)
+        self.row('overhead', 'median item / ping: ours, floor, collection floor', ', '.join(
+            '%.2f' % (gaps[kind] / gaps['ping']) for kind in ('ours', 'floor', 'collection floor')), 'cross-check', None)
         ours_runs = sum(len(items) for task, (start, end, items, status) in spans.items() if task.endswith(': ours'))
         self.row('overhead', 'API calls of the %d jcs_redis_instance tasks (warm-up included)' % ours_runs,
                  '%d (%s)' % (sum(calls.values()), fmt_calls(calls)), '%d' % ours_runs,
@@ -428,6 +447,7 @@ class Benchmark:
                     if proc.returncode != 0 or result.get('failed') or result.get('changed'):
                         raise RuntimeError('AnsiballZ_%s.py: %s' % (module, result.get('msg')))
                     cpu[kind].append(usage.ru_utime + usage.ru_stime)
+            instructions = self.instructions(kinds, files, env)
         finally:
             emu.stop()
             shutil.rmtree(remote, ignore_errors=True)
@@ -441,6 +461,41 @@ class Benchmark:
             ' (as a share of a ping task)' if ping_task else ''), '%+.0f / %+.0f ms%s' % (
             (cpu['ours'] - cpu['floor']) * 1000, extra * 1000, ' (%+.2f)' % (extra / ping_task) if ping_task else ''),
             'ours to remove', None)
+        if instructions:
+            self.details['module_instructions'] = instructions
+            self.row('overhead', 'module process alone, instructions (valgrind): ping / floor / ours', ' / '.join(
+                '%.0f M' % (instructions[kind]['total'] / 1e6) for kind in ('ping', 'floor', 'ours')), '-', None)
+            extra = instructions['ours']['total'] - instructions['floor']['total']
+            compiling = instructions['ours']['compile'] - instructions['floor']['compile']
+            self.row('overhead', 'module process alone: ours - floor, instructions, of which compiling Python source',
+                     '%+.0f M (%+.1f %%), compiling %+.0f M' % (extra / 1e6, 100.0 * extra / instructions['floor']['total'], compiling / 1e6),
+                     'ours to remove', None)
+
+    def instructions(self, kinds, files, env):
+        """Instructions executed by each module process under valgrind's callgrind, when installed.
+
+        Unlike CPU time they do not move with the load of the machine, so the difference between
+        ours and the floor is exact; the inclusive cost of Python's compile() shows how much of it is
+        compiling source that AnsiballZ gives Python without a bytecode cache."""
+        valgrind, annotate = shutil.which('valgrind'), shutil.which('callgrind_annotate')
+        if not valgrind or not annotate:
+            note('valgrind not installed: no instruction counts')
+            return None
+        counts = {}
+        for kind, module in kinds:
+            out = os.path.join(self.workdir, 'callgrind.%s' % kind)
+            proc = subprocess.run([valgrind, '--tool=callgrind', '--callgrind-out-file=' + out, sys.executable, files[module]],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=self.workdir, text=True,
+                                  timeout=900, check=False)
+            total = re.search(r'Collected : (\d+)', proc.stderr)
+            report = subprocess.run([annotate, '--inclusive=yes', out], capture_output=True, text=True, timeout=300, check=False).stdout
+            compiling = re.search(r'^\s*([\d,]+) .*bltinmodule\.c:builtin_compile\b', report, re.MULTILINE)
+            os.unlink(out)
+            if proc.returncode != 0 or not total or not compiling:
+                note('callgrind failed for %s: no instruction counts' % module)
+                return None
+            counts[kind] = dict(total=int(total.group(1)), compile=int(compiling.group(1).replace(',', '')))
+        return counts
 
     # -- 3. Large accounts -----------------------------------------------------------------------------
 
@@ -453,6 +508,19 @@ class Benchmark:
             emu.config(latency_ms=0)
             warm = self.run_checked('jcs_redis_info', emu)
             default = warm.result['invocation']['module_args']['concurrency']
+            # The floor for this result: a module that makes no call and returns the same instances.
+            # What it costs (start-up, reading the file, ansible-core's exit_json) any module
+            # returning them pays, whatever it does to fetch them.
+            result_file = os.path.join(self.workdir, 'large-result.json')
+            with open(result_file, 'w') as handle:
+                json.dump(warm.result['instances'], handle)
+            floors = []
+            for dummy in range(3):
+                floor = self.runner.library_module('bench_result', path=result_file)
+                if floor.returncode != 0 or len(floor.result.get('instances') or ()) != count:
+                    raise RuntimeError('bench_result failed: %s' % (floor.result.get('msg') or floor.stderr[-500:]))
+                floors.append(floor.wall)
+            os.unlink(result_file)
             others = [c for c in (1, 4, 8, 16) if c != default]
             for latency, concurrencies in ((0, [None, 1]), (50, [None] + others)):
                 emu.config(latency_ms=latency)
@@ -472,9 +540,11 @@ class Benchmark:
                                         after=run.ended - requests[-1]['time']))
         finally:
             emu.stop()
-        self.details['large'] = results
+        self.details['large'] = dict(runs=results, result_floor=floors)
         pages = math.ceil(count / 100)
         self.row('large', 'wall time split: start-up to 1st request + listing (1st to last request) + result', '-', '-', None)
+        self.row('large', 'floor: a module returning the same %d instances without a call (median of 3)' % count,
+                 '%.2f s' % statistics.median(floors), 'reference', None)
         for r in results:
             label = 'info, %d instances, %d ms latency, concurrency %d%s' % (
                 count, r['latency_ms'], r['concurrency'], ' (default)' if r['default'] else '')
@@ -563,7 +633,12 @@ class Benchmark:
         begin = spans['Mark: fleet begins'][1]
         end = spans['Mark: fleet ends'][0]
         total = end - begin
-        # module runs inside the role: every item that ran, plus every task without a loop that ran
+        # module runs inside the role: every item that ran, plus every task without a loop that ran,
+        # plus every repeated attempt of an until/retries task (the role's waits)
+        retries = {}
+        for event in events:
+            if event['event'] == 'retry':
+                retries[event['task']] = retries.get(event['task'], 0) + 1
         module_runs = 0
         role_tasks = 0
         loops = []
@@ -577,7 +652,9 @@ class Benchmark:
                 module_runs += ran
                 loops.append('"%s" %d runs %.1f s' % (task.split(' : ', 1)[1][:24], ran, finish - start))
             elif status != 'skipped':
-                module_runs += 1
+                module_runs += 1 + retries.get(task, 0)
+                if task in retries:
+                    loops.append('"%s" %d polls %.1f s' % (task.split(' : ', 1)[1][:24], 1 + retries[task], finish - start))
         calls = {}
         for entry in log:
             if begin <= entry['time'] <= end:
@@ -590,7 +667,7 @@ class Benchmark:
         self.row('fleet', 'role converging %d new instances (creates of %d s)' % (size, delay), '%.1f s' % total,
                  '<= 2 x %.1f + %d x %.2f = %.1f s' % (single_time, module_runs, per_task, limit), total <= limit and all_exist)
         self.row('fleet', 'single create with wait / one unchanged task', '%.1f s / %.2f s' % (single_time, per_task), '-', None)
-        self.row('fleet', 'the role\'s loops', '; '.join(loops), '-', None)
+        self.row('fleet', 'the role\'s loops and polls', '; '.join(loops), '-', None)
         self.row('fleet', 'API calls of the role (%d module runs in %d tasks)' % (module_runs, role_tasks),
                  '%d (%s)' % (sum(calls.values()), fmt_calls(calls)), '-', None)
 

@@ -62,6 +62,10 @@ class CallbackModule(CallbackBase):
     def v2_runner_on_failed(self, result, ignore_errors=False):
         self._end('failed', result)
 
+    def v2_runner_retry(self, result):
+        # an until/retries task ran its module once more: each attempt is a module run
+        self._write('retry')
+
     def v2_runner_on_skipped(self, result):
         self._end('skipped', result)
 
