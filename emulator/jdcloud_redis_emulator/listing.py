@@ -1,4 +1,10 @@
-"""describeCacheInstances: query decoding, filters, sorts and paging (reference §2.2, §5.3)."""
+"""describeCacheInstances: query decoding, filters, sorts and paging (reference §2.2, §5.3).
+
+A client lists a large region as many pages of the same query, so the sorted list of a region
+and the filtered list of a query are memoised by the store (``Store.derived``) until the region
+next changes; a page then costs its own rendering only.  Statuses and membership still follow
+the clock: the store settles due transitions, and bumps the region's version, before any lookup.
+"""
 from __future__ import annotations
 
 from urllib.parse import parse_qsl
@@ -64,7 +70,8 @@ def _string_list(value, field: str) -> list:
 
 def _filter_fn(name: str, values: list):
     if name == 'cacheInstanceId':
-        return lambda inst: inst.id in values
+        ids = frozenset(values)
+        return lambda inst: inst.id in ids
     if name == 'cacheInstanceName':
         # fuzzy like the real API, and case-insensitive like a default MySQL collation:
         # clients must still compare names exactly on their side
@@ -86,6 +93,9 @@ def _filter_fn(name: str, values: list):
     raise invalid_argument("filters: unknown filter name '%s'" % name)
 
 
+# Each criterion is (key, predicate): the key describes the predicate exactly and is hashable,
+# so that equal queries share one memoised result.
+
 def build_filters(query: dict) -> list:
     raw = query.get('filters')
     if raw is None:
@@ -106,7 +116,8 @@ def build_filters(query: dict) -> list:
         operator = item.get('operator', 'eq')
         if operator != 'eq':
             raise invalid_argument("%s.operator '%s' is not supported (only eq)" % (field, operator))
-        out.append(_filter_fn(name, _string_list(item.get('values'), field + '.values')))
+        values = _string_list(item.get('values'), field + '.values')
+        out.append((('filter', name, tuple(values)), _filter_fn(name, values)))
     return out
 
 
@@ -122,7 +133,8 @@ def build_tag_filters(query: dict) -> list:
         if not isinstance(item, dict) or not isinstance(item.get('key'), str) or not item.get('key'):
             raise invalid_argument('%s.key is required' % field)
         key, values = item['key'], _string_list(item.get('values'), field + '.values')
-        out.append(lambda inst, k=key, vs=values: any(t['key'] == k and t['value'] in vs for t in inst.tags or ()))
+        out.append((('tag', key, tuple(values)),
+                    lambda inst, k=key, vs=values: any(t['key'] == k and t['value'] in vs for t in inst.tags or ())))
     return out
 
 
@@ -131,10 +143,11 @@ def build_resource_groups(query: dict) -> list:
     if raw is None:
         return []
     groups = _string_list(raw, 'resourceGroupIds')
-    return [lambda inst: inst.resource_group_id in groups]
+    return [(('resourceGroup', tuple(groups)), lambda inst: inst.resource_group_id in groups)]
 
 
-def sort_instances(instances: list, query: dict) -> list:
+def sort_order(query: dict) -> tuple:
+    """The validated ``sorts``: (createTime direction, totalMemory direction or None)."""
     raw = query.get('sorts')
     directions = {}
     if raw is not None:
@@ -149,20 +162,41 @@ def sort_instances(instances: list, query: dict) -> list:
                 raise invalid_argument('%s.direction must be asc or desc' % field)
             if direction:  # an empty direction means "do not sort by this key"
                 directions[item['name']] = direction
-    # Stable sorts applied lowest priority first: id, then createTime (default newest first),
-    # then totalMemory, which outranks createTime when both are given.
-    ordered = sorted(instances, key=lambda i: i.id)
-    ordered.sort(key=lambda i: int(i.create_time), reverse=directions.get('createTime', 'desc') == 'desc')
-    if 'totalMemory' in directions:
-        ordered.sort(key=lambda i: i.cls.memory_mb, reverse=directions['totalMemory'] == 'desc')
-    return ordered
+    return directions.get('createTime', 'desc'), directions.get('totalMemory')
 
 
-def describe(instances: list, query: dict) -> dict:
+def sort_instances(instances: list, order: tuple) -> list:
+    """totalMemory (when given) outranks createTime (default newest first, to the second); id breaks ties."""
+    created, memory = order
+    created_sign = -1 if created == 'desc' else 1
+    if memory is None:
+        return sorted(instances, key=lambda i: (created_sign * int(i.create_time), i.id))
+    memory_sign = -1 if memory == 'desc' else 1
+    return sorted(instances, key=lambda i: (memory_sign * i.cls.memory_mb, created_sign * int(i.create_time), i.id))
+
+
+def describe(store, region: str, query: dict) -> dict:
+    # checked in a fixed order (paging, filters, sorts), so that a query with several errors always reports the same one
     page_number = int_param(query, 'pageNumber', 1, 1)
     page_size = int_param(query, 'pageSize', 10, 10, 100)
-    predicates = build_filters(query) + build_tag_filters(query) + build_resource_groups(query)
-    matched = [i for i in instances if all(p(i) for p in predicates)]
-    ordered = sort_instances(matched, query)
+    criteria = build_filters(query) + build_tag_filters(query) + build_resource_groups(query)
+    order = sort_order(query)
+
+    def ordered():
+        # reads only membership, createTime, class and id, so it survives renames and status changes
+        return store.derived(region, ('sorted', order), lambda: sort_instances(store.list(region), order), order_only=True)
+
+    def matched():
+        # filtering a sorted list keeps its order, so every query with the same sorts shares one sort;
+        # the sorted list is fetched here, inside the build, so that it is never older than this entry
+        predicates = [predicate for dummy, predicate in criteria]
+        if len(predicates) == 1:   # the usual case: filter() without a generator per instance scans 3 times faster
+            return list(filter(predicates[0], ordered()))
+        return [i for i in ordered() if all(p(i) for p in predicates)]
+
+    if criteria:
+        instances = store.derived(region, ('matched', order, tuple(key for key, dummy in criteria)), matched)
+    else:
+        instances = ordered()
     start = (page_number - 1) * page_size
-    return {'cacheInstances': [i.render() for i in ordered[start:start + page_size]], 'totalCount': len(matched)}
+    return {'cacheInstances': [i.render() for i in instances[start:start + page_size]], 'totalCount': len(instances)}

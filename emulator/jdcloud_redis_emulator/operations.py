@@ -77,7 +77,7 @@ def _execute(store: Store, settings: RuntimeSettings, target: Route, query: str,
         spec = validation.validate_create(region, params)
         return store.create(region.region_id, spec, settings.create_delay)
     if op == 'describeCacheInstances':
-        return listing.describe(store.list(region.region_id), params)
+        return listing.describe(store, region.region_id, params)
     if op == 'describeCacheInstance':
         return {'cacheInstance': store.get(region.region_id, target.instance).render()}
     if op == 'modifyCacheInstanceAttribute':

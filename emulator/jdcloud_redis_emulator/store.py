@@ -4,11 +4,21 @@ Transitions are not driven by threads: each instance keeps the wall-clock time a
 pending transition completes (``creating``/``changing`` → ``running``, ``deleting`` → gone)
 and every read settles what is due.  That keeps the emulator cheap and makes the state file
 self-describing: after a restart, transitions that fell due while it was down are applied.
+
+Listing 10,000 instances page by page must not cost a scan of the region per page, so the store
+keeps (1) a heap of pending transitions, which lets a read settle what is due without visiting
+every instance, and (2) two versions per region, which ``derived()`` uses to memoise per-region
+results (the sorted and filtered lists of listing.py): one bumped by every change a listing could
+show, and one bumped only when instances come or go or change a sort key (createTime, class), so
+that a rename or a status change does not throw away the sorted lists.
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
 import hashlib
+import heapq
+import itertools
 import json
 import os
 import random
@@ -27,6 +37,7 @@ STATUSES = ('creating', 'running', 'error', 'changing', 'deleting', 'configuring
 QUOTA_NAME = '缓存Redis'
 _ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
 STATE_VERSION = 1
+DERIVED_CACHE_SIZE = 32   # memoised per-region results kept (each at most one list of references per region)
 
 
 def iso(ts: float) -> str:
@@ -128,7 +139,12 @@ class Instance:
 
 
 class Store:
-    """All instances and quotas.  Every public method takes the store lock."""
+    """All instances and quotas.  Every public method takes the store lock.
+
+    Every change to an instance goes through ``_add``, ``_remove`` or ``_changed`` so that the
+    region's version moves and memoised listings are rebuilt.  Code outside the store that edits
+    an ``Instance`` in place (tests back-date ``create_time``) must call ``changed(region)`` after.
+    """
 
     def __init__(self, default_quota: int = 20, state_file: str = None, clock=time.time):
         self.lock = threading.RLock()
@@ -139,6 +155,15 @@ class Store:
         self.quotas = {}
         self.seed_counter = 0
         self._ids = random.Random()
+        self._regions = {}                          # region -> {id: Instance}, the same objects as self.instances
+        self._due = []                              # heap of (transition_at, id); stale entries are skipped
+        # region -> stamp of its last change (of its last change that may reorder it); stamps come from one
+        # counter for all regions, so a version never describes two different states, even of two regions;
+        # a region never changed is empty, whichever it is, and has version 0
+        self._stamps = itertools.count(1)
+        self._versions = {}
+        self._order_versions = {}
+        self._derived = collections.OrderedDict()   # (region, order_only, key) -> (version, value), least recently used first
         if state_file and os.path.exists(state_file):
             self._load()
 
@@ -148,7 +173,8 @@ class Store:
             data = json.load(handle)
         if data.get('version') != STATE_VERSION:
             raise ValueError('state file %s has unsupported version %r' % (self.state_file, data.get('version')))
-        self.instances = {d['id']: Instance(**d) for d in data.get('instances', [])}
+        for item in data.get('instances', []):
+            self._add(Instance(**item))
         self.quotas = {k: int(v) for k, v in data.get('quotas', {}).items()}
         self.seed_counter = int(data.get('seed_counter', 0))
 
@@ -169,6 +195,36 @@ class Store:
                     os.unlink(tmp)
                 raise
 
+    # ----------------------------------------------------------------- bookkeeping
+    def _changed(self, region: str, reorders: bool = False) -> None:
+        """Record a change in ``region``; ``reorders`` when instances came or went or a sort key changed."""
+        stamp = next(self._stamps)
+        self._versions[region] = stamp
+        if reorders:
+            self._order_versions[region] = stamp
+
+    def changed(self, region: str) -> None:
+        """Declare that instances of ``region`` were edited in place, outside the store's methods."""
+        with self.lock:
+            self._changed(region, reorders=True)
+
+    def _add(self, inst: Instance) -> None:
+        self.instances[inst.id] = inst
+        self._regions.setdefault(inst.region, {})[inst.id] = inst
+        if inst.transition_at is not None:
+            heapq.heappush(self._due, (inst.transition_at, inst.id))
+        self._changed(inst.region, reorders=True)
+
+    def _remove(self, inst: Instance) -> None:
+        del self.instances[inst.id]
+        del self._regions[inst.region][inst.id]
+        self._changed(inst.region, reorders=True)
+
+    def _schedule(self, inst: Instance, when: float) -> None:
+        inst.transition_at = when
+        heapq.heappush(self._due, (when, inst.id))
+        self._changed(inst.region)
+
     # ----------------------------------------------------------------- lifecycle
     def _settle(self, inst: Instance, now: float) -> bool:
         """Apply a due transition; False if the instance is gone."""
@@ -176,18 +232,27 @@ class Store:
             return True
         inst.transition_at = None
         if inst.status == 'deleting':
-            del self.instances[inst.id]
+            self._remove(inst)
             return False
-        if inst.status == 'changing' and inst.pending_class:
+        reclassed = inst.status == 'changing' and inst.pending_class
+        if reclassed:
             inst.instance_class = inst.pending_class
         inst.pending_class = None
         inst.status = 'running'
+        self._changed(inst.region, reorders=bool(reclassed))   # a new class may move it in a totalMemory sort
         return True
 
-    def settle_all(self) -> None:
-        with self.lock:
-            now = self.clock()
-            for inst in list(self.instances.values()):
+    def _settle_due(self) -> None:
+        """Apply every transition that is due, visiting only those (the heap is ordered by due time).
+
+        An entry is stale when its transition was cancelled (forced status, deleted instance) or
+        replaced by a later one; ``_settle`` then finds nothing due and the entry is just dropped."""
+        now = self.clock()
+        due = self._due
+        while due and due[0][0] <= now:
+            dummy, instance_id = heapq.heappop(due)
+            inst = self.instances.get(instance_id)
+            if inst is not None:
                 self._settle(inst, now)
 
     def _new_id(self) -> str:
@@ -202,19 +267,45 @@ class Store:
 
     def get(self, region: str, instance_id: str) -> Instance:
         with self.lock:
+            self._settle_due()
             inst = self.instances.get(instance_id)
-            if inst is None or inst.region != region or not self._settle(inst, self.clock()):
+            if inst is None or inst.region != region:
                 raise instance_not_found(instance_id)
             return inst
 
     def list(self, region: str) -> list:
         with self.lock:
-            now = self.clock()
-            return [i for i in list(self.instances.values()) if i.region == region and self._settle(i, now)]
+            self._settle_due()
+            return list(self._regions.get(region, {}).values())
+
+    def derived(self, region: str, key, build, order_only: bool = False):
+        """``build()``, memoised until anything in ``region`` changes, a due transition included.
+
+        With ``order_only``, until instances come or go or change createTime or class: for a
+        ``build`` that reads nothing else (a sort).  ``build`` must depend only on the region's
+        instances and ``key``; the value it returns is shared between callers: never modify it."""
+        with self.lock:
+            self._settle_due()
+            version = (self._order_versions if order_only else self._versions).get(region, 0)
+            slot = (region, order_only, key)
+            hit = self._derived.get(slot)
+            if hit is not None and hit[0] == version:
+                self._derived.move_to_end(slot)
+                return hit[1]
+            # the version is read before build() runs: if build() itself settles something, the
+            # entry is merely rebuilt once more on the next call, never served stale
+            value = build()
+            self._derived[slot] = (version, value)
+            self._derived.move_to_end(slot)
+            while len(self._derived) > DERIVED_CACHE_SIZE:
+                self._derived.popitem(last=False)
+            return value
 
     def used(self, region: str) -> int:
         # creating/running/changing/deleting/error all hold quota until the instance is gone
-        return len(self.list(region))
+        with self.lock:
+            self._settle_due()
+            return len(self._regions.get(region, ()))
 
     def quota_max(self, region: str) -> int:
         return self.quotas.get(region, self.default_quota)
@@ -240,7 +331,7 @@ class Store:
                 transition_at=now + delay, tags=spec['tags'], resource_group_id=spec['resource_group_id'],
                 db_num=spec['db_num'], replica_number=spec['replica_number'], slave_appendonly=spec['slave_appendonly'],
                 maxmemory_policy=spec['maxmemory_policy'], cpu_arch=spec['cpu_arch'], extension=spec['extension'])
-            self.instances[inst.id] = inst
+            self._add(inst)
             self.save()
             return dict(cacheInstanceId=inst.id, **self._order())
 
@@ -252,6 +343,7 @@ class Store:
                                           % (inst.id, inst.status))
             inst.name = changes.get('name', inst.name)
             inst.description = changes.get('description', inst.description)
+            self._changed(region)
             self.save()
 
     def reset_password(self, region: str, instance_id: str, password: str) -> None:
@@ -260,6 +352,7 @@ class Store:
             if inst.status in ('creating', 'deleting'):
                 raise failed_precondition("cacheInstance '%s' is %s; its password cannot be changed now" % (inst.id, inst.status))
             inst.password_hash = hash_password(password)
+            self._changed(region)   # a listing shows whether a password is set ('auth')
             self.save()
 
     def resize(self, region: str, instance_id: str, request: dict, delay: float) -> dict:
@@ -285,7 +378,7 @@ class Store:
                 raise failed_precondition('prepaid instances can only be changed to a class with more memory')
             inst.status = 'changing'
             inst.pending_class = target.code
-            inst.transition_at = self.clock() + delay
+            self._schedule(inst, self.clock() + delay)
             self.save()
             return self._order()
 
@@ -301,7 +394,7 @@ class Store:
                                           % (inst.id, iso(inst.charge_expire)))
             inst.status = 'deleting'
             inst.pending_class = None
-            inst.transition_at = now + delay
+            self._schedule(inst, now + delay)
             self._settle(inst, now)
             self.save()
 
@@ -320,7 +413,7 @@ class Store:
                                 vpc_id='vpc-emuseed0001', subnet_id='subnet-emuseed0001',
                                 az_master=catalogue.REGIONS[region].azs[0], az_slave=catalogue.REGIONS[region].azs[-1],
                                 create_time=created, status='running', charge_mode='postpaid_by_duration', charge_start=created)
-                self.instances[inst.id] = inst
+                self._add(inst)
                 ids.append(inst.id)
             self.save()
             return ids
@@ -331,8 +424,9 @@ class Store:
             self.save()
 
     def _any_region(self, instance_id: str) -> Instance:
+        self._settle_due()
         inst = self.instances.get(instance_id)
-        if inst is None or not self._settle(inst, self.clock()):
+        if inst is None:
             raise instance_not_found(instance_id)
         return inst
 
@@ -340,8 +434,9 @@ class Store:
         with self.lock:
             inst = self._any_region(instance_id)
             inst.status = status
-            inst.transition_at = None    # a forced status stays until changed again
+            inst.transition_at = None    # a forced status stays until changed again (its heap entry goes stale)
             inst.pending_class = None
+            self._changed(inst.region)
             self.save()
 
     def expire(self, instance_id: str) -> None:
@@ -349,6 +444,7 @@ class Store:
             inst = self._any_region(instance_id)
             inst.charge_expire = self.clock() - 1
             inst.charge_status = 'overdue'
+            self._changed(inst.region)
             self.save()
 
     def check_password(self, instance_id: str, password: str) -> bool:
@@ -356,12 +452,18 @@ class Store:
             return password_matches(self._any_region(instance_id).password_hash, password)
 
     def count(self) -> int:
-        self.settle_all()
-        return len(self.instances)
+        with self.lock:
+            self._settle_due()
+            return len(self.instances)
 
     def reset(self) -> None:
         with self.lock:
+            for region in self._regions:
+                self._changed(region, reorders=True)
             self.instances.clear()
+            self._regions.clear()
+            self._due.clear()
+            self._derived.clear()   # not needed for correctness (the versions moved): frees the memory now
             self.quotas.clear()
             self.seed_counter = 0
             self.save()

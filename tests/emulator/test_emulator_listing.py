@@ -42,6 +42,7 @@ def fleet(api, emulator):
         for offset, instance_id in enumerate(ids.values()):
             store.instances[instance_id].create_time = 1700000000 + offset
             store.instances[instance_id].charge_start = 1700000000 + offset
+        store.changed('cn-north-1')   # edited in place: memoised listings must not outlive it
     return ids
 
 
@@ -54,6 +55,7 @@ def test_equal_create_times_order_by_id(api, emulator, fleet):
     with store.lock:
         for instance_id in fleet.values():
             store.instances[instance_id].create_time = 1700000000
+        store.changed('cn-north-1')
     assert _ids(_list(api)) == sorted(fleet.values())
 
 
