@@ -713,9 +713,14 @@ def machine():
                     memory = '%.1f GiB RAM' % (int(line.split()[1]) / 1024.0 / 1024.0)
     except OSError:
         pass
+    try:
+        commit = subprocess.run(['git', 'describe', '--always', '--dirty'], cwd=REPO, capture_output=True, text=True,
+                                timeout=30, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = 'unknown (not a git checkout)'
     return dict(cpu='%s, %d cores%s' % (cpu, os.cpu_count() or 0, ', ' + memory if memory else ''),
                 os=platform.platform(), python='%s (%s)' % (platform.python_version(), sys.executable),
-                ansible_core=ansible.release.__version__, requests=requests.__version__)
+                ansible_core=ansible.release.__version__, requests=requests.__version__, commit=commit)
 
 
 def load():
@@ -781,6 +786,8 @@ def main():
     print('machine: %s; %s' % (host['cpu'], host['os']))
     print('software: Python %s; ansible-core %s; requests %s' % (host['python'], host['ansible_core'], host['requests']))
     print('load average (1/5/15 min): before %s, after %s; benchmark took %.0f s' % (load_before, load_after, elapsed))
+    print('reproduce: bash scripts/bench %s(from the collection checkout, on an otherwise idle machine; commit %s; '
+          'see docs/performance.md)' % (''.join(s + ' ' for s in args.sections), host['commit']))
     print()
     rows = bench.table()
     print_table(rows)
