@@ -52,7 +52,7 @@ options:
     type: path
   api_timeout:
     description:
-      - Timeout in seconds of one HTTP request to the API.
+      - Timeout in seconds of one HTTP request to the API, from 1 to 3600.
     type: int
     default: 30
   api_retries:
@@ -62,6 +62,7 @@ options:
       - Retries wait with capped exponential backoff and full jitter and honour C(Retry-After).
       - Only requests that are safe to repeat are retried automatically; a create whose outcome is
         unknown is resolved by looking the instance up again before anything is repeated.
+      - From 0 (no retries) to 100.
     type: int
     default: 5
 requirements:

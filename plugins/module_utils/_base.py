@@ -66,6 +66,9 @@ POLL_FIRST = 0.5
 POLL_FACTOR = 1.5
 POLL_CAP = 2.0
 
+API_TIMEOUT_MAX = 3600
+API_RETRIES_MAX = 100
+
 _LOOPBACK_HOSTS = ('localhost', '::1')
 ACCESS_KEY_PATTERN = re.compile(r'[\x21-\x7e]+\Z')
 
@@ -154,10 +157,11 @@ class JCSModule(object):
             self.fail('endpoint must be a URL like https://redis.jdcloud-api.com or http://127.0.0.1:8765, got {0!r}'.format(endpoint))
         if parts.scheme == 'http' and not (parts.hostname in _LOOPBACK_HOSTS or parts.hostname.startswith('127.')):
             self.module.warn('endpoint {0} uses plain HTTP: requests and responses are not encrypted'.format(endpoint))
-        for option in ('api_timeout', 'api_retries'):
-            if params[option] < (1 if option == 'api_timeout' else 0):
-                self.fail('{0} must be {1}, got {2}'.format(
-                    option, 'at least 1' if option == 'api_timeout' else 'zero or more', params[option]))
+        # Upper bounds too: a timeout beyond the platform's time_t overflows deep in the socket layer,
+        # and thousands of retries with backoff would hold a task for days.
+        for option, low, high in (('api_timeout', 1, API_TIMEOUT_MAX), ('api_retries', 0, API_RETRIES_MAX)):
+            if not low <= params[option] <= high:
+                self.fail('{0} must be between {1} and {2}, got {3}'.format(option, low, high, params[option]))
         return JDCloudClient(
             access_key=params['access_key'],
             secret_key=params['secret_key'],

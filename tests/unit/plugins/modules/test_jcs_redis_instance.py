@@ -95,6 +95,10 @@ def assert_no_secret(run):
     (dict(access_key='AK\r\nX-Injected: 1'), 'access_key'),
     (dict(access_key=u'\u4eac\u4e1c'), 'access_key'),
     (dict(ca_path='/nonexistent/ca.pem'), 'ca_path'),
+    (dict(api_timeout=13981179027), 'api_timeout'),  # beyond time_t: overflowed in the socket layer
+    (dict(api_timeout=0), 'api_timeout'),
+    (dict(api_retries=101), 'api_retries'),
+    (dict(api_retries=-1), 'api_retries'),
     (dict(redis_version='9.9'), 'redis_version'),
 ])
 def test_invalid_options_fail_before_any_write(emulator, extra, option):
