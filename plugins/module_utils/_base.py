@@ -16,6 +16,7 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import json
+import math
 import os
 import re
 import time
@@ -101,6 +102,27 @@ def explain(exc):
     return 'Could not reach the JD Cloud API: {0}'.format(exc.message)
 
 
+def _is_infinite(value):
+    try:
+        return math.isinf(float(value))
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def _fail_infinite_integers(spec, module_kwargs):
+    """Fail naming the integer options set to infinity (``inf``, ``.inf``, ``Infinity``).
+
+    ansible-core's int check lets such a value escape as OverflowError instead of its usual error
+    (fixed upstream by ansible/ansible#87253, not in 2.19 or 2.21), which ends the run with a message
+    that names no option. The parameters are read again with those options untyped, only to say which."""
+    integers = [name for name, option in spec.items() if option.get('type') == 'int']
+    untyped = dict((name, dict(option, type='raw') if name in integers else option) for name, option in spec.items())
+    module = AnsibleModule(argument_spec=untyped, **module_kwargs)
+    names = [name for name in integers if _is_infinite(module.params.get(name))]
+    message = '{0} must be a whole number, got infinity'.format(' and '.join(names) or 'an integer option')
+    module.fail_json(msg=message, error=dict(code=None, status='INVALID_ARGUMENT', message=message, request_id=None))
+
+
 class JCSModule(object):
     """Base of every jdcloud.cloud module.
 
@@ -115,7 +137,10 @@ class JCSModule(object):
     def __init__(self):
         spec = dict(COMMON_ARGUMENT_SPEC)
         spec.update(self.argument_spec)
-        self.module = AnsibleModule(argument_spec=spec, **self.module_kwargs)
+        try:
+            self.module = AnsibleModule(argument_spec=spec, **self.module_kwargs)
+        except OverflowError:
+            _fail_infinite_integers(spec, self.module_kwargs)
         self.params = self.module.params
         self.check_mode = self.module.check_mode
         self._client = None

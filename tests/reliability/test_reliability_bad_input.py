@@ -146,7 +146,9 @@ EXPLICIT = {
     'jcs_redis_instance': [dict(name=None, instance_id=None), dict(vpc_id='../../../etc/passwd'), dict(subnet_id='vpc-input0001'),
                            dict(master_az='cn-south-1a'), dict(region='cn-east-1'), dict(endpoint='https://[::1'),
                            # found by the soak: a timeout beyond time_t overflowed in the socket layer
-                           dict(api_timeout=13981179027.0), dict(api_retries=10 ** 9)],
+                           dict(api_timeout=13981179027.0), dict(api_retries=10 ** 9),
+                           # found by the soak too: infinity escaped ansible-core's int check as OverflowError
+                           dict(api_timeout=float('inf'), access_key='WRONGACCESSKEY000000000000000000')],
     'jcs_redis_info': [dict(access_key='\u4e00'), dict(access_key='AK\r\nX-Injected: 1')],
     'jcs_redis_quota': [dict(endpoint='https://[::1'), dict(access_key='AK\nX-Injected: 1')],
     'jcs_redis_instance_class_info': [dict(redis_version='9.9'), dict(access_key='\u4e00\u4e01')],

@@ -99,6 +99,10 @@ def assert_no_secret(run):
     (dict(api_timeout=0), 'api_timeout'),
     (dict(api_retries=101), 'api_retries'),
     (dict(api_retries=-1), 'api_retries'),
+    # ansible-core's int check raises OverflowError for infinity (ansible/ansible#87253)
+    (dict(api_timeout=float('inf')), 'api_timeout'),
+    (dict(wait_timeout='inf'), 'wait_timeout'),
+    (dict(charge_duration='-Infinity'), 'charge_duration'),
     (dict(redis_version='9.9'), 'redis_version'),
 ])
 def test_invalid_options_fail_before_any_write(emulator, extra, option):
