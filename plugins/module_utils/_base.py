@@ -90,6 +90,11 @@ def error_dict(exc):
     return dict(code=None, status=status, message=exc.message, request_id=getattr(exc, 'request_id', None))
 
 
+def local_error(status, message):
+    """The structured ``error`` of a failure the module decides itself, without an API answer."""
+    return dict(code=None, status=status, message=message, request_id=None)
+
+
 def explain(exc):
     """A one-line explanation of a client error for ``msg``."""
     if isinstance(exc, JDCloudAPIError):
@@ -120,7 +125,7 @@ def _fail_infinite_integers(spec, module_kwargs):
     module = AnsibleModule(argument_spec=untyped, **module_kwargs)
     names = [name for name in integers if _is_infinite(module.params.get(name))]
     message = '{0} must be a whole number, got infinity'.format(' and '.join(names) or 'an integer option')
-    module.fail_json(msg=message, error=dict(code=None, status='INVALID_ARGUMENT', message=message, request_id=None))
+    module.fail_json(msg=message, error=local_error('INVALID_ARGUMENT', message))
 
 
 class JCSModule(object):
@@ -309,12 +314,12 @@ class JCSModule(object):
             status = value.get('status') if isinstance(value, dict) else 'gone'
             if status == 'error':
                 self.fail('{0} failed: the instance went into status error'.format(what),
-                          error=dict(code=None, status='INSTANCE_ERROR', message='instance status is error', request_id=None),
+                          error=local_error('INSTANCE_ERROR', 'instance status is error'),
                           instance=value)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self.fail('Timed out after {0} seconds waiting for {1}; last status seen: {2}'.format(timeout, what, status),
-                          error=dict(code=None, status='WAIT_TIMEOUT', message='last status: {0}'.format(status), request_id=None),
+                          error=local_error('WAIT_TIMEOUT', 'last status: {0}'.format(status)),
                           instance=value)
             sleep(min(delay, remaining))
             delay = min(delay * POLL_FACTOR, POLL_CAP)

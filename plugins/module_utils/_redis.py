@@ -193,12 +193,11 @@ class RedisAPI(object):
                 pages.extend(fetch(n) for n in numbers)
         return pages
 
-    def find_by_name(self, name, include_deleting=False):
-        """Instances named exactly ``name`` (the API's name filter is a substring
-        match), leaving out those being deleted unless asked for."""
+    def find_by_name(self, name):
+        """Instances named exactly ``name``, whatever their status (the API's
+        name filter is a substring match)."""
         candidates = self.list_instances(filters=[dict(name='cacheInstanceName', values=[name])])
-        return [i for i in candidates if i.get('cacheInstanceName') == name
-                and (include_deleting or i.get('cacheInstanceStatus') != 'deleting')]
+        return [i for i in candidates if i.get('cacheInstanceName') == name]
 
     def quota(self):
         return self.client.request('GET', self._path('quota'), self.region).get('quota') or {}

@@ -249,7 +249,7 @@ instance:
     tags: {description: Tags as a dictionary., type: dict, returned: success, sample: {env: prod}}
 '''
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule
+from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, local_error
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
 from ansible_collections.jdcloud.cloud.plugins.module_utils._instance import (
     attribute_changes,
@@ -321,20 +321,23 @@ class JCSRedisInstance(JCSModule):
     def region_id(self):
         return self.api.region
 
+    def named(self):
+        """The instances named exactly ``name``; those being deleted are kept apart in ``self.deleting``."""
+        found = self.api.find_by_name(self.params['name'])
+        # An instance being deleted is as good as gone: it is never the one to manage.
+        self.deleting = [m.get('cacheInstanceId') for m in found if m.get('cacheInstanceStatus') == 'deleting']
+        return [m for m in found if m.get('cacheInstanceStatus') != 'deleting']
+
     def find(self):
         if self.params['instance_id']:
             return self.describe(self.params['instance_id'])
-        found = self.api.find_by_name(self.params['name'], include_deleting=True)
-        # An instance being deleted is as good as gone: it is never the one to manage.
-        matches = [m for m in found if m.get('cacheInstanceStatus') != 'deleting']
-        self.deleting = [m.get('cacheInstanceId') for m in found if m.get('cacheInstanceStatus') == 'deleting']
+        matches = self.named()
         if len(matches) > 1:
             candidates = [dict(id=m.get('cacheInstanceId'), status=m.get('cacheInstanceStatus'), create_time=m.get('createTime'))
                           for m in matches]
             message = '{0} instances are named {1!r}; set instance_id to choose one: {2}'.format(
                 len(matches), self.params['name'], ', '.join('{id} ({status}, created {create_time})'.format(**c) for c in candidates))
-            self.fail(message, candidates=candidates,
-                      error=dict(code=None, status='AMBIGUOUS_NAME', message=message, request_id=None))
+            self.fail(message, candidates=candidates, error=local_error('AMBIGUOUS_NAME', message))
         return instance_to_result(matches[0], self.region_id) if matches else None
 
     def wait_until(self, instance_id, done, what):
@@ -391,7 +394,7 @@ class JCSRedisInstance(JCSModule):
         if quota.get('used', 0) >= quota.get('max', 0):
             self.fail('The Redis quota of region {0} is used up ({1} of {2} instances); no instance can be created'.format(
                 self.region_id, quota.get('used'), quota.get('max')),
-                error=dict(code=None, status='QUOTA_EXCEEDED', message='quota used up', request_id=None))
+                error=local_error('QUOTA_EXCEEDED', 'quota used up'))
         self.changes.append('create')
         if self.check_mode:
             return predicted_new(params, self.region_id, instance_class)
@@ -408,14 +411,11 @@ class JCSRedisInstance(JCSModule):
 
     def adopt_created(self):
         """After a create whose outcome is unknown: the instance, if it exists."""
-        found = self.api.find_by_name(self.params['name'], include_deleting=True)
-        # An instance being deleted is as good as gone: it is never the one to manage.
-        matches = [m for m in found if m.get('cacheInstanceStatus') != 'deleting']
-        self.deleting = [m.get('cacheInstanceId') for m in found if m.get('cacheInstanceStatus') == 'deleting']
+        matches = self.named()
         if len(matches) > 1:
             message = 'The outcome of the create was unknown and {0} instances named {1!r} now exist: {2}'.format(
                 len(matches), self.params['name'], ', '.join(m.get('cacheInstanceId') for m in matches))
-            self.fail(message, error=dict(code=None, status='AMBIGUOUS_NAME', message=message, request_id=None))
+            self.fail(message, error=local_error('AMBIGUOUS_NAME', message))
         return instance_to_result(matches[0], self.region_id) if matches else None
 
     def find_class(self, instance_class, redis_version):

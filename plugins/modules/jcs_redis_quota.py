@@ -80,7 +80,7 @@ quota:
       sample: 17
 '''
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule
+from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, local_error
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import quota_to_result
 
 
@@ -99,7 +99,7 @@ class JCSRedisQuota(JCSModule):
             message = 'only {0} more Redis instances can be created in {1} (used {2} of {3}), fewer than min_available {4}'.format(
                 quota['available'], self.api.region, quota['used'], quota['max'], wanted)
             self.fail('Redis quota too small: ' + message,
-                      error=dict(code=None, status='QUOTA_INSUFFICIENT', message=message, request_id=None),
+                      error=local_error('QUOTA_INSUFFICIENT', message),
                       quota=quota)
         return dict(changed=False, quota=quota)
 
