@@ -66,7 +66,8 @@ def validate(params):
                 option, example, params[option]))
     for option in ('master_az', 'slave_az'):
         value = params[option]
-        if value is not None and not (value.startswith(params['region']) and re.match(r'^[a-z]$', value[len(params['region']):])):
+        zone = value[len(params['region']):] if value is not None and value.startswith(params['region']) else ''
+        if value is not None and not (len(zone) == 1 and 'a' <= zone <= 'z'):
             problems.append('{0} must be an availability zone of region {1}, such as {1}a, got {2!r}'.format(option, params['region'], value))
     password = params['password']
     if password:

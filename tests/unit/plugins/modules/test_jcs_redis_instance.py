@@ -89,6 +89,7 @@ def assert_no_secret(run):
     (dict(subnet_id='SUBNET-0001'), 'subnet_id'),
     (dict(master_az='cn-east-1a'), 'master_az'),
     (dict(slave_az='cn-north-1-b'), 'slave_az'),
+    (dict(master_az='cn-north-1a\n'), 'master_az'),
     (dict(name=None), 'name'),
     (dict(endpoint='https://[::1'), 'endpoint'),
     (dict(endpoint='ftp://127.0.0.1'), 'endpoint'),
