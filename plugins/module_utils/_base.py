@@ -34,7 +34,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
     JDCloudTimeoutError,
     JDCloudTransportError,
 )
-from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import REGION_PATTERN, RedisAPI
+from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import REGION_PATTERN, RedisAPI, instance_to_result
 
 
 def env_fallback(*names):
@@ -150,6 +150,7 @@ class JCSModule(object):
         self.check_mode = self.module.check_mode
         self._client = None
         self._api = None
+        self.deleting = []
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
 
@@ -228,6 +229,33 @@ class JCSModule(object):
                 raise
             self.fail_from(exc, 'redis_version {0!r} is not offered in region {1}'.format(redis_version, self.api.region))
         return None
+
+    # -- finding one instance ----------------------------------------------------------
+
+    def instances_named(self, name):
+        """``(matches, deleting)``: the raw instances named exactly ``name`` that are not being
+        deleted, and the ids of those that are (an instance being deleted is as good as gone)."""
+        found = self.api.find_by_name(name)
+        deleting = [m.get('cacheInstanceId') for m in found if m.get('cacheInstanceStatus') == 'deleting']
+        return [m for m in found if m.get('cacheInstanceStatus') != 'deleting'], deleting
+
+    def find_instance(self, instance_id=None, name=None):
+        """The instance (result shape) with ``instance_id``, or else the one named exactly ``name``;
+        None when there is none. More than one instance with the name fails with the candidates:
+        names are not unique on JD Cloud, and guessing would change the wrong instance.
+        ``self.deleting`` keeps the ids of the instances with the name that are being deleted, so that
+        a module can say why it finds none."""
+        if instance_id:
+            api = self.api.get_instance(instance_id)
+            return instance_to_result(api, self.api.region) if api is not None else None
+        matches, self.deleting = self.instances_named(name)
+        if len(matches) > 1:
+            candidates = [dict(id=m.get('cacheInstanceId'), status=m.get('cacheInstanceStatus'), create_time=m.get('createTime'))
+                          for m in matches]
+            message = '{0} instances are named {1!r}; set instance_id to choose one: {2}'.format(
+                len(matches), name, ', '.join('{id} ({status}, created {create_time})'.format(**c) for c in candidates))
+            self.fail(message, candidates=candidates, error=local_error('AMBIGUOUS_NAME', message))
+        return instance_to_result(matches[0], self.api.region) if matches else None
 
     # -- the fail funnel --------------------------------------------------------
 

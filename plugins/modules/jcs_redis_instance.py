@@ -299,7 +299,6 @@ class JCSRedisInstance(JCSModule):
             self.fail('; '.join(problems))
         self.changes = []
         self.order = {}
-        self.deleting = []
         if self.params['state'] == 'absent':
             before, after = self.absent()
         else:
@@ -323,22 +322,11 @@ class JCSRedisInstance(JCSModule):
 
     def named(self):
         """The instances named exactly ``name``; those being deleted are kept apart in ``self.deleting``."""
-        found = self.api.find_by_name(self.params['name'])
-        # An instance being deleted is as good as gone: it is never the one to manage.
-        self.deleting = [m.get('cacheInstanceId') for m in found if m.get('cacheInstanceStatus') == 'deleting']
-        return [m for m in found if m.get('cacheInstanceStatus') != 'deleting']
+        matches, self.deleting = self.instances_named(self.params['name'])
+        return matches
 
     def find(self):
-        if self.params['instance_id']:
-            return self.describe(self.params['instance_id'])
-        matches = self.named()
-        if len(matches) > 1:
-            candidates = [dict(id=m.get('cacheInstanceId'), status=m.get('cacheInstanceStatus'), create_time=m.get('createTime'))
-                          for m in matches]
-            message = '{0} instances are named {1!r}; set instance_id to choose one: {2}'.format(
-                len(matches), self.params['name'], ', '.join('{id} ({status}, created {create_time})'.format(**c) for c in candidates))
-            self.fail(message, candidates=candidates, error=local_error('AMBIGUOUS_NAME', message))
-        return instance_to_result(matches[0], self.region_id) if matches else None
+        return self.find_instance(self.params['instance_id'], self.params['name'])
 
     def wait_until(self, instance_id, done, what):
         """Wait until ``done(instance)``; the instance vanishing is a failure."""
