@@ -25,6 +25,7 @@ each figure, its target and whether it was met. The benchmark starts its own emu
 each, on 127.0.0.1) and needs ansible-core and requests in the interpreter that runs it (scripts/bench
 provides one). Nothing is asserted: it exits 0 when it ran, unless --strict and a target was missed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,8 +52,14 @@ REGION = 'cn-north-1'
 SECTIONS = ('calls', 'overhead', 'large', 'lag', 'fleet')
 
 # Where each instance of the benchmark lives; the emulator does not model networks, any id works.
-PLACEMENT = dict(redis_version='4.0', vpc_id='vpc-bench0001', subnet_id='subnet-bench0001',
-                 master_az='cn-north-1a', slave_az='cn-north-1b', allow_passwordless=True)
+PLACEMENT = dict(
+    redis_version='4.0',
+    vpc_id='vpc-bench0001',
+    subnet_id='subnet-bench0001',
+    master_az='cn-north-1a',
+    slave_az='cn-north-1b',
+    allow_passwordless=True,
+)
 SMALL_CLASS = 'redis.m.micro.basic'
 LARGER_CLASS = 'redis.m.small.basic'
 
@@ -70,11 +77,15 @@ class Emulator:
 
     def __init__(self, workdir, *flags):
         self.log_path = os.path.join(workdir, 'emulator-%d.log' % int(time.time() * 1000))
-        self._log = open(self.log_path, 'w')  # pylint: disable=consider-using-with
+        self._log = open(self.log_path, 'w')  # noqa: SIM115 -- closed in stop(), it outlives __init__
         env = dict(os.environ, PYTHONPATH=EMULATOR_DIR)
         self.proc = subprocess.Popen(  # pylint: disable=consider-using-with
             [sys.executable, '-m', 'jdcloud_redis_emulator', '--port', '0'] + [str(f) for f in flags],
-            stdout=subprocess.PIPE, stderr=self._log, env=env, text=True)
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            env=env,
+            text=True,
+        )
         line = self.proc.stdout.readline().strip()
         if not line.startswith('JDCLOUD_ENDPOINT='):
             self.stop()
@@ -83,8 +94,9 @@ class Emulator:
 
     def admin(self, method, path, body=None):
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.url + '/_emulator/' + path, data=data, method=method,
-                                         headers={'Content-Type': 'application/json'})
+        request = urllib.request.Request(
+            self.url + '/_emulator/' + path, data=data, method=method, headers={'Content-Type': 'application/json'}
+        )
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read().decode())
 
@@ -108,7 +120,12 @@ class Emulator:
         return self.admin('POST', 'quota', dict(region=REGION, max=maximum))
 
     def env(self):
-        return dict(JDCLOUD_ENDPOINT=self.url, JDCLOUD_ACCESS_KEY=ACCESS_KEY, JDCLOUD_SECRET_KEY=SECRET_KEY, JDCLOUD_REGION=REGION)
+        return dict(
+            JDCLOUD_ENDPOINT=self.url,
+            JDCLOUD_ACCESS_KEY=ACCESS_KEY,
+            JDCLOUD_SECRET_KEY=SECRET_KEY,
+            JDCLOUD_REGION=REGION,
+        )
 
     def stop(self):
         if self.proc.poll() is None:
@@ -123,7 +140,7 @@ class Emulator:
 
 
 def diff_calls(before, after):
-    return dict((op, after[op] - before.get(op, 0)) for op in sorted(after) if after[op] - before.get(op, 0))
+    return {op: after[op] - before.get(op, 0) for op in sorted(after) if after[op] - before.get(op, 0)}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -139,7 +156,7 @@ class ModuleRun:
         self.maxrss_kb = maxrss_kb
         self.returncode = returncode
         self.stderr = stderr
-        self.calls = None   # filled in by Benchmark.measured
+        self.calls = None  # filled in by Benchmark.measured
         self.log = None
 
 
@@ -184,8 +201,8 @@ class Runner:
         with open(base + '.out', 'wb') as out, open(base + '.err', 'wb') as err:
             started = time.time()
             proc = subprocess.Popen(  # pylint: disable=consider-using-with
-                [sys.executable] + target + [base + '.args'],
-                stdout=out, stderr=err, env=env, cwd=self.workdir)
+                [sys.executable] + target + [base + '.args'], stdout=out, stderr=err, env=env, cwd=self.workdir
+            )
             # wait4 gives this child's own peak RSS (RUSAGE_CHILDREN would be the largest child so far)
             dummy, status, usage = os.wait4(proc.pid, 0)
             ended = time.time()
@@ -224,8 +241,14 @@ class Runner:
             BENCH_TIMER_FILE=timer_file,
         )
         env.update(extra_env)
-        command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,',
-                   os.path.join(BENCH, playbook), '-e', '@' + vars_file]
+        command = [
+            os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
+            '-i',
+            'localhost,',
+            os.path.join(BENCH, playbook),
+            '-e',
+            '@' + vars_file,
+        ]
         log = timer_file + '.log'
         with open(log, 'w') as handle:
             status = subprocess.call(command, stdout=handle, stderr=subprocess.STDOUT, env=env, cwd=self.workdir)
@@ -262,7 +285,7 @@ class Benchmark:
     def __init__(self, workdir):
         self.workdir = workdir
         self.runner = Runner(workdir)
-        self.rows = dict((section, []) for section in SECTIONS)
+        self.rows = {section: [] for section in SECTIONS}
         self.details = {}
 
     def row(self, section, what, value, target, passed):
@@ -307,14 +330,24 @@ class Benchmark:
         emu = self.emulator('--quota', '400')
         try:
             emu.config(create_delay=delay, resize_delay=delay, delete_delay=delay)
-            create = self.measured('jcs_redis_instance', emu, name='bench_calls', instance_class=SMALL_CLASS, **PLACEMENT)
+            create = self.measured(
+                'jcs_redis_instance', emu, name='bench_calls', instance_class=SMALL_CLASS, **PLACEMENT
+            )
             instance_id = create.result['instance']['id']
             # 99 more instances whose names contain the name: the name filter is a substring match,
             # so the lookup by name has 100 candidates, one page
             emu.seed(99, name_prefix='bench_calls')
-            by_id = self.measured('jcs_redis_instance', emu, instance_id=instance_id, name='bench_calls',
-                                  instance_class=SMALL_CLASS, **PLACEMENT)
-            by_name = self.measured('jcs_redis_instance', emu, name='bench_calls', instance_class=SMALL_CLASS, **PLACEMENT)
+            by_id = self.measured(
+                'jcs_redis_instance',
+                emu,
+                instance_id=instance_id,
+                name='bench_calls',
+                instance_class=SMALL_CLASS,
+                **PLACEMENT,
+            )
+            by_name = self.measured(
+                'jcs_redis_instance', emu, name='bench_calls', instance_class=SMALL_CLASS, **PLACEMENT
+            )
             resize = self.measured('jcs_redis_instance', emu, instance_id=instance_id, instance_class=LARGER_CLASS)
             delete = self.measured('jcs_redis_instance', emu, instance_id=instance_id, state='absent')
             # 99 seeded remain; 151 more make N = 250 (three pages)
@@ -340,31 +373,62 @@ class Benchmark:
         for label, run in (('unchanged re-run by id', by_id), ('unchanged re-run by name (100 candidates)', by_name)):
             self.row('calls', label, '%d (%s)' % (total(run), fmt_calls(run.calls)), '1', total(run) == 1)
         poll_limit = delay / 2 + 5
-        for label, run, write_op in (('create with wait', create, 'createCacheInstance'),
-                                     ('resize with wait', resize, 'modifyCacheInstanceClass'),
-                                     ('delete with wait', delete, 'deleteCacheInstance')):
+        for label, run, write_op in (
+            ('create with wait', create, 'createCacheInstance'),
+            ('resize with wait', resize, 'modifyCacheInstanceClass'),
+            ('delete with wait', delete, 'deleteCacheInstance'),
+        ):
             count = polls(run, write_op)
-            self.row('calls', '%s (%d s): polls' % (label, delay), '%d of %d calls (%s)' % (count, total(run), fmt_calls(run.calls)),
-                     '<= T/2+5 = %g' % poll_limit, count <= poll_limit)
+            self.row(
+                'calls',
+                '%s (%d s): polls' % (label, delay),
+                '%d of %d calls (%s)' % (count, total(run), fmt_calls(run.calls)),
+                '<= T/2+5 = %g' % poll_limit,
+                count <= poll_limit,
+            )
         n = info.result['total']
         pages = math.ceil(n / 100)
-        self.row('calls', 'info over N=%d instances' % n, '%d (%s)' % (total(info), fmt_calls(info.calls)),
-                 'ceil(N/100) = %d' % pages, info.calls.get('describeCacheInstances') == pages and total(info) == pages)
-        self.details['calls'] = dict((label, run.calls) for label, run in (
-            ('create', create), ('by_id', by_id), ('by_name', by_name), ('resize', resize), ('delete', delete), ('info', info)))
+        self.row(
+            'calls',
+            'info over N=%d instances' % n,
+            '%d (%s)' % (total(info), fmt_calls(info.calls)),
+            'ceil(N/100) = %d' % pages,
+            info.calls.get('describeCacheInstances') == pages and total(info) == pages,
+        )
+        self.details['calls'] = {
+            label: run.calls
+            for label, run in (
+                ('create', create),
+                ('by_id', by_id),
+                ('by_name', by_name),
+                ('resize', resize),
+                ('delete', delete),
+                ('info', info),
+            )
+        }
 
     # -- 2. Task overhead ------------------------------------------------------------------------------
 
     def section_overhead(self, loops=50):
         emu = self.emulator()
         try:
-            created = self.run_checked('jcs_redis_instance', emu, name='bench_overhead', instance_class=SMALL_CLASS, **PLACEMENT)
+            created = self.run_checked(
+                'jcs_redis_instance', emu, name='bench_overhead', instance_class=SMALL_CLASS, **PLACEMENT
+            )
             instance = created.result['instance']
             before = emu.calls()
-            events = self.runner.playbook('overhead.yml', emu, dict(
-                bench_loops=loops, bench_instance_id=instance['id'], bench_instance_name=instance['name'],
-                bench_instance_class=instance['instance_class'], bench_floor_url=emu.url + '/_emulator/stats'),
-                os.path.join(self.workdir, 'overhead.timer'))
+            events = self.runner.playbook(
+                'overhead.yml',
+                emu,
+                dict(
+                    bench_loops=loops,
+                    bench_instance_id=instance['id'],
+                    bench_instance_name=instance['name'],
+                    bench_instance_class=instance['instance_class'],
+                    bench_floor_url=emu.url + '/_emulator/stats',
+                ),
+                os.path.join(self.workdir, 'overhead.timer'),
+            )
             calls = diff_calls(before, emu.calls())
         finally:
             emu.stop()
@@ -376,37 +440,76 @@ class Benchmark:
                 round_name, kind = task.split(': ')
                 changed = sum(1 for i in items if i.get('changed'))
                 if status != 'ok' or len(items) != loops or changed:
-                    raise RuntimeError('overhead task %r: status %s, %d items, %d changed' % (task, status, len(items), changed))
+                    raise RuntimeError(
+                        'overhead task %r: status %s, %d items, %d changed' % (task, status, len(items), changed)
+                    )
                 times.setdefault(round_name, {})[kind] = end - start
                 stamps = [start] + [i['t'] for i in items]
                 item_gaps.setdefault(round_name, {})[kind] = [b - a for a, b in zip(stamps, stamps[1:])]
         rounds = sorted(times)
         kinds = ('ping', 'ours', 'floor', 'collection floor')
-        ratios = dict((kind, [times[r][kind] / times[r]['ping'] for r in rounds]) for kind in kinds)
-        median = dict((kind, statistics.median(values)) for kind, values in ratios.items())
-        per_task = dict((kind, statistics.median(times[r][kind] for r in rounds) / loops) for kind in kinds)
+        ratios = {kind: [times[r][kind] / times[r]['ping'] for r in rounds] for kind in kinds}
+        median = {kind: statistics.median(values) for kind, values in ratios.items()}
+        per_task = {kind: statistics.median(times[r][kind] for r in rounds) / loops for kind in kinds}
         # the median time between two items, over every round: less sensitive to a busy moment
-        gaps = dict((kind, statistics.median(gap for r in rounds for gap in item_gaps[r][kind])) for kind in kinds)
-        self.details['overhead'] = dict(loops=loops, seconds=times, ratios=ratios, per_task=per_task, median_item=gaps, calls=calls)
+        gaps = {kind: statistics.median(gap for r in rounds for gap in item_gaps[r][kind]) for kind in kinds}
+        self.details['overhead'] = dict(
+            loops=loops, seconds=times, ratios=ratios, per_task=per_task, median_item=gaps, calls=calls
+        )
 
         def rounds_text(kind):
             return ', '.join('%.2f' % r for r in ratios[kind])
-        self.row('overhead', 'jcs_redis_instance / ping, %d tasks x %d rounds (rounds: %s)' % (loops, len(rounds), rounds_text('ours')),
-                 '%.2f' % median['ours'], '<= 1.35', median['ours'] <= 1.35)
-        self.row('overhead', 'floor module in library/ / ping (rounds: %s)' % rounds_text('floor'), '%.2f' % median['floor'],
-                 'reference (~1.30)', None)
-        self.row('overhead', 'floor module in a collection / ping (rounds: %s)' % rounds_text('collection floor'),
-                 '%.2f' % median['collection floor'], 'reference', None)
-        self.row('overhead', 'ours - floor in library/, ours - floor in a collection (ratio points)', '%+.2f, %+.2f' % (
-            median['ours'] - median['floor'], median['ours'] - median['collection floor']), 'ours to remove', None)
-        self.row('overhead', 'seconds per task: ping / floor / collection floor / ours', ' / '.join(
-            '%.3f' % per_task[kind] for kind in ('ping', 'floor', 'collection floor', 'ours')), '-', None)
-        self.row('overhead', 'median item / ping: ours, floor, collection floor', ', '.join(
-            '%.2f' % (gaps[kind] / gaps['ping']) for kind in ('ours', 'floor', 'collection floor')), 'cross-check', None)
+
+        self.row(
+            'overhead',
+            'jcs_redis_instance / ping, %d tasks x %d rounds (rounds: %s)' % (loops, len(rounds), rounds_text('ours')),
+            '%.2f' % median['ours'],
+            '<= 1.35',
+            median['ours'] <= 1.35,
+        )
+        self.row(
+            'overhead',
+            'floor module in library/ / ping (rounds: %s)' % rounds_text('floor'),
+            '%.2f' % median['floor'],
+            'reference (~1.30)',
+            None,
+        )
+        self.row(
+            'overhead',
+            'floor module in a collection / ping (rounds: %s)' % rounds_text('collection floor'),
+            '%.2f' % median['collection floor'],
+            'reference',
+            None,
+        )
+        self.row(
+            'overhead',
+            'ours - floor in library/, ours - floor in a collection (ratio points)',
+            '%+.2f, %+.2f' % (median['ours'] - median['floor'], median['ours'] - median['collection floor']),
+            'ours to remove',
+            None,
+        )
+        self.row(
+            'overhead',
+            'seconds per task: ping / floor / collection floor / ours',
+            ' / '.join('%.3f' % per_task[kind] for kind in ('ping', 'floor', 'collection floor', 'ours')),
+            '-',
+            None,
+        )
+        self.row(
+            'overhead',
+            'median item / ping: ours, floor, collection floor',
+            ', '.join('%.2f' % (gaps[kind] / gaps['ping']) for kind in ('ours', 'floor', 'collection floor')),
+            'cross-check',
+            None,
+        )
         ours_runs = sum(len(items) for task, (start, end, items, status) in spans.items() if task.endswith(': ours'))
-        self.row('overhead', 'API calls of the %d jcs_redis_instance tasks (warm-up included)' % ours_runs,
-                 '%d (%s)' % (sum(calls.values()), fmt_calls(calls)), '%d' % ours_runs,
-                 sum(calls.values()) == ours_runs == calls.get('describeCacheInstance', 0))
+        self.row(
+            'overhead',
+            'API calls of the %d jcs_redis_instance tasks (warm-up included)' % ours_runs,
+            '%d (%s)' % (sum(calls.values()), fmt_calls(calls)),
+            '%d' % ours_runs,
+            sum(calls.values()) == ours_runs == calls.get('describeCacheInstance', 0),
+        )
         self.module_processes(per_task['ping'])
 
     def module_processes(self, ping_task=None, runs=20):
@@ -416,29 +519,46 @@ class Benchmark:
         emu = self.emulator()
         remote = os.path.join(self.workdir, 'remote')
         try:
-            created = self.run_checked('jcs_redis_instance', emu, name='bench_process', instance_class=SMALL_CLASS, **PLACEMENT)
+            created = self.run_checked(
+                'jcs_redis_instance', emu, name='bench_process', instance_class=SMALL_CLASS, **PLACEMENT
+            )
             instance = created.result['instance']
-            self.runner.playbook('overhead.yml', emu, dict(
-                bench_loops=1, bench_instance_id=instance['id'], bench_instance_name=instance['name'],
-                bench_instance_class=instance['instance_class'], bench_floor_url=emu.url + '/_emulator/stats'),
-                os.path.join(self.workdir, 'keep.timer'), ANSIBLE_KEEP_REMOTE_FILES='1', ANSIBLE_REMOTE_TMP=remote)
+            self.runner.playbook(
+                'overhead.yml',
+                emu,
+                dict(
+                    bench_loops=1,
+                    bench_instance_id=instance['id'],
+                    bench_instance_name=instance['name'],
+                    bench_instance_class=instance['instance_class'],
+                    bench_floor_url=emu.url + '/_emulator/stats',
+                ),
+                os.path.join(self.workdir, 'keep.timer'),
+                ANSIBLE_KEEP_REMOTE_FILES='1',
+                ANSIBLE_REMOTE_TMP=remote,
+            )
             files = {}
             for directory in sorted(os.listdir(remote)):
                 for name in os.listdir(os.path.join(remote, directory)):
                     if name.startswith('AnsiballZ_'):
-                        files.setdefault(name[len('AnsiballZ_'):-len('.py')], os.path.join(remote, directory, name))
+                        files.setdefault(name[len('AnsiballZ_') : -len('.py')], os.path.join(remote, directory, name))
             kinds = (('ping', 'ping'), ('floor', 'bench_floor'), ('ours', 'jcs_redis_instance'))
-            cpu = dict((kind, []) for kind, dummy in kinds)
-            wall = dict((kind, []) for kind, dummy in kinds)
+            cpu = {kind: [] for kind, dummy in kinds}
+            wall = {kind: [] for kind, dummy in kinds}
             env = dict(os.environ)
             env.update(emu.env())
             output = os.path.join(self.workdir, 'process.out')
-            for dummy in range(runs):
+            for _dummy in range(runs):
                 for kind, module in kinds:
                     with open(output, 'wb') as handle:
                         started = time.time()
-                        proc = subprocess.Popen([sys.executable, files[module]], stdout=handle,  # pylint: disable=consider-using-with
-                                                stderr=subprocess.DEVNULL, env=env, cwd=self.workdir)
+                        proc = subprocess.Popen(
+                            [sys.executable, files[module]],
+                            stdout=handle,  # pylint: disable=consider-using-with
+                            stderr=subprocess.DEVNULL,
+                            env=env,
+                            cwd=self.workdir,
+                        )
                         dummy_pid, status, usage = os.wait4(proc.pid, 0)
                         wall[kind].append(time.time() - started)
                         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -451,25 +571,48 @@ class Benchmark:
         finally:
             emu.stop()
             shutil.rmtree(remote, ignore_errors=True)
-        cpu = dict((kind, statistics.median(values)) for kind, values in cpu.items())
-        wall = dict((kind, statistics.median(values)) for kind, values in wall.items())
+        cpu = {kind: statistics.median(values) for kind, values in cpu.items()}
+        wall = {kind: statistics.median(values) for kind, values in wall.items()}
         self.details['module_processes'] = dict(runs=runs, cpu=cpu, wall=wall)
-        self.row('overhead', 'module process alone, %d runs each: CPU ms ping / floor / ours' % runs, '%.0f / %.0f / %.0f' % (
-            cpu['ping'] * 1000, cpu['floor'] * 1000, cpu['ours'] * 1000), '-', None)
+        self.row(
+            'overhead',
+            'module process alone, %d runs each: CPU ms ping / floor / ours' % runs,
+            '%.0f / %.0f / %.0f' % (cpu['ping'] * 1000, cpu['floor'] * 1000, cpu['ours'] * 1000),
+            '-',
+            None,
+        )
         extra = wall['ours'] - wall['floor']
-        self.row('overhead', 'module process alone: ours - floor, CPU / wall%s' % (
-            ' (as a share of a ping task)' if ping_task else ''), '%+.0f / %+.0f ms%s' % (
-            (cpu['ours'] - cpu['floor']) * 1000, extra * 1000, ' (%+.2f)' % (extra / ping_task) if ping_task else ''),
-            'ours to remove', None)
+        self.row(
+            'overhead',
+            'module process alone: ours - floor, CPU / wall%s' % (' (as a share of a ping task)' if ping_task else ''),
+            '%+.0f / %+.0f ms%s'
+            % (
+                (cpu['ours'] - cpu['floor']) * 1000,
+                extra * 1000,
+                ' (%+.2f)' % (extra / ping_task) if ping_task else '',
+            ),
+            'ours to remove',
+            None,
+        )
         if instructions:
             self.details['module_instructions'] = instructions
-            self.row('overhead', 'module process alone, instructions (valgrind): ping / floor / ours', ' / '.join(
-                '%.0f M' % (instructions[kind]['total'] / 1e6) for kind in ('ping', 'floor', 'ours')), '-', None)
+            self.row(
+                'overhead',
+                'module process alone, instructions (valgrind): ping / floor / ours',
+                ' / '.join('%.0f M' % (instructions[kind]['total'] / 1e6) for kind in ('ping', 'floor', 'ours')),
+                '-',
+                None,
+            )
             extra = instructions['ours']['total'] - instructions['floor']['total']
             compiling = instructions['ours']['compile'] - instructions['floor']['compile']
-            self.row('overhead', 'module process alone: ours - floor, instructions, of which compiling Python source',
-                     '%+.0f M (%+.1f %%), compiling %+.0f M' % (extra / 1e6, 100.0 * extra / instructions['floor']['total'], compiling / 1e6),
-                     'ours to remove', None)
+            self.row(
+                'overhead',
+                'module process alone: ours - floor, instructions, of which compiling Python source',
+                '%+.0f M (%+.1f %%), compiling %+.0f M'
+                % (extra / 1e6, 100.0 * extra / instructions['floor']['total'], compiling / 1e6),
+                'ours to remove',
+                None,
+            )
 
     def instructions(self, kinds, files, env):
         """Instructions executed by each module process under valgrind's callgrind, when installed.
@@ -484,11 +627,20 @@ class Benchmark:
         counts = {}
         for kind, module in kinds:
             out = os.path.join(self.workdir, 'callgrind.%s' % kind)
-            proc = subprocess.run([valgrind, '--tool=callgrind', '--callgrind-out-file=' + out, sys.executable, files[module]],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=self.workdir, text=True,
-                                  timeout=900, check=False)
+            proc = subprocess.run(
+                [valgrind, '--tool=callgrind', '--callgrind-out-file=' + out, sys.executable, files[module]],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                env=env,
+                cwd=self.workdir,
+                text=True,
+                timeout=900,
+                check=False,
+            )
             total = re.search(r'Collected : (\d+)', proc.stderr)
-            report = subprocess.run([annotate, '--inclusive=yes', out], capture_output=True, text=True, timeout=300, check=False).stdout
+            report = subprocess.run(
+                [annotate, '--inclusive=yes', out], capture_output=True, text=True, timeout=300, check=False
+            ).stdout
             compiling = re.search(r'^\s*([\d,]+) .*bltinmodule\.c:builtin_compile\b', report, re.MULTILINE)
             os.unlink(out)
             if proc.returncode != 0 or not total or not compiling:
@@ -515,7 +667,7 @@ class Benchmark:
             with open(result_file, 'w') as handle:
                 json.dump(warm.result['instances'], handle)
             floors = []
-            for dummy in range(3):
+            for _dummy in range(3):
                 floor = self.runner.library_module('bench_result', path=result_file)
                 if floor.returncode != 0 or len(floor.result.get('instances') or ()) != count:
                     raise RuntimeError('bench_result failed: %s' % (floor.result.get('msg') or floor.stderr[-500:]))
@@ -528,28 +680,55 @@ class Benchmark:
                     args = dict(concurrency=concurrency) if concurrency else {}
                     run = self.measured('jcs_redis_info', emu, **args)
                     if run.result['total'] != count:
-                        raise RuntimeError('jcs_redis_info returned %s instances, not %d' % (run.result['total'], count))
+                        raise RuntimeError(
+                            'jcs_redis_info returned %s instances, not %d' % (run.result['total'], count)
+                        )
                     used = concurrency or default
                     requests = [e for e in run.log if e['operation'] == 'describeCacheInstances']
                     # where the time goes: start-up until the first request, the listing, and the rest
                     # (building and printing the result)
-                    results.append(dict(latency_ms=latency, concurrency=used, default=concurrency is None, wall=run.wall,
-                                        maxrss_mb=run.maxrss_kb / 1024.0, calls=sum(run.calls.values()),
-                                        startup=requests[0]['time'] - run.started,
-                                        listing=requests[-1]['time'] - requests[0]['time'],
-                                        after=run.ended - requests[-1]['time']))
+                    results.append(
+                        dict(
+                            latency_ms=latency,
+                            concurrency=used,
+                            default=concurrency is None,
+                            wall=run.wall,
+                            maxrss_mb=run.maxrss_kb / 1024.0,
+                            calls=sum(run.calls.values()),
+                            startup=requests[0]['time'] - run.started,
+                            listing=requests[-1]['time'] - requests[0]['time'],
+                            after=run.ended - requests[-1]['time'],
+                        )
+                    )
         finally:
             emu.stop()
         self.details['large'] = dict(runs=results, result_floor=floors)
         pages = math.ceil(count / 100)
-        self.row('large', 'wall time split: start-up to 1st request + listing (1st to last request) + result', '-', '-', None)
-        self.row('large', 'floor: a module returning the same %d instances without a call (median of 3)' % count,
-                 '%.2f s' % statistics.median(floors), 'reference', None)
+        self.row(
+            'large', 'wall time split: start-up to 1st request + listing (1st to last request) + result', '-', '-', None
+        )
+        self.row(
+            'large',
+            'floor: a module returning the same %d instances without a call (median of 3)' % count,
+            '%.2f s' % statistics.median(floors),
+            'reference',
+            None,
+        )
         for r in results:
             label = 'info, %d instances, %d ms latency, concurrency %d%s' % (
-                count, r['latency_ms'], r['concurrency'], ' (default)' if r['default'] else '')
+                count,
+                r['latency_ms'],
+                r['concurrency'],
+                ' (default)' if r['default'] else '',
+            )
             value = '%.2f s (%.2f + %.2f + %.2f), %.0f MB peak RSS, %d calls' % (
-                r['wall'], r['startup'], r['listing'], r['after'], r['maxrss_mb'], r['calls'])
+                r['wall'],
+                r['startup'],
+                r['listing'],
+                r['after'],
+                r['maxrss_mb'],
+                r['calls'],
+            )
             if r['latency_ms'] == 50 and r['default']:
                 self.row('large', label, value, '<= 1.5 s, %d calls' % pages, r['wall'] <= 1.5 and r['calls'] == pages)
             else:
@@ -560,8 +739,8 @@ class Benchmark:
     def section_lag(self, delays=(2, 10, 60)):
         cap = poll_cap()
         longest = max(delays)
-        emulators = dict((delay, self.emulator('--create-delay', str(delay), '--quota', '100')) for delay in delays)
-        samples = dict((delay, []) for delay in delays)
+        emulators = {delay: self.emulator('--create-delay', str(delay), '--quota', '100') for delay in delays}
+        samples = {delay: [] for delay in delays}
         errors = []
         began = time.time()
 
@@ -572,14 +751,25 @@ class Benchmark:
                 # The longest transition runs once; the shorter ones repeat beside it while they fit.
                 while index == 0 or (delay < longest and time.time() - began + delay + 2 < longest and index < 12):
                     seq = emu.last_seq()
-                    run = self.run_checked('jcs_redis_instance', emu, name='bench_lag_%d_%d' % (delay, index),
-                                           instance_class=SMALL_CLASS, **PLACEMENT)
+                    run = self.run_checked(
+                        'jcs_redis_instance',
+                        emu,
+                        name='bench_lag_%d_%d' % (delay, index),
+                        instance_class=SMALL_CLASS,
+                        **PLACEMENT,
+                    )
                     log = emu.requests(seq)
                     creates = [e for e in log if e['operation'] == 'createCacheInstance']
                     describes = [e for e in log if e['operation'] == 'describeCacheInstance']
                     running_at = creates[0]['time'] + delay
-                    samples[delay].append(dict(lag=run.ended - running_at, seen_lag=describes[-1]['time'] - running_at,
-                                               polls=len(describes), wall=run.wall))
+                    samples[delay].append(
+                        dict(
+                            lag=run.ended - running_at,
+                            seen_lag=describes[-1]['time'] - running_at,
+                            polls=len(describes),
+                            wall=run.wall,
+                        )
+                    )
                     index += 1
             except Exception as exc:  # pylint: disable=broad-except
                 errors.append('%d s: %s' % (delay, exc))
@@ -602,24 +792,46 @@ class Benchmark:
             lags = [s['lag'] for s in runs]
             seen = [s['seen_lag'] for s in runs]
             all_lags.extend(lags)
-            self.row('lag', 'transition %d s, %d run(s): lag median / max' % (delay, len(runs)),
-                     '%.2f / %.2f s (poll saw it: %.2f / %.2f s)' % (statistics.median(lags), max(lags), statistics.median(seen), max(seen)),
-                     'median <= 2 s, max <= %g s' % cap, statistics.median(lags) <= 2 and max(lags) <= cap)
+            self.row(
+                'lag',
+                'transition %d s, %d run(s): lag median / max' % (delay, len(runs)),
+                '%.2f / %.2f s (poll saw it: %.2f / %.2f s)'
+                % (statistics.median(lags), max(lags), statistics.median(seen), max(seen)),
+                'median <= 2 s, max <= %g s' % cap,
+                statistics.median(lags) <= 2 and max(lags) <= cap,
+            )
             most = max(s['polls'] for s in runs)
-            self.row('lag', 'transition %d s: describeCacheInstance polls per wait (max)' % delay, '%d' % most,
-                     '<= T/2+5 = %g' % (delay / 2 + 5), most <= delay / 2 + 5)
-        self.row('lag', 'all %d waits: lag median / max' % len(all_lags), '%.2f / %.2f s' % (statistics.median(all_lags), max(all_lags)),
-                 'median <= 2 s, max <= %g s' % cap, statistics.median(all_lags) <= 2 and max(all_lags) <= cap)
+            self.row(
+                'lag',
+                'transition %d s: describeCacheInstance polls per wait (max)' % delay,
+                '%d' % most,
+                '<= T/2+5 = %g' % (delay / 2 + 5),
+                most <= delay / 2 + 5,
+            )
+        self.row(
+            'lag',
+            'all %d waits: lag median / max' % len(all_lags),
+            '%.2f / %.2f s' % (statistics.median(all_lags), max(all_lags)),
+            'median <= 2 s, max <= %g s' % cap,
+            statistics.median(all_lags) <= 2 and max(all_lags) <= cap,
+        )
 
     # -- 5. Fleet --------------------------------------------------------------------------------------
 
     def section_fleet(self, size=50, delay=10, overhead_loops=10):
         emu = self.emulator('--create-delay', str(delay), '--quota', str(size + 10))
         try:
-            events = self.runner.playbook('fleet.yml', emu, dict(
-                bench_overhead_loops=overhead_loops,
-                bench_fleet_instances=[dict(name='bench_fleet_%02d' % i, instance_class=SMALL_CLASS) for i in range(size)]),
-                os.path.join(self.workdir, 'fleet.timer'))
+            events = self.runner.playbook(
+                'fleet.yml',
+                emu,
+                dict(
+                    bench_overhead_loops=overhead_loops,
+                    bench_fleet_instances=[
+                        dict(name='bench_fleet_%02d' % i, instance_class=SMALL_CLASS) for i in range(size)
+                    ],
+                ),
+                os.path.join(self.workdir, 'fleet.timer'),
+            )
             log = emu.requests()
             instances = emu.admin('GET', 'stats')['instances']
         finally:
@@ -654,7 +866,9 @@ class Benchmark:
             elif status != 'skipped':
                 module_runs += 1 + retries.get(task, 0)
                 if task in retries:
-                    loops.append('"%s" %d polls %.1f s' % (task.split(' : ', 1)[1][:24], 1 + retries[task], finish - start))
+                    loops.append(
+                        '"%s" %d polls %.1f s' % (task.split(' : ', 1)[1][:24], 1 + retries[task], finish - start)
+                    )
         calls = {}
         for entry in log:
             if begin <= entry['time'] <= end:
@@ -662,20 +876,54 @@ class Benchmark:
         # the single instance and every instance of the fleet exist (the playbook checked that they run)
         all_exist = instances == size + 1
         limit = 2 * single_time + module_runs * per_task
-        self.details['fleet'] = dict(size=size, delay=delay, single=single_time, per_task=per_task, total=total, loops=loops,
-                                     role_tasks=role_tasks, task_runs=module_runs, calls=calls, instances=instances)
-        self.row('fleet', 'role converging %d new instances (creates of %d s)' % (size, delay), '%.1f s' % total,
-                 '<= 2 x %.1f + %d x %.2f = %.1f s' % (single_time, module_runs, per_task, limit), total <= limit and all_exist)
-        self.row('fleet', 'single create with wait / one unchanged task', '%.1f s / %.2f s' % (single_time, per_task), '-', None)
+        self.details['fleet'] = dict(
+            size=size,
+            delay=delay,
+            single=single_time,
+            per_task=per_task,
+            total=total,
+            loops=loops,
+            role_tasks=role_tasks,
+            task_runs=module_runs,
+            calls=calls,
+            instances=instances,
+        )
+        self.row(
+            'fleet',
+            'role converging %d new instances (creates of %d s)' % (size, delay),
+            '%.1f s' % total,
+            '<= 2 x %.1f + %d x %.2f = %.1f s' % (single_time, module_runs, per_task, limit),
+            total <= limit and all_exist,
+        )
+        self.row(
+            'fleet',
+            'single create with wait / one unchanged task',
+            '%.1f s / %.2f s' % (single_time, per_task),
+            '-',
+            None,
+        )
         self.row('fleet', 'the role\'s loops and polls', '; '.join(loops), '-', None)
-        self.row('fleet', 'API calls of the role (%d module runs in %d tasks)' % (module_runs, role_tasks),
-                 '%d (%s)' % (sum(calls.values()), fmt_calls(calls)), '-', None)
+        self.row(
+            'fleet',
+            'API calls of the role (%d module runs in %d tasks)' % (module_runs, role_tasks),
+            '%d (%s)' % (sum(calls.values()), fmt_calls(calls)),
+            '-',
+            None,
+        )
 
 
 def fmt_calls(calls):
-    short = dict(describeCacheInstance='describe', describeCacheInstances='list', createCacheInstance='create',
-                 modifyCacheInstanceClass='resize', deleteCacheInstance='delete', describeInstanceClass='classes',
-                 describeUserQuota='quota', modifyCacheInstanceAttribute='modify', resetCacheInstancePassword='password')
+    short = dict(
+        describeCacheInstance='describe',
+        describeCacheInstances='list',
+        createCacheInstance='create',
+        modifyCacheInstanceClass='resize',
+        deleteCacheInstance='delete',
+        describeInstanceClass='classes',
+        describeUserQuota='quota',
+        modifyCacheInstanceAttribute='modify',
+        resetCacheInstancePassword='password',
+    )
     return ' '.join('%s %d' % (short.get(op, op), n) for op, n in sorted(calls.items())) or 'none'
 
 
@@ -696,6 +944,7 @@ def poll_cap():
 def machine():
     import ansible.release  # pylint: disable=import-outside-toplevel
     import requests  # pylint: disable=import-outside-toplevel
+
     cpu = platform.processor() or 'unknown CPU'
     try:
         with open('/proc/cpuinfo') as handle:
@@ -714,13 +963,19 @@ def machine():
     except OSError:
         pass
     try:
-        commit = subprocess.run(['git', 'describe', '--always', '--dirty'], cwd=REPO, capture_output=True, text=True,
-                                timeout=30, check=True).stdout.strip()
+        commit = subprocess.run(
+            ['git', 'describe', '--always', '--dirty'], cwd=REPO, capture_output=True, text=True, timeout=30, check=True
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         commit = 'unknown (not a git checkout)'
-    return dict(cpu='%s, %d cores%s' % (cpu, os.cpu_count() or 0, ', ' + memory if memory else ''),
-                os=platform.platform(), python='%s (%s)' % (platform.python_version(), sys.executable),
-                ansible_core=ansible.release.__version__, requests=requests.__version__, commit=commit)
+    return dict(
+        cpu='%s, %d cores%s' % (cpu, os.cpu_count() or 0, ', ' + memory if memory else ''),
+        os=platform.platform(),
+        python='%s (%s)' % (platform.python_version(), sys.executable),
+        ansible_core=ansible.release.__version__,
+        requests=requests.__version__,
+        commit=commit,
+    )
 
 
 def load():
@@ -729,8 +984,16 @@ def load():
 
 def print_table(rows):
     headers = ('section', 'measure', 'value', 'target', 'result')
-    table = [headers] + [(r['section'], r['what'], r['value'], r['target'],
-                          'info' if r['passed'] is None else ('PASS' if r['passed'] else 'FAIL')) for r in rows]
+    table = [headers] + [
+        (
+            r['section'],
+            r['what'],
+            r['value'],
+            r['target'],
+            'info' if r['passed'] is None else ('PASS' if r['passed'] else 'FAIL'),
+        )
+        for r in rows
+    ]
     widths = [max(len(str(line[i])) for line in table) for i in range(len(headers))]
     rule = '-+-'.join('-' * w for w in widths)
     for index, line in enumerate(table):
@@ -740,9 +1003,14 @@ def print_table(rows):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', 1)[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split('\n\n', 2)[2])
-    parser.add_argument('sections', nargs='*', metavar='SECTION', help='sections to run: %s (default all)' % ', '.join(SECTIONS))
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n\n', 1)[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split('\n\n', 2)[2],
+    )
+    parser.add_argument(
+        'sections', nargs='*', metavar='SECTION', help='sections to run: %s (default all)' % ', '.join(SECTIONS)
+    )
     parser.add_argument('--json', metavar='FILE', help='also write the rows, details and machine to FILE')
     parser.add_argument('--strict', action='store_true', help='exit 1 when a target is missed')
     parser.add_argument('--keep', action='store_true', help='keep the work directory (module and playbook logs)')
@@ -754,8 +1022,10 @@ def main():
 
     host = machine()
     load_before = load()
-    note('machine: %s; %s; Python %s; ansible-core %s; requests %s' % (
-        host['cpu'], host['os'], host['python'], host['ansible_core'], host['requests']))
+    note(
+        'machine: %s; %s; Python %s; ansible-core %s; requests %s'
+        % (host['cpu'], host['os'], host['python'], host['ansible_core'], host['requests'])
+    )
     note('load average before: %s' % load_before)
     workdir = tempfile.mkdtemp(prefix='jdcloud-bench.')
     bench = Benchmark(workdir)
@@ -784,10 +1054,14 @@ def main():
     print()
     print('jdcloud.cloud benchmark, %s' % time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(started)))
     print('machine: %s; %s' % (host['cpu'], host['os']))
-    print('software: Python %s; ansible-core %s; requests %s' % (host['python'], host['ansible_core'], host['requests']))
+    print(
+        'software: Python %s; ansible-core %s; requests %s' % (host['python'], host['ansible_core'], host['requests'])
+    )
     print('load average (1/5/15 min): before %s, after %s; benchmark took %.0f s' % (load_before, load_after, elapsed))
-    print('reproduce: bash scripts/bench %s(from the collection checkout, on an otherwise idle machine; commit %s; '
-          'see docs/performance.md)' % (''.join(s + ' ' for s in args.sections), host['commit']))
+    print(
+        'reproduce: bash scripts/bench %s(from the collection checkout, on an otherwise idle machine; commit %s; '
+        'see docs/performance.md)' % (''.join(s + ' ' for s in args.sections), host['commit'])
+    )
     print()
     rows = bench.table()
     print_table(rows)
@@ -796,8 +1070,19 @@ def main():
     print('%d targets met, %d missed' % (sum(1 for r in rows if r['passed']), len(missed)))
     if args.json:
         with open(args.json, 'w') as handle:
-            json.dump(dict(machine=host, load_before=load_before, load_after=load_after, seconds=elapsed,
-                           rows=rows, details=bench.details), handle, indent=2, default=str)
+            json.dump(
+                dict(
+                    machine=host,
+                    load_before=load_before,
+                    load_after=load_after,
+                    seconds=elapsed,
+                    rows=rows,
+                    details=bench.details,
+                ),
+                handle,
+                indent=2,
+                default=str,
+            )
     return 1 if args.strict and missed else 0
 
 

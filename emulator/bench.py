@@ -8,6 +8,7 @@ connection and the CPU the server spent on it (the process's CPU time less the c
 emulator runs in this process for that part).  The listing part starts the emulator as its own process,
 as the collection's benchmark does, and fetches every page of the default query with concurrent clients.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,33 +43,66 @@ QUERIES = {
     'memory': ('sorted by totalMemory desc', 'sorts.1.name=totalMemory&sorts.1.direction=desc'),
     'status': ('status filter', 'filters.1.name=cacheInstanceStatus&filters.1.values.1=running'),
     'name': ('name filter', 'filters.1.name=cacheInstanceName&filters.1.values.1=bench_0'),
-    'renamed': ('status filter, a rename before each page', 'filters.1.name=cacheInstanceStatus&filters.1.values.1=running'),
+    'renamed': (
+        'status filter, a rename before each page',
+        'filters.1.name=cacheInstanceStatus&filters.1.values.1=running',
+    ),
     'created': ('default order, a create before each page', ''),
 }
-CREATE_BODY = {'cacheInstance': {'vpcId': 'vpc-bench0001', 'subnetId': 'subnet-bench0001', 'cacheInstanceName': 'bench_created',
-                                 'cacheInstanceClass': 'redis.m.micro.basic', 'redisVersion': '4.0',
-                                 'azId': {'master': 'cn-north-1a', 'slave': 'cn-north-1b'}},
-               'charge': {'chargeMode': 'postpaid_by_duration'}}
+CREATE_BODY = {
+    'cacheInstance': {
+        'vpcId': 'vpc-bench0001',
+        'subnetId': 'subnet-bench0001',
+        'cacheInstanceName': 'bench_created',
+        'cacheInstanceClass': 'redis.m.micro.basic',
+        'redisVersion': '4.0',
+        'azId': {'master': 'cn-north-1a', 'slave': 'cn-north-1b'},
+    },
+    'charge': {'chargeMode': 'postpaid_by_duration'},
+}
 
 
 def sign(method, host, path, query, region, body=b''):
     date = time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())
-    headers = {'content-type': 'application/json', 'host': host, 'x-jdcloud-date': date, 'x-jdcloud-nonce': str(uuid.uuid4())}
+    headers = {
+        'content-type': 'application/json',
+        'host': host,
+        'x-jdcloud-date': date,
+        'x-jdcloud-nonce': str(uuid.uuid4()),
+    }
     names = sorted(headers)
-    creq = '\n'.join([method, canonical_uri(path), canonical_query(query), ''.join('%s:%s\n' % (n, headers[n]) for n in names),
-                      ';'.join(names), payload_hash(body)])
+    creq = '\n'.join(
+        [
+            method,
+            canonical_uri(path),
+            canonical_query(query),
+            ''.join('%s:%s\n' % (n, headers[n]) for n in names),
+            ';'.join(names),
+            payload_hash(body),
+        ]
+    )
     scope = '%s/%s/redis/jdcloud2_request' % (date[:8], region)
     sts = '\n'.join(['JDCLOUD2-HMAC-SHA256', date, scope, hashlib.sha256(creq.encode()).hexdigest()])
-    sig = hmac.new(signing_key('JDCLOUD2', DEFAULT_SECRET_KEY, date[:8], region, 'redis'), sts.encode(), hashlib.sha256).hexdigest()
+    sig = hmac.new(
+        signing_key('JDCLOUD2', DEFAULT_SECRET_KEY, date[:8], region, 'redis'), sts.encode(), hashlib.sha256
+    ).hexdigest()
     headers['authorization'] = 'JDCLOUD2-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s' % (
-        DEFAULT_ACCESS_KEY, scope, ';'.join(names), sig)
+        DEFAULT_ACCESS_KEY,
+        scope,
+        ';'.join(names),
+        sig,
+    )
     del headers['host']
     return headers
 
 
 def call(conn, host, method, path, query='', body=b''):
-    conn.request(method, path + ('?' + query if query else ''), body=body or None,
-                 headers=sign(method, host, path, query, REGION, body))
+    conn.request(
+        method,
+        path + ('?' + query if query else ''),
+        body=body or None,
+        headers=sign(method, host, path, query, REGION, body),
+    )
     resp = conn.getresponse()
     data = resp.read()
     assert resp.status == 200, data[:300]
@@ -82,10 +116,15 @@ def page_query(base, page):
 def cli_startup(runs):
     times = []
     env = dict(os.environ, PYTHONPATH=HERE + os.pathsep + os.environ.get('PYTHONPATH', ''))
-    for dummy in range(runs):
+    for _dummy in range(runs):
         start = time.perf_counter()
-        with subprocess.Popen([sys.executable, '-m', 'jdcloud_redis_emulator', '--port', '0'], stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, env=env, text=True) as proc:
+        with subprocess.Popen(
+            [sys.executable, '-m', 'jdcloud_redis_emulator', '--port', '0'],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            text=True,
+        ) as proc:
             line = proc.stdout.readline()
             times.append(time.perf_counter() - start)
             proc.terminate()
@@ -100,7 +139,7 @@ def time_pages(url, name, instances, requests, victim):
     conn = http.client.HTTPConnection(*host.split(':'))
     first, dummy = call(conn, host, 'GET', LIST_PATH, page_query(base, 1))
     total = first['result']['totalCount']
-    page = max(1, math.ceil(total / PAGE_SIZE) // 2)   # a page from the middle, not the cheap first one
+    page = max(1, math.ceil(total / PAGE_SIZE) // 2)  # a page from the middle, not the cheap first one
     query = page_query(base, page)
     walls, cpus = [], []
     for index in range(requests + 3):
@@ -117,21 +156,46 @@ def time_pages(url, name, instances, requests, victim):
         # this process runs the server threads as well: its CPU time less this (client) thread's is the server's
         cpus.append((time.process_time() - cpu_all) - (time.thread_time() - cpu_client))
         expected = min(PAGE_SIZE, total - (page - 1) * PAGE_SIZE)
-        assert len(data['result']['cacheInstances']) == expected and data['result']['totalCount'] == total, data['result']['totalCount']
+        assert len(data['result']['cacheInstances']) == expected and data['result']['totalCount'] == total, data[
+            'result'
+        ]['totalCount']
     conn.close()
-    walls, cpus = walls[3:], cpus[3:]   # the first requests warm up the connection and caches
+    walls, cpus = walls[3:], cpus[3:]  # the first requests warm up the connection and caches
     p90 = sorted(walls)[int(len(walls) * 0.9) - 1]
-    print('describeCacheInstances, %s, page %d of 100 out of %d matching (%d instances; signed, keep-alive): '
-          'median %.2f ms, p90 %.2f ms, max %.2f ms; server CPU median %.2f ms (%d requests, %d bytes)'
-          % (label, page, total, instances, statistics.median(walls) * 1000, p90 * 1000, max(walls) * 1000,
-             statistics.median(cpus) * 1000, len(walls), size))
+    print(
+        'describeCacheInstances, %s, page %d of 100 out of %d matching (%d instances; signed, keep-alive): '
+        'median %.2f ms, p90 %.2f ms, max %.2f ms; server CPU median %.2f ms (%d requests, %d bytes)'
+        % (
+            label,
+            page,
+            total,
+            instances,
+            statistics.median(walls) * 1000,
+            p90 * 1000,
+            max(walls) * 1000,
+            statistics.median(cpus) * 1000,
+            len(walls),
+            size,
+        )
+    )
 
 
 def time_listing(instances, concurrency, latency_ms):
     """Every page of the default query: page 1 alone (it tells the total), then the rest over N connections."""
     env = dict(os.environ, PYTHONPATH=HERE + os.pathsep + os.environ.get('PYTHONPATH', ''))
-    args = [sys.executable, '-m', 'jdcloud_redis_emulator', '--port', '0', '--seed', str(instances),
-            '--quota', str(instances + 1), '--latency-ms', str(latency_ms)]
+    args = [
+        sys.executable,
+        '-m',
+        'jdcloud_redis_emulator',
+        '--port',
+        '0',
+        '--seed',
+        str(instances),
+        '--quota',
+        str(instances + 1),
+        '--latency-ms',
+        str(latency_ms),
+    ]
     with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True) as proc:
         try:
             line = proc.stdout.readline()
@@ -154,8 +218,12 @@ def time_listing(instances, concurrency, latency_ms):
                     with lock:
                         seen.extend(i['cacheInstanceId'] for i in data['result']['cacheInstances'])
 
-            threads = [threading.Thread(target=worker, args=(conn if n == 0 else http.client.HTTPConnection(*host.split(':')),))
-                       for n in range(concurrency)]
+            threads = [
+                threading.Thread(
+                    target=worker, args=(conn if n == 0 else http.client.HTTPConnection(*host.split(':')),)
+                )
+                for n in range(concurrency)
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -166,26 +234,40 @@ def time_listing(instances, concurrency, latency_ms):
     assert len(seen) == len(set(seen)) == instances, (len(seen), len(set(seen)))
     count = math.ceil(instances / PAGE_SIZE)
     floor = (1 + math.ceil((count - 1) / concurrency)) * latency_ms / 1000.0
-    print('listing all %d instances (%d pages of 100; page 1, then %d connections; %g ms latency; emulator in its own process): '
-          '%.3f s (latency alone: %.3f s)' % (instances, count, concurrency, latency_ms, wall, floor))
+    print(
+        'listing all %d instances (%d pages of 100; page 1, then %d connections; %g ms latency; emulator in its own process): '
+        '%.3f s (latency alone: %.3f s)' % (instances, count, concurrency, latency_ms, wall, floor)
+    )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--instances', type=int, default=1000, help='instances seeded in cn-north-1 (default 1000)')
     parser.add_argument('--requests', type=int, default=50, help='timed list requests per query (default 50)')
-    parser.add_argument('--startups', type=int, default=5, help='timed command-line start-ups (default 5; 0 skips them)')
-    parser.add_argument('--query', action='append', choices=sorted(QUERIES),
-                        help='page queries to time, repeatable: %s (default: all)'
-                             % '; '.join('%s = %s' % (k, v[0]) for k, v in QUERIES.items()))
-    parser.add_argument('--concurrency', type=int, default=8, help='connections of the whole-listing run (default 8; 0 skips it)')
-    parser.add_argument('--latency-ms', type=float, default=50, help='emulator latency in the whole-listing run (default 50)')
+    parser.add_argument(
+        '--startups', type=int, default=5, help='timed command-line start-ups (default 5; 0 skips them)'
+    )
+    parser.add_argument(
+        '--query',
+        action='append',
+        choices=sorted(QUERIES),
+        help='page queries to time, repeatable: %s (default: all)'
+        % '; '.join('%s = %s' % (k, v[0]) for k, v in QUERIES.items()),
+    )
+    parser.add_argument(
+        '--concurrency', type=int, default=8, help='connections of the whole-listing run (default 8; 0 skips it)'
+    )
+    parser.add_argument(
+        '--latency-ms', type=float, default=50, help='emulator latency in the whole-listing run (default 50)'
+    )
     args = parser.parse_args()
 
     if args.startups:
         startups = cli_startup(args.startups)
-        print('command-line start-up to the JDCLOUD_ENDPOINT line: median %.1f ms, max %.1f ms (%d runs)'
-              % (statistics.median(startups) * 1000, max(startups) * 1000, len(startups)))
+        print(
+            'command-line start-up to the JDCLOUD_ENDPOINT line: median %.1f ms, max %.1f ms (%d runs)'
+            % (statistics.median(startups) * 1000, max(startups) * 1000, len(startups))
+        )
 
     start = time.perf_counter()
     emulator = Emulator(port=0).start()
@@ -194,7 +276,7 @@ def main():
         admin = AdminClient(emulator.url)
         start = time.perf_counter()
         ids = admin.seed(args.instances, REGION, 'bench')
-        admin.set_quota(REGION, args.instances + 2 * args.requests + 10)   # room for the 'created' query
+        admin.set_quota(REGION, args.instances + 2 * args.requests + 10)  # room for the 'created' query
         print('seeding %d instances: %.1f ms' % (args.instances, (time.perf_counter() - start) * 1000))
         for name in args.query or list(QUERIES):
             time_pages(emulator.url, name, args.instances, args.requests, ids[0])

@@ -4,6 +4,7 @@ The collection is imported as ``ansible_collections.jdcloud.cloud`` exactly as
 Ansible imports it, so the checkout is linked into a throw-away
 ``ansible_collections/jdcloud/cloud`` tree that is put first on ``sys.path``.
 """
+
 import os
 import sys
 import tempfile

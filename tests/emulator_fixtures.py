@@ -9,6 +9,7 @@ Register with ``pytest_plugins = ['emulator_fixtures']`` in ``tests/conftest.py`
   name_prefix), set_quota(region, max), force_status(id, status), expire(id), check_password(id, pw));
   the admin methods are also reachable directly on the object (``emulator.stats()``).
 """
+
 from __future__ import annotations
 
 import os
@@ -23,7 +24,7 @@ try:
 except ImportError:  # run without pytest.ini (e.g. ansible-test units): use the package next to tests/
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'emulator'))
 
-from jdcloud_redis_emulator import AdminClient, Emulator  # noqa: E402
+from jdcloud_redis_emulator import AdminClient, Emulator
 
 
 class EmulatorHandle:

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: Contributors to the jdcloud.cloud collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -10,9 +9,6 @@ The least any module of the collection can do per task: parse its arguments with
 local server and exit. Whatever jcs_redis_instance costs above this module is the collection's own:
 its imports, documentation, client set-up and calls. Not part of the collection.
 """
-
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
 DOCUMENTATION = r'''
 module: bench_floor
@@ -26,9 +22,8 @@ options:
 author: Contributors to the jdcloud.cloud collection
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 import requests
+from ansible.module_utils.basic import AnsibleModule
 
 
 def main():

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: Contributors to the jdcloud.cloud collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -10,9 +9,6 @@ Python's start-up, AnsibleModule and exit_json (ansible-core's no_log walk over 
 JSON encoding) cost for a result of that size, which any module returning it pays. Not part of the
 collection.
 """
-
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
 DOCUMENTATION = r'''
 module: bench_result
@@ -33,8 +29,12 @@ from ansible.module_utils.basic import AnsibleModule
 
 def main():
     # a no_log option like the collection's secret_key, so that exit_json has a value to mask
-    module = AnsibleModule(argument_spec=dict(path=dict(type='path', required=True),
-                                              secret=dict(type='str', no_log=True, default='EMULATORSECRETKEY000000000000000x9')))
+    module = AnsibleModule(
+        argument_spec=dict(
+            path=dict(type='path', required=True),
+            secret=dict(type='str', no_log=True, default='EMULATORSECRETKEY000000000000000x9'),
+        )
+    )
     with open(module.params['path']) as handle:
         instances = json.load(handle)
     module.exit_json(changed=False, instances=instances, total=len(instances))

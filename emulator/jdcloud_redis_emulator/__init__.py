@@ -5,6 +5,7 @@
 >>> emu.url                            # doctest: +SKIP
 'http://127.0.0.1:54321'
 """
+
 from __future__ import annotations
 
 from .admin import AdminClient

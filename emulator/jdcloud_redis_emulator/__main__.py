@@ -1,4 +1,5 @@
 """``python -m jdcloud_redis_emulator`` — see ``--help``."""
+
 from .cli import main
 
 if __name__ == '__main__':

@@ -1,4 +1,5 @@
 """A small client for the emulator's admin endpoint (``/_emulator/``), for tests and CI scripts."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,9 @@ class AdminError(Exception):
 class AdminClient:
     """``AdminClient('http://127.0.0.1:PORT')``; certificate checks are off for the emulator's own TLS."""
 
-    def __init__(self, url: str, access_key: str = DEFAULT_ACCESS_KEY, secret_key: str = DEFAULT_SECRET_KEY, timeout: float = 10):
+    def __init__(
+        self, url: str, access_key: str = DEFAULT_ACCESS_KEY, secret_key: str = DEFAULT_SECRET_KEY, timeout: float = 10
+    ):
         self.url = url.rstrip('/')
         self.access_key = access_key
         self.secret_key = secret_key
@@ -32,8 +35,12 @@ class AdminClient:
 
     def call(self, method: str, path: str, body: dict = None) -> dict:
         data = json.dumps(body).encode('utf-8') if body is not None else None
-        request = urllib.request.Request(self.url + '/_emulator/' + path.lstrip('/'), data=data, method=method,
-                                         headers={'Content-Type': 'application/json'})
+        request = urllib.request.Request(
+            self.url + '/_emulator/' + path.lstrip('/'),
+            data=data,
+            method=method,
+            headers={'Content-Type': 'application/json'},
+        )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout, context=self._context) as response:
                 return json.loads(response.read().decode('utf-8'))

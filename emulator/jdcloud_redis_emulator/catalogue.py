@@ -4,6 +4,7 @@ The figures follow reference §9.  Where JD Cloud publishes nothing (cpu/disk of
 classes, region codes other than ``hb``, instanceVersion strings other than ``4.0-1.3``)
 the values are invented but stable, and documented as such in the README.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -52,11 +53,23 @@ _CLUSTER_SHARDS = (8, 8, 8, 16, 16, 32)
 def _classes(ms_prefix: str, cluster_prefix: str) -> tuple:
     out = []
     for size, gb, cpu in zip(_SIZES, _MS_GB, _MS_CPU):
-        out.append(InstanceClass('%s.%s.basic' % (ms_prefix, size), 'master-slave', gb * 1024, 1, cpu, gb * 20, 10000, 48))
+        out.append(
+            InstanceClass('%s.%s.basic' % (ms_prefix, size), 'master-slave', gb * 1024, 1, cpu, gb * 20, 10000, 48)
+        )
     for size, gb, shards in zip(_CLUSTER_SIZES, _CLUSTER_GB, _CLUSTER_SHARDS):
         factor = shards // 8
-        out.append(InstanceClass('%s.%s.basic' % (cluster_prefix, size), 'cluster', gb * 1024, shards, 8 * factor, gb * 10,
-                                 80000 * factor, 384 * factor))
+        out.append(
+            InstanceClass(
+                '%s.%s.basic' % (cluster_prefix, size),
+                'cluster',
+                gb * 1024,
+                shards,
+                8 * factor,
+                gb * 10,
+                80000 * factor,
+                384 * factor,
+            )
+        )
     return tuple(out)
 
 
@@ -94,8 +107,13 @@ REGIONS = {
     'cn-north-1': Region('cn-north-1', 'hb', ('cn-north-1a', 'cn-north-1b', 'cn-north-1c'), ALL_VERSIONS),
     'cn-south-1': Region('cn-south-1', 'hn', ('cn-south-1a', 'cn-south-1b'), ALL_VERSIONS),
     'cn-east-2': Region('cn-east-2', 'hd', ('cn-east-2a', 'cn-east-2b', 'cn-east-2c'), ALL_VERSIONS),
-    'cn-east-1': Region('cn-east-1', 'sq', ('cn-east-1a', 'cn-east-1b'), ('2.8', '4.0', '5.0', '6.2'),
-                        frozenset(c.code for c in _CLASSES_28 + _CLASSES_4X if '.2xlarge.' in c.code or '.4xlarge.' in c.code)),
+    'cn-east-1': Region(
+        'cn-east-1',
+        'sq',
+        ('cn-east-1a', 'cn-east-1b'),
+        ('2.8', '4.0', '5.0', '6.2'),
+        frozenset(c.code for c in _CLASSES_28 + _CLASSES_4X if '.2xlarge.' in c.code or '.4xlarge.' in c.code),
+    ),
 }
 
 

@@ -1,4 +1,5 @@
 """API errors and the JD Cloud error envelope (reference §4.1)."""
+
 from __future__ import annotations
 
 
@@ -45,5 +46,9 @@ def access_error() -> ApiError:
 
 
 def method_not_allowed(method: str, path: str, allowed) -> ApiError:
-    return ApiError(405, 'METHOD_NOT_ALLOWED', 'method %s is not allowed on %s' % (method, path),
-                    headers={'Allow': ', '.join(sorted(allowed))})
+    return ApiError(
+        405,
+        'METHOD_NOT_ALLOWED',
+        'method %s is not allowed on %s' % (method, path),
+        headers={'Allow': ', '.join(sorted(allowed))},
+    )

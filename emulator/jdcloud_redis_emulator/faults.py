@@ -3,13 +3,13 @@
 All random choices come from one ``random.Random(fault_seed)`` drawn under a lock, so a
 test that sets ``fault_seed`` and sends requests one at a time sees a repeatable sequence.
 """
+
 from __future__ import annotations
 
 import collections
 import random
 import threading
 import time
-from typing import Optional
 
 from .settings import OPERATIONS, WRITE_OPERATIONS, RuntimeSettings
 
@@ -17,21 +17,21 @@ REQUEST_LOG_SIZE = 10000
 
 
 class Faults:
-    def __init__(self, seed: Optional[int] = None):
+    def __init__(self, seed: int | None = None):
         self.lock = threading.Lock()
         self.rng = random.Random(seed)
 
-    def reseed(self, seed: Optional[int]) -> None:
+    def reseed(self, seed: int | None) -> None:
         with self.lock:
             self.rng = random.Random(seed)
 
     @staticmethod
-    def applies(settings: RuntimeSettings, operation: Optional[str]) -> bool:
+    def applies(settings: RuntimeSettings, operation: str | None) -> bool:
         if operation is None:
             return False
         return settings.fault_operations is None or operation in settings.fault_operations
 
-    def before(self, settings: RuntimeSettings, operation: Optional[str]):
+    def before(self, settings: RuntimeSettings, operation: str | None):
         """Fault to answer instead of handling the request: (kind, http_status) or None."""
         if not self.applies(settings, operation):
             return None
@@ -47,8 +47,12 @@ class Faults:
             return ('throttle', 429)
         return None
 
-    def drop_after(self, settings: RuntimeSettings, operation: Optional[str]) -> bool:
-        if operation not in WRITE_OPERATIONS or not self.applies(settings, operation) or not settings.drop_response_rate:
+    def drop_after(self, settings: RuntimeSettings, operation: str | None) -> bool:
+        if (
+            operation not in WRITE_OPERATIONS
+            or not self.applies(settings, operation)
+            or not settings.drop_response_rate
+        ):
             return False
         with self.lock:
             return self.rng.random() < settings.drop_response_rate
@@ -69,14 +73,22 @@ class Observer:
             self.log = collections.deque(maxlen=REQUEST_LOG_SIZE)
             self.seq = 0
 
-    def begin(self, method: str, path: str, operation: Optional[str], request_id: str) -> dict:
+    def begin(self, method: str, path: str, operation: str | None, request_id: str) -> dict:
         with self.lock:
             self.seq += 1
             self.total += 1
             if operation:
                 self.calls[operation] += 1
-            entry = {'seq': self.seq, 'time': round(time.time(), 6), 'method': method, 'path': path, 'operation': operation,
-                     'status': None, 'fault': None, 'request_id': request_id}
+            entry = {
+                'seq': self.seq,
+                'time': round(time.time(), 6),
+                'method': method,
+                'path': path,
+                'operation': operation,
+                'status': None,
+                'fault': None,
+                'request_id': request_id,
+            }
             self.log.append(entry)
             return entry
 
@@ -87,8 +99,12 @@ class Observer:
 
     def stats(self, instances: int) -> dict:
         with self.lock:
-            return {'calls': {op: self.calls[op] for op in OPERATIONS}, 'total_calls': self.total,
-                    'faults': dict(self.faults), 'instances': instances}
+            return {
+                'calls': {op: self.calls[op] for op in OPERATIONS},
+                'total_calls': self.total,
+                'faults': dict(self.faults),
+                'instances': instances,
+            }
 
     def requests(self) -> list:
         with self.lock:

@@ -5,6 +5,7 @@ and the filtered list of a query are memoised by the store (``Store.derived``) u
 next changes; a page then costs its own rendering only.  Statuses and membership still follow
 the clock: the store settles due transitions, and bumps the region's version, before any lookup.
 """
+
 from __future__ import annotations
 
 from urllib.parse import parse_qsl
@@ -58,7 +59,9 @@ def int_param(query: dict, name: str, default: int, low: int, high: int = None) 
         raise invalid_argument('%s must be an integer' % name)
     number = int(value)
     if number < low or (high is not None and number > high):
-        raise invalid_argument('%s must be %s' % (name, 'between %d and %d' % (low, high) if high is not None else '>= %d' % low))
+        raise invalid_argument(
+            '%s must be %s' % (name, 'between %d and %d' % (low, high) if high is not None else '>= %d' % low)
+        )
     return number
 
 
@@ -95,6 +98,7 @@ def _filter_fn(name: str, values: list):
 
 # Each criterion is (key, predicate): the key describes the predicate exactly and is hashable,
 # so that equal queries share one memoised result.
+
 
 def build_filters(query: dict) -> list:
     raw = query.get('filters')
@@ -133,8 +137,12 @@ def build_tag_filters(query: dict) -> list:
         if not isinstance(item, dict) or not isinstance(item.get('key'), str) or not item.get('key'):
             raise invalid_argument('%s.key is required' % field)
         key, values = item['key'], _string_list(item.get('values'), field + '.values')
-        out.append((('tag', key, tuple(values)),
-                    lambda inst, k=key, vs=values: any(t['key'] == k and t['value'] in vs for t in inst.tags or ())))
+        out.append(
+            (
+                ('tag', key, tuple(values)),
+                lambda inst, k=key, vs=values: any(t['key'] == k and t['value'] in vs for t in inst.tags or ()),
+            )
+        )
     return out
 
 
@@ -184,13 +192,15 @@ def describe(store, region: str, query: dict) -> dict:
 
     def ordered():
         # reads only membership, createTime, class and id, so it survives renames and status changes
-        return store.derived(region, ('sorted', order), lambda: sort_instances(store.list(region), order), order_only=True)
+        return store.derived(
+            region, ('sorted', order), lambda: sort_instances(store.list(region), order), order_only=True
+        )
 
     def matched():
         # filtering a sorted list keeps its order, so every query with the same sorts shares one sort;
         # the sorted list is fetched here, inside the build, so that it is never older than this entry
         predicates = [predicate for dummy, predicate in criteria]
-        if len(predicates) == 1:   # the usual case: filter() without a generator per instance scans 3 times faster
+        if len(predicates) == 1:  # the usual case: filter() without a generator per instance scans 3 times faster
             return list(filter(predicates[0], ordered()))
         return [i for i in ordered() if all(p(i) for p in predicates)]
 
@@ -199,4 +209,4 @@ def describe(store, region: str, query: dict) -> dict:
     else:
         instances = ordered()
     start = (page_number - 1) * page_size
-    return {'cacheInstances': [i.render() for i in instances[start:start + page_size]], 'totalCount': len(instances)}
+    return {'cacheInstances': [i.render() for i in instances[start : start + page_size]], 'totalCount': len(instances)}

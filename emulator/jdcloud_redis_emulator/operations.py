@@ -1,9 +1,9 @@
 """Routing and the nine v1 operations (reference §5)."""
+
 from __future__ import annotations
 
 import json
 import re
-from typing import Optional
 from urllib.parse import unquote
 
 from . import listing, validation
@@ -15,8 +15,10 @@ _REGION = r'/v1/regions/(?P<region>[^/]+)'
 _INSTANCE = _REGION + r'/cacheInstance/(?P<instance>[^/:]+)'
 ROUTES = (
     (re.compile('^' + _REGION + r'/cacheInstance$'), {'GET': 'describeCacheInstances', 'POST': 'createCacheInstance'}),
-    (re.compile('^' + _INSTANCE + '$'), {'GET': 'describeCacheInstance', 'PATCH': 'modifyCacheInstanceAttribute',
-                                         'DELETE': 'deleteCacheInstance'}),
+    (
+        re.compile('^' + _INSTANCE + '$'),
+        {'GET': 'describeCacheInstance', 'PATCH': 'modifyCacheInstanceAttribute', 'DELETE': 'deleteCacheInstance'},
+    ),
     (re.compile('^' + _INSTANCE + ':modifyCacheInstanceClass$'), {'POST': 'modifyCacheInstanceClass'}),
     (re.compile('^' + _INSTANCE + ':resetCacheInstancePassword$'), {'POST': 'resetCacheInstancePassword'}),
     (re.compile('^' + _REGION + r'/instanceClass$'), {'GET': 'describeInstanceClass'}),
@@ -25,15 +27,20 @@ ROUTES = (
 
 
 class Route:
-    def __init__(self, operation: Optional[str], region: Optional[str] = None, instance: Optional[str] = None,
-                 allowed: tuple = ()):
+    def __init__(
+        self,
+        operation: str | None,
+        region: str | None = None,
+        instance: str | None = None,
+        allowed: tuple = (),
+    ):
         self.operation = operation
         self.region = region
         self.instance = instance
         self.allowed = allowed
 
 
-def route(method: str, raw_path: str) -> Optional[Route]:
+def route(method: str, raw_path: str) -> Route | None:
     """Route by the decoded path, so ':action' and '%3Aaction' reach the same operation."""
     path = unquote(raw_path)
     for pattern, methods in ROUTES:
@@ -70,8 +77,17 @@ def _execute(store: Store, settings: RuntimeSettings, target: Route, query: str,
     if op in ('describeCacheInstances', 'describeInstanceClass'):
         params = listing.parse_query(query)
     else:
-        params = parse_body(body) if op in ('createCacheInstance', 'modifyCacheInstanceAttribute',
-                                            'modifyCacheInstanceClass', 'resetCacheInstancePassword') else {}
+        params = (
+            parse_body(body)
+            if op
+            in (
+                'createCacheInstance',
+                'modifyCacheInstanceAttribute',
+                'modifyCacheInstanceClass',
+                'resetCacheInstancePassword',
+            )
+            else {}
+        )
 
     if op == 'createCacheInstance':
         spec = validation.validate_create(region, params)

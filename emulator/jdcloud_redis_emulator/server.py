@@ -1,5 +1,6 @@
 """The HTTP front end: a ThreadingHTTPServer speaking HTTP/1.1 keep-alive, the API envelope,
 fault injection, the unsigned admin endpoint under ``/_emulator/``, and the ``Emulator`` object."""
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,6 @@ import threading
 import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Optional
 from urllib.parse import unquote, urlsplit
 
 from . import catalogue, operations, signing
@@ -47,9 +47,9 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
     server_version = 'jdcloud-redis-emulator/' + VERSION
     sys_version = ''
-    wbufsize = -1                  # headers and body leave in one write per response
+    wbufsize = -1  # headers and body leave in one write per response
     disable_nagle_algorithm = True
-    timeout = 120                  # idle keep-alive connections are closed after this
+    timeout = 120  # idle keep-alive connections are closed after this
 
     # ----------------------------------------------------------------- plumbing
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
@@ -102,8 +102,12 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _json(self, status: int, payload: dict, headers: dict = None) -> None:
-        self._write(status, json.dumps(payload, ensure_ascii=False).encode('utf-8'), 'application/json; charset=utf-8',
-                    headers or {})
+        self._write(
+            status,
+            json.dumps(payload, ensure_ascii=False).encode('utf-8'),
+            'application/json; charset=utf-8',
+            headers or {},
+        )
 
     def _abort(self) -> None:
         """Reset the connection (RST, no answer): SO_LINGER(1, 0) then close."""
@@ -112,7 +116,7 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
         except OSError:
             pass
-        self.connection.close()   # really closed, with the RST, when finish() closes rfile/wfile
+        self.connection.close()  # really closed, with the RST, when finish() closes rfile/wfile
 
     def _dispatch(self) -> None:
         target = self.path
@@ -153,12 +157,16 @@ class Handler(BaseHTTPRequestHandler):
                 self._abort()
                 return
             entry['status'] = status
-            if status == 502:   # what a load balancer in front of the gateway answers: HTML, not JSON
+            if status == 502:  # what a load balancer in front of the gateway answers: HTML, not JSON
                 self._write(502, _BAD_GATEWAY, 'text/html', headers)
                 return
             if kind == 'throttle':
-                error = ApiError(429, 'TOO_MANY_REQUESTS', 'request rate limit exceeded, retry later',
-                                 {'Retry-After': str(settings.retry_after)})
+                error = ApiError(
+                    429,
+                    'TOO_MANY_REQUESTS',
+                    'request rate limit exceeded, retry later',
+                    {'Retry-After': str(settings.retry_after)},
+                )
             elif status == 503:
                 error = ApiError(503, 'UNAVAILABLE', 'service temporarily unavailable')
             else:
@@ -174,8 +182,16 @@ class Handler(BaseHTTPRequestHandler):
                 raise method_not_allowed(self.command, unquote(raw_path), target.allowed)
             if settings.verify_signatures:
                 try:
-                    signing.verify(self.command, raw_path, query, self._headers_map(), body, emulator.credentials,
-                                   expected_region=target.region, skew_seconds=settings.skew_seconds)
+                    signing.verify(
+                        self.command,
+                        raw_path,
+                        query,
+                        self._headers_map(),
+                        body,
+                        emulator.credentials,
+                        expected_region=target.region,
+                        skew_seconds=settings.skew_seconds,
+                    )
                 except signing.SignatureError as exc:
                     entry['detail'] = str(exc)
                     raise access_error() from None
@@ -263,14 +279,34 @@ class Emulator:
     endpoint to give clients; ``stop()`` ends it.  Options mirror the command-line flags.
     """
 
-    def __init__(self, host: str = '127.0.0.1', port: int = 0, access_key: str = None, secret_key: str = None,
-                 credentials: Optional[dict] = None, skew_seconds=900, verify_signatures: bool = True,
-                 create_delay: float = 0.0, resize_delay: float = 0.0, delete_delay: float = 0.0, quota: int = 20,
-                 seed: int = 0, seed_region: str = 'cn-north-1', state_file: Optional[str] = None,
-                 error_rate: float = 0.0, throttle_rate: float = 0.0, retry_after: int = 1, latency_ms: float = 0.0,
-                 reset_rate: float = 0.0, drop_response_rate: float = 0.0, fault_operations: Optional[list] = None,
-                 fault_seed: Optional[int] = None, tls_cert: Optional[str] = None, tls_key: Optional[str] = None,
-                 verbose: bool = False):
+    def __init__(
+        self,
+        host: str = '127.0.0.1',
+        port: int = 0,
+        access_key: str = None,
+        secret_key: str = None,
+        credentials: dict | None = None,
+        skew_seconds=900,
+        verify_signatures: bool = True,
+        create_delay: float = 0.0,
+        resize_delay: float = 0.0,
+        delete_delay: float = 0.0,
+        quota: int = 20,
+        seed: int = 0,
+        seed_region: str = 'cn-north-1',
+        state_file: str | None = None,
+        error_rate: float = 0.0,
+        throttle_rate: float = 0.0,
+        retry_after: int = 1,
+        latency_ms: float = 0.0,
+        reset_rate: float = 0.0,
+        drop_response_rate: float = 0.0,
+        fault_operations: list | None = None,
+        fault_seed: int | None = None,
+        tls_cert: str | None = None,
+        tls_key: str | None = None,
+        verbose: bool = False,
+    ):
         if (access_key is None) != (secret_key is None):
             raise ValueError('access_key and secret_key must be given together')
         self.access_key = access_key or DEFAULT_ACCESS_KEY
@@ -284,11 +320,23 @@ class Emulator:
         if (tls_cert is None) != (tls_key is None):
             raise ValueError('tls_cert and tls_key must be given together')
         self.initial_settings = RuntimeSettings()
-        self.initial_settings.update(dict(
-            create_delay=create_delay, resize_delay=resize_delay, delete_delay=delete_delay, skew_seconds=skew_seconds,
-            verify_signatures=verify_signatures, error_rate=error_rate, throttle_rate=throttle_rate, retry_after=retry_after,
-            latency_ms=latency_ms, reset_rate=reset_rate, drop_response_rate=drop_response_rate,
-            fault_operations=fault_operations, fault_seed=fault_seed))
+        self.initial_settings.update(
+            dict(
+                create_delay=create_delay,
+                resize_delay=resize_delay,
+                delete_delay=delete_delay,
+                skew_seconds=skew_seconds,
+                verify_signatures=verify_signatures,
+                error_rate=error_rate,
+                throttle_rate=throttle_rate,
+                retry_after=retry_after,
+                latency_ms=latency_ms,
+                reset_rate=reset_rate,
+                drop_response_rate=drop_response_rate,
+                fault_operations=fault_operations,
+                fault_seed=fault_seed,
+            )
+        )
         self.settings = self.initial_settings.copy()
         self.settings_lock = threading.Lock()
         self.host, self.port = host, port
@@ -318,14 +366,15 @@ class Emulator:
             host = '[%s]' % host
         return '%s://%s:%d' % ('https' if self.ssl_context else 'http', host, self._server.server_address[1])
 
-    def start(self) -> 'Emulator':
+    def start(self) -> Emulator:
         if self._server is not None:
             raise RuntimeError('the emulator is already started')
-        if self.seed_count and not self.store.instances:   # a state file that already holds instances is not re-seeded
+        if self.seed_count and not self.store.instances:  # a state file that already holds instances is not re-seeded
             self.store.seed(self.seed_count, self.seed_region, 'seed')
         self._server = _Server((self.host, self.port), self, self.ssl_context)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={'poll_interval': 0.1},
-                                        name='jdcloud-redis-emulator', daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={'poll_interval': 0.1}, name='jdcloud-redis-emulator', daemon=True
+        )
         self._thread.start()
         return self
 
@@ -339,7 +388,7 @@ class Emulator:
         self._server = None
         self._thread = None
 
-    def __enter__(self) -> 'Emulator':
+    def __enter__(self) -> Emulator:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -393,7 +442,9 @@ class Emulator:
             if region not in catalogue.REGIONS:
                 raise AdminError(400, 'unknown region %r' % (region,))
             if not isinstance(prefix, str) or not NAME_RE.match(prefix + '_00001'):
-                raise AdminError(400, 'name_prefix must make valid instance names (letters, digits, _; up to 26 characters)')
+                raise AdminError(
+                    400, 'name_prefix must make valid instance names (letters, digits, _; up to 26 characters)'
+                )
             return {'ids': self.store.seed(count, region, prefix)}
         if method == 'POST' and parts == ['quota']:
             region, maximum = data.get('region', 'cn-north-1'), data.get('max')

@@ -1,16 +1,29 @@
 """Start-up options and the run-time settings that the admin endpoint may change."""
+
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Optional
 
 VERSION = '0.1.0'
-OPERATIONS = ('createCacheInstance', 'describeCacheInstances', 'describeCacheInstance', 'modifyCacheInstanceAttribute',
-              'deleteCacheInstance', 'modifyCacheInstanceClass', 'resetCacheInstancePassword', 'describeInstanceClass',
-              'describeUserQuota')
-WRITE_OPERATIONS = ('createCacheInstance', 'modifyCacheInstanceAttribute', 'deleteCacheInstance', 'modifyCacheInstanceClass',
-                    'resetCacheInstancePassword')
+OPERATIONS = (
+    'createCacheInstance',
+    'describeCacheInstances',
+    'describeCacheInstance',
+    'modifyCacheInstanceAttribute',
+    'deleteCacheInstance',
+    'modifyCacheInstanceClass',
+    'resetCacheInstancePassword',
+    'describeInstanceClass',
+    'describeUserQuota',
+)
+WRITE_OPERATIONS = (
+    'createCacheInstance',
+    'modifyCacheInstanceAttribute',
+    'deleteCacheInstance',
+    'modifyCacheInstanceClass',
+    'resetCacheInstancePassword',
+)
 
 DEFAULT_ACCESS_KEY = 'EMULATORACCESSKEY0000000000000001'
 DEFAULT_SECRET_KEY = 'EMULATORSECRETKEY000000000000000x9'
@@ -19,10 +32,11 @@ DEFAULT_SECRET_KEY = 'EMULATORSECRETKEY000000000000000x9'
 @dataclass
 class RuntimeSettings:
     """Everything ``POST /_emulator/config`` can change; reset restores the start-up values."""
+
     create_delay: float = 0.0
     resize_delay: float = 0.0
     delete_delay: float = 0.0
-    skew_seconds: Optional[float] = 900.0
+    skew_seconds: float | None = 900.0
     verify_signatures: bool = True
     error_rate: float = 0.0
     throttle_rate: float = 0.0
@@ -30,11 +44,13 @@ class RuntimeSettings:
     latency_ms: float = 0.0
     reset_rate: float = 0.0
     drop_response_rate: float = 0.0
-    fault_operations: Optional[list] = None   # None = all nine operations
-    fault_seed: Optional[int] = None
+    fault_operations: list | None = None  # None = all nine operations
+    fault_seed: int | None = None
 
-    def copy(self) -> 'RuntimeSettings':
-        return dataclasses.replace(self, fault_operations=list(self.fault_operations) if self.fault_operations else None)
+    def copy(self) -> RuntimeSettings:
+        return dataclasses.replace(
+            self, fault_operations=list(self.fault_operations) if self.fault_operations else None
+        )
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)

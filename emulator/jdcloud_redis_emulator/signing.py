@@ -5,6 +5,7 @@ the headers the client names in ``SignedHeaders``; the checks follow the recipe 
 Every failure is reported to the caller as the same 401 ``ACCESS_ERROR``; the internal
 reason is kept for the emulator's request log so users can see *why* they were refused.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -16,7 +17,8 @@ from urllib.parse import quote, unquote_plus
 
 _AUTH_RE = re.compile(
     r'^(JDCLOUD[23])-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/(jdcloud[23]_request), '
-    r'SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$')
+    r'SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$'
+)
 _DATE_RE = re.compile(r'^\d{8}T\d{6}Z$')
 _HEADER_NAME_RE = re.compile(r'^[a-z0-9!#$%&\'*+.^_`|~-]+$')
 
@@ -63,7 +65,7 @@ def _normalise_host(host: str) -> str:
     host = host.strip()
     for suffix in (':80', ':443'):
         if host.endswith(suffix):
-            return host[:-len(suffix)]
+            return host[: -len(suffix)]
     return host
 
 
@@ -76,8 +78,18 @@ def parse_date(value: str) -> float:
         raise SignatureError('x-jdcloud-date is not a valid date') from None
 
 
-def verify(method: str, raw_path: str, raw_query: str, headers: dict, body: bytes, credentials: dict,
-           expected_region: str = None, expected_service: str = 'redis', skew_seconds=900, now: float = None) -> str:
+def verify(
+    method: str,
+    raw_path: str,
+    raw_query: str,
+    headers: dict,
+    body: bytes,
+    credentials: dict,
+    expected_region: str = None,
+    expected_service: str = 'redis',
+    skew_seconds=900,
+    now: float = None,
+) -> str:
     """Check one request and return the access key that signed it.
 
     ``headers`` maps lower-case header names to the list of values received.
@@ -127,13 +139,23 @@ def verify(method: str, raw_path: str, raw_query: str, headers: dict, body: byte
         value = _normalise_host(values[0]) if name == 'host' else ','.join(v.strip() for v in values)
         lines.append('%s:%s\n' % (name, value))
 
-    canonical_request = '\n'.join([method, canonical_uri(raw_path), canonical_query(raw_query), ''.join(lines),
-                                   signed_headers, payload_hash(body)])
+    canonical_request = '\n'.join(
+        [
+            method,
+            canonical_uri(raw_path),
+            canonical_query(raw_query),
+            ''.join(lines),
+            signed_headers,
+            payload_hash(body),
+        ]
+    )
     scope = '/'.join([scope_date, region, service, terminator])
-    string_to_sign = '\n'.join([version + '-HMAC-SHA256', jd_date, scope,
-                                hashlib.sha256(canonical_request.encode('utf-8')).hexdigest()])
-    expected = hmac.new(signing_key(version, secret_key, scope_date, region, service),
-                        string_to_sign.encode('utf-8'), hashlib.sha256).hexdigest()
+    string_to_sign = '\n'.join(
+        [version + '-HMAC-SHA256', jd_date, scope, hashlib.sha256(canonical_request.encode('utf-8')).hexdigest()]
+    )
+    expected = hmac.new(
+        signing_key(version, secret_key, scope_date, region, service), string_to_sign.encode('utf-8'), hashlib.sha256
+    ).hexdigest()
     if not hmac.compare_digest(expected, signature):
         raise SignatureError('signature mismatch')
     return access_key

@@ -12,6 +12,7 @@ results (the sorted and filtered lists of listing.py): one bumped by every chang
 show, and one bumped only when instances come or go or change a sort key (createTime, class), so
 that a rename or a status change does not throw away the sorted lists.
 """
+
 from __future__ import annotations
 
 import collections
@@ -27,7 +28,6 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Optional
 
 from . import catalogue
 from .errors import failed_precondition, instance_not_found, invalid_argument, quota_exceeded
@@ -37,7 +37,7 @@ STATUSES = ('creating', 'running', 'error', 'changing', 'deleting', 'configuring
 QUOTA_NAME = '缓存Redis'
 _ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
 STATE_VERSION = 1
-DERIVED_CACHE_SIZE = 32   # memoised per-region results kept (each at most one list of references per region)
+DERIVED_CACHE_SIZE = 32  # memoised per-region results kept (each at most one list of references per region)
 
 
 def iso(ts: float) -> str:
@@ -74,17 +74,17 @@ class Instance:
     status: str
     charge_mode: str
     charge_start: float
-    charge_expire: Optional[float] = None
-    charge_unit: Optional[str] = None
-    charge_duration: Optional[int] = None
+    charge_expire: float | None = None
+    charge_unit: str | None = None
+    charge_duration: int | None = None
     charge_status: str = 'normal'
     auto_renew: bool = False
-    password_hash: str = ''   # salted sha256; the emulator never needs the password back
+    password_hash: str = ''  # salted sha256; the emulator never needs the password back
     port: int = 6379
     ipv6_on: int = 0
-    transition_at: Optional[float] = None
-    pending_class: Optional[str] = None
-    tags: Optional[list] = None
+    transition_at: float | None = None
+    pending_class: str | None = None
+    tags: list | None = None
     resource_group_id: str = ''
     db_num: int = 16
     replica_number: int = 2
@@ -101,7 +101,11 @@ class Instance:
         """The CacheInstance model (reference §6.1) as describeCacheInstance(s) return it."""
         cls = self.cls
         region = catalogue.REGIONS[self.region]
-        charge = {'chargeMode': self.charge_mode, 'chargeStatus': self.charge_status, 'chargeStartTime': iso(self.charge_start)}
+        charge = {
+            'chargeMode': self.charge_mode,
+            'chargeStatus': self.charge_status,
+            'chargeStartTime': iso(self.charge_start),
+        }
         if self.charge_expire is not None:
             charge['chargeExpiredTime'] = iso(self.charge_expire)
         return {
@@ -119,7 +123,9 @@ class Instance:
             'port': self.port,
             'charge': charge,
             'instanceVersion': catalogue.INSTANCE_VERSIONS[self.redis_version],
-            'instanceProxyVersion': catalogue.PROXY_VERSIONS[self.redis_version] if cls.instance_type == 'cluster' else '',
+            'instanceProxyVersion': catalogue.PROXY_VERSIONS[self.redis_version]
+            if cls.instance_type == 'cluster'
+            else '',
             'auth': bool(self.password_hash),
             'isAllowNoAuth': True,
             'redisVersion': self.redis_version,
@@ -155,15 +161,17 @@ class Store:
         self.quotas = {}
         self.seed_counter = 0
         self._ids = random.Random()
-        self._regions = {}                          # region -> {id: Instance}, the same objects as self.instances
-        self._due = []                              # heap of (transition_at, id); stale entries are skipped
+        self._regions = {}  # region -> {id: Instance}, the same objects as self.instances
+        self._due = []  # heap of (transition_at, id); stale entries are skipped
         # region -> stamp of its last change (of its last change that may reorder it); stamps come from one
         # counter for all regions, so a version never describes two different states, even of two regions;
         # a region never changed is empty, whichever it is, and has version 0
         self._stamps = itertools.count(1)
         self._versions = {}
         self._order_versions = {}
-        self._derived = collections.OrderedDict()   # (region, order_only, key) -> (version, value), least recently used first
+        self._derived = (
+            collections.OrderedDict()
+        )  # (region, order_only, key) -> (version, value), least recently used first
         if state_file and os.path.exists(state_file):
             self._load()
 
@@ -182,8 +190,12 @@ class Store:
         if not self.state_file:
             return
         with self.lock:
-            data = {'version': STATE_VERSION, 'quotas': self.quotas, 'seed_counter': self.seed_counter,
-                    'instances': [dataclasses.asdict(i) for i in self.instances.values()]}
+            data = {
+                'version': STATE_VERSION,
+                'quotas': self.quotas,
+                'seed_counter': self.seed_counter,
+                'instances': [dataclasses.asdict(i) for i in self.instances.values()],
+            }
             directory = os.path.dirname(os.path.abspath(self.state_file))
             fd, tmp = tempfile.mkstemp(prefix='.emulator-state-', dir=directory)
             try:
@@ -239,7 +251,7 @@ class Store:
             inst.instance_class = inst.pending_class
         inst.pending_class = None
         inst.status = 'running'
-        self._changed(inst.region, reorders=bool(reclassed))   # a new class may move it in a totalMemory sort
+        self._changed(inst.region, reorders=bool(reclassed))  # a new class may move it in a totalMemory sort
         return True
 
     def _settle_due(self) -> None:
@@ -262,8 +274,10 @@ class Store:
                 return candidate
 
     def _order(self) -> dict:
-        return {'orderNum': str(self._ids.randrange(10 ** 16, 10 ** 17)),
-                'buyId': 'B' + str(self._ids.randrange(10 ** 17, 10 ** 18))}
+        return {
+            'orderNum': str(self._ids.randrange(10**16, 10**17)),
+            'buyId': 'B' + str(self._ids.randrange(10**17, 10**18)),
+        }
 
     def get(self, region: str, instance_id: str) -> Instance:
         with self.lock:
@@ -322,15 +336,37 @@ class Store:
             now = self.clock()
             charge = spec['charge']
             inst = Instance(
-                id=self._new_id(), region=region, name=spec['name'], description=spec['description'],
-                instance_class=spec['instance_class'], redis_version=spec['redis_version'], vpc_id=spec['vpc_id'],
-                subnet_id=spec['subnet_id'], az_master=spec['az_master'], az_slave=spec['az_slave'], create_time=now,
-                status='creating', charge_mode=charge['mode'], charge_start=now, charge_expire=charge_expiry(now, charge),
-                charge_unit=charge['unit'], charge_duration=charge['duration'], auto_renew=charge['auto_renew'],
-                password_hash=hash_password(spec['password']), port=spec['port'], ipv6_on=spec['ipv6_on'],
-                transition_at=now + delay, tags=spec['tags'], resource_group_id=spec['resource_group_id'],
-                db_num=spec['db_num'], replica_number=spec['replica_number'], slave_appendonly=spec['slave_appendonly'],
-                maxmemory_policy=spec['maxmemory_policy'], cpu_arch=spec['cpu_arch'], extension=spec['extension'])
+                id=self._new_id(),
+                region=region,
+                name=spec['name'],
+                description=spec['description'],
+                instance_class=spec['instance_class'],
+                redis_version=spec['redis_version'],
+                vpc_id=spec['vpc_id'],
+                subnet_id=spec['subnet_id'],
+                az_master=spec['az_master'],
+                az_slave=spec['az_slave'],
+                create_time=now,
+                status='creating',
+                charge_mode=charge['mode'],
+                charge_start=now,
+                charge_expire=charge_expiry(now, charge),
+                charge_unit=charge['unit'],
+                charge_duration=charge['duration'],
+                auto_renew=charge['auto_renew'],
+                password_hash=hash_password(spec['password']),
+                port=spec['port'],
+                ipv6_on=spec['ipv6_on'],
+                transition_at=now + delay,
+                tags=spec['tags'],
+                resource_group_id=spec['resource_group_id'],
+                db_num=spec['db_num'],
+                replica_number=spec['replica_number'],
+                slave_appendonly=spec['slave_appendonly'],
+                maxmemory_policy=spec['maxmemory_policy'],
+                cpu_arch=spec['cpu_arch'],
+                extension=spec['extension'],
+            )
             self._add(inst)
             self.save()
             return dict(cacheInstanceId=inst.id, **self._order())
@@ -339,8 +375,9 @@ class Store:
         with self.lock:
             inst = self.get(region, instance_id)
             if inst.status in ('creating', 'deleting'):
-                raise failed_precondition("cacheInstance '%s' is %s; its name and description cannot be changed now"
-                                          % (inst.id, inst.status))
+                raise failed_precondition(
+                    "cacheInstance '%s' is %s; its name and description cannot be changed now" % (inst.id, inst.status)
+                )
             inst.name = changes.get('name', inst.name)
             inst.description = changes.get('description', inst.description)
             self._changed(region)
@@ -350,9 +387,11 @@ class Store:
         with self.lock:
             inst = self.get(region, instance_id)
             if inst.status in ('creating', 'deleting'):
-                raise failed_precondition("cacheInstance '%s' is %s; its password cannot be changed now" % (inst.id, inst.status))
+                raise failed_precondition(
+                    "cacheInstance '%s' is %s; its password cannot be changed now" % (inst.id, inst.status)
+                )
             inst.password_hash = hash_password(password)
-            self._changed(region)   # a listing shows whether a password is set ('auth')
+            self._changed(region)  # a listing shows whether a password is set ('auth')
             self.save()
 
     def resize(self, region: str, instance_id: str, request: dict, delay: float) -> dict:
@@ -360,16 +399,21 @@ class Store:
             inst = self.get(region, instance_id)
             if inst.status != 'running':
                 # also what makes "one resize at a time" hold: a resizing instance is 'changing'
-                raise failed_precondition("cacheInstance '%s' is %s; the class can only be changed while running"
-                                          % (inst.id, inst.status))
+                raise failed_precondition(
+                    "cacheInstance '%s' is %s; the class can only be changed while running" % (inst.id, inst.status)
+                )
             current = inst.cls
             target = catalogue.REGIONS[region].find_class(inst.redis_version, request['class'])
             if target is None:
-                raise invalid_argument("cacheInstanceClass '%s' is not available in %s for redisVersion %s"
-                                       % (request['class'], region, inst.redis_version))
+                raise invalid_argument(
+                    "cacheInstanceClass '%s' is not available in %s for redisVersion %s"
+                    % (request['class'], region, inst.redis_version)
+                )
             if request['shard_number'] is not None and request['shard_number'] != target.shards:
-                raise invalid_argument('shardNumber %d does not match class %s (%d shards); custom-shard classes are not offered'
-                                       % (request['shard_number'], target.code, target.shards))
+                raise invalid_argument(
+                    'shardNumber %d does not match class %s (%d shards); custom-shard classes are not offered'
+                    % (request['shard_number'], target.code, target.shards)
+                )
             if target.code == current.code:
                 raise failed_precondition("cacheInstance '%s' already has class %s" % (inst.id, target.code))
             if current.instance_type == 'cluster' and target.instance_type == 'master-slave':
@@ -386,12 +430,19 @@ class Store:
         with self.lock:
             inst = self.get(region, instance_id)
             if inst.status not in ('running', 'error'):
-                raise failed_precondition("cacheInstance '%s' is %s; only running or error instances can be deleted"
-                                          % (inst.id, inst.status))
+                raise failed_precondition(
+                    "cacheInstance '%s' is %s; only running or error instances can be deleted" % (inst.id, inst.status)
+                )
             now = self.clock()
-            if inst.charge_mode == 'prepaid_by_duration' and inst.charge_expire is not None and now < inst.charge_expire:
-                raise failed_precondition("cacheInstance '%s' is prepaid and cannot be deleted before it expires at %s"
-                                          % (inst.id, iso(inst.charge_expire)))
+            if (
+                inst.charge_mode == 'prepaid_by_duration'
+                and inst.charge_expire is not None
+                and now < inst.charge_expire
+            ):
+                raise failed_precondition(
+                    "cacheInstance '%s' is prepaid and cannot be deleted before it expires at %s"
+                    % (inst.id, iso(inst.charge_expire))
+                )
             inst.status = 'deleting'
             inst.pending_class = None
             self._schedule(inst, now + delay)
@@ -406,13 +457,24 @@ class Store:
             ids = []
             for index in range(count):
                 self.seed_counter += 1
-                created = int(now) - (count - index)   # distinct createTime values, oldest first
+                created = int(now) - (count - index)  # distinct createTime values, oldest first
                 cls = classes[self.seed_counter % len(classes)]
-                inst = Instance(id=self._new_id(), region=region, name='%s_%05d' % (name_prefix, self.seed_counter),
-                                description='seeded', instance_class=cls.code, redis_version='4.0',
-                                vpc_id='vpc-emuseed0001', subnet_id='subnet-emuseed0001',
-                                az_master=catalogue.REGIONS[region].azs[0], az_slave=catalogue.REGIONS[region].azs[-1],
-                                create_time=created, status='running', charge_mode='postpaid_by_duration', charge_start=created)
+                inst = Instance(
+                    id=self._new_id(),
+                    region=region,
+                    name='%s_%05d' % (name_prefix, self.seed_counter),
+                    description='seeded',
+                    instance_class=cls.code,
+                    redis_version='4.0',
+                    vpc_id='vpc-emuseed0001',
+                    subnet_id='subnet-emuseed0001',
+                    az_master=catalogue.REGIONS[region].azs[0],
+                    az_slave=catalogue.REGIONS[region].azs[-1],
+                    create_time=created,
+                    status='running',
+                    charge_mode='postpaid_by_duration',
+                    charge_start=created,
+                )
                 self._add(inst)
                 ids.append(inst.id)
             self.save()
@@ -434,7 +496,7 @@ class Store:
         with self.lock:
             inst = self._any_region(instance_id)
             inst.status = status
-            inst.transition_at = None    # a forced status stays until changed again (its heap entry goes stale)
+            inst.transition_at = None  # a forced status stays until changed again (its heap entry goes stale)
             inst.pending_class = None
             self._changed(inst.region)
             self.save()
@@ -463,7 +525,7 @@ class Store:
             self.instances.clear()
             self._regions.clear()
             self._due.clear()
-            self._derived.clear()   # not needed for correctness (the versions moved): frees the memory now
+            self._derived.clear()  # not needed for correctness (the versions moved): frees the memory now
             self.quotas.clear()
             self.seed_counter = 0
             self.save()

@@ -4,6 +4,7 @@ Every problem is an ``INVALID_ARGUMENT`` whose message starts with the field nam
 spells it (``cacheInstance.cacheInstanceName``, ``charge.chargeDuration``, ...).  Values of
 secret fields are never echoed.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,17 +20,58 @@ SUBNET_RE = re.compile(r'^subnet-[0-9a-z]{4,32}$')
 DESCRIPTION_MAX = 256
 CHARGE_MODES = ('prepaid_by_duration', 'postpaid_by_duration')
 CHARGE_DURATION_MAX = {'month': 9, 'year': 3}
-MAXMEMORY_POLICIES = ('volatile-lru', 'allkeys-lru', 'volatile-lfu', 'allkeys-lfu', 'volatile-random',
-                      'allkeys-random', 'volatile-ttl', 'noeviction')
+MAXMEMORY_POLICIES = (
+    'volatile-lru',
+    'allkeys-lru',
+    'volatile-lfu',
+    'allkeys-lfu',
+    'volatile-random',
+    'allkeys-random',
+    'volatile-ttl',
+    'noeviction',
+)
 
-CACHE_INSTANCE_FIELDS = frozenset((
-    'vpcId', 'subnetId', 'cacheInstanceName', 'cacheInstanceClass', 'password', 'azId', 'cacheInstanceDescription',
-    'redisVersion', 'ipv6On', 'shardNumber', 'userTags', 'resourceGroupId', 'dbNum', 'slaveAppendonly',
-    'maxmemoryPolicy', 'cacheInstanceType', 'replicaNumber', 'enableSmartProxy', 'port', 'extension', 'cpuArchType',
-    'backupId', 'srcInstanceId', 'configTemplateId', 'opsTags'))
+CACHE_INSTANCE_FIELDS = frozenset(
+    (
+        'vpcId',
+        'subnetId',
+        'cacheInstanceName',
+        'cacheInstanceClass',
+        'password',
+        'azId',
+        'cacheInstanceDescription',
+        'redisVersion',
+        'ipv6On',
+        'shardNumber',
+        'userTags',
+        'resourceGroupId',
+        'dbNum',
+        'slaveAppendonly',
+        'maxmemoryPolicy',
+        'cacheInstanceType',
+        'replicaNumber',
+        'enableSmartProxy',
+        'port',
+        'extension',
+        'cpuArchType',
+        'backupId',
+        'srcInstanceId',
+        'configTemplateId',
+        'opsTags',
+    )
+)
 AZ_FIELDS = frozenset(('master', 'slave', 'azSpecifyType', 'azsForCluster', 'azsForProxy'))
-CHARGE_FIELDS = frozenset(('chargeMode', 'chargeUnit', 'chargeDuration', 'autoRenew', 'autoChangeChargeMode',
-                           'autoChangeChargeModeDate', 'buyScenario'))
+CHARGE_FIELDS = frozenset(
+    (
+        'chargeMode',
+        'chargeUnit',
+        'chargeDuration',
+        'autoRenew',
+        'autoChangeChargeMode',
+        'autoChangeChargeModeDate',
+        'buyScenario',
+    )
+)
 
 
 def strip_nulls(value):
@@ -98,7 +140,9 @@ def _choice(obj: dict, key: str, field: str, choices):
 
 def validate_name(value, field: str) -> str:
     if not isinstance(value, str) or not NAME_RE.match(value):
-        raise invalid_argument('%s must be 2-32 characters of letters, digits, underscores or Chinese characters' % field)
+        raise invalid_argument(
+            '%s must be 2-32 characters of letters, digits, underscores or Chinese characters' % field
+        )
     return value
 
 
@@ -117,15 +161,19 @@ def validate_password(value, field: str):
     if not isinstance(value, str):
         raise invalid_argument('%s must be a string' % field)
     if not PASSWORD_RE.match(value) or not re.search('[A-Za-z]', value) or not re.search('[0-9]', value):
-        raise invalid_argument('%s must be 8-16 characters, only letters and digits, with at least one letter '
-                               'and one digit (or empty for no password)' % field)
+        raise invalid_argument(
+            '%s must be 8-16 characters, only letters and digits, with at least one letter '
+            'and one digit (or empty for no password)' % field
+        )
     return value
 
 
 def region_or_error(region_id: str) -> catalogue.Region:
     region = catalogue.REGIONS.get(region_id)
     if region is None:
-        raise invalid_argument("regionId '%s' is not a valid region (valid: %s)" % (region_id, ', '.join(sorted(catalogue.REGIONS))))
+        raise invalid_argument(
+            "regionId '%s' is not a valid region (valid: %s)" % (region_id, ', '.join(sorted(catalogue.REGIONS)))
+        )
     return region
 
 
@@ -135,8 +183,10 @@ def redis_version(region: catalogue.Region, value, field: str) -> str:
     if not isinstance(value, str):
         raise invalid_argument('%s must be a string' % field)
     if value not in region.versions:
-        raise invalid_argument("%s '%s' is not supported in %s (supported: %s)"
-                               % (field, value, region.region_id, ', '.join(region.versions)))
+        raise invalid_argument(
+            "%s '%s' is not supported in %s (supported: %s)"
+            % (field, value, region.region_id, ', '.join(region.versions))
+        )
     return value
 
 
@@ -145,8 +195,10 @@ def instance_class(region: catalogue.Region, version: str, value, field: str) ->
         raise invalid_argument('%s is required' % field)
     cls = region.find_class(version, value)
     if cls is None:
-        raise invalid_argument("%s '%s' is not available in %s for redisVersion %s (see describeInstanceClass)"
-                               % (field, value, region.region_id, version))
+        raise invalid_argument(
+            "%s '%s' is not available in %s for redisVersion %s (see describeInstanceClass)"
+            % (field, value, region.region_id, version)
+        )
     return cls
 
 
@@ -162,7 +214,12 @@ def _tags(obj: dict, key: str, field: str):
         if not isinstance(tag, dict):
             raise invalid_argument('%s must be an object' % item)
         check_known(tag, ('key', 'value'), item + '.')
-        tags.append({'key': _string(tag, 'key', item + '.key', required=True), 'value': _string(tag, 'value', item + '.value') or ''})
+        tags.append(
+            {
+                'key': _string(tag, 'key', item + '.key', required=True),
+                'value': _string(tag, 'value', item + '.value') or '',
+            }
+        )
     return tags
 
 
@@ -181,7 +238,20 @@ def _az_list(obj: dict, key: str, field: str, region: catalogue.Region):
 def _add_months(moment: datetime, months: int) -> datetime:
     month_index = moment.month - 1 + months
     year, month = moment.year + month_index // 12, month_index % 12 + 1
-    days = [31, 29 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    days = [
+        31,
+        29 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 28,
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ]
     return moment.replace(year=year, month=month, day=min(moment.day, days[month - 1]))
 
 
@@ -189,15 +259,21 @@ def validate_charge(body: dict) -> dict:
     charge = _object(body, 'charge', 'charge', required=False)
     check_known(charge, CHARGE_FIELDS, 'charge.')
     mode = _choice(charge, 'chargeMode', 'charge.chargeMode', CHARGE_MODES) or 'postpaid_by_duration'
-    out = {'mode': mode, 'unit': None, 'duration': None,
-           'auto_renew': bool(_boolean(charge, 'autoRenew', 'charge.autoRenew'))}
+    out = {
+        'mode': mode,
+        'unit': None,
+        'duration': None,
+        'auto_renew': bool(_boolean(charge, 'autoRenew', 'charge.autoRenew')),
+    }
     auto_change = _boolean(charge, 'autoChangeChargeMode', 'charge.autoChangeChargeMode')
     change_date = _string(charge, 'autoChangeChargeModeDate', 'charge.autoChangeChargeModeDate')
     if auto_change:
         if mode != 'postpaid_by_duration':
             raise invalid_argument('charge.autoChangeChargeMode is only valid for postpaid_by_duration')
         if not change_date:
-            raise invalid_argument('charge.autoChangeChargeModeDate is required when charge.autoChangeChargeMode is true')
+            raise invalid_argument(
+                'charge.autoChangeChargeModeDate is required when charge.autoChangeChargeMode is true'
+            )
     if change_date is not None:
         try:
             datetime.strptime(change_date, '%Y-%m-%d')
@@ -238,7 +314,9 @@ def validate_create(region: catalogue.Region, body: dict) -> dict:
     subnet_id = _string(spec, 'subnetId', p + 'subnetId', required=True)
     if not SUBNET_RE.match(subnet_id):
         raise invalid_argument("%ssubnetId '%s' is not a subnet id (subnet-xxxxxxxx)" % (p, subnet_id))
-    name = validate_name(_string(spec, 'cacheInstanceName', p + 'cacheInstanceName', required=True), p + 'cacheInstanceName')
+    name = validate_name(
+        _string(spec, 'cacheInstanceName', p + 'cacheInstanceName', required=True), p + 'cacheInstanceName'
+    )
     description = spec.get('cacheInstanceDescription')
     description = '' if description is None else validate_description(description, p + 'cacheInstanceDescription')
     password = validate_password(spec.get('password'), p + 'password')
@@ -249,8 +327,10 @@ def validate_create(region: catalogue.Region, body: dict) -> dict:
     for role in ('master', 'slave'):
         value = _string(az, role, '%sazId.%s' % (p, role), required=True)
         if value not in region.azs:
-            raise invalid_argument("%sazId.%s '%s' is not an availability zone of %s (valid: %s)"
-                                   % (p, role, value, region.region_id, ', '.join(region.azs)))
+            raise invalid_argument(
+                "%sazId.%s '%s' is not an availability zone of %s (valid: %s)"
+                % (p, role, value, region.region_id, ', '.join(region.azs))
+            )
         azs[role] = value
     _choice(az, 'azSpecifyType', p + 'azId.azSpecifyType', ('SpecifyByReplicaGroup', 'SpecifyByCluster'))
     _az_list(az, 'azsForCluster', p + 'azId.azsForCluster', region)
@@ -261,11 +341,17 @@ def validate_create(region: catalogue.Region, body: dict) -> dict:
     shard_number = _integer(spec, 'shardNumber', p + 'shardNumber', 1, 128)
     if shard_number is not None and shard_number != cls.shards:
         # custom-shard (redis.s.*) classes are not offered, so the shard count is fixed by the class
-        raise invalid_argument('%sshardNumber %d does not match class %s (%d shards); custom-shard classes are not offered'
-                               % (p, shard_number, cls.code, cls.shards))
-    instance_type = _choice(spec, 'cacheInstanceType', p + 'cacheInstanceType', ('master-slave', 'cluster', 'native-cluster'))
+        raise invalid_argument(
+            '%sshardNumber %d does not match class %s (%d shards); custom-shard classes are not offered'
+            % (p, shard_number, cls.code, cls.shards)
+        )
+    instance_type = _choice(
+        spec, 'cacheInstanceType', p + 'cacheInstanceType', ('master-slave', 'cluster', 'native-cluster')
+    )
     if instance_type is not None and instance_type != cls.instance_type:
-        raise invalid_argument('%scacheInstanceType %s does not match class %s (%s)' % (p, instance_type, cls.code, cls.instance_type))
+        raise invalid_argument(
+            '%scacheInstanceType %s does not match class %s (%s)' % (p, instance_type, cls.code, cls.instance_type)
+        )
 
     ipv6_on = _integer(spec, 'ipv6On', p + 'ipv6On', 0, 1) or 0
     db_num = _integer(spec, 'dbNum', p + 'dbNum', 16, 256)
@@ -287,11 +373,25 @@ def validate_create(region: catalogue.Region, body: dict) -> dict:
         raise invalid_argument('%sbackupId/srcInstanceId: cloning from a backup is not supported by the emulator' % p)
 
     return {
-        'name': name, 'description': description, 'password': password, 'vpc_id': vpc_id, 'subnet_id': subnet_id,
-        'az_master': azs['master'], 'az_slave': azs['slave'], 'redis_version': version, 'instance_class': cls.code,
-        'ipv6_on': ipv6_on, 'db_num': db_num or 16, 'port': port or 6379, 'replica_number': replica_number or 2,
-        'slave_appendonly': appendonly or 'no', 'maxmemory_policy': policy or 'volatile-lru', 'cpu_arch': arch or 'amd64',
-        'resource_group_id': resource_group or '', 'tags': tags, 'extension': extension,
+        'name': name,
+        'description': description,
+        'password': password,
+        'vpc_id': vpc_id,
+        'subnet_id': subnet_id,
+        'az_master': azs['master'],
+        'az_slave': azs['slave'],
+        'redis_version': version,
+        'instance_class': cls.code,
+        'ipv6_on': ipv6_on,
+        'db_num': db_num or 16,
+        'port': port or 6379,
+        'replica_number': replica_number or 2,
+        'slave_appendonly': appendonly or 'no',
+        'maxmemory_policy': policy or 'volatile-lru',
+        'cpu_arch': arch or 'amd64',
+        'resource_group_id': resource_group or '',
+        'tags': tags,
+        'extension': extension,
         'charge': validate_charge(body),
     }
 
@@ -309,8 +409,19 @@ def validate_attribute(body: dict) -> dict:
 
 
 def validate_resize(body: dict) -> dict:
-    check_known(body, ('regionId', 'cacheInstanceId', 'cacheInstanceClass', 'shardNumber', 'replicaNumber',
-                       'replicaAzs2Add', 'parallel', 'effectiveTime'))
+    check_known(
+        body,
+        (
+            'regionId',
+            'cacheInstanceId',
+            'cacheInstanceClass',
+            'shardNumber',
+            'replicaNumber',
+            'replicaAzs2Add',
+            'parallel',
+            'effectiveTime',
+        ),
+    )
     code = _string(body, 'cacheInstanceClass', 'cacheInstanceClass', required=True)
     _integer(body, 'shardNumber', 'shardNumber', 1, 128)
     _integer(body, 'replicaNumber', 'replicaNumber', 1, 9)

@@ -1,13 +1,9 @@
-# -*- coding: utf-8 -*-
 # Copyright: Contributors to the jdcloud.cloud collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
-
-class ModuleDocFragment(object):
+class ModuleDocFragment:
     # Connection and credential options shared by every module.  The argument
     # spec lives once in plugins/module_utils/_base.py (COMMON_ARGUMENT_SPEC);
     # validate-modules checks that the two agree.

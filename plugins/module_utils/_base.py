@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: Contributors to the jdcloud.cloud collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -11,9 +10,6 @@ Every module goes through this class: the common options, one client per run,
 the single fail funnel (``msg`` + structured ``error``, secrets scrubbed) and
 the waiter.
 """
-
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
 import json
 import math
@@ -99,12 +95,14 @@ def explain(exc):
     """A one-line explanation of a client error for ``msg``."""
     if isinstance(exc, JDCloudAPIError):
         if exc.code == 401:
-            return ('JD Cloud rejected the request signature ({0}: {1}); check access_key and secret_key, '
-                    'and that the clock of the host running the module is correct'.format(exc.status, exc.message))
-        return 'JD Cloud API error {0} {1}: {2}'.format(exc.code, exc.status, exc.message)
+            return (
+                f'JD Cloud rejected the request signature ({exc.status}: {exc.message}); check access_key and secret_key, '
+                'and that the clock of the host running the module is correct'
+            )
+        return f'JD Cloud API error {exc.code} {exc.status}: {exc.message}'
     if isinstance(exc, JDCloudOutcomeUnknownError):
-        return 'The outcome of the request is unknown: {0}'.format(exc.message)
-    return 'Could not reach the JD Cloud API: {0}'.format(exc.message)
+        return f'The outcome of the request is unknown: {exc.message}'
+    return f'Could not reach the JD Cloud API: {exc.message}'
 
 
 def _is_infinite(value):
@@ -121,14 +119,14 @@ def _fail_infinite_integers(spec, module_kwargs):
     (fixed upstream by ansible/ansible#87253, not in 2.19 or 2.21), which ends the run with a message
     that names no option. The parameters are read again with those options untyped, only to say which."""
     integers = [name for name, option in spec.items() if option.get('type') == 'int']
-    untyped = dict((name, dict(option, type='raw') if name in integers else option) for name, option in spec.items())
+    untyped = {name: dict(option, type='raw') if name in integers else option for name, option in spec.items()}
     module = AnsibleModule(argument_spec=untyped, **module_kwargs)
     names = [name for name in integers if _is_infinite(module.params.get(name))]
-    message = '{0} must be a whole number, got infinity'.format(' and '.join(names) or 'an integer option')
+    message = '{} must be a whole number, got infinity'.format(' and '.join(names) or 'an integer option')
     module.fail_json(msg=message, error=local_error('INVALID_ARGUMENT', message))
 
 
-class JCSModule(object):
+class JCSModule:
     """Base of every jdcloud.cloud module.
 
     Subclasses define ``argument_spec`` (module-specific options), optional
@@ -165,7 +163,7 @@ class JCSModule(object):
     def _make_client(self):
         params = self.params
         missing = [
-            '{0} (or the environment variable {1})'.format(option, variable)
+            f'{option} (or the environment variable {variable})'
             for option, variable in (('access_key', 'JDCLOUD_ACCESS_KEY'), ('secret_key', 'JDCLOUD_SECRET_KEY'))
             if not params.get(option)
         ]
@@ -176,23 +174,30 @@ class JCSModule(object):
         if not ACCESS_KEY_PATTERN.match(params['access_key']):
             self.fail('access_key must be printable ASCII characters without spaces')
         if params['ca_path'] is not None and not os.path.isfile(params['ca_path']):
-            self.fail('ca_path {0!r} is not a readable file of CA certificates'.format(params['ca_path']))
+            self.fail('ca_path {!r} is not a readable file of CA certificates'.format(params['ca_path']))
         endpoint = params['endpoint'].rstrip('/')
         try:
             parts = urlsplit(endpoint)
             # .port parses lazily and raises ValueError for a port that is not a number
-            valid = parts.scheme in ('http', 'https') and bool(parts.hostname) and not (parts.path or parts.query) and parts.port != 0
+            valid = (
+                parts.scheme in ('http', 'https')
+                and bool(parts.hostname)
+                and not (parts.path or parts.query)
+                and parts.port != 0
+            )
         except ValueError:
             valid = False
         if not valid:
-            self.fail('endpoint must be a URL like https://redis.jdcloud-api.com or http://127.0.0.1:8765, got {0!r}'.format(endpoint))
+            self.fail(
+                f'endpoint must be a URL like https://redis.jdcloud-api.com or http://127.0.0.1:8765, got {endpoint!r}'
+            )
         if parts.scheme == 'http' and not (parts.hostname in _LOOPBACK_HOSTS or parts.hostname.startswith('127.')):
-            self.module.warn('endpoint {0} uses plain HTTP: requests and responses are not encrypted'.format(endpoint))
+            self.module.warn(f'endpoint {endpoint} uses plain HTTP: requests and responses are not encrypted')
         # Upper bounds too: a timeout beyond the platform's time_t overflows deep in the socket layer,
         # and thousands of retries with backoff would hold a task for days.
         for option, low, high in (('api_timeout', 1, API_TIMEOUT_MAX), ('api_retries', 0, API_RETRIES_MAX)):
             if not low <= params[option] <= high:
-                self.fail('{0} must be between {1} and {2}, got {3}'.format(option, low, high, params[option]))
+                self.fail(f'{option} must be between {low} and {high}, got {params[option]}')
         return JDCloudClient(
             access_key=params['access_key'],
             secret_key=params['secret_key'],
@@ -215,7 +220,7 @@ class JCSModule(object):
         if self._api is None:
             region = self.params['region']
             if not REGION_PATTERN.match(region):
-                self.fail('region must be a JD Cloud region ID such as cn-north-1, got {0!r}'.format(region))
+                self.fail(f'region must be a JD Cloud region ID such as cn-north-1, got {region!r}')
             self._api = RedisAPI(self.client, region)
         return self._api
 
@@ -227,7 +232,7 @@ class JCSModule(object):
         except JDCloudAPIError as exc:
             if exc.code != 400:
                 raise
-            self.fail_from(exc, 'redis_version {0!r} is not offered in region {1}'.format(redis_version, self.api.region))
+            self.fail_from(exc, f'redis_version {redis_version!r} is not offered in region {self.api.region}')
         return None
 
     # -- finding one instance ----------------------------------------------------------
@@ -250,17 +255,20 @@ class JCSModule(object):
             return instance_to_result(api, self.api.region) if api is not None else None
         matches, self.deleting = self.instances_named(name)
         if len(matches) > 1:
-            candidates = [dict(id=m.get('cacheInstanceId'), status=m.get('cacheInstanceStatus'), create_time=m.get('createTime'))
-                          for m in matches]
-            message = '{0} instances are named {1!r}; set instance_id to choose one: {2}'.format(
-                len(matches), name, ', '.join('{id} ({status}, created {create_time})'.format(**c) for c in candidates))
+            candidates = [
+                dict(id=m.get('cacheInstanceId'), status=m.get('cacheInstanceStatus'), create_time=m.get('createTime'))
+                for m in matches
+            ]
+            message = '{} instances are named {!r}; set instance_id to choose one: {}'.format(
+                len(matches), name, ', '.join('{id} ({status}, created {create_time})'.format(**c) for c in candidates)
+            )
             self.fail(message, candidates=candidates, error=local_error('AMBIGUOUS_NAME', message))
         return instance_to_result(matches[0], self.api.region) if matches else None
 
     # -- the fail funnel --------------------------------------------------------
 
     def _secrets(self):
-        values = set(v for v in self.module.no_log_values if v and len(str(v)) >= 3)
+        values = {v for v in self.module.no_log_values if v and len(str(v)) >= 3}
         for option in ('secret_key', 'password'):
             value = self.params.get(option)
             if value:
@@ -281,13 +289,14 @@ class JCSModule(object):
 
         def clean(value):
             if isinstance(value, dict):
-                return dict((k, clean(v)) for k, v in value.items())
+                return {k: clean(v) for k, v in value.items()}
             if isinstance(value, (list, tuple)):
                 return [clean(v) for v in value]
             if isinstance(value, str):
                 for form in forms:
                     value = value.replace(form, '********')
             return value
+
         return clean(data)
 
     def fail(self, msg, error=None, **kwargs):
@@ -301,7 +310,7 @@ class JCSModule(object):
     def fail_from(self, exc, context=None, **kwargs):
         msg = explain(exc)
         if context:
-            msg = '{0}: {1}'.format(context, msg)
+            msg = f'{context}: {msg}'
         self.fail(msg, error=error_dict(exc), **kwargs)
 
     def _close(self):
@@ -341,14 +350,18 @@ class JCSModule(object):
                 return value
             status = value.get('status') if isinstance(value, dict) else 'gone'
             if status == 'error':
-                self.fail('{0} failed: the instance went into status error'.format(what),
-                          error=local_error('INSTANCE_ERROR', 'instance status is error'),
-                          instance=value)
+                self.fail(
+                    f'{what} failed: the instance went into status error',
+                    error=local_error('INSTANCE_ERROR', 'instance status is error'),
+                    instance=value,
+                )
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                self.fail('Timed out after {0} seconds waiting for {1}; last status seen: {2}'.format(timeout, what, status),
-                          error=local_error('WAIT_TIMEOUT', 'last status: {0}'.format(status)),
-                          instance=value)
+                self.fail(
+                    f'Timed out after {timeout} seconds waiting for {what}; last status seen: {status}',
+                    error=local_error('WAIT_TIMEOUT', f'last status: {status}'),
+                    instance=value,
+                )
             sleep(min(delay, remaining))
             delay = min(delay * POLL_FACTOR, POLL_CAP)
 

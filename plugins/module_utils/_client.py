@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: Contributors to the jdcloud.cloud collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -11,9 +10,6 @@ may change at any time without notice.
 Only the standard library and ``requests`` are imported, because this file is
 loaded on every module run.
 """
-
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
 import hashlib
 import hmac
@@ -30,6 +26,7 @@ try:
     from requests.adapters import HTTPAdapter
 except ImportError:
     import traceback  # only on this path: it is slow to import and every module run loads this file
+
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 else:
@@ -54,8 +51,17 @@ RETRYABLE_STATUSES = frozenset((500, 502, 503, 504))
 # A 429 with one of these statuses is a definitive answer (a quota is exhausted), not a throttle.
 DEFINITIVE_429_STATUSES = frozenset(('QUOTA_EXCEEDED',))
 HTTP_STATUS_WORDS = {
-    400: 'BAD_REQUEST', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED',
-    409: 'CONFLICT', 429: 'TOO_MANY_REQUESTS', 500: 'INTERNAL', 502: 'BAD_GATEWAY', 503: 'UNAVAILABLE', 504: 'GATEWAY_TIMEOUT',
+    400: 'BAD_REQUEST',
+    401: 'UNAUTHENTICATED',
+    403: 'PERMISSION_DENIED',
+    404: 'NOT_FOUND',
+    405: 'METHOD_NOT_ALLOWED',
+    409: 'CONFLICT',
+    429: 'TOO_MANY_REQUESTS',
+    500: 'INTERNAL',
+    502: 'BAD_GATEWAY',
+    503: 'UNAVAILABLE',
+    504: 'GATEWAY_TIMEOUT',
 }
 REQUEST_ID_HEADER = 'x-jdcloud-request-id'
 
@@ -73,7 +79,7 @@ class JDCloudError(Exception):
     request_id = None
 
     def __init__(self, message):
-        super(JDCloudError, self).__init__(message)
+        super().__init__(message)
         self.message = message
 
     def to_dict(self):
@@ -84,7 +90,7 @@ class JDCloudAPIError(JDCloudError):
     """The API (or something standing in its place) answered with an error status."""
 
     def __init__(self, code, status, message, request_id=None, details=None):
-        super(JDCloudAPIError, self).__init__(message)
+        super().__init__(message)
         self.code = code
         self.status = status
         self.request_id = request_id
@@ -112,7 +118,7 @@ class JDCloudOutcomeUnknownError(JDCloudError):
     """A non-idempotent request was sent but its fate is unknown; re-read the state before deciding."""
 
     def __init__(self, message, cause=None):
-        super(JDCloudOutcomeUnknownError, self).__init__(message)
+        super().__init__(message)
         self.cause = cause
         self.code = getattr(cause, 'code', None)
         self.status = getattr(cause, 'status', None)
@@ -122,6 +128,7 @@ class JDCloudOutcomeUnknownError(JDCloudError):
 # ---------------------------------------------------------------------------------------------
 # Signing (JDCLOUD2 / JDCLOUD3 HMAC-SHA256)
 # ---------------------------------------------------------------------------------------------
+
 
 def _sha256_hex(data):
     if not isinstance(data, bytes):
@@ -140,8 +147,8 @@ def new_nonce():
     every module run, for one call per request.
     """
     value = bytearray(os.urandom(16))
-    value[6] = (value[6] & 0x0f) | 0x40  # version 4
-    value[8] = (value[8] & 0x3f) | 0x80  # RFC 4122 variant
+    value[6] = (value[6] & 0x0F) | 0x40  # version 4
+    value[8] = (value[8] & 0x3F) | 0x80  # RFC 4122 variant
     text = value.hex()
     return '-'.join((text[:8], text[8:12], text[12:16], text[16:20], text[20:]))
 
@@ -199,7 +206,9 @@ def _canonical_headers(headers, host):
     return ''.join('%s:%s\n' % (name, values[name]) for name in names), ';'.join(names)
 
 
-def compute_signature(method, host, path, query, headers, body, access_key, secret_key, region, service, date, version='JDCLOUD2'):
+def compute_signature(
+    method, host, path, query, headers, body, access_key, secret_key, region, service, date, version='JDCLOUD2'
+):
     """Sign the pieces of a request as they go on the wire.
 
     host: value of the Host header as signed (hostname plus ':port' unless 80/443);
@@ -213,14 +222,20 @@ def compute_signature(method, host, path, query, headers, body, access_key, secr
     algorithm = version + '-HMAC-SHA256'
     canon_headers, signed_headers = _canonical_headers(headers, host)
     payload_hash = _sha256_hex(body or b'')
-    canonical_request = '\n'.join((method, canonical_uri(path), canonical_query(query or ''),
-                                   canon_headers, signed_headers, payload_hash))
+    canonical_request = '\n'.join(
+        (method, canonical_uri(path), canonical_query(query or ''), canon_headers, signed_headers, payload_hash)
+    )
     scope = '/'.join((date[:8], region, service, version.lower() + '_request'))
     string_to_sign = '\n'.join((algorithm, date, scope, _sha256_hex(canonical_request)))
     key = signing_key_chain(secret_key, date, region, service, version)[-1]
     signature = hmac.new(key, string_to_sign.encode('utf-8'), hashlib.sha256).hexdigest()
     authorization = '%s Credential=%s/%s, SignedHeaders=%s, Signature=%s' % (
-        algorithm, access_key, scope, signed_headers, signature)
+        algorithm,
+        access_key,
+        scope,
+        signed_headers,
+        signature,
+    )
     return {
         'authorization': authorization,
         'signed_headers': signed_headers,
@@ -266,13 +281,26 @@ def sign(method, url, headers, body, access_key, secret_key, region, service, da
         if present is not None and present != expected:
             raise ValueError('header %s does not match the %s argument' % (name, name[10:]))
     parts = urlsplit(url)
-    return compute_signature(method, signing_host(url), parts.path, parts.query, headers, body,
-                             access_key, secret_key, region, service, date, version)['authorization']
+    return compute_signature(
+        method,
+        signing_host(url),
+        parts.path,
+        parts.query,
+        headers,
+        body,
+        access_key,
+        secret_key,
+        region,
+        service,
+        date,
+        version,
+    )['authorization']
 
 
 # ---------------------------------------------------------------------------------------------
 # Query strings
 # ---------------------------------------------------------------------------------------------
+
 
 def flatten_query(query):
     """[(key, value)] with 1-based dotted keys for lists and nested dicts; None skipped."""
@@ -313,6 +341,7 @@ def encode_query(query):
 # Client
 # ---------------------------------------------------------------------------------------------
 
+
 def _exception_chain(exc):
     """exc and the errors it wraps (urllib3 keeps them in .reason or args, Python in __cause__)."""
     seen = []
@@ -343,7 +372,11 @@ def _describe(exc):
     chain = _exception_chain(exc)
     for item in reversed(chain):
         # requests' own exceptions derive from OSError too, but only wrap the real reason.
-        if isinstance(item, OSError) and not isinstance(item, requests.exceptions.RequestException) and (item.strerror or item.args):
+        if (
+            isinstance(item, OSError)
+            and not isinstance(item, requests.exceptions.RequestException)
+            and (item.strerror or item.args)
+        ):
             return item.strerror or str(item)
     text = str(chain[-1]) or type(chain[-1]).__name__
     return text if len(text) <= 300 else text[:297] + '...'
@@ -388,9 +421,20 @@ class JDCloudClient:
     seen in an answer.
     """
 
-    def __init__(self, access_key, secret_key, endpoint=DEFAULT_ENDPOINT, timeout=30,
-                 retries=5, validate_certs=True, ca_path=None, user_agent=None, deadline=None,
-                 max_pool=10, signing_version='JDCLOUD2'):
+    def __init__(
+        self,
+        access_key,
+        secret_key,
+        endpoint=DEFAULT_ENDPOINT,
+        timeout=30,
+        retries=5,
+        validate_certs=True,
+        ca_path=None,
+        user_agent=None,
+        deadline=None,
+        max_pool=10,
+        signing_version='JDCLOUD2',
+    ):
         if not HAS_REQUESTS:
             raise JDCloudError('the Python library "requests" is required to talk to the JD Cloud API')
         if not access_key or not secret_key:
@@ -421,7 +465,11 @@ class JDCloudClient:
 
     def __repr__(self):
         return '%s(endpoint=%r, access_key=%r, signing_version=%r)' % (
-            type(self).__name__, self.endpoint, self.access_key[:4] + '...', self.signing_version)
+            type(self).__name__,
+            self.endpoint,
+            self.access_key[:4] + '...',
+            self.signing_version,
+        )
 
     def __enter__(self):
         return self
@@ -440,7 +488,7 @@ class JDCloudClient:
             parts = urlsplit(endpoint)
             port = parts.port
         except ValueError as exc:
-            raise JDCloudError('invalid endpoint %r: %s' % (endpoint, exc))
+            raise JDCloudError('invalid endpoint %r: %s' % (endpoint, exc)) from None
         if parts.scheme not in ('http', 'https') or not parts.hostname:
             raise JDCloudError('invalid endpoint %r: expected http(s)://host[:port]' % endpoint)
         if parts.username is not None or parts.query or parts.fragment:
@@ -503,8 +551,20 @@ class JDCloudClient:
             'x-jdcloud-date': date,
             'x-jdcloud-nonce': new_nonce(),
         }
-        signature = compute_signature(method, self._host, wire_path, query_string, headers, payload,
-                                      self.access_key, self._secret_key, region, SERVICE, date, self.signing_version)
+        signature = compute_signature(
+            method,
+            self._host,
+            wire_path,
+            query_string,
+            headers,
+            payload,
+            self.access_key,
+            self._secret_key,
+            region,
+            SERVICE,
+            date,
+            self.signing_version,
+        )
         headers['Authorization'] = signature['authorization']
         headers['x-jdcloud-content-sha256'] = signature['payload_hash']
         headers['User-Agent'] = self.user_agent
@@ -515,7 +575,9 @@ class JDCloudClient:
         # A fresh date and nonce per attempt: a resent nonce could be refused as a replay.
         headers = self._signed_headers(method, wire_path, query_string, region, payload)
         try:
-            prepared = requests.Request(method, url, headers=headers, data=payload.encode('utf-8') if payload else None).prepare()
+            prepared = requests.Request(
+                method, url, headers=headers, data=payload.encode('utf-8') if payload else None
+            ).prepare()
         except (ValueError, UnicodeError) as exc:
             # Nothing was sent and repeating cannot help: a header or URL that cannot go on the wire.
             raise JDCloudError('the request cannot be sent: %s' % _describe(exc)) from None
@@ -524,8 +586,9 @@ class JDCloudClient:
 
         failure = None
         try:
-            response = self._session.send(prepared, stream=True, timeout=timeout, verify=self.verify,
-                                          allow_redirects=False, proxies=proxies)
+            response = self._session.send(
+                prepared, stream=True, timeout=timeout, verify=self.verify, allow_redirects=False, proxies=proxies
+            )
         except Exception as exc:  # pylint: disable=broad-except
             failure = self._send_failure(exc, idempotent, timeout)
         if failure is not None:
@@ -555,18 +618,26 @@ class JDCloudClient:
         if isinstance(exc, requests.exceptions.ReadTimeout):
             error = JDCloudTimeoutError('no answer from %s within %.1f s' % (self._host, timeout))
         elif isinstance(exc, requests.exceptions.RequestException):
-            error = JDCloudTransportError('connection to %s failed after the request was sent: %s' % (self._host, _describe(exc)))
+            error = JDCloudTransportError(
+                'connection to %s failed after the request was sent: %s' % (self._host, _describe(exc))
+            )
         else:
-            error = JDCloudTransportError('request to %s failed: %s: %s' % (self._host, type(exc).__name__, _describe(exc)))
+            error = JDCloudTransportError(
+                'request to %s failed: %s: %s' % (self._host, type(exc).__name__, _describe(exc))
+            )
         return self._sent_but_lost(error, idempotent)
 
     @staticmethod
     def _sent_but_lost(error, idempotent):
         if idempotent:
             return _Outcome(error=error, retry=True)
-        return _Outcome(error=JDCloudOutcomeUnknownError(
-            'the request was sent but its outcome is unknown (%s); it may or may not have been applied' % error.message,
-            cause=error))
+        return _Outcome(
+            error=JDCloudOutcomeUnknownError(
+                'the request was sent but its outcome is unknown (%s); it may or may not have been applied'
+                % error.message,
+                cause=error,
+            )
+        )
 
     def _interpret(self, status, reason, headers, raw, read_problem, idempotent):
         payload, problem = None, read_problem
@@ -585,9 +656,13 @@ class JDCloudClient:
             if status in RETRYABLE_STATUSES:
                 if idempotent:
                     return _Outcome(error=error, retry=True, retry_after=_retry_after(headers))
-                return _Outcome(error=JDCloudOutcomeUnknownError(
-                    'the API answered HTTP %d to a request that may or may not have been applied: %s' % (status, error.message),
-                    cause=error))
+                return _Outcome(
+                    error=JDCloudOutcomeUnknownError(
+                        'the API answered HTTP %d to a request that may or may not have been applied: %s'
+                        % (status, error.message),
+                        cause=error,
+                    )
+                )
             return _Outcome(error=error)
 
         if problem is None and not request_id:
@@ -608,7 +683,10 @@ class JDCloudClient:
         try:
             payload = json.loads(raw.decode('utf-8'))
         except ValueError:
-            return None, 'the response body is not JSON (%s, %d bytes)' % (headers.get('Content-Type') or 'no content type', len(raw))
+            return None, 'the response body is not JSON (%s, %d bytes)' % (
+                headers.get('Content-Type') or 'no content type',
+                len(raw),
+            )
         if not isinstance(payload, dict):
             return None, 'the response body is not a JSON object'
         return payload, None
@@ -619,8 +697,13 @@ class JDCloudClient:
             if status >= 400 or not isinstance(code, int):
                 code = status
             message = error_body.get('message')
-            return JDCloudAPIError(code, error_body.get('status') or None,
-                                   '' if message is None else str(message), request_id, error_body.get('details'))
+            return JDCloudAPIError(
+                code,
+                error_body.get('status') or None,
+                '' if message is None else str(message),
+                request_id,
+                error_body.get('details'),
+            )
         if 300 <= status < 400:
             message = 'unexpected redirect to %s (check the endpoint)' % (headers.get('Location') or 'nowhere')
         elif problem is not None:

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: Contributors to the jdcloud.cloud collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -8,9 +7,6 @@ request, the comparison with the current instance, and the predicted result.
 
 FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without notice.
 """
-
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
 import datetime
 import re
@@ -53,34 +49,47 @@ def validate(params):
     if params['instance_id'] is None and params['name'] is None:
         problems.append('one of instance_id or name is required')
     if params['instance_id'] is not None and not ID_PATTERN.match(params['instance_id']):
-        problems.append('instance_id must look like redis-xxxxxxxxxxxx (lower-case letters and digits), got {0!r}'.format(
-            params['instance_id']))
+        problems.append(
+            'instance_id must look like redis-xxxxxxxxxxxx (lower-case letters and digits), got {!r}'.format(
+                params['instance_id']
+            )
+        )
     for option, check in (('name', name_problem), ('description', description_problem)):
         if params[option] is not None:
             problem = check(params[option])
             if problem:
-                problems.append('{0} {1}'.format(option, problem))
-    for option, pattern, example in (('vpc_id', VPC_PATTERN, 'vpc-hvo176vm93'), ('subnet_id', SUBNET_PATTERN, 'subnet-k8sjnalvo3')):
+                problems.append(f'{option} {problem}')
+    for option, pattern, example in (
+        ('vpc_id', VPC_PATTERN, 'vpc-hvo176vm93'),
+        ('subnet_id', SUBNET_PATTERN, 'subnet-k8sjnalvo3'),
+    ):
         if params[option] is not None and not pattern.match(params[option]):
-            problems.append('{0} must look like {1} (lower-case letters and digits after the prefix), got {2!r}'.format(
-                option, example, params[option]))
+            problems.append(
+                f'{option} must look like {example} (lower-case letters and digits after the prefix), got {params[option]!r}'
+            )
     for option in ('master_az', 'slave_az'):
         value = params[option]
-        zone = value[len(params['region']):] if value is not None and value.startswith(params['region']) else ''
+        zone = value[len(params['region']) :] if value is not None and value.startswith(params['region']) else ''
         if value is not None and not (len(zone) == 1 and 'a' <= zone <= 'z'):
-            problems.append('{0} must be an availability zone of region {1}, such as {1}a, got {2!r}'.format(option, params['region'], value))
+            problems.append(
+                '{0} must be an availability zone of region {1}, such as {1}a, got {2!r}'.format(
+                    option, params['region'], value
+                )
+            )
     password = params['password']
     if password:
         problem = password_problem(password)
         if problem:
             problems.append('password ' + problem)
     elif password == '' and not params['allow_passwordless']:
-        problems.append('password is empty, which leaves the data open to anyone in the VPC; '
-                        'set allow_passwordless: true if that is intended')
+        problems.append(
+            'password is empty, which leaves the data open to anyone in the VPC; '
+            'set allow_passwordless: true if that is intended'
+        )
     if params['redis_version'] is not None and normalize_version(params['redis_version']) is None:
-        problems.append('redis_version must be a version such as 4.0 or 5.0, got {0!r}'.format(params['redis_version']))
+        problems.append('redis_version must be a version such as 4.0 or 5.0, got {!r}'.format(params['redis_version']))
     if params['wait_timeout'] < 1:
-        problems.append('wait_timeout must be at least 1 second, got {0}'.format(params['wait_timeout']))
+        problems.append('wait_timeout must be at least 1 second, got {}'.format(params['wait_timeout']))
     problems.extend(_charge_problems(params))
     return problems
 
@@ -89,22 +98,27 @@ def _charge_problems(params):
     prepaid_only = [o for o in ('charge_unit', 'charge_duration', 'auto_renew') if params[o] is not None]
     if params['charge_mode'] != 'prepaid_by_duration':
         if prepaid_only:
-            return ['{0} only apply with charge_mode: prepaid_by_duration'.format(', '.join(prepaid_only))]
+            return ['{} only apply with charge_mode: prepaid_by_duration'.format(', '.join(prepaid_only))]
         return []
     if params['charge_duration'] is None:
         return ['charge_duration is required with charge_mode: prepaid_by_duration']
     unit = params['charge_unit'] or 'month'
     if not 1 <= params['charge_duration'] <= CHARGE_DURATION_MAX[unit]:
-        return ['charge_duration must be between 1 and {0} when charge_unit is {1}, got {2}'.format(
-            CHARGE_DURATION_MAX[unit], unit, params['charge_duration'])]
+        return [
+            'charge_duration must be between 1 and {} when charge_unit is {}, got {}'.format(
+                CHARGE_DURATION_MAX[unit], unit, params['charge_duration']
+            )
+        ]
     return []
 
 
 def create_problems(params):
-    problems = ['{0} is required to create an instance'.format(o) for o in CREATE_REQUIRED if not params[o]]
+    problems = [f'{o} is required to create an instance' for o in CREATE_REQUIRED if not params[o]]
     if params['password'] is None and not params['allow_passwordless']:
-        problems.append('password is required to create an instance; to create one without a password, '
-                        'which leaves the data open to anyone in the VPC, set allow_passwordless: true')
+        problems.append(
+            'password is required to create an instance; to create one without a password, '
+            'which leaves the data open to anyone in the VPC, set allow_passwordless: true'
+        )
     return problems
 
 
@@ -162,7 +176,7 @@ def immutable_differences(params, current):
         if normalize is not None:
             desired, have = normalize(desired), normalize(have)
         if desired != have:
-            differences.append('{0} (current {1!r}, requested {2!r})'.format(option, have, desired))
+            differences.append(f'{option} (current {have!r}, requested {desired!r})')
     return differences
 
 
@@ -192,7 +206,7 @@ def prepaid_unexpired(current, now=None):
 
 def billing_order(result):
     """``order_num``/``buy_id`` of a create or resize answer, when an order was placed."""
-    return dict((key, result[api]) for key, api in (('order_num', 'orderNum'), ('buy_id', 'buyId')) if result.get(api))
+    return {key: result[api] for key, api in (('order_num', 'orderNum'), ('buy_id', 'buyId')) if result.get(api)}
 
 
 def diff_of(before, after, changes, password_given):

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: Contributors to the jdcloud.cloud collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -7,9 +6,6 @@
 
 FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without notice.
 """
-
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
 import re
 from urllib.parse import quote
@@ -23,8 +19,8 @@ LIST_ATTEMPTS = 3
 # §8 of the API reference: names are 2-32 digits, ASCII letters, '_' or Chinese characters (no '-',
 # unlike other JD Cloud resources). Checked without a regular expression: compiling a character class
 # with the CJK range costs more than a millisecond, paid again on every module run.
-NAME_ASCII = frozenset(u'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_')
-NAME_CJK_FIRST, NAME_CJK_LAST = u'\u4e00', u'\u9fa5'
+NAME_ASCII = frozenset('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_')
+NAME_CJK_FIRST, NAME_CJK_LAST = '\u4e00', '\u9fa5'
 # \Z, not $: $ also matches before a final newline.
 PASSWORD_PATTERN = re.compile(r'[A-Za-z0-9]{8,16}\Z')
 DESCRIPTION_MAX = 256
@@ -40,8 +36,7 @@ TRANSITIONAL = ('creating', 'changing', 'deleting', 'configuring', 'restoring', 
 
 def name_problem(value):
     if not 2 <= len(value) <= 32 or not all(c in NAME_ASCII or NAME_CJK_FIRST <= c <= NAME_CJK_LAST for c in value):
-        return ('must be 2 to 32 characters of letters, digits, underscores or Chinese characters '
-                '(no hyphens or spaces)')
+        return 'must be 2 to 32 characters of letters, digits, underscores or Chinese characters (no hyphens or spaces)'
     return None
 
 
@@ -53,7 +48,7 @@ def password_problem(value):
 
 def description_problem(value):
     if len(value) > DESCRIPTION_MAX:
-        return 'must be at most {0} characters, got {1}'.format(DESCRIPTION_MAX, len(value))
+        return f'must be at most {DESCRIPTION_MAX} characters, got {len(value)}'
     return None
 
 
@@ -64,7 +59,7 @@ def normalize_version(value):
     match = VERSION_PATTERN.match(str(value).strip())
     if not match:
         return None
-    return '{0}.{1}'.format(int(match.group(1)), int(match.group(2) or 0))
+    return f'{int(match.group(1))}.{int(match.group(2) or 0)}'
 
 
 def instance_to_result(api, region):
@@ -98,7 +93,7 @@ def instance_to_result(api, region):
         charge_start_time=charge.get('chargeStartTime'),
         charge_expired_time=charge.get('chargeExpiredTime'),
         create_time=api.get('createTime'),
-        tags=dict((t.get('key'), t.get('value')) for t in tags if isinstance(t, dict)),
+        tags={t.get('key'): t.get('value') for t in tags if isinstance(t, dict)},
     )
 
 
@@ -120,7 +115,7 @@ def quota_to_result(api):
     return dict(name=api.get('name'), max=maximum, used=used, available=max(maximum - used, 0))
 
 
-class RedisAPI(object):
+class RedisAPI:
     """The nine operations of the JD Cloud Redis API v1 for one region."""
 
     def __init__(self, client, region):
@@ -128,7 +123,7 @@ class RedisAPI(object):
         self.region = region
 
     def _path(self, *segments):
-        return '/regions/{0}/{1}'.format(quote(self.region, safe=''), '/'.join(quote(s, safe='') for s in segments))
+        return '/regions/{}/{}'.format(quote(self.region, safe=''), '/'.join(quote(s, safe='') for s in segments))
 
     def _instance_path(self, instance_id, action=None):
         path = self._path('cacheInstance', instance_id)
@@ -162,13 +157,13 @@ class RedisAPI(object):
         ``convert`` is applied to each instance as its page arrives, so that on
         a large account the conversion overlaps with waiting for other pages.
         """
-        for dummy in range(LIST_ATTEMPTS):
+        for _dummy in range(LIST_ATTEMPTS):
             pages = self._all_pages(filters, sorts, concurrency, convert)
-            if len(set(total for items, total in pages)) == 1:
+            if len({total for items, total in pages}) == 1:
                 break
         seen = set()
         instances = []
-        for items, total in pages:
+        for items, _total in pages:
             for instance_id, instance in items:
                 if instance_id not in seen:
                     seen.add(instance_id)
@@ -187,6 +182,7 @@ class RedisAPI(object):
             if concurrency > 1:
                 # Imported here: only large listings need threads, and every module run pays for imports.
                 from concurrent.futures import ThreadPoolExecutor
+
                 with ThreadPoolExecutor(max_workers=min(concurrency, len(numbers))) as pool:
                     pages.extend(pool.map(fetch, numbers))
             else:
@@ -204,7 +200,10 @@ class RedisAPI(object):
 
     def instance_classes(self, redis_version=None):
         query = dict(redisVersion=redis_version) if redis_version else None
-        return self.client.request('GET', self._path('instanceClass'), self.region, query=query).get('instanceClasses') or []
+        return (
+            self.client.request('GET', self._path('instanceClass'), self.region, query=query).get('instanceClasses')
+            or []
+        )
 
     # -- writes ------------------------------------------------------------------
 
@@ -215,18 +214,29 @@ class RedisAPI(object):
         return self.client.request('POST', self._path('cacheInstance'), self.region, body=body)
 
     def modify_attribute(self, instance_id, name=None, description=None):
-        body = dict((k, v) for k, v in (('cacheInstanceName', name), ('cacheInstanceDescription', description)) if v is not None)
+        body = {
+            k: v for k, v in (('cacheInstanceName', name), ('cacheInstanceDescription', description)) if v is not None
+        }
         # Setting the same name/description twice has the same effect as once.
         return self.client.request('PATCH', self._instance_path(instance_id), self.region, body=body, idempotent=True)
 
     def modify_class(self, instance_id, instance_class):
-        return self.client.request('POST', self._instance_path(instance_id, 'modifyCacheInstanceClass'), self.region,
-                                   body=dict(cacheInstanceClass=instance_class))
+        return self.client.request(
+            'POST',
+            self._instance_path(instance_id, 'modifyCacheInstanceClass'),
+            self.region,
+            body=dict(cacheInstanceClass=instance_class),
+        )
 
     def reset_password(self, instance_id, password):
         # Resetting to the same password twice leaves the same password.
-        return self.client.request('POST', self._instance_path(instance_id, 'resetCacheInstancePassword'), self.region,
-                                   body=dict(password=password), idempotent=True)
+        return self.client.request(
+            'POST',
+            self._instance_path(instance_id, 'resetCacheInstancePassword'),
+            self.region,
+            body=dict(password=password),
+            idempotent=True,
+        )
 
     def delete(self, instance_id):
         return self.client.request('DELETE', self._instance_path(instance_id), self.region)

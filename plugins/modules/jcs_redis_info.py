@@ -1,11 +1,8 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: Contributors to the jdcloud.cloud collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
 DOCUMENTATION = r'''
 module: jcs_redis_info
@@ -292,13 +289,17 @@ class JCSRedisInfo(JCSModule):
     def validate(self):
         params = self.params
         if not CONCURRENCY_MIN <= params['concurrency'] <= CONCURRENCY_MAX:
-            self.fail('concurrency must be between {0} and {1}, got {2}'.format(CONCURRENCY_MIN, CONCURRENCY_MAX, params['concurrency']))
+            self.fail(
+                'concurrency must be between {} and {}, got {}'.format(
+                    CONCURRENCY_MIN, CONCURRENCY_MAX, params['concurrency']
+                )
+            )
         # An empty string would otherwise drop the filter and list every instance.
         for option in ('name', 'vpc_id', 'subnet_id'):
             if params[option] == '':
-                self.fail('{0} must not be empty; omit the option to list instances regardless of {0}'.format(option))
+                self.fail(f'{option} must not be empty; omit the option to list instances regardless of {option}')
         if params['redis_version'] is not None and normalize_version(params['redis_version']) is None:
-            self.fail('redis_version must be a version such as 4.0, got {0!r}'.format(params['redis_version']))
+            self.fail('redis_version must be a version such as 4.0, got {!r}'.format(params['redis_version']))
 
     def server_filters(self):
         params = self.params
@@ -312,16 +313,16 @@ class JCSRedisInfo(JCSModule):
             ('instanceType', INSTANCE_TYPE_FILTER.get(params['instance_type'])),
             ('chargeMode', params['charge_mode']),
         )
-        return [dict(name=name, values=value if isinstance(value, list) else [value]) for name, value in wanted if value]
+        return [
+            dict(name=name, values=value if isinstance(value, list) else [value]) for name, value in wanted if value
+        ]
 
     def matches(self, instance):
         """The filters the API cannot apply exactly."""
         params = self.params
         if params['name'] and params['name_match'] == 'exact' and instance['name'] != params['name']:
             return False
-        if params['instance_type'] and instance['instance_type'] != params['instance_type']:
-            return False
-        return True
+        return not (params['instance_type'] and instance['instance_type'] != params['instance_type'])
 
     def run(self):
         params = self.params
@@ -332,8 +333,12 @@ class JCSRedisInfo(JCSModule):
         if params['sort_by']:
             sorts = [dict(name=SORT_NAMES[params['sort_by']], direction=params['sort_order'])]
         region = self.api.region
-        found = self.api.list_instances(filters=self.server_filters(), sorts=sorts, concurrency=params['concurrency'],
-                                        convert=lambda api: instance_to_result(api, region))
+        found = self.api.list_instances(
+            filters=self.server_filters(),
+            sorts=sorts,
+            concurrency=params['concurrency'],
+            convert=lambda api: instance_to_result(api, region),
+        )
         instances = [instance for instance in found if self.matches(instance)]
         return dict(changed=False, instances=instances, total=len(instances))
 

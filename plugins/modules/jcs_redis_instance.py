@@ -1,11 +1,8 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: Contributors to the jdcloud.cloud collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
 DOCUMENTATION = r'''
 module: jcs_redis_instance
@@ -262,7 +259,11 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._instance import (
     prepaid_unexpired,
     validate,
 )
-from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import TRANSITIONAL, instance_to_result, normalize_version
+from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
+    TRANSITIONAL,
+    instance_to_result,
+    normalize_version,
+)
 
 
 class JCSRedisInstance(JCSModule):
@@ -303,8 +304,11 @@ class JCSRedisInstance(JCSModule):
             before, after = self.absent()
         else:
             before, after = self.present()
-        result = dict(changed=bool(self.changes), changes=self.changes,
-                      instance=after if self.params['state'] == 'present' else before)
+        result = dict(
+            changed=bool(self.changes),
+            changes=self.changes,
+            instance=after if self.params['state'] == 'present' else before,
+        )
         result.update(self.order)
         if self.module._diff:
             result['diff'] = diff_of(before, after, self.changes, bool(self.params['password']))
@@ -330,24 +334,38 @@ class JCSRedisInstance(JCSModule):
 
     def wait_until(self, instance_id, done, what):
         """Wait until ``done(instance)``; the instance vanishing is a failure."""
+
         def check(instance):
             if instance is None:
-                self.fail('Instance {0} disappeared while waiting for it {1}'.format(instance_id, what))
+                self.fail(f'Instance {instance_id} disappeared while waiting for it {what}')
             return done(instance)
-        return self.wait_for(lambda: self.describe(instance_id), check, self.params['wait_timeout'],
-                             'instance {0} {1}'.format(instance_id, what))
+
+        return self.wait_for(
+            lambda: self.describe(instance_id),
+            check,
+            self.params['wait_timeout'],
+            f'instance {instance_id} {what}',
+        )
 
     def wait_gone(self, instance_id):
-        return self.wait_for(lambda: self.describe(instance_id), lambda instance: instance is None,
-                             self.params['wait_timeout'], 'instance {0} to be deleted'.format(instance_id))
+        return self.wait_for(
+            lambda: self.describe(instance_id),
+            lambda instance: instance is None,
+            self.params['wait_timeout'],
+            f'instance {instance_id} to be deleted',
+        )
 
     def settle(self, current, statuses=('running',)):
         """Wait for an instance that is busy; fail when not allowed to wait."""
         if current['status'] not in TRANSITIONAL:
             return current
         if not self.params['wait']:
-            self.fail('Instance {0} is {1}; set wait: true to wait until it can be changed'.format(current['id'], current['status']),
-                      instance=current)
+            self.fail(
+                'Instance {} is {}; set wait: true to wait until it can be changed'.format(
+                    current['id'], current['status']
+                ),
+                instance=current,
+            )
         return self.wait_until(current['id'], lambda i: i['status'] in statuses, 'to become ' + ' or '.join(statuses))
 
     # -- state: present --------------------------------------------------------------
@@ -356,15 +374,23 @@ class JCSRedisInstance(JCSModule):
         current = self.find()
         if current is None:
             if self.params['instance_id']:
-                self.fail('Instance {0} does not exist; omit instance_id to create an instance'.format(self.params['instance_id']))
+                self.fail(
+                    'Instance {} does not exist; omit instance_id to create an instance'.format(
+                        self.params['instance_id']
+                    )
+                )
             return None, self.create()
         if current['status'] == 'deleting':
-            self.fail('Instance {0} is being deleted'.format(current['id']), instance=current)
+            self.fail('Instance {} is being deleted'.format(current['id']), instance=current)
         differences = immutable_differences(self.params, current)
         if differences:
-            self.fail('These options cannot be changed on the existing instance {0}: {1}. The module never deletes and '
-                      'recreates an instance; do it explicitly if that is intended'.format(current['id'], '; '.join(differences)),
-                      instance=current)
+            self.fail(
+                'These options cannot be changed on the existing instance {}: {}. The module never deletes and '
+                'recreates an instance; do it explicitly if that is intended'.format(
+                    current['id'], '; '.join(differences)
+                ),
+                instance=current,
+            )
         if self.params['wait'] and current['status'] in TRANSITIONAL and not self.check_mode:
             current = self.settle(current)
         return self.update(current)
@@ -374,15 +400,21 @@ class JCSRedisInstance(JCSModule):
         problems = create_problems(params)
         if problems:
             if self.deleting:
-                problems.insert(0, 'no instance named {0!r} exists except {1}, which is being deleted, so a new one would be '
-                                   'created'.format(params['name'], ', '.join(self.deleting)))
+                problems.insert(
+                    0,
+                    'no instance named {!r} exists except {}, which is being deleted, so a new one would be '
+                    'created'.format(params['name'], ', '.join(self.deleting)),
+                )
             self.fail('; '.join(problems))
         instance_class = self.find_class(params['instance_class'], normalize_version(params['redis_version']))
         quota = self.api.quota()
         if quota.get('used', 0) >= quota.get('max', 0):
-            self.fail('The Redis quota of region {0} is used up ({1} of {2} instances); no instance can be created'.format(
-                self.region_id, quota.get('used'), quota.get('max')),
-                error=local_error('QUOTA_EXCEEDED', 'quota used up'))
+            self.fail(
+                'The Redis quota of region {} is used up ({} of {} instances); no instance can be created'.format(
+                    self.region_id, quota.get('used'), quota.get('max')
+                ),
+                error=local_error('QUOTA_EXCEEDED', 'quota used up'),
+            )
         self.changes.append('create')
         if self.check_mode:
             return predicted_new(params, self.region_id, instance_class)
@@ -401,8 +433,9 @@ class JCSRedisInstance(JCSModule):
         """After a create whose outcome is unknown: the instance, if it exists."""
         matches = self.named()
         if len(matches) > 1:
-            message = 'The outcome of the create was unknown and {0} instances named {1!r} now exist: {2}'.format(
-                len(matches), self.params['name'], ', '.join(m.get('cacheInstanceId') for m in matches))
+            message = 'The outcome of the create was unknown and {} instances named {!r} now exist: {}'.format(
+                len(matches), self.params['name'], ', '.join(m.get('cacheInstanceId') for m in matches)
+            )
             self.fail(message, error=local_error('AMBIGUOUS_NAME', message))
         return instance_to_result(matches[0], self.region_id) if matches else None
 
@@ -411,9 +444,14 @@ class JCSRedisInstance(JCSModule):
         for entry in classes:
             if entry.get('instanceClass') == instance_class:
                 return entry
-        self.fail('instance_class {0!r} is not sold in region {1} for Redis {2}; available: {3}'.format(
-            instance_class, self.region_id, redis_version or '(API default version)',
-            ', '.join(sorted(c.get('instanceClass') for c in classes)) or 'none'))
+        self.fail(
+            'instance_class {!r} is not sold in region {} for Redis {}; available: {}'.format(
+                instance_class,
+                self.region_id,
+                redis_version or '(API default version)',
+                ', '.join(sorted(c.get('instanceClass') for c in classes)) or 'none',
+            )
+        )
         return None
 
     def update(self, current):
@@ -427,11 +465,17 @@ class JCSRedisInstance(JCSModule):
         if resize:
             new_class = self.find_class(params['instance_class'], normalize_version(current['redis_version']))
             memory = new_class.get('memoryMB')
-            after.update(instance_class=params['instance_class'], memory_mb=memory, instance_type=new_class.get('instanceType'),
-                         memory_mb_per_shard=memory // (current['shard_number'] or 1) if memory else None)
+            after.update(
+                instance_class=params['instance_class'],
+                memory_mb=memory,
+                instance_type=new_class.get('instanceType'),
+                memory_mb_per_shard=memory // (current['shard_number'] or 1) if memory else None,
+            )
             self.changes.append('instance_class')
         if reset_password:
-            self.module.warn('update_password is always: the password of {0} is reset on every run'.format(current['id']))
+            self.module.warn(
+                'update_password is always: the password of {} is reset on every run'.format(current['id'])
+            )
             self.changes.append('password')
             after['auth_enabled'] = bool(params['password'])
         if self.check_mode or not self.changes:
@@ -442,14 +486,22 @@ class JCSRedisInstance(JCSModule):
             self.api.reset_password(current['id'], params['password'])
         if resize:
             self.resize(current)
-        instance = self.describe(current['id']) if not (resize and params['wait']) else self.wait_until(
-            current['id'], lambda i: i['status'] == 'running' and i['instance_class'] == params['instance_class'],
-            'to run with class ' + params['instance_class'])
+        instance = (
+            self.describe(current['id'])
+            if not (resize and params['wait'])
+            else self.wait_until(
+                current['id'],
+                lambda i: i['status'] == 'running' and i['instance_class'] == params['instance_class'],
+                'to run with class ' + params['instance_class'],
+            )
+        )
         return current, instance
 
     def resize(self, current):
         if current['status'] != 'running':
-            self.fail('Instance {0} is {1}; it can only be resized while running'.format(current['id'], current['status']))
+            self.fail(
+                'Instance {} is {}; it can only be resized while running'.format(current['id'], current['status'])
+            )
         new_class = self.params['instance_class']
 
         def applied():
@@ -457,6 +509,7 @@ class JCSRedisInstance(JCSModule):
             if instance and (instance['status'] == 'changing' or instance['instance_class'] == new_class):
                 return instance
             return None
+
         result, dummy = self.write(lambda: self.api.modify_class(current['id'], new_class), applied)
         if result:
             self.order = billing_order(result)
@@ -472,8 +525,12 @@ class JCSRedisInstance(JCSModule):
                 self.wait_gone(current['id'])
             return current, None
         if prepaid_unexpired(current):
-            self.fail('Instance {0} is prepaid until {1} and cannot be deleted before its term ends'.format(
-                current['id'], current['charge_expired_time']), instance=current)
+            self.fail(
+                'Instance {} is prepaid until {} and cannot be deleted before its term ends'.format(
+                    current['id'], current['charge_expired_time']
+                ),
+                instance=current,
+            )
         if not self.check_mode:
             current = self.settle(current, statuses=('running', 'error'))
         self.changes.append('delete')
@@ -485,11 +542,12 @@ class JCSRedisInstance(JCSModule):
             if instance is None:
                 return {}
             return instance if instance['status'] == 'deleting' else None
+
         try:
             self.write(lambda: self.api.delete(current['id']), applied)
         except JDCloudAPIError as exc:
             if exc.status == 'FAILED_PRECONDITION':
-                self.fail_from(exc, 'Instance {0} cannot be deleted now'.format(current['id']), instance=current)
+                self.fail_from(exc, 'Instance {} cannot be deleted now'.format(current['id']), instance=current)
             raise
         if self.params['wait']:
             self.wait_gone(current['id'])

@@ -1,11 +1,8 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: Contributors to the jdcloud.cloud collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
 DOCUMENTATION = r'''
 module: jcs_redis_instance_class_info
@@ -129,7 +126,7 @@ class JCSRedisInstanceClassInfo(JCSModule):
         if params['redis_version'] is not None:
             version = normalize_version(params['redis_version'])
             if version is None:
-                self.fail('redis_version must be a version such as 4.0, got {0!r}'.format(params['redis_version']))
+                self.fail('redis_version must be a version such as 4.0, got {!r}'.format(params['redis_version']))
         classes = [instance_class_to_result(api) for api in self.instance_classes(version)]
         if params['instance_type']:
             classes = [c for c in classes if c['instance_type'] == params['instance_type']]

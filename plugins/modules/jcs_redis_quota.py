@@ -1,11 +1,8 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: Contributors to the jdcloud.cloud collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
 DOCUMENTATION = r'''
 module: jcs_redis_quota
@@ -93,14 +90,17 @@ class JCSRedisQuota(JCSModule):
     def run(self):
         wanted = self.params['min_available']
         if wanted is not None and wanted < 0:
-            self.fail('min_available must be zero or more, got {0}'.format(wanted))
+            self.fail(f'min_available must be zero or more, got {wanted}')
         quota = quota_to_result(self.api.quota())
         if wanted is not None and quota['available'] < wanted:
-            message = 'only {0} more Redis instances can be created in {1} (used {2} of {3}), fewer than min_available {4}'.format(
-                quota['available'], self.api.region, quota['used'], quota['max'], wanted)
-            self.fail('Redis quota too small: ' + message,
-                      error=local_error('QUOTA_INSUFFICIENT', message),
-                      quota=quota)
+            message = (
+                'only {} more Redis instances can be created in {} (used {} of {}), fewer than min_available {}'.format(
+                    quota['available'], self.api.region, quota['used'], quota['max'], wanted
+                )
+            )
+            self.fail(
+                'Redis quota too small: ' + message, error=local_error('QUOTA_INSUFFICIENT', message), quota=quota
+            )
         return dict(changed=False, quota=quota)
 
 

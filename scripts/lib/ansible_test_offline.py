@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: Contributors to the jdcloud.cloud collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -12,6 +11,7 @@ An existing cache file is never overwritten.
 
 Run it with the Python of the virtual environment that has ansible-test installed.
 """
+
 from __future__ import annotations
 
 import os
@@ -53,7 +53,9 @@ def bootstrap_pip_versions():
 def main():
     versions = bootstrap_pip_versions()
     if not versions:
-        sys.exit('could not find the pip version ansible-test bootstraps; see ansible_test/_internal/python_requirements.py')
+        sys.exit(
+            'could not find the pip version ansible-test bootstraps; see ansible_test/_internal/python_requirements.py'
+        )
     cache_dir = os.path.expanduser('~/.ansible/test/cache')
     for version in versions:
         path = os.path.join(cache_dir, 'get_pip_%s.py' % version.replace('.', '_'))
@@ -64,8 +66,10 @@ def main():
         with open(path + '.tmp', 'w', encoding='utf-8') as handle:
             handle.write(STANDIN)
         os.replace(path + '.tmp', path)
-        sys.stdout.write('ansible-test pip %s bootstrap: %s was missing; wrote an offline stand-in '
-                         '(ensurepip + pip install from the package index)\n' % (version, path))
+        sys.stdout.write(
+            'ansible-test pip %s bootstrap: %s was missing; wrote an offline stand-in '
+            '(ensurepip + pip install from the package index)\n' % (version, path)
+        )
 
 
 if __name__ == '__main__':

@@ -1,8 +1,8 @@
 """Fixtures for the emulator tests (the emulator itself comes from tests/emulator_fixtures.py)."""
+
 from __future__ import annotations
 
 import pytest
-
 import sigv
 from emu_helpers import create_body
 
@@ -18,10 +18,14 @@ def api(emulator):
 @pytest.fixture
 def make_instance(api):
     """Create an instance and return its id; fails the test if the emulator refuses."""
+
     def make(region='cn-north-1', charge=None, **fields):
-        resp = api.call('POST', '/regions/%s/cacheInstance' % region, region, body=create_body(region, charge, **fields))
+        resp = api.call(
+            'POST', '/regions/%s/cacheInstance' % region, region, body=create_body(region, charge, **fields)
+        )
         assert resp.status == 200, resp
         return resp.result['cacheInstanceId']
+
     return make
 
 
@@ -31,4 +35,5 @@ def get_instance(api):
         resp = api.call('GET', '/regions/%s/cacheInstance/%s' % (region, instance_id), region)
         assert resp.status == 200, resp
         return resp.result['cacheInstance']
+
     return get

@@ -1,4 +1,5 @@
 """Request bodies and small helpers shared by the emulator tests."""
+
 from __future__ import annotations
 
 import copy

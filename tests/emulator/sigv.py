@@ -3,6 +3,7 @@
 Written from reference §3.2 / Appendix D.2, independently of the emulator's verifier, so the
 signature tests do not check the emulator against itself.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -47,23 +48,38 @@ def authorization(method, url, headers, body, ak, sk, region, service='redis', v
     names = sorted(h)
     canon_headers = ''.join('%s:%s\n' % (n, h[n]) for n in names)
     body = body.encode('utf-8') if isinstance(body, str) else body
-    creq = '\n'.join([method, canonical_uri(u.path), canonical_query(u.query), canon_headers, ';'.join(names),
-                      hashlib.sha256(body).hexdigest()])
+    creq = '\n'.join(
+        [
+            method,
+            canonical_uri(u.path),
+            canonical_query(u.query),
+            canon_headers,
+            ';'.join(names),
+            hashlib.sha256(body).hexdigest(),
+        ]
+    )
     scope = '/'.join([date[:8], region, service, version.lower() + '_request'])
     sts = '\n'.join([version + '-HMAC-SHA256', date, scope, hashlib.sha256(creq.encode('utf-8')).hexdigest()])
     k = _hmac((version + sk).encode('utf-8'), date[:8])
     for part in (region, service, version.lower() + '_request'):
         k = _hmac(k, part)
     sig = hmac.new(k, sts.encode('utf-8'), hashlib.sha256).hexdigest()
-    return '%s-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s' % (version, ak, scope, ';'.join(names), sig)
+    return '%s-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s' % (
+        version,
+        ak,
+        scope,
+        ';'.join(names),
+        sig,
+    )
 
 
 def now_date(offset=0):
     return time.strftime('%Y%m%dT%H%M%SZ', time.gmtime(time.time() + offset))
 
 
-def signed_headers(method, url, body, ak, sk, region, version='JDCLOUD2', service='redis', date=None, extra=None,
-                   sign_date_nonce=None):
+def signed_headers(
+    method, url, body, ak, sk, region, version='JDCLOUD2', service='redis', date=None, extra=None, sign_date_nonce=None
+):
     """Headers as the SDKs send them: JDCLOUD2 signs date and nonce (Go SDK), JDCLOUD3 only content-type;host (Python SDK)."""
     if sign_date_nonce is None:
         sign_date_nonce = version == 'JDCLOUD2'
@@ -144,8 +160,9 @@ class Client:
         if self.conn is None:
             self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         try:
-            self.conn.request(method, target, body=body if (body or method not in ('GET', 'DELETE')) else None,
-                              headers=headers or {})
+            self.conn.request(
+                method, target, body=body if (body or method not in ('GET', 'DELETE')) else None, headers=headers or {}
+            )
             resp = self.conn.getresponse()
             raw = resp.read()
         except Exception:
@@ -162,7 +179,9 @@ class Client:
         if qs:
             target += '?' + qs
         raw = json.dumps(body) if body is not None else ''
-        headers = signed_headers(method, self.base + target, raw, self.ak, self.sk, region, version or self.version, **kw)
+        headers = signed_headers(
+            method, self.base + target, raw, self.ak, self.sk, region, version or self.version, **kw
+        )
         return target, raw.encode('utf-8'), headers
 
     def call(self, method, path, region='cn-north-1', query=None, body=None, version=None, **kw):

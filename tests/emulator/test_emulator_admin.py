@@ -1,10 +1,10 @@
 """The admin endpoint (/_emulator/): observation, reset, configuration, seeding, quotas, forced statuses."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-
 from emu_helpers import PASSWORD, create_body
 from jdcloud_redis_emulator import OPERATIONS
 from jdcloud_redis_emulator.admin import AdminError
@@ -15,9 +15,9 @@ BASE = '/regions/cn-north-1/cacheInstance'
 def test_stats_count_every_operation(api, emulator, make_instance):
     instance_id = make_instance()
     api.call('GET', BASE + '/' + instance_id)
-    api.call('GET', BASE + '/redis-000000000000')                      # failures count too
-    api.send_raw('GET', '/v1/regions/cn-north-1/quota', b'', {})       # so do 401s
-    api.call('GET', '/regions/cn-north-1/nowhere')                     # unknown routes: total only
+    api.call('GET', BASE + '/redis-000000000000')  # failures count too
+    api.send_raw('GET', '/v1/regions/cn-north-1/quota', b'', {})  # so do 401s
+    api.call('GET', '/regions/cn-north-1/nowhere')  # unknown routes: total only
     stats = emulator.stats()
     assert set(stats) == {'calls', 'total_calls', 'faults', 'instances'}
     assert set(stats['calls']) == set(OPERATIONS)
@@ -32,10 +32,15 @@ def test_request_log(api, emulator, make_instance):
     resp = api.call('GET', BASE + '/redis-000000000000')
     log = emulator.requests()
     assert [r['seq'] for r in log] == [1, 2, 3]
-    assert [r['operation'] for r in log] == ['createCacheInstance', 'resetCacheInstancePassword', 'describeCacheInstance']
+    assert [r['operation'] for r in log] == [
+        'createCacheInstance',
+        'resetCacheInstancePassword',
+        'describeCacheInstance',
+    ]
     assert [r['status'] for r in log] == [200, 200, 404]
-    assert log[2] == dict(log[2], method='GET', path='/v1' + BASE + '/redis-000000000000', fault=None,
-                          request_id=resp.json['requestId'])
+    assert log[2] == dict(
+        log[2], method='GET', path='/v1' + BASE + '/redis-000000000000', fault=None, request_id=resp.json['requestId']
+    )
     assert log[0]['time'] <= log[1]['time'] <= log[2]['time']
     dumped = json.dumps(log)
     assert 'Secret123pw' not in dumped and PASSWORD not in dumped and emulator.secret_key not in dumped
@@ -61,14 +66,26 @@ def test_reset_state_deletes_instances_and_restores_quotas(api, emulator, make_i
 
 def test_config_round_trip_and_validation(emulator):
     settings = emulator.config(error_rate=0.25, latency_ms=5, fault_operations=['describeUserQuota'], create_delay=1.5)
-    assert settings['error_rate'] == 0.25 and settings['fault_operations'] == ['describeUserQuota'] and settings['create_delay'] == 1.5
+    assert (
+        settings['error_rate'] == 0.25
+        and settings['fault_operations'] == ['describeUserQuota']
+        and settings['create_delay'] == 1.5
+    )
     assert emulator.config() == settings
-    for bad in ({'error_rate': 1.5}, {'error_rate': 'x'}, {'latency_ms': -1}, {'colour': 'red'}, {'verify_signatures': 'no'},
-                {'fault_operations': ['rebootEverything']}, {'retry_after': 1.5}, {'fault_seed': 'x'}):
+    for bad in (
+        {'error_rate': 1.5},
+        {'error_rate': 'x'},
+        {'latency_ms': -1},
+        {'colour': 'red'},
+        {'verify_signatures': 'no'},
+        {'fault_operations': ['rebootEverything']},
+        {'retry_after': 1.5},
+        {'fault_seed': 'x'},
+    ):
         with pytest.raises(AdminError) as info:
             emulator.config(**bad)
         assert info.value.code == 400
-    assert emulator.config() == settings     # a refused change changes nothing
+    assert emulator.config() == settings  # a refused change changes nothing
 
 
 def test_seed(api, emulator):
@@ -76,15 +93,24 @@ def test_seed(api, emulator):
     ids = emulator.seed(30, region='cn-south-1', name_prefix='bulk')
     assert len(ids) == len(set(ids)) == 30
     listed = api.call('GET', '/regions/cn-south-1/cacheInstance', 'cn-south-1', query={'pageSize': 100}).result
-    assert listed['totalCount'] == 30   # seeding bypasses the quota
+    assert listed['totalCount'] == 30  # seeding bypasses the quota
     assert {i['cacheInstanceStatus'] for i in listed['cacheInstances']} == {'running'}
     assert all(i['cacheInstanceName'].startswith('bulk_') for i in listed['cacheInstances'])
     assert {i['cacheInstanceType'] for i in listed['cacheInstances']} == {'master-slave', 'cluster'}
-    assert api.call('GET', '/regions/cn-south-1/quota', 'cn-south-1').result['quota'] == {'name': '缓存Redis', 'max': 5, 'used': 30}
-    assert api.call('POST', '/regions/cn-south-1/cacheInstance', 'cn-south-1', body=create_body('cn-south-1')).status == 429
+    assert api.call('GET', '/regions/cn-south-1/quota', 'cn-south-1').result['quota'] == {
+        'name': '缓存Redis',
+        'max': 5,
+        'used': 30,
+    }
+    assert (
+        api.call('POST', '/regions/cn-south-1/cacheInstance', 'cn-south-1', body=create_body('cn-south-1')).status
+        == 429
+    )
 
 
-@pytest.mark.parametrize('body', [{'count': -1}, {'count': 'x'}, {'count': 1, 'region': 'mars-1'}, {'count': 1, 'name_prefix': 'bad-prefix'}])
+@pytest.mark.parametrize(
+    'body', [{'count': -1}, {'count': 'x'}, {'count': 1, 'region': 'mars-1'}, {'count': 1, 'name_prefix': 'bad-prefix'}]
+)
 def test_seed_validation(emulator, body):
     with pytest.raises(AdminError) as info:
         emulator.admin.call('POST', 'seed', body)
@@ -102,7 +128,11 @@ def test_force_status_validation(emulator, make_instance):
 
 
 def test_quota_validation_and_unknown_paths(emulator):
-    for body in ({'region': 'cn-north-1', 'max': -1}, {'region': 'nowhere', 'max': 3}, {'region': 'cn-north-1', 'max': '3'}):
+    for body in (
+        {'region': 'cn-north-1', 'max': -1},
+        {'region': 'nowhere', 'max': 3},
+        {'region': 'cn-north-1', 'max': '3'},
+    ):
         with pytest.raises(AdminError) as info:
             emulator.admin.call('POST', 'quota', body)
         assert info.value.code == 400

@@ -1,4 +1,5 @@
 """The one-command start: ``python -m jdcloud_redis_emulator``."""
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,6 @@ import time
 
 import pytest
 import requests
-
 import sigv
 from emu_helpers import create_body
 from jdcloud_redis_emulator import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, AdminClient
@@ -54,6 +54,7 @@ def start():
     def run(*args):
         running.append(Running(*args))
         return running[-1]
+
     yield run
     for item in running:
         if item.proc.poll() is None:
@@ -75,7 +76,7 @@ def test_prints_endpoint_and_stops_on_sigterm(start):
     assert _quota(emu.url).status == 200
     code, stderr = emu.stop()
     assert code == 0 and 'listening on ' + emu.url in stderr
-    assert emu.lines.empty()        # exactly one line on stdout
+    assert emu.lines.empty()  # exactly one line on stdout
 
 
 def test_stops_on_sigint(start):
@@ -95,12 +96,31 @@ def test_credentials_flags(start, tmp_path):
 
 def test_state_and_behaviour_flags(start, tmp_path):
     state = str(tmp_path / 'state.json')
-    emu = start('--seed', '15', '--seed-region', 'cn-east-2', '--quota', '3', '--no-verify', '--state-file', state,
-                '--create-delay', '5', '--skew-seconds', '0')
-    assert _quota(emu.url, 'anyone', 'anything', 'cn-east-2').result['quota'] == {'name': '缓存Redis', 'max': 3, 'used': 15}
+    emu = start(
+        '--seed',
+        '15',
+        '--seed-region',
+        'cn-east-2',
+        '--quota',
+        '3',
+        '--no-verify',
+        '--state-file',
+        state,
+        '--create-delay',
+        '5',
+        '--skew-seconds',
+        '0',
+    )
+    assert _quota(emu.url, 'anyone', 'anything', 'cn-east-2').result['quota'] == {
+        'name': '缓存Redis',
+        'max': 3,
+        'used': 15,
+    }
     client = sigv.Client(emu.url, 'x', 'y')
     resp = client.call('POST', '/regions/cn-north-1/cacheInstance', body=create_body())
-    inst = client.call('GET', '/regions/cn-north-1/cacheInstance/' + resp.result['cacheInstanceId']).result['cacheInstance']
+    inst = client.call('GET', '/regions/cn-north-1/cacheInstance/' + resp.result['cacheInstanceId']).result[
+        'cacheInstance'
+    ]
     assert inst['cacheInstanceStatus'] == 'creating'
     client.close()
     emu.stop()
@@ -109,14 +129,20 @@ def test_state_and_behaviour_flags(start, tmp_path):
 
 
 def test_fault_flags(start):
-    emu = start('--error-rate', '1', '--fault-seed', '3', '--fault-operations', 'describeUserQuota', '--latency-ms', '100')
+    emu = start(
+        '--error-rate', '1', '--fault-seed', '3', '--fault-operations', 'describeUserQuota', '--latency-ms', '100'
+    )
     begin = time.monotonic()
     assert _quota(emu.url).status in (500, 502, 503)
     assert time.monotonic() - begin >= 0.1
     admin = AdminClient(emu.url)
     assert admin.stats()['faults'] == {'error': 1}
     settings = admin.config()
-    assert (settings['fault_seed'], settings['fault_operations'], settings['latency_ms']) == (3, ['describeUserQuota'], 100)
+    assert (settings['fault_seed'], settings['fault_operations'], settings['latency_ms']) == (
+        3,
+        ['describeUserQuota'],
+        100,
+    )
     emu2 = start('--throttle-rate', '1', '--retry-after', '4')
     resp = _quota(emu2.url)
     assert resp.status == 429 and resp.headers['retry-after'] == '4'
@@ -124,22 +150,57 @@ def test_fault_flags(start):
     with pytest.raises(ConnectionResetError):
         _quota(emu3.url)
     emu4 = start('--drop-response-rate', '1')
-    assert _quota(emu4.url).status == 200   # reads are never dropped
+    assert _quota(emu4.url).status == 200  # reads are never dropped
 
 
-@pytest.mark.parametrize('args', [['--error-rate', '2'], ['--fault-operations', 'nope'], ['--access-key', 'only'],
-                                  ['--port', 'x'], ['--seed-region', 'mars-1']])
+@pytest.mark.parametrize(
+    'args',
+    [
+        ['--error-rate', '2'],
+        ['--fault-operations', 'nope'],
+        ['--access-key', 'only'],
+        ['--port', 'x'],
+        ['--seed-region', 'mars-1'],
+    ],
+)
 def test_bad_flags_exit_2(args):
     env = dict(os.environ, PYTHONPATH=EMULATOR_DIR)
-    proc = subprocess.run([sys.executable, '-m', 'jdcloud_redis_emulator'] + args, capture_output=True, text=True, env=env, timeout=10,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, '-m', 'jdcloud_redis_emulator'] + args,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=10,
+        check=False,
+    )
     assert proc.returncode == 2 and proc.stdout == '' and 'error' in proc.stderr
 
 
 def test_tls(start, tmp_path):
     cert, key = str(tmp_path / 'cert.pem'), str(tmp_path / 'key.pem')
-    subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
-                    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            'openssl',
+            'req',
+            '-x509',
+            '-newkey',
+            'rsa:2048',
+            '-nodes',
+            '-keyout',
+            key,
+            '-out',
+            cert,
+            '-days',
+            '1',
+            '-subj',
+            '/CN=127.0.0.1',
+            '-addext',
+            'subjectAltName=IP:127.0.0.1',
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     emu = start('--tls-cert', cert, '--tls-key', key)
     assert emu.url.startswith('https://')
     url = emu.url + '/v1/regions/cn-north-1/quota'

@@ -1,11 +1,11 @@
 """Fault injection, observed with plain http.client / requests and the test-side signer."""
+
 from __future__ import annotations
 
 import time
 
 import pytest
 import requests
-
 import sigv
 from emu_helpers import create_body
 
@@ -19,13 +19,15 @@ def _statuses(api, count, path='/regions/cn-north-1/quota'):
 def test_error_rate_answers_500_502_503(api, emulator):
     emulator.config(error_rate=1.0, fault_seed=7)
     seen = {}
-    for dummy in range(30):
+    for _dummy in range(30):
         resp = api.call('GET', '/regions/cn-north-1/quota')
         seen.setdefault(resp.status, resp)
     assert set(seen) == {500, 502, 503}
     assert seen[500].error == {'code': 500, 'status': 'INTERNAL', 'message': 'Internal server error'}
     assert seen[503].error['code'] == 503 and seen[503].json['requestId']
-    assert seen[502].headers['content-type'] == 'text/html' and b'502 Bad Gateway' in seen[502].raw   # like a load balancer
+    assert (
+        seen[502].headers['content-type'] == 'text/html' and b'502 Bad Gateway' in seen[502].raw
+    )  # like a load balancer
     stats = emulator.stats()
     assert stats['faults'] == {'error': 30} and stats['calls']['describeUserQuota'] == 30
     assert {r['fault'] for r in emulator.requests()} == {'error'}
@@ -45,7 +47,7 @@ def test_throttling_with_retry_after(api, emulator):
     emulator.config(throttle_rate=1.0, retry_after=7)
     resp = api.call('GET', '/regions/cn-north-1/quota')
     assert resp.status == 429 and resp.headers['retry-after'] == '7'
-    assert resp.error['code'] == 429 and resp.error['status'] == 'TOO_MANY_REQUESTS'   # not QUOTA_EXCEEDED
+    assert resp.error['code'] == 429 and resp.error['status'] == 'TOO_MANY_REQUESTS'  # not QUOTA_EXCEEDED
     assert emulator.stats()['faults'] == {'throttle': 1}
 
 
@@ -57,7 +59,7 @@ def test_latency_applies_to_every_api_request(api, emulator):
     assert time.time() - start >= 0.3
     start = time.time()
     emulator.stats()
-    assert time.time() - start < 0.15     # the admin endpoint is not delayed
+    assert time.time() - start < 0.15  # the admin endpoint is not delayed
 
 
 def test_connection_reset(api, emulator):
@@ -84,7 +86,11 @@ def test_drop_response_applies_the_write(api, emulator, make_instance, get_insta
         elif operation == 'delete':
             api.call('DELETE', BASE + '/' + instance_id)
         elif operation == 'resize':
-            api.call('POST', BASE + '/%s:modifyCacheInstanceClass' % instance_id, body={'cacheInstanceClass': 'redis.m.small.basic'})
+            api.call(
+                'POST',
+                BASE + '/%s:modifyCacheInstanceClass' % instance_id,
+                body={'cacheInstanceClass': 'redis.m.small.basic'},
+            )
         else:
             api.call('POST', BASE + '/%s:resetCacheInstancePassword' % instance_id, body={'password': 'Dropped123'})
     assert emulator.requests()[-1]['status'] == 200 and emulator.requests()[-1]['fault'] == 'drop_response'
@@ -123,7 +129,7 @@ def test_faults_come_before_signature_checks_and_are_counted(api, emulator):
 def test_admin_endpoint_is_never_faulted_delayed_or_counted(emulator):
     emulator.config(reset_rate=1.0, error_rate=1.0, throttle_rate=1.0, latency_ms=500)
     start = time.time()
-    for dummy in range(5):
+    for _dummy in range(5):
         assert emulator.stats()['total_calls'] == 0
     assert emulator.requests() == []
     assert time.time() - start < 0.5

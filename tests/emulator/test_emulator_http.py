@@ -1,4 +1,5 @@
 """HTTP behaviour: routes, envelopes, headers, keep-alive, concurrency, request decoding."""
+
 from __future__ import annotations
 
 import http.client
@@ -7,7 +8,6 @@ import socket
 import threading
 
 import pytest
-
 import sigv
 from emu_helpers import REQUEST_ID_RE, create_body
 
@@ -28,7 +28,11 @@ def test_error_envelope_code_equals_http_status(api):
     resp = api.call('GET', '/regions/cn-north-1/cacheInstance/redis-000000000000')
     assert resp.status == 404
     assert set(resp.json) == {'requestId', 'error'}
-    assert resp.json['error'] == {'code': 404, 'status': 'NOT_FOUND', 'message': "cacheInstance 'redis-000000000000' not found"}
+    assert resp.json['error'] == {
+        'code': 404,
+        'status': 'NOT_FOUND',
+        'message': "cacheInstance 'redis-000000000000' not found",
+    }
     assert resp.headers['x-jdcloud-request-id'] == resp.json['requestId']
 
 
@@ -40,8 +44,15 @@ def test_operations_without_result_return_only_request_id(api, make_instance):
     assert resp.status == 200 and set(resp.json) == {'requestId'}
 
 
-@pytest.mark.parametrize('path', ['/regions/cn-north-1/cacheInstances', '/regions/cn-north-1/cacheInstance/redis-x:restartInstance',
-                                  '/regions/cn-north-1/specConfig', '/regions/cn-north-1'])
+@pytest.mark.parametrize(
+    'path',
+    [
+        '/regions/cn-north-1/cacheInstances',
+        '/regions/cn-north-1/cacheInstance/redis-x:restartInstance',
+        '/regions/cn-north-1/specConfig',
+        '/regions/cn-north-1',
+    ],
+)
 def test_unknown_route_is_404(api, path):
     resp = api.call('GET', path)
     assert resp.status == 404 and resp.error['status'] == 'NOT_FOUND' and resp.error['code'] == 404
@@ -53,11 +64,14 @@ def test_route_outside_v1_is_404(api):
     assert resp.status == 404 and resp.error['status'] == 'NOT_FOUND'
 
 
-@pytest.mark.parametrize('method,path,allowed', [
-    ('PUT', '/regions/cn-north-1/cacheInstance', 'GET, POST'),
-    ('POST', '/regions/cn-north-1/quota', 'GET'),
-    ('GET', '/regions/cn-north-1/cacheInstance/redis-abcdefabcdef:modifyCacheInstanceClass', 'POST'),
-])
+@pytest.mark.parametrize(
+    'method,path,allowed',
+    [
+        ('PUT', '/regions/cn-north-1/cacheInstance', 'GET, POST'),
+        ('POST', '/regions/cn-north-1/quota', 'GET'),
+        ('GET', '/regions/cn-north-1/cacheInstance/redis-abcdefabcdef:modifyCacheInstanceClass', 'POST'),
+    ],
+)
 def test_wrong_method_on_known_path_is_405(api, method, path, allowed):
     resp = api.call(method, path, body={} if method in ('PUT', 'POST') else None)
     assert resp.status == 405 and resp.error['status'] == 'METHOD_NOT_ALLOWED'
@@ -80,21 +94,29 @@ def test_unknown_region_is_invalid_argument(api):
 
 def test_action_suffix_raw_and_percent_encoded(api, make_instance, get_instance):
     instance_id = make_instance()
-    resp = api.call('POST', '/regions/cn-north-1/cacheInstance/%s%%3AmodifyCacheInstanceClass' % instance_id,
-                    body={'cacheInstanceClass': 'redis.m.small.basic'})
+    resp = api.call(
+        'POST',
+        '/regions/cn-north-1/cacheInstance/%s%%3AmodifyCacheInstanceClass' % instance_id,
+        body={'cacheInstanceClass': 'redis.m.small.basic'},
+    )
     assert resp.status == 200, resp
-    resp = api.call('POST', '/regions/cn-north-1/cacheInstance/%s:resetCacheInstancePassword' % instance_id, body={'password': ''})
+    resp = api.call(
+        'POST', '/regions/cn-north-1/cacheInstance/%s:resetCacheInstancePassword' % instance_id, body={'password': ''}
+    )
     assert resp.status == 200, resp
     inst = get_instance(instance_id)
     assert inst['cacheInstanceClass'] == 'redis.m.small.basic' and inst['auth'] is False
 
 
-@pytest.mark.parametrize('body,detail', [('{"cacheInstance": ', 'not valid JSON'), ('[1, 2]', 'JSON object'),
-                                         (b'\xff\xfe', 'not valid JSON')])
+@pytest.mark.parametrize(
+    'body,detail',
+    [('{"cacheInstance": ', 'not valid JSON'), ('[1, 2]', 'JSON object'), (b'\xff\xfe', 'not valid JSON')],
+)
 def test_malformed_body_is_invalid_argument(api, body, detail):
     target = '/v1/regions/cn-north-1/cacheInstance'
-    headers = sigv.signed_headers('POST', api.base + target, body if isinstance(body, bytes) else body.encode(),
-                                  api.ak, api.sk, 'cn-north-1')
+    headers = sigv.signed_headers(
+        'POST', api.base + target, body if isinstance(body, bytes) else body.encode(), api.ak, api.sk, 'cn-north-1'
+    )
     resp = api.send_raw('POST', target, body, headers)
     assert resp.status == 400 and resp.error['status'] == 'INVALID_ARGUMENT' and detail in resp.error['message']
 
@@ -103,8 +125,8 @@ def test_null_fields_and_path_params_in_body_are_ignored(api, get_instance):
     body = create_body(cacheInstanceDescription=None)
     body['cacheInstance'].update({'cacheInstanceDescription': None, 'ipv6On': None, 'shardNumber': None})
     body['charge'].update({'chargeUnit': None, 'chargeDuration': None})
-    body['cacheInstance']['aFutureField'] = None   # null = not provided, so not an unknown parameter either
-    body['regionId'] = 'cn-south-1'   # a path parameter: the path decides
+    body['cacheInstance']['aFutureField'] = None  # null = not provided, so not an unknown parameter either
+    body['regionId'] = 'cn-south-1'  # a path parameter: the path decides
     resp = api.call('POST', '/regions/cn-north-1/cacheInstance', body=body)
     assert resp.status == 200, resp
     inst = get_instance(resp.result['cacheInstanceId'])
@@ -114,7 +136,7 @@ def test_null_fields_and_path_params_in_body_are_ignored(api, get_instance):
 def test_keep_alive_serves_many_requests_on_one_connection(api):
     api.call('GET', '/regions/cn-north-1/quota')
     sock = api.conn.sock
-    for dummy in range(5):
+    for _dummy in range(5):
         assert api.call('GET', '/regions/cn-north-1/quota').status == 200
         assert api.call('GET', '/regions/cn-north-1/cacheInstance/redis-000000000000').status == 404
     assert api.conn.sock is sock
@@ -126,7 +148,7 @@ def test_concurrent_connections(emulator):
     def worker():
         client = sigv.Client(emulator.url, emulator.access_key, emulator.secret_key)
         try:
-            for dummy in range(10):
+            for _dummy in range(10):
                 statuses.append(client.call('GET', '/regions/cn-north-1/cacheInstance').status)
         except Exception as exc:  # pylint: disable=broad-except
             errors.append(exc)
@@ -144,8 +166,10 @@ def test_concurrent_connections(emulator):
 
 def test_chunked_body_is_refused(emulator):
     with socket.create_connection((emulator.host, emulator.port), timeout=5) as sock:
-        sock.sendall(b'POST /v1/regions/cn-north-1/cacheInstance HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n'
-                     b'2\r\n{}\r\n0\r\n\r\n')
+        sock.sendall(
+            b'POST /v1/regions/cn-north-1/cacheInstance HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n'
+            b'2\r\n{}\r\n0\r\n\r\n'
+        )
         response = http.client.HTTPResponse(sock)
         response.begin()
         assert response.status == 411
@@ -155,5 +179,7 @@ def test_chunked_body_is_refused(emulator):
 def test_oversized_body_is_refused(api):
     body = b'{"x": "' + b'a' * (1024 * 1024) + b'"}'
     target = '/v1/regions/cn-north-1/cacheInstance'
-    resp = api.send_raw('POST', target, body, sigv.signed_headers('POST', api.base + target, body, api.ak, api.sk, 'cn-north-1'))
+    resp = api.send_raw(
+        'POST', target, body, sigv.signed_headers('POST', api.base + target, body, api.ak, api.sk, 'cn-north-1')
+    )
     assert resp.status == 413

@@ -1,4 +1,5 @@
 """Time-driven transitions with small real delays (reference §7)."""
+
 from __future__ import annotations
 
 import time
@@ -31,14 +32,24 @@ def test_changing_then_running_with_new_class(api, emulator, make_instance):
     emulator.config(resize_delay=DELAY)
     instance_id = make_instance()
     start = time.time()
-    resp = api.call('POST', BASE + instance_id + ':modifyCacheInstanceClass', body={'cacheInstanceClass': 'redis.m.medium.basic'})
+    resp = api.call(
+        'POST', BASE + instance_id + ':modifyCacheInstanceClass', body={'cacheInstanceClass': 'redis.m.medium.basic'}
+    )
     assert resp.status == 200
     inst = _status(api, instance_id)
     # the new class is applied when the change completes
-    assert (inst['cacheInstanceStatus'], inst['cacheInstanceClass'], inst['cacheInstanceMemoryMB']) == ('changing', 'redis.m.micro.basic', 1024)
+    assert (inst['cacheInstanceStatus'], inst['cacheInstanceClass'], inst['cacheInstanceMemoryMB']) == (
+        'changing',
+        'redis.m.micro.basic',
+        1024,
+    )
     _wait_past(start)
     inst = _status(api, instance_id)
-    assert (inst['cacheInstanceStatus'], inst['cacheInstanceClass'], inst['cacheInstanceMemoryMB']) == ('running', 'redis.m.medium.basic', 4096)
+    assert (inst['cacheInstanceStatus'], inst['cacheInstanceClass'], inst['cacheInstanceMemoryMB']) == (
+        'running',
+        'redis.m.medium.basic',
+        4096,
+    )
 
 
 def test_deleting_then_gone(api, emulator, make_instance):
@@ -48,7 +59,7 @@ def test_deleting_then_gone(api, emulator, make_instance):
     assert api.call('DELETE', BASE + instance_id).status == 200
     assert _status(api, instance_id)['cacheInstanceStatus'] == 'deleting'
     assert api.call('GET', '/regions/cn-north-1/quota').result['quota']['used'] == 1
-    assert api.call('DELETE', BASE + instance_id).status == 400      # already deleting
+    assert api.call('DELETE', BASE + instance_id).status == 400  # already deleting
     _wait_past(start)
     assert _status(api, instance_id) == 404
     assert api.call('GET', '/regions/cn-north-1/quota').result['quota']['used'] == 0

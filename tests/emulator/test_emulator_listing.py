@@ -1,8 +1,8 @@
 """describeCacheInstances: paging, filters and sorts (reference §5.3)."""
+
 from __future__ import annotations
 
 import pytest
-
 import sigv
 from emu_helpers import create_body
 
@@ -26,13 +26,21 @@ def fleet(api, emulator):
         dict(cacheInstanceName='Web_Sessions', cacheInstanceClass='redis.m.micro.basic', vpcId='vpc-other0001'),
         dict(cacheInstanceName='batch_jobs', cacheInstanceClass='redis.c.small.basic', subnetId='subnet-other0001'),
         dict(cacheInstanceName='web_legacy', cacheInstanceClass='redis.m1.small.basic', redisVersion='2.8'),
-        dict(cacheInstanceName='analytics', cacheInstanceClass='redis.m.medium.basic',
-             userTags=[{'key': 'team', 'value': 'data'}], resourceGroupId='rg-data'),
+        dict(
+            cacheInstanceName='analytics',
+            cacheInstanceClass='redis.m.medium.basic',
+            userTags=[{'key': 'team', 'value': 'data'}],
+            resourceGroupId='rg-data',
+        ),
         dict(cacheInstanceName='prepaid_one', cacheInstanceClass='redis.m.small.basic'),
     ]
     ids = {}
     for spec in specs:
-        charge = {'chargeMode': 'prepaid_by_duration', 'chargeDuration': 1} if spec['cacheInstanceName'] == 'prepaid_one' else None
+        charge = (
+            {'chargeMode': 'prepaid_by_duration', 'chargeDuration': 1}
+            if spec['cacheInstanceName'] == 'prepaid_one'
+            else None
+        )
         resp = api.call('POST', BASE, body=create_body(charge=charge, **spec))
         assert resp.status == 200, resp
         ids[spec['cacheInstanceName']] = resp.result['cacheInstanceId']
@@ -42,7 +50,7 @@ def fleet(api, emulator):
         for offset, instance_id in enumerate(ids.values()):
             store.instances[instance_id].create_time = 1700000000 + offset
             store.instances[instance_id].charge_start = 1700000000 + offset
-        store.changed('cn-north-1')   # edited in place: memoised listings must not outlive it
+        store.changed('cn-north-1')  # edited in place: memoised listings must not outlive it
     return ids
 
 
@@ -59,46 +67,87 @@ def test_equal_create_times_order_by_id(api, emulator, fleet):
     assert _ids(_list(api)) == sorted(fleet.values())
 
 
-@pytest.mark.parametrize('sorts,expected', [
-    ([{'name': 'createTime', 'direction': 'asc'}], ['web_cache', 'Web_Sessions', 'batch_jobs', 'web_legacy', 'analytics', 'prepaid_one']),
-    ([{'name': 'createTime', 'direction': 'desc'}], ['prepaid_one', 'analytics', 'web_legacy', 'batch_jobs', 'Web_Sessions', 'web_cache']),
-    # totalMemory outranks createTime whatever the order given; ties (2 GB twice) fall back to createTime
-    ([{'name': 'totalMemory', 'direction': 'asc'}], ['Web_Sessions', 'prepaid_one', 'web_legacy', 'analytics', 'web_cache', 'batch_jobs']),
-    ([{'name': 'createTime', 'direction': 'asc'}, {'name': 'totalMemory', 'direction': 'desc'}],
-     ['batch_jobs', 'web_cache', 'analytics', 'web_legacy', 'prepaid_one', 'Web_Sessions']),
-    ([{'name': 'totalMemory', 'direction': ''}], ['prepaid_one', 'analytics', 'web_legacy', 'batch_jobs', 'Web_Sessions', 'web_cache']),
-])
+@pytest.mark.parametrize(
+    'sorts,expected',
+    [
+        (
+            [{'name': 'createTime', 'direction': 'asc'}],
+            ['web_cache', 'Web_Sessions', 'batch_jobs', 'web_legacy', 'analytics', 'prepaid_one'],
+        ),
+        (
+            [{'name': 'createTime', 'direction': 'desc'}],
+            ['prepaid_one', 'analytics', 'web_legacy', 'batch_jobs', 'Web_Sessions', 'web_cache'],
+        ),
+        # totalMemory outranks createTime whatever the order given; ties (2 GB twice) fall back to createTime
+        (
+            [{'name': 'totalMemory', 'direction': 'asc'}],
+            ['Web_Sessions', 'prepaid_one', 'web_legacy', 'analytics', 'web_cache', 'batch_jobs'],
+        ),
+        (
+            [{'name': 'createTime', 'direction': 'asc'}, {'name': 'totalMemory', 'direction': 'desc'}],
+            ['batch_jobs', 'web_cache', 'analytics', 'web_legacy', 'prepaid_one', 'Web_Sessions'],
+        ),
+        (
+            [{'name': 'totalMemory', 'direction': ''}],
+            ['prepaid_one', 'analytics', 'web_legacy', 'batch_jobs', 'Web_Sessions', 'web_cache'],
+        ),
+    ],
+)
 def test_sorts(api, fleet, sorts, expected):
     assert _ids(_list(api, sorts=sorts)) == [fleet[name] for name in expected]
 
 
-@pytest.mark.parametrize('sorts,field', [([{'name': 'cacheInstanceName', 'direction': 'asc'}], 'sorts.1.name'),
-                                         ([{'name': 'createTime', 'direction': 'up'}], 'sorts.1.direction')])
+@pytest.mark.parametrize(
+    'sorts,field',
+    [
+        ([{'name': 'cacheInstanceName', 'direction': 'asc'}], 'sorts.1.name'),
+        ([{'name': 'createTime', 'direction': 'up'}], 'sorts.1.direction'),
+    ],
+)
 def test_bad_sorts(api, sorts, field):
     resp = _list(api, sorts=sorts)
     assert resp.status == 400 and resp.error['status'] == 'INVALID_ARGUMENT' and resp.error['message'].startswith(field)
 
 
-@pytest.mark.parametrize('filters,expected', [
-    ([{'name': 'cacheInstanceName', 'values': ['web']}], ['web_cache', 'Web_Sessions', 'web_legacy']),   # fuzzy, any case
-    ([{'name': 'cacheInstanceName', 'values': ['WEB_C']}], ['web_cache']),
-    ([{'name': 'cacheInstanceName', 'values': ['jobs', 'lytic']}], ['batch_jobs', 'analytics']),
-    ([{'name': 'cacheInstanceName', 'values': ['nomatch']}], []),
-    ([{'name': 'vpcId', 'values': ['vpc-other0001']}], ['Web_Sessions']),
-    ([{'name': 'subnetId', 'values': ['subnet-other0001']}], ['batch_jobs']),
-    ([{'name': 'redisVersion', 'values': ['2.8']}], ['web_legacy']),
-    ([{'name': 'instanceType', 'values': ['redis_cluster']}], ['batch_jobs']),
-    ([{'name': 'instanceType', 'values': ['redis']}], ['web_cache', 'Web_Sessions', 'web_legacy', 'analytics', 'prepaid_one']),
-    ([{'name': 'instanceType', 'values': ['master-slave']}], []),
-    ([{'name': 'chargeMode', 'values': ['prepaid_by_duration']}], ['prepaid_one']),
-    ([{'name': 'cacheInstanceStatus', 'values': ['error', 'changing']}], ['web_cache', 'batch_jobs']),
-    ([{'name': 'cacheInstanceName', 'values': ['web']}, {'name': 'instanceType', 'values': ['redis']},
-      {'name': 'redisVersion', 'values': ['4.0']}], ['web_cache', 'Web_Sessions']),
-    ([{'name': 'cacheInstanceName', 'values': ['web']}, {'name': 'cacheInstanceStatus', 'values': ['running']}],
-     ['Web_Sessions', 'web_legacy']),
-    ([{'name': 'cacheInstanceStatus', 'values': ['running'], 'operator': 'eq'}],
-     ['Web_Sessions', 'web_legacy', 'analytics', 'prepaid_one']),
-])
+@pytest.mark.parametrize(
+    'filters,expected',
+    [
+        (
+            [{'name': 'cacheInstanceName', 'values': ['web']}],
+            ['web_cache', 'Web_Sessions', 'web_legacy'],
+        ),  # fuzzy, any case
+        ([{'name': 'cacheInstanceName', 'values': ['WEB_C']}], ['web_cache']),
+        ([{'name': 'cacheInstanceName', 'values': ['jobs', 'lytic']}], ['batch_jobs', 'analytics']),
+        ([{'name': 'cacheInstanceName', 'values': ['nomatch']}], []),
+        ([{'name': 'vpcId', 'values': ['vpc-other0001']}], ['Web_Sessions']),
+        ([{'name': 'subnetId', 'values': ['subnet-other0001']}], ['batch_jobs']),
+        ([{'name': 'redisVersion', 'values': ['2.8']}], ['web_legacy']),
+        ([{'name': 'instanceType', 'values': ['redis_cluster']}], ['batch_jobs']),
+        (
+            [{'name': 'instanceType', 'values': ['redis']}],
+            ['web_cache', 'Web_Sessions', 'web_legacy', 'analytics', 'prepaid_one'],
+        ),
+        ([{'name': 'instanceType', 'values': ['master-slave']}], []),
+        ([{'name': 'chargeMode', 'values': ['prepaid_by_duration']}], ['prepaid_one']),
+        ([{'name': 'cacheInstanceStatus', 'values': ['error', 'changing']}], ['web_cache', 'batch_jobs']),
+        (
+            [
+                {'name': 'cacheInstanceName', 'values': ['web']},
+                {'name': 'instanceType', 'values': ['redis']},
+                {'name': 'redisVersion', 'values': ['4.0']},
+            ],
+            ['web_cache', 'Web_Sessions'],
+        ),
+        (
+            [{'name': 'cacheInstanceName', 'values': ['web']}, {'name': 'cacheInstanceStatus', 'values': ['running']}],
+            ['Web_Sessions', 'web_legacy'],
+        ),
+        (
+            [{'name': 'cacheInstanceStatus', 'values': ['running'], 'operator': 'eq'}],
+            ['Web_Sessions', 'web_legacy', 'analytics', 'prepaid_one'],
+        ),
+    ],
+)
 def test_filters(api, emulator, fleet, filters, expected):
     emulator.force_status(fleet['web_cache'], 'error')
     emulator.force_status(fleet['batch_jobs'], 'changing')
@@ -118,12 +167,15 @@ def test_tag_and_resource_group_filters(api, fleet):
     assert _ids(_list(api, resourceGroupIds=['rg-data'])) == [fleet['analytics']]
 
 
-@pytest.mark.parametrize('filters,fragment', [
-    ([{'name': 'color', 'values': ['red']}], "unknown filter name 'color'"),
-    ([{'name': 'cacheInstanceName', 'values': ['a'], 'operator': 'like'}], 'operator'),
-    ([{'name': 'cacheInstanceName'}], 'filters.1.values'),
-    ([{'values': ['x']}], 'filters.1.name'),
-])
+@pytest.mark.parametrize(
+    'filters,fragment',
+    [
+        ([{'name': 'color', 'values': ['red']}], "unknown filter name 'color'"),
+        ([{'name': 'cacheInstanceName', 'values': ['a'], 'operator': 'like'}], 'operator'),
+        ([{'name': 'cacheInstanceName'}], 'filters.1.values'),
+        ([{'values': ['x']}], 'filters.1.name'),
+    ],
+)
 def test_bad_filters(api, filters, fragment):
     resp = _list(api, filters=filters)
     assert resp.status == 400 and resp.error['status'] == 'INVALID_ARGUMENT' and fragment in resp.error['message']
@@ -145,15 +197,23 @@ def test_paging(api, emulator):
     assert all(p.result['totalCount'] == 25 for p in pages)
     seen = [i for p in pages for i in _ids(p)]
     assert sorted(seen) == sorted(ids) and len(set(seen)) == 25
-    assert seen == list(reversed(ids))   # seeded oldest first, listed newest first
-    assert _ids(_list(api)) == seen[:10]                                    # defaults: page 1, size 10
+    assert seen == list(reversed(ids))  # seeded oldest first, listed newest first
+    assert _ids(_list(api)) == seen[:10]  # defaults: page 1, size 10
     assert _ids(_list(api, pageSize=100)) == seen
     assert _ids(_list(api, pageNumber=2, pageSize=20)) == seen[20:]
 
 
-@pytest.mark.parametrize('query,field', [({'pageSize': 9}, 'pageSize'), ({'pageSize': 101}, 'pageSize'), ({'pageSize': 'ten'}, 'pageSize'),
-                                         ({'pageNumber': 0}, 'pageNumber'), ({'pageNumber': -1}, 'pageNumber'),
-                                         ({'pageNumber': '1.5'}, 'pageNumber')])
+@pytest.mark.parametrize(
+    'query,field',
+    [
+        ({'pageSize': 9}, 'pageSize'),
+        ({'pageSize': 101}, 'pageSize'),
+        ({'pageSize': 'ten'}, 'pageSize'),
+        ({'pageNumber': 0}, 'pageNumber'),
+        ({'pageNumber': -1}, 'pageNumber'),
+        ({'pageNumber': '1.5'}, 'pageNumber'),
+    ],
+)
 def test_paging_bounds(api, query, field):
     resp = _list(api, **query)
     assert resp.status == 400 and resp.error['status'] == 'INVALID_ARGUMENT' and resp.error['message'].startswith(field)

@@ -5,28 +5,37 @@ API, the admin endpoint or the clock) and lists the same query again: totals, me
 statuses must follow.  Expected results come from a model the test keeps itself or from single-instance
 reads (describeCacheInstance), never from the listing under test.
 """
+
 from __future__ import annotations
 
 import calendar
 import threading
 import time
 
-from hypothesis import HealthCheck, given, settings, strategies as st
-
 import sigv
 from emu_helpers import PASSWORD
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 REGION = 'cn-north-1'
 BASE = '/regions/%s/cacheInstance' % REGION
 DELAY = 0.3
-MEMORY_MB = {'redis.m.micro.basic': 1024, 'redis.m.small.basic': 2048, 'redis.m.medium.basic': 4096,
-             'redis.m.large.basic': 8192, 'redis.c.small.basic': 16384}
+MEMORY_MB = {
+    'redis.m.micro.basic': 1024,
+    'redis.m.small.basic': 2048,
+    'redis.m.medium.basic': 4096,
+    'redis.m.large.basic': 8192,
+    'redis.c.small.basic': 16384,
+}
 SORTS = {
     'default': None,
     'created-asc': [{'name': 'createTime', 'direction': 'asc'}],
     'memory-asc': [{'name': 'totalMemory', 'direction': 'asc'}],
     'memory-desc': [{'name': 'totalMemory', 'direction': 'desc'}],
-    'memory-desc-created-asc': [{'name': 'createTime', 'direction': 'asc'}, {'name': 'totalMemory', 'direction': 'desc'}],
+    'memory-desc-created-asc': [
+        {'name': 'createTime', 'direction': 'asc'},
+        {'name': 'totalMemory', 'direction': 'desc'},
+    ],
 }
 
 
@@ -69,17 +78,31 @@ def _expected(instances, sorts=None, status=None, name=None):
     directions = {s['name']: s['direction'] for s in sorts or () if s['direction']}
     created_sign = -1 if directions.get('createTime', 'desc') == 'desc' else 1
     memory_sign = {'asc': 1, 'desc': -1, None: 0}[directions.get('totalMemory')]
-    chosen = [i for i in instances
-              if (status is None or i['cacheInstanceStatus'] in status) and (name is None or name.lower() in i['cacheInstanceName'].lower())]
-    chosen.sort(key=lambda i: (memory_sign * i['cacheInstanceMemoryMB'], created_sign * _second(i), i['cacheInstanceId']))
+    chosen = [
+        i
+        for i in instances
+        if (status is None or i['cacheInstanceStatus'] in status)
+        and (name is None or name.lower() in i['cacheInstanceName'].lower())
+    ]
+    chosen.sort(
+        key=lambda i: (memory_sign * i['cacheInstanceMemoryMB'], created_sign * _second(i), i['cacheInstanceId'])
+    )
     return _ids(chosen)
 
 
 def _create(api, name, instance_class='redis.m.micro.basic', region=REGION):
-    body = {'cacheInstance': {'vpcId': 'vpc-aaaa1111', 'subnetId': 'subnet-bbbb2222', 'cacheInstanceName': name,
-                              'cacheInstanceClass': instance_class, 'password': PASSWORD, 'redisVersion': '4.0',
-                              'azId': {'master': region + 'a', 'slave': region + 'b'}},
-            'charge': {'chargeMode': 'postpaid_by_duration'}}
+    body = {
+        'cacheInstance': {
+            'vpcId': 'vpc-aaaa1111',
+            'subnetId': 'subnet-bbbb2222',
+            'cacheInstanceName': name,
+            'cacheInstanceClass': instance_class,
+            'password': PASSWORD,
+            'redisVersion': '4.0',
+            'azId': {'master': region + 'a', 'slave': region + 'b'},
+        },
+        'charge': {'chargeMode': 'postpaid_by_duration'},
+    }
     resp = api.call('POST', '/regions/%s/cacheInstance' % region, region, body=body)
     assert resp.status == 200, resp
     return resp.result['cacheInstanceId']
@@ -90,7 +113,9 @@ def _rename(api, instance_id, name):
 
 
 def _resize(api, instance_id, instance_class):
-    return api.call('POST', '%s/%s:modifyCacheInstanceClass' % (BASE, instance_id), body={'cacheInstanceClass': instance_class}).status
+    return api.call(
+        'POST', '%s/%s:modifyCacheInstanceClass' % (BASE, instance_id), body={'cacheInstanceClass': instance_class}
+    ).status
 
 
 def _delete(api, instance_id):
@@ -108,7 +133,7 @@ def test_create_shows_in_totals_pages_and_first_place(api, emulator):
     before = _list(api, pageNumber=3, pageSize=10)
     assert (before['totalCount'], len(before['cacheInstances'])) == (25, 5)
     new = _create(api, 'fresh_one')
-    assert _ids(_list(api, pageNumber=1, pageSize=10)['cacheInstances'])[0] == new   # newest first
+    assert _ids(_list(api, pageNumber=1, pageSize=10)['cacheInstances'])[0] == new  # newest first
     after = _list(api, pageNumber=3, pageSize=10)
     assert (after['totalCount'], len(after['cacheInstances'])) == (26, 6)
     assert _ids(_all(api)[0]) == [new] + list(reversed(seeded))
@@ -217,7 +242,7 @@ def test_different_queries_never_share_a_result(api, emulator):
         (dict(sorts=SORTS['memory-asc']), [web, db]),
         (dict(pageNumber=2), []),
     ]
-    for dummy in range(2):   # the second time, every query has a memoised result
+    for _dummy in range(2):  # the second time, every query has a memoised result
         for query, expected in cases:
             assert _ids(_list(api, **query)['cacheInstances']) == expected, query
 
@@ -269,11 +294,15 @@ def test_resize_delay_elapsing_reorders_memory_sorts(api, emulator):
     listed = _all(api, sorts=desc)[0]
     # the new class (and so the new place) only when the change completes
     assert [(i['cacheInstanceId'], i['cacheInstanceStatus'], i['cacheInstanceMemoryMB']) for i in listed] == [
-        (small, 'running', 2048), (micro, 'changing', 1024)]
+        (small, 'running', 2048),
+        (micro, 'changing', 1024),
+    ]
     _wait_past(start)
     listed = _all(api, sorts=desc)[0]
     assert [(i['cacheInstanceId'], i['cacheInstanceStatus'], i['cacheInstanceMemoryMB']) for i in listed] == [
-        (micro, 'running', 8192), (small, 'running', 2048)]
+        (micro, 'running', 8192),
+        (small, 'running', 2048),
+    ]
     assert _all(api, filters=changing) == ([], 0)
 
 
@@ -300,11 +329,19 @@ CHANGES = st.one_of(
     st.tuples(st.just('delete'), st.integers(0, 99), st.none()),
     st.tuples(st.just('force'), st.integers(0, 99), st.sampled_from(['error', 'running', 'creating', 'upgrading'])),
 )
-QUERIES = st.tuples(st.sampled_from(sorted(SORTS)), st.sampled_from([None, ['running'], ['error', 'creating']]),
-                    st.sampled_from([None, 'a', 'seed', 'BETA']), st.sampled_from([10, 20]))
+QUERIES = st.tuples(
+    st.sampled_from(sorted(SORTS)),
+    st.sampled_from([None, ['running'], ['error', 'creating']]),
+    st.sampled_from([None, 'a', 'seed', 'BETA']),
+    st.sampled_from([10, 20]),
+)
 # listed before and after every change, so that each change meets memoised results of these
-STANDING_QUERIES = [('default', None, None, 10), ('memory-desc', ['running'], None, 10), ('created-asc', None, 'a', 10),
-                    ('memory-asc', ['error', 'creating'], 'seed', 10)]
+STANDING_QUERIES = [
+    ('default', None, None, 10),
+    ('memory-desc', ['running'], None, 10),
+    ('created-asc', None, 'a', 10),
+    ('memory-asc', ['error', 'creating'], 'seed', 10),
+]
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -326,10 +363,13 @@ def test_listings_follow_every_change(api, emulator, steps, first):
         items, total = _all(api, page_size=page_size, sorts=SORTS[sort_name], filters=filters or None)
         expected = _expected(fleet.instances.values(), SORTS[sort_name], status, name)
         assert (_ids(items), total) == (expected, len(expected)), query
-        for item in items:   # and each listed instance as a single read shows it
+        for item in items:  # and each listed instance as a single read shows it
             known = fleet.instances[item['cacheInstanceId']]
             assert (item['cacheInstanceStatus'], item['cacheInstanceName'], item['cacheInstanceClass']) == (
-                known['cacheInstanceStatus'], known['cacheInstanceName'], known['cacheInstanceClass'])
+                known['cacheInstanceStatus'],
+                known['cacheInstanceName'],
+                known['cacheInstanceClass'],
+            )
 
     for query in STANDING_QUERIES + [first]:
         check(query)
@@ -414,14 +454,24 @@ def test_pages_stay_consistent_while_others_change_the_region(emulator):
         assert 'seed' in item['cacheInstanceName'].lower()
         return (_second(item), item['cacheInstanceId'])
 
-    threads = [threading.Thread(target=writer),
-               threading.Thread(target=reader, args=({}, newest_first)),
-               threading.Thread(target=reader, args=(dict(sorts=SORTS['memory-desc'],
-                                                          filters=[{'name': 'cacheInstanceStatus', 'values': ['running']}]),
-                                                     running_by_memory)),
-               threading.Thread(target=reader, args=(dict(sorts=SORTS['created-asc'],
-                                                          filters=[{'name': 'cacheInstanceName', 'values': ['SEED']}]),
-                                                     named_seed))]
+    threads = [
+        threading.Thread(target=writer),
+        threading.Thread(target=reader, args=({}, newest_first)),
+        threading.Thread(
+            target=reader,
+            args=(
+                dict(sorts=SORTS['memory-desc'], filters=[{'name': 'cacheInstanceStatus', 'values': ['running']}]),
+                running_by_memory,
+            ),
+        ),
+        threading.Thread(
+            target=reader,
+            args=(
+                dict(sorts=SORTS['created-asc'], filters=[{'name': 'cacheInstanceName', 'values': ['SEED']}]),
+                named_seed,
+            ),
+        ),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -436,7 +486,8 @@ def test_pages_stay_consistent_while_others_change_the_region(emulator):
         assert total == 250 + 20 and sorted(_ids(listed)) == sorted(seeded + kept)
         assert _ids(listed) == _expected(singles)
         assert [(i['cacheInstanceStatus'], i['cacheInstanceName'], i['cacheInstanceClass']) for i in listed] == [
-            (i['cacheInstanceStatus'], i['cacheInstanceName'], i['cacheInstanceClass']) for i in singles]
+            (i['cacheInstanceStatus'], i['cacheInstanceName'], i['cacheInstanceClass']) for i in singles
+        ]
     finally:
         client.close()
 

@@ -1,4 +1,5 @@
 """The API's rules (reference §5, §7, §8): validation, lifecycle preconditions, quota, catalogue, model."""
+
 from __future__ import annotations
 
 import calendar
@@ -6,7 +7,6 @@ import re
 import time
 
 import pytest
-
 from emu_helpers import ID_RE, PASSWORD, create_body
 
 R = 'cn-north-1'
@@ -20,8 +20,11 @@ def _create(api, region=R, charge=None, **fields):
 def _invalid(resp, field):
     assert resp.status == 400, resp
     assert resp.error['status'] == 'INVALID_ARGUMENT', resp
-    assert resp.error['message'].startswith(field + ' ') or resp.error['message'].startswith(field + ':') or \
-        (field + ' ') in resp.error['message'], resp.error['message']
+    assert (
+        resp.error['message'].startswith(field + ' ')
+        or resp.error['message'].startswith(field + ':')
+        or (field + ' ') in resp.error['message']
+    ), resp.error['message']
 
 
 def _precondition(resp, fragment=''):
@@ -30,42 +33,45 @@ def _precondition(resp, fragment=''):
 
 
 # --------------------------------------------------------------------------- createCacheInstance validation
-@pytest.mark.parametrize('fields,field', [
-    ({'cacheInstanceName': None}, 'cacheInstance.cacheInstanceName'),
-    ({'cacheInstanceName': 'a'}, 'cacheInstance.cacheInstanceName'),
-    ({'cacheInstanceName': 'a' * 33}, 'cacheInstance.cacheInstanceName'),
-    ({'cacheInstanceName': 'my-redis'}, 'cacheInstance.cacheInstanceName'),
-    ({'cacheInstanceName': 'my redis'}, 'cacheInstance.cacheInstanceName'),
-    ({'cacheInstanceName': 12345}, 'cacheInstance.cacheInstanceName'),
-    ({'cacheInstanceDescription': 'd' * 257}, 'cacheInstance.cacheInstanceDescription'),
-    ({'password': 'Passw0r'}, 'cacheInstance.password'),
-    ({'password': 'Passw0rd12345678x'}, 'cacheInstance.password'),
-    ({'password': 'PasswordOnly'}, 'cacheInstance.password'),
-    ({'password': '1234567890'}, 'cacheInstance.password'),
-    ({'password': 'Passw0rd!!'}, 'cacheInstance.password'),
-    ({'azId': None}, 'cacheInstance.azId'),
-    ({'azId': {'master': 'cn-south-1a', 'slave': 'cn-north-1b'}}, 'cacheInstance.azId.master'),
-    ({'azId': {'master': 'cn-north-1a', 'slave': 'cn-north-1z'}}, 'cacheInstance.azId.slave'),
-    ({'azId': {'master': 'cn-north-1a'}}, 'cacheInstance.azId.slave'),
-    ({'redisVersion': '3.0'}, 'cacheInstance.redisVersion'),
-    ({'redisVersion': 4.0}, 'cacheInstance.redisVersion'),
-    ({'cacheInstanceClass': None}, 'cacheInstance.cacheInstanceClass'),
-    ({'cacheInstanceClass': 'redis.x.huge.basic'}, 'cacheInstance.cacheInstanceClass'),
-    ({'cacheInstanceClass': 'redis.m1.micro.basic'}, 'cacheInstance.cacheInstanceClass'),   # a 2.8 class for 4.0
-    ({'vpcId': None}, 'cacheInstance.vpcId'),
-    ({'vpcId': ''}, 'cacheInstance.vpcId'),
-    ({'vpcId': 'net-aaaa1111'}, 'cacheInstance.vpcId'),
-    ({'subnetId': None}, 'cacheInstance.subnetId'),
-    ({'subnetId': 'subnet_bbbb'}, 'cacheInstance.subnetId'),
-    ({'ipv6On': 2}, 'cacheInstance.ipv6On'),
-    ({'ipv6On': True}, 'cacheInstance.ipv6On'),
-    ({'shardNumber': 4}, 'cacheInstance.shardNumber'),
-    ({'cacheInstanceType': 'cluster'}, 'cacheInstance.cacheInstanceType'),
-    ({'dbNum': 8}, 'cacheInstance.dbNum'),
-    ({'maxmemoryPolicy': 'lru'}, 'cacheInstance.maxmemoryPolicy'),
-    ({'cpuArchType': 'x86'}, 'cacheInstance.cpuArchType'),
-    ({'cacheInstanceNmae': 'typo'}, 'cacheInstance.cacheInstanceNmae'),
-])
+@pytest.mark.parametrize(
+    'fields,field',
+    [
+        ({'cacheInstanceName': None}, 'cacheInstance.cacheInstanceName'),
+        ({'cacheInstanceName': 'a'}, 'cacheInstance.cacheInstanceName'),
+        ({'cacheInstanceName': 'a' * 33}, 'cacheInstance.cacheInstanceName'),
+        ({'cacheInstanceName': 'my-redis'}, 'cacheInstance.cacheInstanceName'),
+        ({'cacheInstanceName': 'my redis'}, 'cacheInstance.cacheInstanceName'),
+        ({'cacheInstanceName': 12345}, 'cacheInstance.cacheInstanceName'),
+        ({'cacheInstanceDescription': 'd' * 257}, 'cacheInstance.cacheInstanceDescription'),
+        ({'password': 'Passw0r'}, 'cacheInstance.password'),
+        ({'password': 'Passw0rd12345678x'}, 'cacheInstance.password'),
+        ({'password': 'PasswordOnly'}, 'cacheInstance.password'),
+        ({'password': '1234567890'}, 'cacheInstance.password'),
+        ({'password': 'Passw0rd!!'}, 'cacheInstance.password'),
+        ({'azId': None}, 'cacheInstance.azId'),
+        ({'azId': {'master': 'cn-south-1a', 'slave': 'cn-north-1b'}}, 'cacheInstance.azId.master'),
+        ({'azId': {'master': 'cn-north-1a', 'slave': 'cn-north-1z'}}, 'cacheInstance.azId.slave'),
+        ({'azId': {'master': 'cn-north-1a'}}, 'cacheInstance.azId.slave'),
+        ({'redisVersion': '3.0'}, 'cacheInstance.redisVersion'),
+        ({'redisVersion': 4.0}, 'cacheInstance.redisVersion'),
+        ({'cacheInstanceClass': None}, 'cacheInstance.cacheInstanceClass'),
+        ({'cacheInstanceClass': 'redis.x.huge.basic'}, 'cacheInstance.cacheInstanceClass'),
+        ({'cacheInstanceClass': 'redis.m1.micro.basic'}, 'cacheInstance.cacheInstanceClass'),  # a 2.8 class for 4.0
+        ({'vpcId': None}, 'cacheInstance.vpcId'),
+        ({'vpcId': ''}, 'cacheInstance.vpcId'),
+        ({'vpcId': 'net-aaaa1111'}, 'cacheInstance.vpcId'),
+        ({'subnetId': None}, 'cacheInstance.subnetId'),
+        ({'subnetId': 'subnet_bbbb'}, 'cacheInstance.subnetId'),
+        ({'ipv6On': 2}, 'cacheInstance.ipv6On'),
+        ({'ipv6On': True}, 'cacheInstance.ipv6On'),
+        ({'shardNumber': 4}, 'cacheInstance.shardNumber'),
+        ({'cacheInstanceType': 'cluster'}, 'cacheInstance.cacheInstanceType'),
+        ({'dbNum': 8}, 'cacheInstance.dbNum'),
+        ({'maxmemoryPolicy': 'lru'}, 'cacheInstance.maxmemoryPolicy'),
+        ({'cpuArchType': 'x86'}, 'cacheInstance.cpuArchType'),
+        ({'cacheInstanceNmae': 'typo'}, 'cacheInstance.cacheInstanceNmae'),
+    ],
+)
 def test_create_validation(api, fields, field):
     resp = _create(api, **fields)
     _invalid(resp, field)
@@ -74,22 +80,38 @@ def test_create_validation(api, fields, field):
     assert api.call('GET', '/regions/cn-north-1/quota').result['quota']['used'] == 0
 
 
-@pytest.mark.parametrize('charge,field', [
-    ({'chargeMode': 'postpaid_by_usage'}, 'charge.chargeMode'),
-    ({'chargeMode': 'prepaid_by_duration'}, 'charge.chargeDuration'),
-    ({'chargeMode': 'prepaid_by_duration', 'chargeUnit': 'month', 'chargeDuration': 10}, 'charge.chargeDuration'),
-    ({'chargeMode': 'prepaid_by_duration', 'chargeUnit': 'month', 'chargeDuration': 0}, 'charge.chargeDuration'),
-    ({'chargeMode': 'prepaid_by_duration', 'chargeUnit': 'year', 'chargeDuration': 4}, 'charge.chargeDuration'),
-    ({'chargeMode': 'prepaid_by_duration', 'chargeUnit': 'week', 'chargeDuration': 1}, 'charge.chargeUnit'),
-    ({'chargeMode': 'prepaid_by_duration', 'chargeDuration': '1'}, 'charge.chargeDuration'),
-    ({'chargeMode': 'postpaid_by_duration', 'autoRenew': True}, 'charge.autoRenew'),
-    ({'chargeMode': 'postpaid_by_duration', 'autoChangeChargeMode': True}, 'charge.autoChangeChargeModeDate'),
-    ({'chargeMode': 'postpaid_by_duration', 'billing': 'x'}, 'charge.billing'),
-    ({'chargeMode': 'prepaid_by_duration', 'chargeDuration': 1, 'autoChangeChargeMode': True,
-      'autoChangeChargeModeDate': '2030-01-01'}, 'charge.autoChangeChargeMode'),
-    ({'chargeMode': 'postpaid_by_duration', 'autoChangeChargeMode': True, 'autoChangeChargeModeDate': '2030/01/01'},
-     'charge.autoChangeChargeModeDate'),
-])
+@pytest.mark.parametrize(
+    'charge,field',
+    [
+        ({'chargeMode': 'postpaid_by_usage'}, 'charge.chargeMode'),
+        ({'chargeMode': 'prepaid_by_duration'}, 'charge.chargeDuration'),
+        ({'chargeMode': 'prepaid_by_duration', 'chargeUnit': 'month', 'chargeDuration': 10}, 'charge.chargeDuration'),
+        ({'chargeMode': 'prepaid_by_duration', 'chargeUnit': 'month', 'chargeDuration': 0}, 'charge.chargeDuration'),
+        ({'chargeMode': 'prepaid_by_duration', 'chargeUnit': 'year', 'chargeDuration': 4}, 'charge.chargeDuration'),
+        ({'chargeMode': 'prepaid_by_duration', 'chargeUnit': 'week', 'chargeDuration': 1}, 'charge.chargeUnit'),
+        ({'chargeMode': 'prepaid_by_duration', 'chargeDuration': '1'}, 'charge.chargeDuration'),
+        ({'chargeMode': 'postpaid_by_duration', 'autoRenew': True}, 'charge.autoRenew'),
+        ({'chargeMode': 'postpaid_by_duration', 'autoChangeChargeMode': True}, 'charge.autoChangeChargeModeDate'),
+        ({'chargeMode': 'postpaid_by_duration', 'billing': 'x'}, 'charge.billing'),
+        (
+            {
+                'chargeMode': 'prepaid_by_duration',
+                'chargeDuration': 1,
+                'autoChangeChargeMode': True,
+                'autoChangeChargeModeDate': '2030-01-01',
+            },
+            'charge.autoChangeChargeMode',
+        ),
+        (
+            {
+                'chargeMode': 'postpaid_by_duration',
+                'autoChangeChargeMode': True,
+                'autoChangeChargeModeDate': '2030/01/01',
+            },
+            'charge.autoChangeChargeModeDate',
+        ),
+    ],
+)
 def test_charge_validation(api, charge, field):
     _invalid(_create(api, charge=charge), field)
 
@@ -100,27 +122,40 @@ def test_missing_or_malformed_spec(api):
     _invalid(api.call('POST', BASE, body=dict(create_body(), extra=1)), 'extra')
 
 
-@pytest.mark.parametrize('fields', [
-    {'cacheInstanceName': 'ab'},
-    {'cacheInstanceName': 'A' * 32},
-    {'cacheInstanceName': '缓存_测试01'},
-    {'cacheInstanceDescription': 'd' * 256},
-    {'password': 'abcdefg1'},
-    {'password': 'A1234567890bcdef'},
-    {'ipv6On': 1},
-    {'shardNumber': 1},
-    {'cacheInstanceType': 'master-slave'},
-    {'dbNum': 256, 'maxmemoryPolicy': 'allkeys-lru', 'cpuArchType': 'arm64', 'port': 6380},
-    {'cacheInstanceClass': 'redis.c.small.basic', 'shardNumber': 8, 'cacheInstanceType': 'cluster'},
-    {'redisVersion': '7.2', 'cacheInstanceClass': 'redis.m.2xlarge.basic'},
-])
+@pytest.mark.parametrize(
+    'fields',
+    [
+        {'cacheInstanceName': 'ab'},
+        {'cacheInstanceName': 'A' * 32},
+        {'cacheInstanceName': '缓存_测试01'},
+        {'cacheInstanceDescription': 'd' * 256},
+        {'password': 'abcdefg1'},
+        {'password': 'A1234567890bcdef'},
+        {'ipv6On': 1},
+        {'shardNumber': 1},
+        {'cacheInstanceType': 'master-slave'},
+        {'dbNum': 256, 'maxmemoryPolicy': 'allkeys-lru', 'cpuArchType': 'arm64', 'port': 6380},
+        {'cacheInstanceClass': 'redis.c.small.basic', 'shardNumber': 8, 'cacheInstanceType': 'cluster'},
+        {'redisVersion': '7.2', 'cacheInstanceClass': 'redis.m.2xlarge.basic'},
+    ],
+)
 def test_create_accepts_valid_values(api, get_instance, fields):
     resp = _create(api, **fields)
     assert resp.status == 200, resp
     inst = get_instance(resp.result['cacheInstanceId'])
     for key, value in fields.items():
-        if key in ('cacheInstanceName', 'cacheInstanceDescription', 'ipv6On', 'redisVersion', 'cacheInstanceClass', 'port',
-                   'maxmemoryPolicy', 'cpuArchType', 'cacheInstanceType', 'shardNumber'):
+        if key in (
+            'cacheInstanceName',
+            'cacheInstanceDescription',
+            'ipv6On',
+            'redisVersion',
+            'cacheInstanceClass',
+            'port',
+            'maxmemoryPolicy',
+            'cpuArchType',
+            'cacheInstanceType',
+            'shardNumber',
+        ):
             assert inst[key] == value
     if 'dbNum' in fields:
         assert inst['databaseNum'] == '256'
@@ -131,14 +166,17 @@ def test_redis_version_defaults_to_2_8(api, get_instance):
     assert resp.status == 200, resp
     inst = get_instance(resp.result['cacheInstanceId'])
     assert inst['redisVersion'] == '2.8' and inst['instanceVersion'].startswith('2.8-')
-    _invalid(_create(api, redisVersion=None), 'cacheInstance.cacheInstanceClass')   # redis.m.* is not a 2.8 class
+    _invalid(_create(api, redisVersion=None), 'cacheInstance.cacheInstanceClass')  # redis.m.* is not a 2.8 class
 
 
-@pytest.mark.parametrize('region,fields,field', [
-    ('cn-east-1', {'redisVersion': '7.2'}, 'cacheInstance.redisVersion'),
-    ('cn-east-1', {'cacheInstanceClass': 'redis.m.2xlarge.basic'}, 'cacheInstance.cacheInstanceClass'),
-    ('cn-east-1', {'cacheInstanceClass': 'redis.c.4xlarge.basic'}, 'cacheInstance.cacheInstanceClass'),
-])
+@pytest.mark.parametrize(
+    'region,fields,field',
+    [
+        ('cn-east-1', {'redisVersion': '7.2'}, 'cacheInstance.redisVersion'),
+        ('cn-east-1', {'cacheInstanceClass': 'redis.m.2xlarge.basic'}, 'cacheInstance.cacheInstanceClass'),
+        ('cn-east-1', {'cacheInstanceClass': 'redis.c.4xlarge.basic'}, 'cacheInstance.cacheInstanceClass'),
+    ],
+)
 def test_catalogue_differs_per_region(api, region, fields, field):
     _invalid(_create(api, region=region, **fields), field)
     assert _create(api, region='cn-north-1', **fields).status == 200
@@ -155,7 +193,12 @@ def test_password_optional(api, get_instance, emulator, password, auth):
 
 def test_create_result_and_model(api, get_instance):
     before = int(time.time())
-    resp = _create(api, cacheInstanceClass='redis.c.small.basic', userTags=[{'key': 'env', 'value': 'test'}], resourceGroupId='rg-1')
+    resp = _create(
+        api,
+        cacheInstanceClass='redis.c.small.basic',
+        userTags=[{'key': 'env', 'value': 'test'}],
+        resourceGroupId='rg-1',
+    )
     result = resp.result
     assert set(result) == {'cacheInstanceId', 'orderNum', 'buyId'}
     assert ID_RE.match(result['cacheInstanceId'])
@@ -171,7 +214,11 @@ def test_create_result_and_model(api, get_instance):
     assert inst['tags'] == [{'key': 'env', 'value': 'test'}] and inst['resourceGroupId'] == 'rg-1'
     created = calendar.timegm(time.strptime(inst['createTime'], '%Y-%m-%dT%H:%M:%SZ'))
     assert before <= created <= time.time()
-    assert inst['charge'] == {'chargeMode': 'postpaid_by_duration', 'chargeStatus': 'normal', 'chargeStartTime': inst['createTime']}
+    assert inst['charge'] == {
+        'chargeMode': 'postpaid_by_duration',
+        'chargeStatus': 'normal',
+        'chargeStartTime': inst['createTime'],
+    }
     assert not any('password' in key.lower() for key in inst)
     inst = get_instance(_create(api).result['cacheInstanceId'])
     assert inst['tags'] is None and inst['cacheInstanceType'] == 'master-slave' and inst['shardNumber'] == 1
@@ -179,7 +226,9 @@ def test_create_result_and_model(api, get_instance):
 
 def test_other_regions_have_their_own_domain_code(api, get_instance):
     instance_id = _create(api, region='cn-south-1').result['cacheInstanceId']
-    assert get_instance(instance_id, 'cn-south-1')['connectionDomain'].endswith('-proxy-nlb.jvessel-open-hn.jdcloud.com')
+    assert get_instance(instance_id, 'cn-south-1')['connectionDomain'].endswith(
+        '-proxy-nlb.jvessel-open-hn.jdcloud.com'
+    )
 
 
 @pytest.mark.parametrize('unit,duration,months', [('month', 1, 1), ('month', 9, 9), ('year', 3, 36), (None, 2, 2)])
@@ -211,27 +260,38 @@ def test_modify_attribute(api, make_instance, get_instance):
     instance_id = make_instance(cacheInstanceDescription='first')
     url = BASE + '/' + instance_id
     assert api.call('PATCH', url, body={'cacheInstanceName': 'renamed_1'}).status == 200
-    assert (get_instance(instance_id)['cacheInstanceName'], get_instance(instance_id)['cacheInstanceDescription']) == ('renamed_1', 'first')
+    assert (get_instance(instance_id)['cacheInstanceName'], get_instance(instance_id)['cacheInstanceDescription']) == (
+        'renamed_1',
+        'first',
+    )
     assert api.call('PATCH', url, body={'cacheInstanceDescription': ''}).status == 200
-    assert (get_instance(instance_id)['cacheInstanceName'], get_instance(instance_id)['cacheInstanceDescription']) == ('renamed_1', '')
+    assert (get_instance(instance_id)['cacheInstanceName'], get_instance(instance_id)['cacheInstanceDescription']) == (
+        'renamed_1',
+        '',
+    )
 
 
-@pytest.mark.parametrize('body,field', [
-    ({}, 'at least one of cacheInstanceName and cacheInstanceDescription'),
-    ({'cacheInstanceName': None, 'cacheInstanceDescription': None}, 'at least one of'),
-    ({'cacheInstanceName': 'x'}, 'cacheInstanceName'),
-    ({'cacheInstanceName': 'bad-name'}, 'cacheInstanceName'),
-    ({'cacheInstanceDescription': 'd' * 257}, 'cacheInstanceDescription'),
-    ({'cacheInstanceName': 'ok_name', 'password': 'x'}, 'password'),
-])
+@pytest.mark.parametrize(
+    'body,field',
+    [
+        ({}, 'at least one of cacheInstanceName and cacheInstanceDescription'),
+        ({'cacheInstanceName': None, 'cacheInstanceDescription': None}, 'at least one of'),
+        ({'cacheInstanceName': 'x'}, 'cacheInstanceName'),
+        ({'cacheInstanceName': 'bad-name'}, 'cacheInstanceName'),
+        ({'cacheInstanceDescription': 'd' * 257}, 'cacheInstanceDescription'),
+        ({'cacheInstanceName': 'ok_name', 'password': 'x'}, 'password'),
+    ],
+)
 def test_modify_attribute_validation(api, make_instance, get_instance, body, field):
     instance_id = make_instance()
     _invalid(api.call('PATCH', BASE + '/' + instance_id, body=body), field)
     assert get_instance(instance_id)['cacheInstanceName'] == 'my_redis'
 
 
-@pytest.mark.parametrize('status,allowed', [('creating', False), ('deleting', False), ('changing', True), ('error', True),
-                                            ('configuring', True)])
+@pytest.mark.parametrize(
+    'status,allowed',
+    [('creating', False), ('deleting', False), ('changing', True), ('error', True), ('configuring', True)],
+)
 def test_modify_attribute_status_rule(api, emulator, make_instance, status, allowed):
     instance_id = make_instance()
     emulator.force_status(instance_id, status)
@@ -257,10 +317,10 @@ def test_reset_password(api, emulator, make_instance, get_instance):
     assert _reset(api, instance_id, {'password': 'Another1pw'}).status == 200
     assert get_instance(instance_id)['auth'] is True and emulator.admin.check_password(instance_id, 'Another1pw')
     assert not emulator.admin.check_password(instance_id, PASSWORD)
-    assert _reset(api, instance_id, {}).status == 200             # absent = password-free
+    assert _reset(api, instance_id, {}).status == 200  # absent = password-free
     assert get_instance(instance_id)['auth'] is False
     assert _reset(api, instance_id, {'password': 'Another1pw'}).status == 200
-    assert _reset(api, instance_id, {'password': ''}).status == 200   # empty = password-free
+    assert _reset(api, instance_id, {'password': ''}).status == 200  # empty = password-free
     assert get_instance(instance_id)['auth'] is False
 
 
@@ -273,7 +333,9 @@ def test_reset_password_validation(api, emulator, make_instance, password):
     assert emulator.admin.check_password(instance_id, PASSWORD)
 
 
-@pytest.mark.parametrize('status,allowed', [('creating', False), ('deleting', False), ('running', True), ('error', True)])
+@pytest.mark.parametrize(
+    'status,allowed', [('creating', False), ('deleting', False), ('running', True), ('error', True)]
+)
 def test_reset_password_status_rule(api, emulator, make_instance, status, allowed):
     instance_id = make_instance()
     emulator.force_status(instance_id, status)
@@ -290,8 +352,19 @@ def test_reset_password_unknown_instance(api):
 
 
 # --------------------------------------------------------------------------- deleteCacheInstance
-@pytest.mark.parametrize('status,allowed', [('running', True), ('error', True), ('creating', False), ('changing', False),
-                                            ('deleting', False), ('configuring', False), ('restoring', False), ('upgrading', False)])
+@pytest.mark.parametrize(
+    'status,allowed',
+    [
+        ('running', True),
+        ('error', True),
+        ('creating', False),
+        ('changing', False),
+        ('deleting', False),
+        ('configuring', False),
+        ('restoring', False),
+        ('upgrading', False),
+    ],
+)
 def test_delete_status_rule(api, emulator, make_instance, status, allowed):
     instance_id = make_instance()
     emulator.force_status(instance_id, status)
@@ -306,7 +379,9 @@ def test_delete_status_rule(api, emulator, make_instance, status, allowed):
 
 
 def test_prepaid_not_deletable_before_expiry(api, emulator, make_instance, get_instance):
-    instance_id = make_instance(charge={'chargeMode': 'prepaid_by_duration', 'chargeUnit': 'month', 'chargeDuration': 1})
+    instance_id = make_instance(
+        charge={'chargeMode': 'prepaid_by_duration', 'chargeUnit': 'month', 'chargeDuration': 1}
+    )
     resp = api.call('DELETE', BASE + '/' + instance_id)
     _precondition(resp, 'prepaid')
     assert 'cannot be deleted before it expires' in resp.error['message']
@@ -322,7 +397,9 @@ def test_delete_unknown_instance(api):
 # --------------------------------------------------------------------------- modifyCacheInstanceClass
 def _resize(api, instance_id, cls, region=R, **extra):
     body = dict({'cacheInstanceClass': cls}, **extra)
-    return api.call('POST', '/regions/%s/cacheInstance/%s:modifyCacheInstanceClass' % (region, instance_id), region, body=body)
+    return api.call(
+        'POST', '/regions/%s/cacheInstance/%s:modifyCacheInstanceClass' % (region, instance_id), region, body=body
+    )
 
 
 def test_resize(api, make_instance, get_instance):
@@ -331,7 +408,7 @@ def test_resize(api, make_instance, get_instance):
     assert resp.status == 200 and set(resp.result) == {'orderNum', 'buyId'}
     inst = get_instance(instance_id)
     assert inst['cacheInstanceClass'] == 'redis.m.large.basic' and inst['cacheInstanceMemoryMB'] == 8192
-    assert _resize(api, instance_id, 'redis.c.small.basic').status == 200       # master-slave -> cluster is allowed
+    assert _resize(api, instance_id, 'redis.c.small.basic').status == 200  # master-slave -> cluster is allowed
     assert get_instance(instance_id)['cacheInstanceType'] == 'cluster'
 
 
@@ -355,7 +432,9 @@ def test_resize_to_same_class(api, make_instance):
     _precondition(_resize(api, make_instance(), 'redis.m.micro.basic'), 'already has class')
 
 
-@pytest.mark.parametrize('region,cls', [('cn-east-1', 'redis.m.2xlarge.basic'), (R, 'redis.m1.small.basic'), (R, 'redis.nope'), (R, '')])
+@pytest.mark.parametrize(
+    'region,cls', [('cn-east-1', 'redis.m.2xlarge.basic'), (R, 'redis.m1.small.basic'), (R, 'redis.nope'), (R, '')]
+)
 def test_resize_class_must_exist_for_region_and_version(api, make_instance, region, cls):
     instance_id = make_instance(region=region)
     _invalid(_resize(api, instance_id, cls, region), 'cacheInstanceClass')
@@ -369,14 +448,23 @@ def test_resize_cluster_to_master_slave_refused(api, make_instance, get_instance
 
 
 def test_resize_prepaid_only_grows(api, make_instance):
-    instance_id = make_instance(cacheInstanceClass='redis.m.medium.basic',
-                                charge={'chargeMode': 'prepaid_by_duration', 'chargeUnit': 'year', 'chargeDuration': 1})
+    instance_id = make_instance(
+        cacheInstanceClass='redis.m.medium.basic',
+        charge={'chargeMode': 'prepaid_by_duration', 'chargeUnit': 'year', 'chargeDuration': 1},
+    )
     _precondition(_resize(api, instance_id, 'redis.m.small.basic'), 'prepaid')
     assert _resize(api, instance_id, 'redis.m.large.basic').status == 200
 
 
-@pytest.mark.parametrize('extra,field', [({'shardNumber': 4}, 'shardNumber'), ({'effectiveTime': 'Later'}, 'effectiveTime'),
-                                         ({'parallel': 'yes'}, 'parallel'), ({'size': 1}, 'size')])
+@pytest.mark.parametrize(
+    'extra,field',
+    [
+        ({'shardNumber': 4}, 'shardNumber'),
+        ({'effectiveTime': 'Later'}, 'effectiveTime'),
+        ({'parallel': 'yes'}, 'parallel'),
+        ({'size': 1}, 'size'),
+    ],
+)
 def test_resize_validation(api, make_instance, extra, field):
     _invalid(_resize(api, make_instance(), 'redis.m.small.basic', **extra), field)
 
@@ -395,7 +483,7 @@ def test_quota_reflects_usage(api, emulator, make_instance):
     ids = [make_instance(cacheInstanceName='q%d_x' % i) for i in range(3)]
     assert _quota(api)['used'] == 3 and _quota(api, 'cn-south-1')['used'] == 0
     emulator.force_status(ids[0], 'error')
-    assert _quota(api)['used'] == 3                      # error instances still hold quota
+    assert _quota(api)['used'] == 3  # error instances still hold quota
     assert api.call('DELETE', BASE + '/' + ids[0]).status == 200
     assert _quota(api)['used'] == 2
 
@@ -409,7 +497,7 @@ def test_quota_exceeded(api, emulator, make_instance):
     assert resp.status == 429
     assert resp.error == {'code': 429, 'status': 'QUOTA_EXCEEDED', 'message': 'Instance quota limit exceeded'}
     assert _quota(api)['used'] == 2
-    assert _create(api, region='cn-south-1').status == 200    # quotas are per region
+    assert _create(api, region='cn-south-1').status == 200  # quotas are per region
 
 
 def test_deleting_instances_hold_quota(api, emulator, make_instance):
@@ -434,10 +522,22 @@ def test_instance_classes_per_version(api):
     v4 = _classes(api, version='4.0').result['instanceClasses']
     assert all(re.match(r'^redis\.(m|c)\.', c['instanceClass']) for c in v4)
     micro = next(c for c in v4 if c['instanceClass'] == 'redis.m.micro.basic')
-    assert micro == {'instanceClass': 'redis.m.micro.basic', 'instanceType': 'master-slave', 'cpu': 1, 'memoryMB': 1024,
-                     'diskGB': 20, 'maxConnection': 10000, 'bandwidthMbps': 48}
+    assert micro == {
+        'instanceClass': 'redis.m.micro.basic',
+        'instanceType': 'master-slave',
+        'cpu': 1,
+        'memoryMB': 1024,
+        'diskGB': 20,
+        'maxConnection': 10000,
+        'bandwidthMbps': 48,
+    }
     small = next(c for c in v4 if c['instanceClass'] == 'redis.c.small.basic')
-    assert (small['instanceType'], small['memoryMB'], small['cpu'], small['maxConnection']) == ('cluster', 16384, 8, 80000)
+    assert (small['instanceType'], small['memoryMB'], small['cpu'], small['maxConnection']) == (
+        'cluster',
+        16384,
+        8,
+        80000,
+    )
 
 
 def test_instance_classes_per_region(api):

@@ -1,11 +1,11 @@
 """Fidelity: the official jdcloud-sdk RedisClient (a client we did not write) against the emulator."""
+
 from __future__ import annotations
 
 import time
 
 import pytest
 import requests
-
 from jdcloud_sdk.core import const as sdk_const
 from jdcloud_sdk.core.config import Config
 from jdcloud_sdk.core.credential import Credential
@@ -13,18 +13,42 @@ from jdcloud_sdk.core.logger import Logger
 from jdcloud_sdk.services.charge.models.ChargeSpec import ChargeSpec
 from jdcloud_sdk.services.common.models.Filter import Filter
 from jdcloud_sdk.services.common.models.Sort import Sort
-from jdcloud_sdk.services.redis.apis.CreateCacheInstanceRequest import CreateCacheInstanceParameters, CreateCacheInstanceRequest
-from jdcloud_sdk.services.redis.apis.DeleteCacheInstanceRequest import DeleteCacheInstanceParameters, DeleteCacheInstanceRequest
-from jdcloud_sdk.services.redis.apis.DescribeCacheInstanceRequest import DescribeCacheInstanceParameters, DescribeCacheInstanceRequest
-from jdcloud_sdk.services.redis.apis.DescribeCacheInstancesRequest import DescribeCacheInstancesParameters, DescribeCacheInstancesRequest
-from jdcloud_sdk.services.redis.apis.DescribeInstanceClassRequest import DescribeInstanceClassParameters, DescribeInstanceClassRequest
-from jdcloud_sdk.services.redis.apis.DescribeUserQuotaRequest import DescribeUserQuotaParameters, DescribeUserQuotaRequest
+from jdcloud_sdk.services.redis.apis.CreateCacheInstanceRequest import (
+    CreateCacheInstanceParameters,
+    CreateCacheInstanceRequest,
+)
+from jdcloud_sdk.services.redis.apis.DeleteCacheInstanceRequest import (
+    DeleteCacheInstanceParameters,
+    DeleteCacheInstanceRequest,
+)
+from jdcloud_sdk.services.redis.apis.DescribeCacheInstanceRequest import (
+    DescribeCacheInstanceParameters,
+    DescribeCacheInstanceRequest,
+)
+from jdcloud_sdk.services.redis.apis.DescribeCacheInstancesRequest import (
+    DescribeCacheInstancesParameters,
+    DescribeCacheInstancesRequest,
+)
+from jdcloud_sdk.services.redis.apis.DescribeInstanceClassRequest import (
+    DescribeInstanceClassParameters,
+    DescribeInstanceClassRequest,
+)
+from jdcloud_sdk.services.redis.apis.DescribeUserQuotaRequest import (
+    DescribeUserQuotaParameters,
+    DescribeUserQuotaRequest,
+)
 from jdcloud_sdk.services.redis.apis.ModifyCacheInstanceAttributeRequest import (
-    ModifyCacheInstanceAttributeParameters, ModifyCacheInstanceAttributeRequest)
+    ModifyCacheInstanceAttributeParameters,
+    ModifyCacheInstanceAttributeRequest,
+)
 from jdcloud_sdk.services.redis.apis.ModifyCacheInstanceClassRequest import (
-    ModifyCacheInstanceClassParameters, ModifyCacheInstanceClassRequest)
+    ModifyCacheInstanceClassParameters,
+    ModifyCacheInstanceClassRequest,
+)
 from jdcloud_sdk.services.redis.apis.ResetCacheInstancePasswordRequest import (
-    ResetCacheInstancePasswordParameters, ResetCacheInstancePasswordRequest)
+    ResetCacheInstancePasswordParameters,
+    ResetCacheInstancePasswordRequest,
+)
 from jdcloud_sdk.services.redis.client.RedisClient import RedisClient
 from jdcloud_sdk.services.redis.models.AzIdSpec import AzIdSpec
 from jdcloud_sdk.services.redis.models.CacheInstanceSpec import CacheInstanceSpec
@@ -63,8 +87,11 @@ def wire(monkeypatch):
 
 
 def make_client(emulator, secret_key=None):
-    return RedisClient(Credential(emulator.access_key, secret_key or emulator.secret_key),
-                       Config(endpoint='%s:%d' % (emulator.host, emulator.port), scheme='http', timeout=10), Logger(0))
+    return RedisClient(
+        Credential(emulator.access_key, secret_key or emulator.secret_key),
+        Config(endpoint='%s:%d' % (emulator.host, emulator.port), scheme='http', timeout=10),
+        Logger(0),
+    )
 
 
 @pytest.fixture
@@ -73,8 +100,16 @@ def sdk(emulator):
 
 
 def spec(name='sdk_redis', cls='redis.m.micro.basic', version='4.0', password=PASSWORD):
-    return CacheInstanceSpec('vpc-aaaa1111', 'subnet-bbbb2222', name, cls, AzIdSpec(master='cn-north-1a', slave='cn-north-1b'),
-                             password=password, redisVersion=version, cacheInstanceDescription='made by the SDK')
+    return CacheInstanceSpec(
+        'vpc-aaaa1111',
+        'subnet-bbbb2222',
+        name,
+        cls,
+        AzIdSpec(master='cn-north-1a', slave='cn-north-1b'),
+        password=password,
+        redisVersion=version,
+        cacheInstanceDescription='made by the SDK',
+    )
 
 
 def create(sdk, **kw):
@@ -121,7 +156,9 @@ def test_all_nine_operations(variant, sdk, emulator, wire):
     list_params = DescribeCacheInstancesParameters(REGION)
     list_params.setPageNumber(1)
     list_params.setPageSize(10)
-    list_params.setFilters([Filter('cacheInstanceName', ['sdk_red']), Filter('cacheInstanceStatus', ['running', 'error'])])
+    list_params.setFilters(
+        [Filter('cacheInstanceName', ['sdk_red']), Filter('cacheInstanceStatus', ['running', 'error'])]
+    )
     list_params.setSorts([Sort('createTime', 'desc')])
     listed = sdk.send(DescribeCacheInstancesRequest(list_params)).result
     assert listed['totalCount'] == 1 and listed['cacheInstances'][0]['cacheInstanceId'] == instance_id
@@ -142,7 +179,9 @@ def test_all_nine_operations(variant, sdk, emulator, wire):
     assert sdk.send(ResetCacheInstancePasswordRequest(pw)).error is None
     assert describe(sdk, instance_id).result['cacheInstance']['auth'] is False
 
-    resize = sdk.send(ModifyCacheInstanceClassRequest(ModifyCacheInstanceClassParameters(REGION, instance_id, 'redis.m.small.basic')))
+    resize = sdk.send(
+        ModifyCacheInstanceClassRequest(ModifyCacheInstanceClassParameters(REGION, instance_id, 'redis.m.small.basic'))
+    )
     assert resize.error is None and len(resize.result['orderNum']) == 17 and resize.result['buyId'].startswith('B')
     inst = describe(sdk, instance_id).result['cacheInstance']
     assert inst['cacheInstanceClass'] == 'redis.m.small.basic' and inst['cacheInstanceMemoryMB'] == 2048
@@ -167,16 +206,26 @@ def test_sdk_sees_api_errors(sdk, emulator):
     assert 'cacheInstance.password' in bad.error.message and 'short1' not in bad.error.message
 
     instance_id = create(sdk)
-    same = sdk.send(ModifyCacheInstanceClassRequest(ModifyCacheInstanceClassParameters(REGION, instance_id, 'redis.m.micro.basic')))
+    same = sdk.send(
+        ModifyCacheInstanceClassRequest(ModifyCacheInstanceClassParameters(REGION, instance_id, 'redis.m.micro.basic'))
+    )
     assert (same.error.code, same.error.status) == (400, 'FAILED_PRECONDITION')
 
     emulator.admin.set_quota(REGION, 1)
     full = sdk.send(CreateCacheInstanceRequest(CreateCacheInstanceParameters(REGION, spec(name='second'))))
-    assert (full.error.code, full.error.status, full.error.message) == (429, 'QUOTA_EXCEEDED', 'Instance quota limit exceeded')
+    assert (full.error.code, full.error.status, full.error.message) == (
+        429,
+        'QUOTA_EXCEEDED',
+        'Instance quota limit exceeded',
+    )
 
     wrong_key = make_client(emulator, secret_key='not-the-secret')
     denied = wrong_key.send(DescribeUserQuotaRequest(DescribeUserQuotaParameters(REGION)))
-    assert (denied.error.code, denied.error.status, denied.error.message) == (401, 'ACCESS_ERROR', 'sign result is not same [gw]')
+    assert (denied.error.code, denied.error.status, denied.error.message) == (
+        401,
+        'ACCESS_ERROR',
+        'sign result is not same [gw]',
+    )
 
 
 def test_sdk_with_date_and_nonce_headers_signed(variant, sdk, wire):
@@ -185,7 +234,10 @@ def test_sdk_with_date_and_nonce_headers_signed(variant, sdk, wire):
     header = {'x-jdcloud-date': time.strftime('%Y%m%dT%H%M%SZ', time.gmtime()), 'x-jdcloud-nonce': 'a-nonce-of-ours'}
     resp = sdk.send(DescribeCacheInstanceRequest(DescribeCacheInstanceParameters(REGION, instance_id), header=header))
     assert resp.error is None and resp.result['cacheInstance']['cacheInstanceId'] == instance_id
-    assert 'SignedHeaders=content-type;host;x-jdcloud-date;x-jdcloud-nonce,' in wire['sent'][-1]['headers']['Authorization']
+    assert (
+        'SignedHeaders=content-type;host;x-jdcloud-date;x-jdcloud-nonce,'
+        in wire['sent'][-1]['headers']['Authorization']
+    )
 
     stale = dict(header, **{'x-jdcloud-date': time.strftime('%Y%m%dT%H%M%SZ', time.gmtime(time.time() - 3600))})
     resp = sdk.send(DescribeCacheInstanceRequest(DescribeCacheInstanceParameters(REGION, instance_id), header=stale))
@@ -215,20 +267,29 @@ def _alter_unsigned_header(method, url, data, headers):
     return method, url, data, headers
 
 
-@pytest.mark.parametrize('tamper,op', [
-    (_alter_path, 'describe'),
-    (_alter_query, 'list'),
-    (_alter_body, 'modify'),
-    (_alter_signed_header, 'describe'),
-])
+@pytest.mark.parametrize(
+    'tamper,op',
+    [
+        (_alter_path, 'describe'),
+        (_alter_query, 'list'),
+        (_alter_body, 'modify'),
+        (_alter_signed_header, 'describe'),
+    ],
+)
 def test_one_altered_byte_is_rejected(variant, sdk, emulator, wire, tamper, op):
     instance_id = create(sdk)
     wire['tamper'] = tamper
     resp = _run(sdk, op, instance_id)
-    assert (resp.error.code, resp.error.status, resp.error.message) == (401, 'ACCESS_ERROR', 'sign result is not same [gw]')
+    assert (resp.error.code, resp.error.status, resp.error.message) == (
+        401,
+        'ACCESS_ERROR',
+        'sign result is not same [gw]',
+    )
     wire['tamper'] = _untouched
     assert _run(sdk, op, instance_id).error is None
-    assert describe(sdk, instance_id).result['cacheInstance']['cacheInstanceName'] == ('sdk_renamed' if op == 'modify' else 'sdk_redis')
+    assert describe(sdk, instance_id).result['cacheInstance']['cacheInstanceName'] == (
+        'sdk_renamed' if op == 'modify' else 'sdk_redis'
+    )
 
 
 def test_unsigned_header_change_is_accepted(sdk, wire):

@@ -1,4 +1,5 @@
 """--state-file: the state survives a restart, without passwords in clear."""
+
 from __future__ import annotations
 
 import json
@@ -21,20 +22,27 @@ def test_state_survives_restart(tmp_path):
     with Emulator(state_file=state, create_delay=0.3) as emu:
         api = _client(emu)
         plain = api.call('POST', BASE, body=create_body(cacheInstanceName='kept')).result['cacheInstanceId']
-        prepaid = api.call('POST', BASE, body=create_body(cacheInstanceName='prepaid', password='',
-                                                          charge={'chargeMode': 'prepaid_by_duration', 'chargeDuration': 2}))
+        prepaid = api.call(
+            'POST',
+            BASE,
+            body=create_body(
+                cacheInstanceName='prepaid',
+                password='',
+                charge={'chargeMode': 'prepaid_by_duration', 'chargeDuration': 2},
+            ),
+        )
         prepaid = prepaid.result['cacheInstanceId']
         AdminClient(emu.url).set_quota('cn-east-2', 7)
         before = {i: api.call('GET', BASE + '/' + i).result['cacheInstance'] for i in (plain, prepaid)}
         assert before[plain]['cacheInstanceStatus'] == 'creating'
         api.close()
-    assert not [f for f in os.listdir(str(tmp_path)) if f != 'state.json']   # atomic rename leaves no temp file
+    assert not [f for f in os.listdir(str(tmp_path)) if f != 'state.json']  # atomic rename leaves no temp file
     with open(state, encoding='utf-8') as handle:
         text = handle.read()
     assert PASSWORD not in text
     json.loads(text)
 
-    time.sleep(0.35)   # the pending creating -> running transition falls due while the emulator is down
+    time.sleep(0.35)  # the pending creating -> running transition falls due while the emulator is down
     with Emulator(state_file=state) as emu:
         api = _client(emu)
         after = {i: api.call('GET', BASE + '/' + i).result['cacheInstance'] for i in (plain, prepaid)}

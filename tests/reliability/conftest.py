@@ -4,6 +4,7 @@ Every suite records its figures in ``reliability_support.FIGURES``; they are pri
 table at the end of the pytest run (no ``-s`` needed) and, when
 ``JDCLOUD_RELIABILITY_REPORT`` names a file, written there as JSON.
 """
+
 from __future__ import annotations
 
 import json

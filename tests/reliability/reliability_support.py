@@ -7,6 +7,7 @@ Knobs (environment variables, used by ``scripts/soak`` for the long run):
 * ``JDCLOUD_RELIABILITY_EXAMPLES``: hypothesis examples per module in the bad-input suite (default 25).
 * ``JDCLOUD_RELIABILITY_REPORT``: write the figures as JSON to this file at the end of the session.
 """
+
 from __future__ import annotations
 
 import base64
@@ -27,12 +28,18 @@ from jdcloud_redis_emulator import AdminClient, Emulator
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REGION = 'cn-north-1'
-WRITE_OPERATIONS = ('createCacheInstance', 'modifyCacheInstanceAttribute', 'modifyCacheInstanceClass',
-                    'resetCacheInstancePassword', 'deleteCacheInstance')
+WRITE_OPERATIONS = (
+    'createCacheInstance',
+    'modifyCacheInstanceAttribute',
+    'modifyCacheInstanceClass',
+    'resetCacheInstancePassword',
+    'deleteCacheInstance',
+)
 MODULES = ('jcs_redis_instance', 'jcs_redis_info', 'jcs_redis_quota', 'jcs_redis_instance_class_info')
 
 
 # -- figures ---------------------------------------------------------------------------------------
+
 
 class Figures:
     """Counters per suite, printed as tables by the terminal summary hook of conftest.py."""
@@ -74,8 +81,13 @@ class Figures:
         return out
 
     def to_dict(self):
-        return {suite: {label: dict(value) if isinstance(value, collections.Counter) else value
-                        for label, value in table.items()} for suite, table in sorted(self.suites.items())}
+        return {
+            suite: {
+                label: dict(value) if isinstance(value, collections.Counter) else value
+                for label, value in table.items()
+            }
+            for suite, table in sorted(self.suites.items())
+        }
 
 
 FIGURES = Figures()
@@ -87,6 +99,7 @@ def env_int(name, default):
 
 
 # -- the emulator ----------------------------------------------------------------------------------
+
 
 class EmulatorUnderTest:
     """An in-process emulator for one test, with its admin client and a view of its state.
@@ -112,8 +125,10 @@ class EmulatorUnderTest:
 
     def instances(self, region=REGION):
         """{id: {name, status, instance_class, description}} of the instances that exist now."""
-        return {i.id: dict(name=i.name, status=i.status, instance_class=i.instance_class, description=i.description)
-                for i in self.server.store.list(region)}
+        return {
+            i.id: dict(name=i.name, status=i.status, instance_class=i.instance_class, description=i.description)
+            for i in self.server.store.list(region)
+        }
 
     def password_matches(self, instance_id, password):
         return self.admin.check_password(instance_id, password)
@@ -140,8 +155,9 @@ def retries_in(entries):
     retried = 0
     for index, entry in enumerate(entries):
         faulted = entry.get('fault') is not None or entry.get('status') in (429, 500, 502, 503)
-        if faulted and any(later['method'] == entry['method'] and later['path'] == entry['path']
-                           for later in entries[index + 1:]):
+        if faulted and any(
+            later['method'] == entry['method'] and later['path'] == entry['path'] for later in entries[index + 1 :]
+        ):
             retried += 1
     return retried
 
@@ -154,12 +170,19 @@ def instance_id_of(path):
 
 # -- running modules and playbooks ------------------------------------------------------------------
 
+
 def assert_clean_run(run, where=''):
     """A module run ended in JSON, without a traceback, with rc matching the result."""
-    assert 'Traceback' not in run.stdout and 'Traceback' not in run.stderr, \
-        '%s: traceback\nstdout: %s\nstderr: %s' % (where, run.stdout[-3000:], run.stderr[-3000:])
+    assert 'Traceback' not in run.stdout and 'Traceback' not in run.stderr, '%s: traceback\nstdout: %s\nstderr: %s' % (
+        where,
+        run.stdout[-3000:],
+        run.stderr[-3000:],
+    )
     assert not run.result.get('unparsed'), '%s: module printed no JSON\nstdout: %s\nstderr: %s' % (
-        where, run.stdout[-3000:], run.stderr[-3000:])
+        where,
+        run.stdout[-3000:],
+        run.stderr[-3000:],
+    )
     assert (run.rc != 0) == run.failed, '%s: rc %s but failed=%s' % (where, run.rc, run.failed)
     if run.failed:
         assert run.result.get('msg'), '%s: failed without msg: %s' % (where, run.result)
@@ -190,17 +213,26 @@ def run_playbook(playbook, workdir, inventory, extra_args=(), env=None, timeout=
     )
     run_env.update(env or {})
     command = [ansible_playbook(), '-i', inventory, playbook] + list(extra_args)
-    return subprocess.run(command, cwd=workdir, env=run_env, capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        command, cwd=workdir, env=run_env, capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 # -- secrets -----------------------------------------------------------------------------------------
 
+
 def secret_forms(secret):
     """Every form in which a secret could leak into text: plain, JSON-escaped (both ASCII and
     UTF-8 escaping), URL-encoded (path and form style) and base64."""
-    forms = {secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1],
-             quote(secret, safe=''), quote(secret), quote_plus(secret),
-             base64.b64encode(secret.encode('utf-8')).decode('ascii')}
+    forms = {
+        secret,
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        quote(secret, safe=''),
+        quote(secret),
+        quote_plus(secret),
+        base64.b64encode(secret.encode('utf-8')).decode('ascii'),
+    }
     return sorted(f for f in forms if f)
 
 
@@ -216,6 +248,7 @@ def find_secrets(blobs, secrets):
 
 
 # -- TLS -----------------------------------------------------------------------------------------------
+
 
 def make_certificate(directory, name, hosts=('127.0.0.1', 'localhost')):
     """A self-signed server certificate for ``hosts``; returns (cert_path, key_path)."""
@@ -251,12 +284,16 @@ def make_certificate(directory, name, hosts=('127.0.0.1', 'localhost')):
     with open(cert_path, 'wb') as handle:
         handle.write(cert.public_bytes(serialization.Encoding.PEM))
     with open(key_path, 'wb') as handle:
-        handle.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                       serialization.NoEncryption()))
+        handle.write(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
     return cert_path, key_path
 
 
 # -- a gateway that echoes what it receives ------------------------------------------------------------
+
 
 class EchoGateway:
     """A stand-in for an API gateway that echoes the request in its error messages.
@@ -268,11 +305,20 @@ class EchoGateway:
     """
 
     INSTANCE = {
-        'cacheInstanceId': 'redis-echo00000001', 'cacheInstanceName': 'echo_existing', 'cacheInstanceStatus': 'running',
-        'cacheInstanceClass': 'redis.m.micro.basic', 'cacheInstanceMemoryMB': 1024, 'cacheInstanceType': 'master-slave',
-        'cacheInstanceDescription': '', 'redisVersion': '4.0', 'vpcId': 'vpc-echo0001', 'subnetId': 'subnet-echo0001',
-        'azId': {'master': 'cn-north-1a', 'slave': 'cn-north-1b'}, 'charge': {'chargeMode': 'postpaid_by_duration'},
-        'auth': True, 'port': 6379,
+        'cacheInstanceId': 'redis-echo00000001',
+        'cacheInstanceName': 'echo_existing',
+        'cacheInstanceStatus': 'running',
+        'cacheInstanceClass': 'redis.m.micro.basic',
+        'cacheInstanceMemoryMB': 1024,
+        'cacheInstanceType': 'master-slave',
+        'cacheInstanceDescription': '',
+        'redisVersion': '4.0',
+        'vpcId': 'vpc-echo0001',
+        'subnetId': 'subnet-echo0001',
+        'azId': {'master': 'cn-north-1a', 'slave': 'cn-north-1b'},
+        'charge': {'chargeMode': 'postpaid_by_duration'},
+        'auth': True,
+        'port': 6379,
     }
 
     def __init__(self):
@@ -308,25 +354,46 @@ class EchoGateway:
         path = unquote(path)
         if request.command == 'GET':
             if path.endswith('/instanceClass'):
-                result = {'instanceClasses': [{'instanceClass': 'redis.m.micro.basic', 'instanceType': 'master-slave',
-                                               'memoryMB': 1024}], 'totalCount': 1}
+                result = {
+                    'instanceClasses': [
+                        {'instanceClass': 'redis.m.micro.basic', 'instanceType': 'master-slave', 'memoryMB': 1024}
+                    ],
+                    'totalCount': 1,
+                }
             elif path.endswith('/quota'):
                 result = {'quota': {'name': 'redis', 'max': 20, 'used': 1}}
             elif '/cacheInstance/' in path:
                 if path.endswith(self.INSTANCE['cacheInstanceId']):
                     result = {'cacheInstance': self.INSTANCE}
                 else:
-                    return self.reply(request, 404, {'error': {'code': 404, 'status': 'NOT_FOUND',
-                                                               'message': 'not found: %s' % path}})
+                    return self.reply(
+                        request, 404, {'error': {'code': 404, 'status': 'NOT_FOUND', 'message': 'not found: %s' % path}}
+                    )
             else:
                 listed = [self.INSTANCE] if 'echo_existing' in unquote(query) else []
                 result = {'cacheInstances': listed, 'totalCount': len(listed)}
             return self.reply(request, 200, {'result': result})
         self.writes += 1
-        message = 'invalid request %s %s?%s body=%s form=%s' % (request.command, path, unquote(query), body, quote(body, safe=''))
+        message = 'invalid request %s %s?%s body=%s form=%s' % (
+            request.command,
+            path,
+            unquote(query),
+            body,
+            quote(body, safe=''),
+        )
         self.echoed.append(message)
-        return self.reply(request, 400, {'error': {'code': 400, 'status': 'INVALID_ARGUMENT', 'message': message,
-                                                   'details': [{'body': body, 'query': query}]}})
+        return self.reply(
+            request,
+            400,
+            {
+                'error': {
+                    'code': 400,
+                    'status': 'INVALID_ARGUMENT',
+                    'message': message,
+                    'details': [{'body': body, 'query': query}],
+                }
+            },
+        )
 
     @staticmethod
     def reply(request, status, payload):

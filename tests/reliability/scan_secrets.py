@@ -9,6 +9,7 @@ defaults). Prints what was searched and every hit (the secret
 is never printed: hits name the secret by its position and the form it was found in); exits 1
 when anything was found.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,15 +19,16 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from reliability_support import find_secrets, secret_forms  # noqa: E402  pylint: disable=wrong-import-position
+from reliability_support import find_secrets, secret_forms
 
-_YAML_SECRET = re.compile(r'^\s*-?\s*[\w.]*(?:password|secret_key)[\w]*\s*:\s*["\']?([^"\'{}\s#][^"\'#]*?)["\']?\s*(?:#.*)?$',
-                          re.IGNORECASE)
+_YAML_SECRET = re.compile(
+    r'^\s*-?\s*[\w.]*(?:password|secret_key)[\w]*\s*:\s*["\']?([^"\'{}\s#][^"\'#]*?)["\']?\s*(?:#.*)?$', re.IGNORECASE
+)
 
 
 def secrets_in_yaml(directory):
     found = set()
-    for root, dummy, files in os.walk(directory):
+    for root, _dummy, files in os.walk(directory):
         for name in files:
             if not name.endswith(('.yml', '.yaml')):
                 continue
@@ -43,7 +45,7 @@ def read_all(paths):
     blobs = {}
     for path in paths:
         if os.path.isdir(path):
-            for root, dummy, files in os.walk(path):
+            for root, _dummy, files in os.walk(path):
                 for name in files:
                     full = os.path.join(root, name)
                     if os.path.isfile(full):
@@ -73,9 +75,15 @@ def main(argv=None):
     if not texts:
         parser.error('nothing to search in %s' % ' '.join(options.paths))
     hits = find_secrets(texts, secrets)
-    print('searched %d files, %d bytes, for %d secrets in %d forms' % (
-        len(texts), sum(len(t.encode('utf-8')) for t in texts.values()), len(secrets),
-        sum(len(secret_forms(s)) for s in secrets)))
+    print(
+        'searched %d files, %d bytes, for %d secrets in %d forms'
+        % (
+            len(texts),
+            sum(len(t.encode('utf-8')) for t in texts.values()),
+            len(secrets),
+            sum(len(secret_forms(s)) for s in secrets),
+        )
+    )
     for source, index, form in hits:
         print('FOUND secret #%d (%s form) in %s' % (index + 1, 'plain' if form == '<plain>' else 'an encoded', source))
     print('secrets found: %d' % len(hits))

@@ -7,6 +7,7 @@ in, the run must end in a clean result or a ``fail_json`` whose message names an
 was given (or a required one it lacks), never a traceback, and a failed run must not have
 sent a single write call to the emulator.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,6 @@ import re
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-
 from modrunner import run_module
 from reliability_support import FIGURES, MODULES, EmulatorUnderTest, assert_clean_run, env_int
 
@@ -23,26 +23,46 @@ EXAMPLES = env_int('JDCLOUD_RELIABILITY_EXAMPLES', 25)
 PASSWORD = 'Input1Passw0rd'
 
 INJECTIONS = [
-    "'; DROP TABLE instances; --", '" OR "1"="1', '../../../etc/passwd', 'redis-abc/../../quota', '%2e%2e%2f', '$(id)',
-    '`id`', '{{ lookup("pipe", "id") }}', '${jndi:ldap://127.0.0.1/a}', '<script>alert(1)</script>', 'a\r\nX-Injected: 1',
-    'name\x00null', '\u202eevil', 'redis-abc?pageSize=100&x=', 'a&filters.1.name=vpcId', '*', '%', '\\', 'null', 'None',
+    "'; DROP TABLE instances; --",
+    '" OR "1"="1',
+    '../../../etc/passwd',
+    'redis-abc/../../quota',
+    '%2e%2e%2f',
+    '$(id)',
+    '`id`',
+    '{{ lookup("pipe", "id") }}',
+    '${jndi:ldap://127.0.0.1/a}',
+    '<script>alert(1)</script>',
+    'a\r\nX-Injected: 1',
+    'name\x00null',
+    '\u202eevil',
+    'redis-abc?pageSize=100&x=',
+    'a&filters.1.name=vpcId',
+    '*',
+    '%',
+    '\\',
+    'null',
+    'None',
 ]
-CONTROL = st.text(alphabet=st.characters(max_codepoint=0x1f), min_size=1, max_size=8)
+CONTROL = st.text(alphabet=st.characters(max_codepoint=0x1F), min_size=1, max_size=8)
 NASTY_TEXT = st.one_of(
     st.just(''),
     st.text(max_size=40),
     st.text(min_size=257, max_size=400),
     CONTROL,
     st.sampled_from(INJECTIONS),
-    st.text(alphabet=st.characters(min_codepoint=0x4e00, max_codepoint=0x9fa5), min_size=1, max_size=40),
+    st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=40),
 )
 WRONG_TYPES = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-10 ** 20, max_value=10 ** 20),
-    st.floats(allow_nan=True, allow_infinity=True), st.lists(st.integers(), max_size=3),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.lists(st.integers(), max_size=3),
     st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
 )
 ANY = st.one_of(NASTY_TEXT, WRONG_TYPES)
-NUMBER = st.one_of(st.integers(min_value=-5, max_value=40), st.sampled_from([0, -1, 10 ** 12, '7', '1.5', 'ten']), ANY)
+NUMBER = st.one_of(st.integers(min_value=-5, max_value=40), st.sampled_from([0, -1, 10**12, '7', '1.5', 'ten']), ANY)
 BOOLEAN = st.one_of(st.booleans(), st.sampled_from(['yes', 'no', 'on', 'maybe', '', 2, 1.5]), ANY)
 
 
@@ -59,26 +79,48 @@ COMMON = {
     'api_timeout': NUMBER,
     'api_retries': st.one_of(st.integers(min_value=-3, max_value=3), ANY),
     'validate_certs': BOOLEAN,
-    'endpoint': st.sampled_from(['ftp://127.0.0.1:1', 'http://', '127.0.0.1:1/path?x=1', 'http://127.0.0.1:1/v1',
-                                 'http://user:pw@127.0.0.1:1', 'https://[::1', '']),
+    'endpoint': st.sampled_from(
+        [
+            'ftp://127.0.0.1:1',
+            'http://',
+            '127.0.0.1:1/path?x=1',
+            'http://127.0.0.1:1/v1',
+            'http://user:pw@127.0.0.1:1',
+            'https://[::1',
+            '',
+        ]
+    ),
 }
 MODULE_OPTIONS = {
     'jcs_redis_instance': {
         'state': choice(['present', 'absent']),
-        'instance_id': st.one_of(st.sampled_from(['redis-abcdefghijkl', 'redis-', 'REDIS-ABC', 'redis-abc def']),
-                                 st.text(max_size=20).map(lambda s: 'redis-' + s), ANY),
+        'instance_id': st.one_of(
+            st.sampled_from(['redis-abcdefghijkl', 'redis-', 'REDIS-ABC', 'redis-abc def']),
+            st.text(max_size=20).map(lambda s: 'redis-' + s),
+            ANY,
+        ),
         'name': st.one_of(st.sampled_from(['ok_name', 'x', 'n' * 33, 'bad-name', 'with space', '缓存实例']), ANY),
         'description': st.one_of(st.just('d' * 257), ANY),
-        'instance_class': st.one_of(st.sampled_from(['redis.m.small.basic', 'redis.m1.small.basic', 'redis.c.small.basic',
-                                                     'REDIS.M.SMALL.BASIC']), ANY),
+        'instance_class': st.one_of(
+            st.sampled_from(
+                ['redis.m.small.basic', 'redis.m1.small.basic', 'redis.c.small.basic', 'REDIS.M.SMALL.BASIC']
+            ),
+            ANY,
+        ),
         'vpc_id': st.one_of(st.sampled_from(['vpc-other0001', 'vpc-', 'VPC-ABCDEF01', 'subnet-input0001']), ANY),
         'subnet_id': st.one_of(st.sampled_from(['subnet-other0001', 'subnet-', 'vpc-input0001']), ANY),
         'master_az': st.one_of(st.sampled_from(['cn-north-1c', 'cn-south-1a', 'cn-north-1z', 'cn-north-1']), ANY),
         'slave_az': st.one_of(st.sampled_from(['cn-north-1a', 'cn-east-2a', 'cn-north-1q']), ANY),
-        'redis_version': st.one_of(st.sampled_from(['4', '4.0', '5.0.14', '7.2', '2.8', '9.9', 'latest', '4.x', '-1']), ANY),
+        'redis_version': st.one_of(
+            st.sampled_from(['4', '4.0', '5.0.14', '7.2', '2.8', '9.9', 'latest', '4.x', '-1']), ANY
+        ),
         'ipv6': BOOLEAN,
-        'password': st.one_of(st.sampled_from(['short1', 'lettersonlypass', '1234567890', 'has space 123', 'Sp3cial!char',
-                                               'a' * 17 + '1', '']), ANY),
+        'password': st.one_of(
+            st.sampled_from(
+                ['short1', 'lettersonlypass', '1234567890', 'has space 123', 'Sp3cial!char', 'a' * 17 + '1', '']
+            ),
+            ANY,
+        ),
         'update_password': choice(['on_create', 'always']),
         'allow_passwordless': BOOLEAN,
         'charge_mode': choice(['postpaid_by_duration', 'prepaid_by_duration']),
@@ -89,7 +131,9 @@ MODULE_OPTIONS = {
         'wait_timeout': NUMBER,
     },
     'jcs_redis_info': {
-        'instance_ids': st.one_of(st.lists(st.one_of(st.sampled_from(['redis-abcdefghijkl']), NASTY_TEXT), max_size=3), ANY),
+        'instance_ids': st.one_of(
+            st.lists(st.one_of(st.sampled_from(['redis-abcdefghijkl']), NASTY_TEXT), max_size=3), ANY
+        ),
         'name': ANY,
         'name_match': choice(['exact', 'contains']),
         'statuses': st.one_of(st.lists(st.sampled_from(['running', 'error', 'RUNNING', 'gone', '']), max_size=3), ANY),
@@ -130,25 +174,43 @@ IMPOSSIBLE = {
 UNKNOWN_OPTIONS = st.sampled_from(['passwd', 'regionId', 'Name', 'endpoint_url', '_ansible_bogus', 'name '])
 # A complete, valid request of each module, which the generated options then spoil.
 BASE = {
-    'jcs_redis_instance': dict(name='input_one', instance_class='redis.m.micro.basic', redis_version='4.0',
-                               vpc_id='vpc-input0001', subnet_id='subnet-input0001', master_az='cn-north-1a',
-                               slave_az='cn-north-1b', password=PASSWORD),
+    'jcs_redis_instance': dict(
+        name='input_one',
+        instance_class='redis.m.micro.basic',
+        redis_version='4.0',
+        vpc_id='vpc-input0001',
+        subnet_id='subnet-input0001',
+        master_az='cn-north-1a',
+        slave_az='cn-north-1b',
+        password=PASSWORD,
+    ),
     'jcs_redis_info': {},
     'jcs_redis_quota': {},
     'jcs_redis_instance_class_info': {},
 }
 # What AnsibleModule itself says about a missing required option, for `required` / `required_one_of`.
-REQUIRED = {'jcs_redis_instance': ('region', 'instance_id', 'name'), 'jcs_redis_info': ('region',),
-            'jcs_redis_quota': ('region',), 'jcs_redis_instance_class_info': ('region',)}
+REQUIRED = {
+    'jcs_redis_instance': ('region', 'instance_id', 'name'),
+    'jcs_redis_info': ('region',),
+    'jcs_redis_quota': ('region',),
+    'jcs_redis_instance_class_info': ('region',),
+}
 MISSING = object()
 # Cases that once slipped through, run before the generated ones in every run, short or soak.
 EXPLICIT = {
-    'jcs_redis_instance': [dict(name=None, instance_id=None), dict(vpc_id='../../../etc/passwd'), dict(subnet_id='vpc-input0001'),
-                           dict(master_az='cn-south-1a'), dict(region='cn-east-1'), dict(endpoint='https://[::1'),
-                           # found by the soak: a timeout beyond time_t overflowed in the socket layer
-                           dict(api_timeout=13981179027.0), dict(api_retries=10 ** 9),
-                           # found by the soak too: infinity escaped ansible-core's int check as OverflowError
-                           dict(api_timeout=float('inf'), access_key='WRONGACCESSKEY000000000000000000')],
+    'jcs_redis_instance': [
+        dict(name=None, instance_id=None),
+        dict(vpc_id='../../../etc/passwd'),
+        dict(subnet_id='vpc-input0001'),
+        dict(master_az='cn-south-1a'),
+        dict(region='cn-east-1'),
+        dict(endpoint='https://[::1'),
+        # found by the soak: a timeout beyond time_t overflowed in the socket layer
+        dict(api_timeout=13981179027.0),
+        dict(api_retries=10**9),
+        # found by the soak too: infinity escaped ansible-core's int check as OverflowError
+        dict(api_timeout=float('inf'), access_key='WRONGACCESSKEY000000000000000000'),
+    ],
     'jcs_redis_info': [dict(access_key='\u4e00'), dict(access_key='AK\r\nX-Injected: 1')],
     'jcs_redis_quota': [dict(endpoint='https://[::1'), dict(access_key='AK\nX-Injected: 1')],
     'jcs_redis_instance_class_info': [dict(redis_version='9.9'), dict(access_key='\u4e00\u4e01')],
@@ -161,7 +223,10 @@ def arguments(draw, module):
     options.update(MODULE_OPTIONS[module])
     chosen = draw(st.lists(st.sampled_from(sorted(options)), min_size=1, max_size=3, unique=True))
     # The endpoint is never left out: its default is the real JD Cloud API.
-    spoiled = {name: draw(options[name] if name == 'endpoint' else st.one_of(options[name], st.just(MISSING))) for name in chosen}
+    spoiled = {
+        name: draw(options[name] if name == 'endpoint' else st.one_of(options[name], st.just(MISSING)))
+        for name in chosen
+    }
     if draw(st.integers(0, 4)) == 0:
         spoiled.update(draw(st.sampled_from(IMPOSSIBLE[module])))
     if draw(st.integers(0, 9)) == 0:
@@ -187,8 +252,13 @@ def test_generated_arguments(module, input_emulator):
     emu = input_emulator
     seen = dict(examples=0, rejected=0, accepted=0, tracebacks=0, refused_writes=0)
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(spoiled=arguments(module))
     def check(spoiled):
         emu.admin.reset(state=True)
@@ -213,7 +283,11 @@ def test_generated_arguments(module, input_emulator):
         named = [name for name in list(spoiled) + list(REQUIRED[module]) if mentions(msg, name)]
         assert named, 'the failure names none of the options given %s: %s' % (sorted(spoiled), msg)
         assert writes == 0, '%d write calls reached the API for input it refused (%s): %s\nrequests: %s' % (
-            writes, sorted(spoiled), msg, [(e['operation'], e['status']) for e in emu.requests()])
+            writes,
+            sorted(spoiled),
+            msg,
+            [(e['operation'], e['status']) for e in emu.requests()],
+        )
 
     for case in EXPLICIT[module]:
         check = example(spoiled=case)(check)

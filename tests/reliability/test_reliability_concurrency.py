@@ -5,6 +5,7 @@ forks; the emulator adds latency and lifecycle delays so that requests and waits
 Every host must succeed, get back only its own instance, and the emulator must end with
 exactly the declared instances.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,6 @@ import sys
 import time
 
 import pytest
-
 from reliability_support import FIGURES, HERE, EmulatorUnderTest, env_int, run_playbook
 
 SUITE = '6. concurrency (ansible-playbook)'
@@ -40,21 +40,32 @@ def fleet(tmp_path_factory):
         with open(inventory, 'w', encoding='utf-8') as handle:
             handle.write('[fleet]\n')
             for index in range(1, HOSTS + 1):
-                handle.write('%s host_index=%d ansible_connection=local ansible_python_interpreter=%s\n'
-                             % (host(index), index, sys.executable))
-        extra = dict(jdcloud_access_key=emu.access_key, jdcloud_secret_key=emu.secret_key, jdcloud_endpoint=emu.url,
-                     instance_password=PASSWORD, results_dir=results_dir)
+                handle.write(
+                    '%s host_index=%d ansible_connection=local ansible_python_interpreter=%s\n'
+                    % (host(index), index, sys.executable)
+                )
+        extra = dict(
+            jdcloud_access_key=emu.access_key,
+            jdcloud_secret_key=emu.secret_key,
+            jdcloud_endpoint=emu.url,
+            instance_password=PASSWORD,
+            results_dir=results_dir,
+        )
         extra_vars = os.path.join(base, 'extra-vars.json')
         with open(extra_vars, 'w', encoding='utf-8') as handle:
             json.dump(extra, handle)
         started = time.monotonic()
-        proc = run_playbook(os.path.join(HERE, 'playbooks', 'concurrency.yml'), base, inventory,
-                            extra_args=['--forks', str(HOSTS), '-e', '@' + extra_vars])
+        proc = run_playbook(
+            os.path.join(HERE, 'playbooks', 'concurrency.yml'),
+            base,
+            inventory,
+            extra_args=['--forks', str(HOSTS), '-e', '@' + extra_vars],
+        )
         seconds = time.monotonic() - started
         results = {}
         for name in os.listdir(results_dir):
             with open(os.path.join(results_dir, name), encoding='utf-8') as handle:
-                results[name[:-len('.json')]] = json.load(handle)
+                results[name[: -len('.json')]] = json.load(handle)
         yield dict(proc=proc, results=results, emu=emu, bystanders=bystanders, seconds=seconds, log=emu.requests())
     finally:
         emu.stop()
@@ -64,7 +75,9 @@ def test_every_host_succeeds(fleet):
     proc = fleet['proc']
     FIGURES.set(SUITE, 'hosts / forks', '%d / %d' % (HOSTS, HOSTS))
     recap = dict(re.findall(r'^(host\d+)\s+:\s+(.*)$', proc.stdout, re.M))
-    failed = {name: line for name, line in recap.items() if not re.search(r'failed=0\b', line) or 'unreachable=0' not in line}
+    failed = {
+        name: line for name, line in recap.items() if not re.search(r'failed=0\b', line) or 'unreachable=0' not in line
+    }
     FIGURES.set(SUITE, 'hosts failed', len(failed) if recap else 'no recap')
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
     assert len(recap) == HOSTS and not failed, recap
@@ -79,9 +92,12 @@ def test_no_cross_talk(fleet):
         instance_id = created['instance']['id']
         ids[name] = instance_id
         checks = [
-            created['changed'] and created['instance']['name'] == own and created['instance']['description'] == 'created by ' + name,
+            created['changed']
+            and created['instance']['name'] == own
+            and created['instance']['description'] == 'created by ' + name,
             modified['instance']['id'] == instance_id and modified['instance']['description'] == 'updated by ' + name,
-            [(i['id'], i['name'], i['description']) for i in found['instances']] == [(instance_id, own, 'updated by ' + name)],
+            [(i['id'], i['name'], i['description']) for i in found['instances']]
+            == [(instance_id, own, 'updated by ' + name)],
         ]
         if index % 2:
             checks.append(result['deleted']['changed'] and result['deleted']['instance']['id'] == instance_id)
@@ -105,7 +121,11 @@ def test_emulator_ends_with_the_declared_instances(fleet):
     calls = emu.admin.stats()['calls']
     assert calls['createCacheInstance'] == HOSTS and calls['deleteCacheInstance'] == HOSTS // 2, calls
     assert calls['modifyCacheInstanceAttribute'] == HOSTS, calls
-    errors = [e for e in fleet['log'] if e['status'] != 200 and not (e['operation'] == 'describeCacheInstance' and e['status'] == 404)]
+    errors = [
+        e
+        for e in fleet['log']
+        if e['status'] != 200 and not (e['operation'] == 'describeCacheInstance' and e['status'] == 404)
+    ]
     FIGURES.set(SUITE, 'API requests / errors', '%d / %d' % (len(fleet['log']), len(errors)))
     assert not errors, errors
 

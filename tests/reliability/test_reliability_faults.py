@@ -9,6 +9,7 @@ clean re-run of the declared state (what a user does after a failure) must conve
 The fault sequence depends only on the seed and the order of requests, so with instant
 lifecycle transitions a run is repeatable request for request (``test_runs_are_repeatable``).
 """
+
 from __future__ import annotations
 
 import collections
@@ -16,7 +17,6 @@ import os
 import time
 
 import pytest
-
 from modrunner import run_module
 from reliability_support import FIGURES, EmulatorUnderTest, assert_clean_run, env_int, instance_id_of, retries_in
 
@@ -31,16 +31,30 @@ PROFILES = {
     # every fault kind at once, default retry budget: tasks should ride it out
     'mixed': dict(faults=MIXED, api_retries=5),
     # more faults than a budget of one retry can absorb: tasks fail, the re-run must recover
-    'harsh': dict(faults=dict(error_rate=0.3, throttle_rate=0.1, retry_after=0, reset_rate=0.15, drop_response_rate=0.6),
-                  api_retries=1),
+    'harsh': dict(
+        faults=dict(error_rate=0.3, throttle_rate=0.1, retry_after=0, reset_rate=0.15, drop_response_rate=0.6),
+        api_retries=1,
+    ),
     # transitions take time, so the waiters poll through the faults too
     'slow': dict(faults=MIXED, api_retries=5, delays=dict(create_delay=0.6, resize_delay=0.6, delete_delay=0.4)),
 }
 # Client-side statuses and server-side statuses a task may end with once its retries are spent;
 # anything else (INVALID_ARGUMENT, FAILED_PRECONDITION, NOT_FOUND...) would be a logic error that
 # the faults merely exposed.
-EXPECTED_FAILURE_STATUSES = {'CONNECTION_ERROR', 'TIMEOUT', 'OUTCOME_UNKNOWN', 'WAIT_TIMEOUT', 'INTERNAL', 'UNAVAILABLE',
-                             'TOO_MANY_REQUESTS', 'BAD_GATEWAY', 'GATEWAY_TIMEOUT', 'HTTP_500', 'HTTP_502', 'HTTP_503'}
+EXPECTED_FAILURE_STATUSES = {
+    'CONNECTION_ERROR',
+    'TIMEOUT',
+    'OUTCOME_UNKNOWN',
+    'WAIT_TIMEOUT',
+    'INTERNAL',
+    'UNAVAILABLE',
+    'TOO_MANY_REQUESTS',
+    'BAD_GATEWAY',
+    'GATEWAY_TIMEOUT',
+    'HTTP_500',
+    'HTTP_502',
+    'HTTP_503',
+}
 
 
 def _runs():
@@ -58,23 +72,40 @@ def _runs():
     return runs
 
 
-Task = collections.namedtuple('Task', 'step target run entries')   # entries: the task's requests in the emulator log
+Task = collections.namedtuple('Task', 'step target run entries')  # entries: the task's requests in the emulator log
 
 
 class Declared:
     """One instance's declared state at some step of the scenario."""
 
-    def __init__(self, name, state='present', instance_class=MICRO, description='v1', password=PASSWORD_1,
-                 update_password='on_create'):
+    def __init__(
+        self,
+        name,
+        state='present',
+        instance_class=MICRO,
+        description='v1',
+        password=PASSWORD_1,
+        update_password='on_create',
+    ):
         self.name, self.state, self.instance_class, self.description = name, state, instance_class, description
         self.password, self.update_password = password, update_password
 
     def args(self, emu, api_retries):
-        args = emu.connection(name=self.name, state=self.state, api_retries=api_retries, api_timeout=10, wait_timeout=120)
+        args = emu.connection(
+            name=self.name, state=self.state, api_retries=api_retries, api_timeout=10, wait_timeout=120
+        )
         if self.state == 'present':
-            args.update(instance_class=self.instance_class, description=self.description, password=self.password,
-                        update_password=self.update_password, redis_version='4.0', vpc_id='vpc-fault0001',
-                        subnet_id='subnet-fault0001', master_az='cn-north-1a', slave_az='cn-north-1b')
+            args.update(
+                instance_class=self.instance_class,
+                description=self.description,
+                password=self.password,
+                update_password=self.update_password,
+                redis_version='4.0',
+                vpc_id='vpc-fault0001',
+                subnet_id='subnet-fault0001',
+                master_az='cn-north-1a',
+                slave_az='cn-north-1b',
+            )
         return args
 
 
@@ -88,9 +119,9 @@ class Scenario:
         self.emu = EmulatorUnderTest(quota=50, **self.profile.get('delays', {}))
         seeded = self.emu.admin.seed(BYSTANDERS, name_prefix='bystander')
         self.bystanders = {i: d for i, d in self.emu.instances().items() if i in seeded}
-        self.seen = {}            # every instance id ever seen -> name
+        self.seen = {}  # every instance id ever seen -> name
         self.absent_names = set()  # names declared absent at some point
-        self.tasks = []            # Task tuples
+        self.tasks = []  # Task tuples
         self.failures = collections.Counter()
         self.problems = []
 
@@ -117,7 +148,9 @@ class Scenario:
             status = (run.result.get('error') or {}).get('status')
             self.failures[status or '(none)'] += 1
             if not status:
-                self.problems.append('%s %s failed without error.status: %s' % (step, target or module, run.result.get('msg')))
+                self.problems.append(
+                    '%s %s failed without error.status: %s' % (step, target or module, run.result.get('msg'))
+                )
         self.tasks.append(Task(step, target, run, entries))
         return run
 
@@ -136,17 +169,28 @@ class Scenario:
         where = '%s %s' % (step, item.name)
         writes = [e for e in entries if e['operation'] in WRITES and e['status'] == 200]
         held_before = self.holds(item, before, check_password=False)
-        if held_before and not run.failed and item.update_password == 'on_create':
-            # the declared state already held: a successful task changes nothing and writes nothing
-            if run.changed or writes:
-                self.problems.append('%s: state already held but changed=%s with writes %s'
-                                     % (where, run.changed, [e['operation'] for e in writes]))
+        # the declared state already held: a successful task changes nothing and writes nothing
+        held = held_before and not run.failed and item.update_password == 'on_create'
+        if held and (run.changed or writes):
+            self.problems.append(
+                '%s: state already held but changed=%s with writes %s'
+                % (where, run.changed, [e['operation'] for e in writes])
+            )
         if not run.failed:
-            if not self.holds(item, after, check_password=item.update_password == 'always' or 'create' in run.result.get('changes', [])):
-                self.problems.append('%s: task succeeded but the declared state does not hold: %s' % (where, self.matching(item, after)))
+            if not self.holds(
+                item,
+                after,
+                check_password=item.update_password == 'always' or 'create' in run.result.get('changes', []),
+            ):
+                self.problems.append(
+                    '%s: task succeeded but the declared state does not hold: %s' % (where, self.matching(item, after))
+                )
             returned = run.result.get('instance')
-            if item.state == 'present' and (not returned or returned.get('name') != item.name
-                                            or returned.get('instance_class') != item.instance_class):
+            if item.state == 'present' and (
+                not returned
+                or returned.get('name') != item.name
+                or returned.get('instance_class') != item.instance_class
+            ):
                 self.problems.append('%s: returned instance does not match the declared one: %s' % (where, returned))
 
     def matching(self, item, instances):
@@ -158,16 +202,23 @@ class Scenario:
             return not found
         if len(found) != 1:
             return False
-        (instance_id, data), = found.items()
-        if (data['status'], data['instance_class'], data['description']) != ('running', item.instance_class, item.description):
+        ((instance_id, data),) = found.items()
+        if (data['status'], data['instance_class'], data['description']) != (
+            'running',
+            item.instance_class,
+            item.description,
+        ):
             return False
         return not check_password or self.emu.password_matches(instance_id, item.password)
 
     def read_tasks(self, step):
         """info, quota and class listing; their answers must agree with the emulator's state."""
         prefix = 'rel%d_' % self.seed
-        run = self.task(step, 'jcs_redis_info', self.emu.connection(name=prefix, name_match='contains',
-                                                                    api_retries=self.api_retries, api_timeout=10))
+        run = self.task(
+            step,
+            'jcs_redis_info',
+            self.emu.connection(name=prefix, name_match='contains', api_retries=self.api_retries, api_timeout=10),
+        )
         state = self.snapshot()
         if not run.failed:
             listed = {i['id']: (i['name'], i['instance_class']) for i in run.result['instances']}
@@ -176,17 +227,24 @@ class Scenario:
                 self.problems.append('%s: info listed %s, the emulator holds %s' % (step, listed, expected))
         run = self.task(step, 'jcs_redis_quota', self.emu.connection(api_retries=self.api_retries, api_timeout=10))
         if not run.failed and run.result['quota']['used'] != len(state):
-            self.problems.append('%s: quota says %s used, the emulator holds %d' % (step, run.result['quota']['used'], len(state)))
-        run = self.task(step, 'jcs_redis_instance_class_info',
-                        self.emu.connection(redis_version='4.0', api_retries=self.api_retries, api_timeout=10))
+            self.problems.append(
+                '%s: quota says %s used, the emulator holds %d' % (step, run.result['quota']['used'], len(state))
+            )
+        run = self.task(
+            step,
+            'jcs_redis_instance_class_info',
+            self.emu.connection(redis_version='4.0', api_retries=self.api_retries, api_timeout=10),
+        )
         if not run.failed and MICRO not in [c['instance_class'] for c in run.result['instance_classes']]:
             self.problems.append('%s: class listing lacks %s' % (step, MICRO))
 
     def play(self):
         a, b, c = self.names
-        final = [Declared(a, instance_class=SMALL, description='v2'),
-                 Declared(b, description='v2', password=PASSWORD_2, update_password='always'),
-                 Declared(c, state='absent')]
+        final = [
+            Declared(a, instance_class=SMALL, description='v2'),
+            Declared(b, description='v2', password=PASSWORD_2, update_password='always'),
+            Declared(c, state='absent'),
+        ]
         self.faults_on()
         self.apply('create', [Declared(a), Declared(b), Declared(c)])
         self.apply('re-run', [Declared(a), Declared(b), Declared(c)])
@@ -236,8 +294,13 @@ class Scenario:
         self.emu.stop()
 
 
-WRITES = ('createCacheInstance', 'modifyCacheInstanceAttribute', 'modifyCacheInstanceClass', 'resetCacheInstancePassword',
-          'deleteCacheInstance')
+WRITES = (
+    'createCacheInstance',
+    'modifyCacheInstanceAttribute',
+    'modifyCacheInstanceClass',
+    'resetCacheInstancePassword',
+    'deleteCacheInstance',
+)
 
 
 @pytest.mark.parametrize('profile, seed', _runs(), ids=str)
@@ -270,7 +333,7 @@ def test_lifecycle_under_faults(profile, seed):
         assert duplicates == 0, scenario.seen
         assert scenario.creates_applied() == len(scenario.seen) - BYSTANDERS, 'a create was applied twice'
         assert unintended == [], 'deleted without being declared absent: %s' % unintended
-        assert scenario.final_holds == {name: True for name in scenario.names}, (scenario.final_holds, scenario.final)
+        assert scenario.final_holds == dict.fromkeys(scenario.names, True), (scenario.final_holds, scenario.final)
         for instance_id, data in scenario.bystanders.items():
             assert scenario.final.get(instance_id) == data, 'bystander %s was changed' % instance_id
         expected_ids = len(scenario.names) - 1 + BYSTANDERS

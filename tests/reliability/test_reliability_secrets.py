@@ -6,13 +6,13 @@ secret key, API errors, and a gateway that echoes the request body in its error 
 secret in every form it could take: stdout, stderr, the Ansible log, the registered
 results, leftover temporary files, and the emulator's request log, stats and settings.
 """
+
 from __future__ import annotations
 
 import json
 import os
 
 import pytest
-
 from reliability_support import FIGURES, HERE, EchoGateway, EmulatorUnderTest, find_secrets, run_playbook, secret_forms
 
 SUITE = '3. secrets'
@@ -29,7 +29,15 @@ SECRETS = dict(
     bad_password_1='Leak 7 Bad!pw',
     bad_password_2='Lk8sh',
 )
-EXPECTED_FAILURES = ('quota_short', 'classes_bad', 'bad_password', 'short_password', 'wrong_key', 'echo_reset', 'echo_create')
+EXPECTED_FAILURES = (
+    'quota_short',
+    'classes_bad',
+    'bad_password',
+    'short_password',
+    'wrong_key',
+    'echo_reset',
+    'echo_create',
+)
 
 
 @pytest.fixture(scope='module')
@@ -43,15 +51,26 @@ def secrets_run(tmp_path_factory):
         # The secrets go in through an extra-vars file outside the searched directory.
         extra_vars = os.path.join(base, 'extra-vars.json')
         with open(extra_vars, 'w', encoding='utf-8') as handle:
-            json.dump(dict(SECRETS, jdcloud_access_key=ACCESS_KEY, jdcloud_endpoint=emu.url, echo_endpoint=echo.url,
-                           output_dir=output_dir), handle)
+            json.dump(
+                dict(
+                    SECRETS,
+                    jdcloud_access_key=ACCESS_KEY,
+                    jdcloud_endpoint=emu.url,
+                    echo_endpoint=echo.url,
+                    output_dir=output_dir,
+                ),
+                handle,
+            )
         log_path = os.path.join(output_dir, 'ansible.log')
-        proc = run_playbook(os.path.join(HERE, 'playbooks', 'secrets.yml'), output_dir,
-                            os.path.join(HERE, 'playbooks', 'localhost.ini'),
-                            extra_args=['-vvv', '--diff', '-e', '@' + extra_vars],
-                            env=dict(ANSIBLE_LOG_PATH=log_path))
+        proc = run_playbook(
+            os.path.join(HERE, 'playbooks', 'secrets.yml'),
+            output_dir,
+            os.path.join(HERE, 'playbooks', 'localhost.ini'),
+            extra_args=['-vvv', '--diff', '-e', '@' + extra_vars],
+            env=dict(ANSIBLE_LOG_PATH=log_path),
+        )
         blobs = {'ansible-playbook stdout': proc.stdout, 'ansible-playbook stderr': proc.stderr}
-        for root, dummy, files in os.walk(output_dir):
+        for root, _dummy, files in os.walk(output_dir):
             for name in files:
                 path = os.path.join(root, name)
                 with open(path, 'rb') as handle:
@@ -70,7 +89,10 @@ def test_playbook_ran_every_case(secrets_run):
     assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-3000:]
     results = json.loads(secrets_run['blobs']['results.json'])
     for name in EXPECTED_FAILURES:
-        assert results[name].get('failed') is True or results[name].get('failed_when_result') is False, (name, results[name])
+        assert results[name].get('failed') is True or results[name].get('failed_when_result') is False, (
+            name,
+            results[name],
+        )
         assert results[name].get('msg'), (name, results[name])
     assert results['create_ok']['changed'] and results['password_reset']['changed'] and results['delete_ok']['changed']
     assert 'diff' in results['create_ok'] and 'diff' in results['password_reset'], results['create_ok']

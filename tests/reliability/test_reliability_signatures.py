@@ -4,6 +4,7 @@ date is outside the clock-skew window; the modules turn the 401 into a clear mes
 Requests are signed with the collection's signer and sent with ``http.client`` so that the
 bytes on the wire are exactly the ones chosen here, then altered one part at a time.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -12,18 +13,27 @@ import time
 import uuid
 
 import pytest
-
-from ansible_collections.jdcloud.cloud.plugins.module_utils._client import compute_signature
 from modrunner import run_module
 from reliability_support import FIGURES, REGION, EmulatorUnderTest, assert_clean_run
+
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import compute_signature
 
 SUITE = '5. signatures'
 SKEW = 900
 OTHER_ACCESS_KEY, OTHER_SECRET_KEY = 'SECONDACCESSKEY00000000000000002', 'SecondSecretKey0000000000000000002'
-CREATE_BODY = json.dumps({'cacheInstance': {
-    'cacheInstanceName': 'signed_one', 'cacheInstanceClass': 'redis.m.micro.basic', 'redisVersion': '4.0',
-    'vpcId': 'vpc-sign0001', 'subnetId': 'subnet-sign0001', 'azId': {'master': 'cn-north-1a', 'slave': 'cn-north-1b'},
-    'password': 'Sign1Passw0rd'}})
+CREATE_BODY = json.dumps(
+    {
+        'cacheInstance': {
+            'cacheInstanceName': 'signed_one',
+            'cacheInstanceClass': 'redis.m.micro.basic',
+            'redisVersion': '4.0',
+            'vpcId': 'vpc-sign0001',
+            'subnetId': 'subnet-sign0001',
+            'azId': {'master': 'cn-north-1a', 'slave': 'cn-north-1b'},
+            'password': 'Sign1Passw0rd',
+        }
+    }
+)
 
 
 @pytest.fixture(scope='module')
@@ -47,8 +57,9 @@ def signed(emu, method, path, query='', body='', offset=0.0, region=REGION, vers
     host = '127.0.0.1:%d' % port
     date = time.strftime('%Y%m%dT%H%M%SZ', time.gmtime(time.time() + offset))
     headers = {'Content-Type': 'application/json', 'x-jdcloud-date': date, 'x-jdcloud-nonce': str(uuid.uuid4())}
-    signature = compute_signature(method, host, path, query, headers, body, emu.access_key, emu.secret_key, region,
-                                  'redis', date, version)
+    signature = compute_signature(
+        method, host, path, query, headers, body, emu.access_key, emu.secret_key, region, 'redis', date, version
+    )
     headers['Authorization'] = signature['authorization']
     headers['Host'] = host
     return dict(port=port, method=method, path=path, query=query, headers=headers, body=body, access_key=emu.access_key)
@@ -93,8 +104,13 @@ ALTERATIONS = {
     # a signed read replayed as a write: GET list becomes POST create
     'method': ('list', lambda r: r.update(method='POST')),
     'path: other region': ('list', lambda r: r.update(path=LIST.replace('cn-north-1', 'cn-south-1'))),
-    'path and scope: other region': ('list', lambda r: r.update(path=LIST.replace('cn-north-1', 'cn-south-1')) or edit_auth(
-        r, '/cn-north-1/redis/', '/cn-south-1/redis/')),
+    'path and scope: other region': (
+        'list',
+        lambda r: (
+            r.update(path=LIST.replace('cn-north-1', 'cn-south-1'))
+            or edit_auth(r, '/cn-north-1/redis/', '/cn-south-1/redis/')
+        ),
+    ),
     'path: other resource': ('list', lambda r: r.update(path='/v1/regions/cn-north-1/quota')),
     'query: value changed': ('list', lambda r: r.update(query=LIST_QUERY.replace('pageSize=10', 'pageSize=11'))),
     'query: parameter added': ('list', lambda r: r.update(query=LIST_QUERY + '&filters.1.name=cacheInstanceName')),
@@ -107,15 +123,25 @@ ALTERATIONS = {
     'header: host': ('list', lambda r: r['headers'].update({'Host': 'localhost:%d' % r['port']})),
     'authorization: signature': ('create', flip_signature),
     # the Credential names another key the emulator knows; the signature was made with the first key's secret
-    'authorization: another valid access key': ('create', lambda r: edit_auth(
-        r, 'Credential=%s/' % r['access_key'], 'Credential=%s/' % OTHER_ACCESS_KEY)),
+    'authorization: another valid access key': (
+        'create',
+        lambda r: edit_auth(r, 'Credential=%s/' % r['access_key'], 'Credential=%s/' % OTHER_ACCESS_KEY),
+    ),
     'authorization: unknown access key': ('create', lambda r: edit_auth(r, 'Credential=', 'Credential=X')),
     'authorization: signed headers list': ('create', lambda r: edit_auth(r, ';x-jdcloud-nonce', '')),
-    'authorization: scope date': ('create', lambda r: edit_auth(r, '/%s/' % r['headers']['x-jdcloud-date'][:8], '/20000101/')),
+    'authorization: scope date': (
+        'create',
+        lambda r: edit_auth(r, '/%s/' % r['headers']['x-jdcloud-date'][:8], '/20000101/'),
+    ),
     'authorization: scope region': ('create', lambda r: edit_auth(r, '/cn-north-1/redis/', '/cn-south-1/redis/')),
     'authorization: scope service': ('create', lambda r: edit_auth(r, '/redis/', '/vm/')),
-    'authorization: algorithm': ('create', lambda r: edit_auth(r, 'JDCLOUD2-HMAC-SHA256', 'JDCLOUD3-HMAC-SHA256') or edit_auth(
-        r, 'jdcloud2_request', 'jdcloud3_request')),
+    'authorization: algorithm': (
+        'create',
+        lambda r: (
+            edit_auth(r, 'JDCLOUD2-HMAC-SHA256', 'JDCLOUD3-HMAC-SHA256')
+            or edit_auth(r, 'jdcloud2_request', 'jdcloud3_request')
+        ),
+    ),
     'authorization: removed': ('create', lambda r: r['headers'].pop('Authorization')),
 }
 
@@ -148,9 +174,15 @@ def test_altered_request_is_refused(sig, alteration):
     FIGURES.add(SUITE, 'refused with 401 ACCESS_ERROR', 1)
 
 
-@pytest.mark.parametrize('offset, accepted', [
-    (-(SKEW + 60), False), (SKEW + 60, False), (-(SKEW - 60), True), (SKEW - 60, True),
-])
+@pytest.mark.parametrize(
+    'offset, accepted',
+    [
+        (-(SKEW + 60), False),
+        (SKEW + 60, False),
+        (-(SKEW - 60), True),
+        (SKEW - 60, True),
+    ],
+)
 def test_clock_skew_window(sig, offset, accepted):
     status, payload = send(base_request(sig, 'create', offset=offset))
     FIGURES.add(SUITE, 'clock-skew cases (+-%d s window)' % SKEW, 1)
@@ -171,8 +203,16 @@ def test_modules_explain_a_401(sig, module, credentials):
     else:
         args['access_key'] = 'UNKNOWNACCESSKEY0000000000000009'
     if module == 'jcs_redis_instance':
-        args.update(name='signed_one', instance_class='redis.m.micro.basic', redis_version='4.0', vpc_id='vpc-sign0001',
-                    subnet_id='subnet-sign0001', master_az='cn-north-1a', slave_az='cn-north-1b', password='Sign1Passw0rd')
+        args.update(
+            name='signed_one',
+            instance_class='redis.m.micro.basic',
+            redis_version='4.0',
+            vpc_id='vpc-sign0001',
+            subnet_id='subnet-sign0001',
+            master_az='cn-north-1a',
+            slave_az='cn-north-1b',
+            password='Sign1Passw0rd',
+        )
     run = run_module(module, args)
     assert_clean_run(run, '%s with a %s' % (module, credentials))
     assert run.failed, run.result

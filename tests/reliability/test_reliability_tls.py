@@ -4,15 +4,22 @@ Modules must refuse it by default with a message that says what is wrong with th
 certificate, accept it with ``validate_certs: false`` or with the certificate as ``ca_path``,
 and warn when an ``http://`` endpoint is not on the loopback interface.
 """
+
 from __future__ import annotations
 
 import os
 from types import SimpleNamespace
 
 import pytest
-
 from modrunner import run_module
-from reliability_support import FIGURES, ConnectionCounter, EmulatorUnderTest, assert_clean_run, make_certificate, warning_texts
+from reliability_support import (
+    FIGURES,
+    ConnectionCounter,
+    EmulatorUnderTest,
+    assert_clean_run,
+    make_certificate,
+    warning_texts,
+)
 
 SUITE = '4. TLS'
 PASSWORD = 'Tls1Passw0rd'
@@ -27,7 +34,9 @@ def tls(tmp_path_factory):
     emu = EmulatorUnderTest(tls_cert=cert, tls_key=key)
     named = EmulatorUnderTest(tls_cert=localhost_cert, tls_key=localhost_key)
     try:
-        yield SimpleNamespace(emu=emu, cert=cert, other=other, named=named, localhost_cert=localhost_cert, directory=directory)
+        yield SimpleNamespace(
+            emu=emu, cert=cert, other=other, named=named, localhost_cert=localhost_cert, directory=directory
+        )
     finally:
         emu.stop()
         named.stop()
@@ -81,9 +90,20 @@ def test_validate_certs_false_accepts_it(tls):
 def test_ca_path_accepts_it_for_the_whole_lifecycle(tls):
     tls.emu.admin.reset(state=True)
     conn = tls.emu.connection(ca_path=tls.cert)
-    create = run_module('jcs_redis_instance', dict(conn, name='tls_one', instance_class='redis.m.micro.basic',
-                                                   redis_version='4.0', vpc_id='vpc-tls00001', subnet_id='subnet-tls00001',
-                                                   master_az='cn-north-1a', slave_az='cn-north-1b', password=PASSWORD))
+    create = run_module(
+        'jcs_redis_instance',
+        dict(
+            conn,
+            name='tls_one',
+            instance_class='redis.m.micro.basic',
+            redis_version='4.0',
+            vpc_id='vpc-tls00001',
+            subnet_id='subnet-tls00001',
+            master_az='cn-north-1a',
+            slave_az='cn-north-1b',
+            password=PASSWORD,
+        ),
+    )
     assert_clean_run(create, 'create over TLS')
     assert not create.failed and create.changed, create.result
     info = run_module('jcs_redis_info', dict(conn, name='tls_one'))
@@ -116,7 +136,9 @@ def test_missing_ca_path_is_named_without_contacting_the_api(tls):
     run = quota(tls.emu, ca_path=missing)
     assert run.failed, run.result
     assert 'ca_path' in run.result['msg'], run.result['msg']
-    assert run.connections == 0, 'the API was contacted (%d connections) with a CA bundle that does not exist' % run.connections
+    assert run.connections == 0, (
+        'the API was contacted (%d connections) with a CA bundle that does not exist' % run.connections
+    )
 
 
 @pytest.mark.parametrize('host', ['127.0.0.1', 'localhost'])

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: Contributors to the jdcloud.cloud collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,6 +8,7 @@ A module left out of the group is silently ignored by ``module_defaults: group/j
 in ``plugins/modules/``, and every module must say so in its documentation through the shared
 attribute fragment rather than an inline copy that can drift on its own.
 """
+
 from __future__ import annotations
 
 import ast
@@ -39,14 +39,16 @@ def group_entries():
 
 def short_name(entry):
     prefix = COLLECTION + '.'
-    return entry[len(prefix):] if entry.startswith(prefix) else entry
+    return entry[len(prefix) :] if entry.startswith(prefix) else entry
 
 
 def raw_documentation(name):
     """DOCUMENTATION as written in the module file, before doc fragments are merged in."""
     tree = ast.parse((MODULES_DIR / (name + '.py')).read_text(encoding='utf-8'))
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(target, 'id', None) == 'DOCUMENTATION' for target in node.targets):
+        if isinstance(node, ast.Assign) and any(
+            getattr(target, 'id', None) == 'DOCUMENTATION' for target in node.targets
+        ):
             return yaml.safe_load(ast.literal_eval(node.value))
     raise AssertionError('%s has no DOCUMENTATION' % name)
 
@@ -57,8 +59,13 @@ def rendered_docs():
     names = module_names()
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.environ['JDCLOUD_TEST_COLLECTIONS_PATH'])
     proc = subprocess.run(
-        [sys.executable, '-m', 'ansible.cli.doc', '--json', '-t', 'module'] + ['%s.%s' % (COLLECTION, n) for n in names],
-        env=env, capture_output=True, text=True, check=False, timeout=300,
+        [sys.executable, '-m', 'ansible.cli.doc', '--json', '-t', 'module']
+        + ['%s.%s' % (COLLECTION, n) for n in names],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
@@ -75,15 +82,22 @@ def test_group_lists_exactly_the_modules():
     modules = set(module_names())
     group = {short_name(entry) for entry in group_entries()}
     assert modules, 'plugins/modules/ holds no modules'
-    assert not modules - group, 'modules missing from action_groups.%s in meta/runtime.yml: %s' % (GROUP, sorted(modules - group))
-    assert not group - modules, 'action_groups.%s names modules that do not exist: %s' % (GROUP, sorted(group - modules))
+    assert not modules - group, 'modules missing from action_groups.%s in meta/runtime.yml: %s' % (
+        GROUP,
+        sorted(modules - group),
+    )
+    assert not group - modules, 'action_groups.%s names modules that do not exist: %s' % (
+        GROUP,
+        sorted(group - modules),
+    )
 
 
 @pytest.mark.parametrize('name', module_names())
 def test_module_docs_declare_group_membership_via_fragment(name, rendered_docs):
     inline_attributes = raw_documentation(name).get('attributes') or {}
     assert 'action_group' not in inline_attributes, (
-        '%s documents action_group inline; extend the shared attribute doc fragment instead' % name)
+        '%s documents action_group inline; extend the shared attribute doc fragment instead' % name
+    )
 
     doc = rendered_docs['%s.%s' % (COLLECTION, name)]['doc']
     action_group = (doc.get('attributes') or {}).get('action_group')

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: Contributors to the jdcloud.cloud collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -59,8 +58,11 @@ def api_error(http_status, status, message, request_id='req-err', details=None, 
     error = {'code': http_status, 'status': status, 'message': message}
     if details is not None:
         error['details'] = details
-    return Reply(http_status, json.dumps({'requestId': request_id, 'error': error}),
-                 dict({'Content-Type': 'application/json'}, **(headers or {})))
+    return Reply(
+        http_status,
+        json.dumps({'requestId': request_id, 'error': error}),
+        dict({'Content-Type': 'application/json'}, **(headers or {})),
+    )
 
 
 class _Server(ThreadingHTTPServer):
@@ -147,7 +149,9 @@ class CannedServer:
             self._server.server_activate()
             self._listening = True
         if serve and self._thread is None:
-            self._thread = threading.Thread(target=self._server.serve_forever, kwargs={'poll_interval': 0.05}, daemon=True)
+            self._thread = threading.Thread(
+                target=self._server.serve_forever, kwargs={'poll_interval': 0.05}, daemon=True
+            )
             self._thread.start()
 
     def add(self, *replies):
@@ -161,13 +165,15 @@ class CannedServer:
 
     def record_and_next(self, method, path, headers, body, connection_number):
         with self._lock:
-            self.requests.append({
-                'method': method,
-                'path': path,
-                'headers': {name.lower(): value for name, value in headers.items()},
-                'body': body,
-                'connection': connection_number,
-            })
+            self.requests.append(
+                {
+                    'method': method,
+                    'path': path,
+                    'headers': {name.lower(): value for name, value in headers.items()},
+                    'body': body,
+                    'connection': connection_number,
+                }
+            )
             if self._replies:
                 return self._replies.popleft()
             self.unscripted += 1
@@ -198,8 +204,10 @@ def free_port_refusing():
 # Independent signature verification (reference §3.3 recipe)
 # ---------------------------------------------------------------------------------------------
 
-_AUTH = re.compile(r'^(JDCLOUD[23])-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/(jdcloud[23]_request), '
-                   r'SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$')
+_AUTH = re.compile(
+    r'^(JDCLOUD[23])-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/(jdcloud[23]_request), '
+    r'SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$'
+)
 
 
 def _canon_path(raw_path):
@@ -241,8 +249,16 @@ def verify_signature(received, secret_keys):
     assert 'host' in names
     raw_path, dummy, raw_query = received['path'].partition('?')
     canon_headers = ''.join('%s:%s\n' % (name, headers[name].strip()) for name in names)
-    canonical = '\n'.join([received['method'], _canon_path(raw_path), _canon_query(raw_query), canon_headers, signed,
-                           hashlib.sha256(received['body']).hexdigest()])
+    canonical = '\n'.join(
+        [
+            received['method'],
+            _canon_path(raw_path),
+            _canon_query(raw_query),
+            canon_headers,
+            signed,
+            hashlib.sha256(received['body']).hexdigest(),
+        ]
+    )
     scope = '/'.join([day, region, service, terminator])
     to_sign = '\n'.join([version + '-HMAC-SHA256', date, scope, hashlib.sha256(canonical.encode('utf-8')).hexdigest()])
     key = (version + secret_keys[access_key]).encode('utf-8')
@@ -250,5 +266,11 @@ def verify_signature(received, secret_keys):
         key = hmac.new(key, part.encode('utf-8'), hashlib.sha256).digest()
     expected = hmac.new(key, to_sign.encode('utf-8'), hashlib.sha256).hexdigest()
     assert hmac.compare_digest(expected, signature), 'signature mismatch; canonical request was:\n' + canonical
-    return {'version': version, 'access_key': access_key, 'region': region, 'service': service,
-            'signed_headers': names, 'date': date}
+    return {
+        'version': version,
+        'access_key': access_key,
+        'region': region,
+        'service': service,
+        'signed_headers': names,
+        'date': date,
+    }

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: Contributors to the jdcloud.cloud collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -24,10 +23,25 @@ from jdcloud_sdk.core.logger import Logger
 from jdcloud_sdk.core.signer import Signer
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
-    BACKOFF_BASE, BACKOFF_CAP, COLLECTION_VERSION, HAS_REQUESTS, JDCloudAPIError, JDCloudClient, JDCloudError,
-    JDCloudOutcomeUnknownError, JDCloudTimeoutError, JDCloudTransportError)
+    BACKOFF_BASE,
+    BACKOFF_CAP,
+    COLLECTION_VERSION,
+    HAS_REQUESTS,
+    JDCloudAPIError,
+    JDCloudClient,
+    JDCloudError,
+    JDCloudOutcomeUnknownError,
+    JDCloudTimeoutError,
+    JDCloudTransportError,
+)
 from ansible_collections.jdcloud.cloud.tests.unit.plugins.module_utils.canned_http import (
-    CannedServer, Reply, api_error, free_port_refusing, ok, verify_signature)
+    CannedServer,
+    Reply,
+    api_error,
+    free_port_refusing,
+    ok,
+    verify_signature,
+)
 
 AK = 'HTTPTESTACCESSKEY000000000000001'
 SK = 'HTTPTESTSECRETKEY00000000000000Z'
@@ -66,10 +80,12 @@ def make_client(url, **options):
 
 def test_requests_is_available_and_version_matches_galaxy_yml():
     assert HAS_REQUESTS
-    galaxy = os.path.join(os.environ['JDCLOUD_TEST_COLLECTIONS_PATH'], 'ansible_collections', 'jdcloud', 'cloud', 'galaxy.yml')
+    galaxy = os.path.join(
+        os.environ['JDCLOUD_TEST_COLLECTIONS_PATH'], 'ansible_collections', 'jdcloud', 'cloud', 'galaxy.yml'
+    )
     with open(galaxy, encoding='utf-8') as handle:
         version = re.search(r'^version:\s*[\'"]?([^\s\'"]+)', handle.read(), re.MULTILINE).group(1)
-    assert COLLECTION_VERSION == version
+    assert version == COLLECTION_VERSION
 
 
 def test_missing_requests_is_reported_not_raised_at_import():
@@ -86,7 +102,9 @@ def test_missing_requests_is_reported_not_raised_at_import():
         '    print("refused:", exc.message)\n'
     )
     env = dict(os.environ, PYTHONPATH=os.environ['JDCLOUD_TEST_COLLECTIONS_PATH'])
-    done = subprocess.run([sys.executable, '-c', script], env=env, capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, '-c', script], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert 'refused: the Python library "requests" is required' in done.stdout
 
@@ -94,7 +112,9 @@ def test_missing_requests_is_reported_not_raised_at_import():
 def test_get_success_returns_result_and_sends_signed_headers(server):
     server.add(ok({'cacheInstance': {'cacheInstanceId': 'redis-abc123xyz'}}, request_id='req-get-1'))
     client = make_client(server.url)
-    assert client.request('GET', INSTANCE_PATH, 'cn-north-1') == {'cacheInstance': {'cacheInstanceId': 'redis-abc123xyz'}}
+    assert client.request('GET', INSTANCE_PATH, 'cn-north-1') == {
+        'cacheInstance': {'cacheInstanceId': 'redis-abc123xyz'}
+    }
     assert (client.calls, client.retries_made, client.last_request_id) == (1, 0, 'req-get-1')
     received = server.requests[0]
     assert received['method'] == 'GET'
@@ -135,8 +155,14 @@ def test_success_without_result_is_empty_dict_and_region_less_scope(server):
 def test_post_body_is_json_and_signed(server):
     server.add(ok({'cacheInstanceId': 'redis-new', 'orderNum': '1'}))
     client = make_client(server.url)
-    body = {'cacheInstance': {'cacheInstanceName': 'n1', 'password': PASSWORD, 'azId': {'master': 'cn-north-1a'}}, 'charge': None}
-    assert client.request('POST', '/regions/cn-north-1/cacheInstance', 'cn-north-1', body=body)['cacheInstanceId'] == 'redis-new'
+    body = {
+        'cacheInstance': {'cacheInstanceName': 'n1', 'password': PASSWORD, 'azId': {'master': 'cn-north-1a'}},
+        'charge': None,
+    }
+    assert (
+        client.request('POST', '/regions/cn-north-1/cacheInstance', 'cn-north-1', body=body)['cacheInstanceId']
+        == 'redis-new'
+    )
     received = server.requests[0]
     assert json.loads(received['body'].decode('utf-8')) == body
     assert received['headers']['x-jdcloud-content-sha256'] == hashlib.sha256(received['body']).hexdigest()
@@ -146,7 +172,12 @@ def test_post_body_is_json_and_signed(server):
 def test_action_path_keeps_colon_on_the_wire(server):
     server.add(ok({'orderNum': '1'}))
     client = make_client(server.url)
-    client.request('POST', INSTANCE_PATH + ':modifyCacheInstanceClass', 'cn-north-1', body={'cacheInstanceClass': 'redis.m.small.basic'})
+    client.request(
+        'POST',
+        INSTANCE_PATH + ':modifyCacheInstanceClass',
+        'cn-north-1',
+        body={'cacheInstanceClass': 'redis.m.small.basic'},
+    )
     assert server.requests[0]['path'] == '/v1' + INSTANCE_PATH + ':modifyCacheInstanceClass'
     verify_signature(server.requests[0], {AK: SK})
 
@@ -155,15 +186,26 @@ def test_jdcloud3_client_verified_by_the_sdk_signer(server):
     """The vendor's signer, fed the pieces the server received, computes the same Authorization."""
     server.add(ok(), ok())
     client = make_client(server.url, signing_version='JDCLOUD3')
-    client.request('GET', '/regions/cn-north-1/cacheInstance', 'cn-north-1',
-                   query={'pageSize': 10, 'filters': [{'name': 'cacheInstanceName', 'values': ['a b+c~中']}]})
+    client.request(
+        'GET',
+        '/regions/cn-north-1/cacheInstance',
+        'cn-north-1',
+        query={'pageSize': 10, 'filters': [{'name': 'cacheInstanceName', 'values': ['a b+c~中']}]},
+    )
     client.request('PATCH', INSTANCE_PATH, 'cn-north-1', body={'cacheInstanceName': 'renamed', 'note': '中文 +~'})
     for received in server.requests:
         headers = received['headers']
         signed = {name: headers[name] for name in ('content-type', 'x-jdcloud-date', 'x-jdcloud-nonce')}
-        Signer(Logger(0)).sign(method=received['method'], service='redis', region='cn-north-1',
-                               uri='http://' + headers['host'] + received['path'], headers=signed,
-                               data=received['body'].decode('utf-8'), credential=Credential(AK, SK), security_token='')
+        Signer(Logger(0)).sign(
+            method=received['method'],
+            service='redis',
+            region='cn-north-1',
+            uri='http://' + headers['host'] + received['path'],
+            headers=signed,
+            data=received['body'].decode('utf-8'),
+            credential=Credential(AK, SK),
+            security_token='',
+        )
         assert signed['Authorization'] == headers['authorization']
         assert verify_signature(received, {AK: SK})['version'] == 'JDCLOUD3'
 
@@ -172,29 +214,37 @@ def test_query_flattening_bytes_on_the_wire(server):
     server.add(ok({'cacheInstances': [], 'totalCount': 0}))
     client = make_client(server.url)
     query = {
-        'pageNumber': 1, 'pageSize': 10,
-        'filters': [{'name': 'cacheInstanceStatus', 'values': ['running', 'error']},
-                    {'name': 'cacheInstanceName', 'values': ['my redis']}],
+        'pageNumber': 1,
+        'pageSize': 10,
+        'filters': [
+            {'name': 'cacheInstanceStatus', 'values': ['running', 'error']},
+            {'name': 'cacheInstanceName', 'values': ['my redis']},
+        ],
         'tagFilters': [{'key': 'env', 'values': ['a+b~c/d:é']}],
-        'ipv6On': True, 'skipped': None,
+        'ipv6On': True,
+        'skipped': None,
     }
     client.request('GET', '/regions/cn-north-1/cacheInstance', 'cn-north-1', query=query)
     assert server.requests[0]['path'] == (
         '/v1/regions/cn-north-1/cacheInstance?'
         'filters.1.name=cacheInstanceStatus&filters.1.values.1=running&filters.1.values.2=error'
         '&filters.2.name=cacheInstanceName&filters.2.values.1=my%20redis&ipv6On=true&pageNumber=1&pageSize=10'
-        '&tagFilters.1.key=env&tagFilters.1.values.1=a%2Bb~c%2Fd%3A%C3%A9')
+        '&tagFilters.1.key=env&tagFilters.1.values.1=a%2Bb~c%2Fd%3A%C3%A9'
+    )
     verify_signature(server.requests[0], {AK: SK})
 
 
-@pytest.mark.parametrize('status, api_status, message, details', [
-    (400, 'INVALID_ARGUMENT', 'Invalid password', None),
-    (400, 'FAILED_PRECONDITION', 'cacheInstance is not running', [{'key': 'status', 'value': 'creating'}]),
-    (401, 'ACCESS_ERROR', 'sign result is not same [gw]', None),
-    (403, 'FORBIDDEN', 'no permission', None),
-    (404, 'NOT_FOUND', "cacheInstance 'redis-abc123xyz' not found", None),
-    (429, 'QUOTA_EXCEEDED', 'Instance quota limit exceeded', None),
-])
+@pytest.mark.parametrize(
+    'status, api_status, message, details',
+    [
+        (400, 'INVALID_ARGUMENT', 'Invalid password', None),
+        (400, 'FAILED_PRECONDITION', 'cacheInstance is not running', [{'key': 'status', 'value': 'creating'}]),
+        (401, 'ACCESS_ERROR', 'sign result is not same [gw]', None),
+        (403, 'FORBIDDEN', 'no permission', None),
+        (404, 'NOT_FOUND', "cacheInstance 'redis-abc123xyz' not found", None),
+        (429, 'QUOTA_EXCEEDED', 'Instance quota limit exceeded', None),
+    ],
+)
 @pytest.mark.parametrize('method', ['GET', 'POST'])
 def test_error_envelopes_are_raised_without_retry(server, status, api_status, message, details, method):
     server.add(api_error(status, api_status, message, request_id='req-%d' % status, details=details), ok())
@@ -202,17 +252,32 @@ def test_error_envelopes_are_raised_without_retry(server, status, api_status, me
     with pytest.raises(JDCloudAPIError) as caught:
         client.request(method, INSTANCE_PATH, 'cn-north-1', body={'password': PASSWORD} if method == 'POST' else None)
     error = caught.value
-    assert (error.code, error.status, error.message, error.request_id, error.details) == \
-        (status, api_status, message, 'req-%d' % status, details)
-    assert error.to_dict() == {'code': status, 'status': api_status, 'message': message, 'request_id': 'req-%d' % status}
+    assert (error.code, error.status, error.message, error.request_id, error.details) == (
+        status,
+        api_status,
+        message,
+        'req-%d' % status,
+        details,
+    )
+    assert error.to_dict() == {
+        'code': status,
+        'status': api_status,
+        'message': message,
+        'request_id': 'req-%d' % status,
+    }
     assert '%d %s' % (status, api_status) in str(error)
     assert (client.calls, client.retries_made, len(server.requests)) == (1, 0, 1)
     assert client.last_request_id == 'req-%d' % status
 
 
 def test_request_id_from_header_when_body_has_none(server):
-    server.add(Reply(404, json.dumps({'error': {'code': 404, 'status': 'NOT_FOUND', 'message': 'gone'}}),
-                     {'x-jdcloud-request-id': 'hdr-req-1'}))
+    server.add(
+        Reply(
+            404,
+            json.dumps({'error': {'code': 404, 'status': 'NOT_FOUND', 'message': 'gone'}}),
+            {'x-jdcloud-request-id': 'hdr-req-1'},
+        )
+    )
     client = make_client(server.url)
     with pytest.raises(JDCloudAPIError) as caught:
         client.request('GET', INSTANCE_PATH, 'cn-north-1')
@@ -228,12 +293,15 @@ def test_200_without_request_id_is_a_clear_error(server):
     assert client.calls == 1
 
 
-@pytest.mark.parametrize('reply, fragment', [
-    (Reply(200, ''), 'empty'),
-    (Reply(200, 'OK', {'Content-Type': 'text/plain'}), 'not JSON'),
-    (Reply(200, '[1, 2]', {'Content-Type': 'application/json'}), 'not a JSON object'),
-    (Reply(200, b'\xff\xfe{', {'Content-Type': 'application/json'}), 'not JSON'),
-])
+@pytest.mark.parametrize(
+    'reply, fragment',
+    [
+        (Reply(200, ''), 'empty'),
+        (Reply(200, 'OK', {'Content-Type': 'text/plain'}), 'not JSON'),
+        (Reply(200, '[1, 2]', {'Content-Type': 'application/json'}), 'not a JSON object'),
+        (Reply(200, b'\xff\xfe{', {'Content-Type': 'application/json'}), 'not JSON'),
+    ],
+)
 def test_unusable_success_bodies(server, reply, fragment):
     server.add(reply)
     client = make_client(server.url)
@@ -282,8 +350,13 @@ def test_redirects_are_not_followed(server):
 
 
 def test_get_retries_5xx_with_full_jitter_bounds(server):
-    server.add(api_error(503, 'UNAVAILABLE', 'busy'), Reply(500, 'oops'), api_error(502, 'BAD_GATEWAY', 'bg'),
-               api_error(504, 'TIMEOUT', 'slow'), ok({'done': True}))
+    server.add(
+        api_error(503, 'UNAVAILABLE', 'busy'),
+        Reply(500, 'oops'),
+        api_error(502, 'BAD_GATEWAY', 'bg'),
+        api_error(504, 'TIMEOUT', 'slow'),
+        ok({'done': True}),
+    )
     client = make_client(server.url)
     nonces = set()
     assert client.request('GET', INSTANCE_PATH, 'cn-north-1') == {'done': True}
@@ -291,7 +364,7 @@ def test_get_retries_5xx_with_full_jitter_bounds(server):
     delays = client.sleep.delays
     assert len(delays) == 4
     for index, delay in enumerate(delays):
-        assert 0 <= delay <= min(BACKOFF_CAP, BACKOFF_BASE * 2 ** index)
+        assert 0 <= delay <= min(BACKOFF_CAP, BACKOFF_BASE * 2**index)
     for received in server.requests:
         verify_signature(received, {AK: SK})
         nonces.add(received['headers']['x-jdcloud-nonce'])
@@ -327,8 +400,11 @@ def test_throttle_retry_after_is_honoured(server):
 
 
 def test_retry_after_longer_than_jitter_wins_and_date_form_is_ignored(server):
-    server.add(api_error(503, 'UNAVAILABLE', 'x', headers={'Retry-After': '0.2'}),
-               api_error(503, 'UNAVAILABLE', 'x', headers={'Retry-After': 'Wed, 21 Oct 2015 07:28:00 GMT'}), ok())
+    server.add(
+        api_error(503, 'UNAVAILABLE', 'x', headers={'Retry-After': '0.2'}),
+        api_error(503, 'UNAVAILABLE', 'x', headers={'Retry-After': 'Wed, 21 Oct 2015 07:28:00 GMT'}),
+        ok(),
+    )
     client = make_client(server.url)
     client.random = lambda: 0.1
     client.request('GET', INSTANCE_PATH, 'cn-north-1')
@@ -367,15 +443,18 @@ def test_deadline_caps_the_wait_for_a_slow_answer(server):
     assert time.monotonic() - started < 1.5
 
 
-@pytest.mark.parametrize('reply, cause_type', [
-    (Reply(502, '<html>bad gateway</html>', {'Content-Type': 'text/html'}), JDCloudAPIError),
-    (api_error(500, 'INTERNAL', 'Internal server error'), JDCloudAPIError),
-    (api_error(503, 'UNAVAILABLE', 'busy'), JDCloudAPIError),
-    (Reply(action='close'), JDCloudTransportError),
-    (Reply(action='reset'), JDCloudTransportError),
-    (Reply(200, '{"requestId": "r", "resu', content_length=400), JDCloudTransportError),
-    (Reply(200, 'not json'), JDCloudTransportError),
-])
+@pytest.mark.parametrize(
+    'reply, cause_type',
+    [
+        (Reply(502, '<html>bad gateway</html>', {'Content-Type': 'text/html'}), JDCloudAPIError),
+        (api_error(500, 'INTERNAL', 'Internal server error'), JDCloudAPIError),
+        (api_error(503, 'UNAVAILABLE', 'busy'), JDCloudAPIError),
+        (Reply(action='close'), JDCloudTransportError),
+        (Reply(action='reset'), JDCloudTransportError),
+        (Reply(200, '{"requestId": "r", "resu', content_length=400), JDCloudTransportError),
+        (Reply(200, 'not json'), JDCloudTransportError),
+    ],
+)
 def test_post_outcome_unknown_is_not_retried(server, reply, cause_type):
     server.add(reply, ok())
     client = make_client(server.url)
@@ -399,14 +478,21 @@ def test_outcome_unknown_carries_the_api_details(server):
     client = make_client(server.url)
     with pytest.raises(JDCloudOutcomeUnknownError) as caught:
         client.request('PATCH', INSTANCE_PATH, 'cn-north-1', body={'cacheInstanceName': 'x'})
-    assert caught.value.to_dict() == {'code': 500, 'status': 'INTERNAL', 'message': caught.value.message, 'request_id': 'req-500'}
+    assert caught.value.to_dict() == {
+        'code': 500,
+        'status': 'INTERNAL',
+        'message': caught.value.message,
+        'request_id': 'req-500',
+    }
     assert caught.value.cause.message == 'Internal server error'
 
 
 def test_idempotent_post_is_retried_on_5xx_and_reset(server):
     server.add(api_error(503, 'UNAVAILABLE', 'busy'), Reply(action='reset'), ok({'ok': 1}))
     client = make_client(server.url)
-    assert client.request('POST', '/regions/cn-north-1/describeSomething', 'cn-north-1', body={}, idempotent=True) == {'ok': 1}
+    assert client.request('POST', '/regions/cn-north-1/describeSomething', 'cn-north-1', body={}, idempotent=True) == {
+        'ok': 1
+    }
     assert (client.calls, client.retries_made) == (3, 2)
 
 
@@ -418,9 +504,14 @@ def test_get_is_retried_after_a_read_timeout_and_a_dropped_connection(server):
 
 
 def test_post_is_retried_on_throttle(server):
-    server.add(api_error(429, 'TOO_MANY_REQUESTS', 'throttled', headers={'Retry-After': '1'}), ok({'cacheInstanceId': 'redis-1'}))
+    server.add(
+        api_error(429, 'TOO_MANY_REQUESTS', 'throttled', headers={'Retry-After': '1'}),
+        ok({'cacheInstanceId': 'redis-1'}),
+    )
     client = make_client(server.url)
-    assert client.request('POST', '/regions/cn-north-1/cacheInstance', 'cn-north-1', body={'a': 1}) == {'cacheInstanceId': 'redis-1'}
+    assert client.request('POST', '/regions/cn-north-1/cacheInstance', 'cn-north-1', body={'a': 1}) == {
+        'cacheInstanceId': 'redis-1'
+    }
     assert [r['method'] for r in server.requests] == ['POST', 'POST']
     assert client.retries_made == 1 and client.sleep.delays[0] >= 1
 
@@ -438,7 +529,9 @@ def test_post_is_retried_when_the_connection_is_refused():
     with CannedServer(ok({'cacheInstanceId': 'redis-2'}), listen=False) as canned:
         client = make_client(canned.url)
         client.sleep = Recorder(hook=canned.listen)
-        assert client.request('POST', '/regions/cn-north-1/cacheInstance', 'cn-north-1', body={'a': 1}) == {'cacheInstanceId': 'redis-2'}
+        assert client.request('POST', '/regions/cn-north-1/cacheInstance', 'cn-north-1', body={'a': 1}) == {
+            'cacheInstanceId': 'redis-2'
+        }
         # The refused attempt sent nothing, so only the answered one counts as a call.
         assert (client.calls, client.retries_made, len(canned.requests)) == (1, 1, 1)
 
@@ -448,7 +541,7 @@ def test_post_is_retried_after_a_connect_timeout():
     with CannedServer(ok({'cacheInstanceId': 'redis-3'}), listen=False) as canned:
         canned.listen(backlog=0, serve=False)
         stuffing = []
-        for dummy in range(4):
+        for _dummy in range(4):
             sock = socket.socket()
             sock.setblocking(False)
             sock.connect_ex(('127.0.0.1', canned.port))
@@ -463,7 +556,9 @@ def test_post_is_retried_after_a_connect_timeout():
 
         client = make_client(canned.url, timeout=0.5)
         client.sleep = Recorder(hook=unblock)
-        assert client.request('POST', '/regions/cn-north-1/cacheInstance', 'cn-north-1', body={'a': 1}) == {'cacheInstanceId': 'redis-3'}
+        assert client.request('POST', '/regions/cn-north-1/cacheInstance', 'cn-north-1', body={'a': 1}) == {
+            'cacheInstanceId': 'redis-3'
+        }
         assert client.retries_made >= 1
         assert [r['method'] for r in canned.requests] == ['POST']
 
@@ -486,8 +581,14 @@ def test_tls_failure_is_not_retried(server):
 
 
 def test_keep_alive_reuses_one_connection(server):
-    server.add(ok({'n': 1}), api_error(404, 'NOT_FOUND', 'nope'), ok({'n': 2}), ok({'n': 3}),
-               api_error(503, 'UNAVAILABLE', 'busy'), ok({'n': 4}))
+    server.add(
+        ok({'n': 1}),
+        api_error(404, 'NOT_FOUND', 'nope'),
+        ok({'n': 2}),
+        ok({'n': 3}),
+        api_error(503, 'UNAVAILABLE', 'busy'),
+        ok({'n': 4}),
+    )
     client = make_client(server.url)
     client.request('GET', INSTANCE_PATH, 'cn-north-1')
     with pytest.raises(JDCloudAPIError):
@@ -505,11 +606,22 @@ def test_secrets_and_bodies_never_appear_in_errors_or_repr(server):
     server.add(api_error(400, 'INVALID_ARGUMENT', 'Invalid password'), Reply(action='reset'), Reply(502, 'x'))
     client = make_client(server.url)
     texts = [repr(client), str(client.__dict__.get('endpoint'))]
-    for dummy in range(3):
+    for _dummy in range(3):
         with pytest.raises(JDCloudError) as caught:
-            client.request('POST', '/regions/cn-north-1/cacheInstance', 'cn-north-1', body={'cacheInstance': {'password': PASSWORD}})
+            client.request(
+                'POST',
+                '/regions/cn-north-1/cacheInstance',
+                'cn-north-1',
+                body={'cacheInstance': {'password': PASSWORD}},
+            )
         error = caught.value
-        texts += [str(error), repr(error), repr(error.to_dict()), str(getattr(error, 'cause', '')), repr(getattr(error, 'cause', ''))]
+        texts += [
+            str(error),
+            repr(error),
+            repr(error.to_dict()),
+            str(getattr(error, 'cause', '')),
+            repr(getattr(error, 'cause', '')),
+        ]
         # No chained requests exception (which would hold the prepared request and its body).
         assert error.__context__ is None and error.__cause__ is None
     refused = make_client('http://127.0.0.1:%d' % free_port_refusing(), retries=0)

@@ -4,6 +4,7 @@ Each call starts ``python -m ansible_collections.jdcloud.cloud.plugins.modules.<
 in a subprocess with an arguments file, so the module goes through
 AnsibleModule, the client and HTTP to the emulator exactly as in a playbook.
 """
+
 from __future__ import annotations
 
 import json
@@ -50,7 +51,11 @@ def run_module(name, args, *, check_mode=False, diff=False, env=None, timeout=12
     try:
         proc = subprocess.run(
             [sys.executable, '-m', 'ansible_collections.jdcloud.cloud.plugins.modules.' + name, path],
-            capture_output=True, text=True, env=run_env, timeout=timeout, check=False,
+            capture_output=True,
+            text=True,
+            env=run_env,
+            timeout=timeout,
+            check=False,
         )
     finally:
         os.unlink(path)

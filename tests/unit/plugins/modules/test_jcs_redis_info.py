@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: Contributors to the jdcloud.cloud collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -8,6 +7,7 @@ Instances with distinct attributes are created through the official JD Cloud
 SDK (the ``sdk_client`` fixture, an implementation independent of ours); bulk
 instances come from the emulator's admin seed.
 """
+
 from __future__ import annotations
 
 import ast
@@ -20,7 +20,6 @@ import pytest
 import yaml
 from jdcloud_sdk.services.redis.apis.CreateCacheInstanceRequest import CreateCacheInstanceRequest
 from jdcloud_sdk.services.redis.apis.DeleteCacheInstanceRequest import DeleteCacheInstanceRequest
-
 from modrunner import run_module
 
 MODULE = 'jcs_redis_info'
@@ -42,12 +41,28 @@ def calls(emulator, operation='describeCacheInstances'):
     return emulator.admin.stats()['calls'].get(operation, 0)
 
 
-def sdk_create(sdk, name, region=REGION, vpc='vpc-orders0001', subnet='subnet-orders0001', version='4.0',
-               instance_class='redis.m.micro.basic', charge=None):
+def sdk_create(
+    sdk,
+    name,
+    region=REGION,
+    vpc='vpc-orders0001',
+    subnet='subnet-orders0001',
+    version='4.0',
+    instance_class='redis.m.micro.basic',
+    charge=None,
+):
     azs = {'cn-north-1': ('cn-north-1a', 'cn-north-1b'), 'cn-south-1': ('cn-south-1a', 'cn-south-1b')}[region]
-    parameters = {'regionId': region, 'cacheInstance': {
-        'vpcId': vpc, 'subnetId': subnet, 'cacheInstanceName': name, 'cacheInstanceClass': instance_class,
-        'azId': {'master': azs[0], 'slave': azs[1]}, 'redisVersion': version}}
+    parameters = {
+        'regionId': region,
+        'cacheInstance': {
+            'vpcId': vpc,
+            'subnetId': subnet,
+            'cacheInstanceName': name,
+            'cacheInstanceClass': instance_class,
+            'azId': {'master': azs[0], 'slave': azs[1]},
+            'redisVersion': version,
+        },
+    }
     if charge:
         parameters['charge'] = charge
     response = sdk.client.send(CreateCacheInstanceRequest(parameters))
@@ -141,6 +156,7 @@ def test_pages_after_the_first_are_fetched_in_parallel(emulator):
 def _when_first_page_seen(emulator, action, answered):
     """Run ``action`` once the first describeCacheInstances request has arrived
     (or, with ``answered``, has been answered) at the emulator."""
+
     def watch():
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -149,6 +165,7 @@ def _when_first_page_seen(emulator, action, answered):
                     action()
                     return
             time.sleep(0.01)
+
     thread = threading.Thread(target=watch)
     thread.start()
     return thread
@@ -161,7 +178,9 @@ def test_instance_appearing_between_pages_is_listed_once(emulator):
     time.sleep(1.1)
     emulator.admin.config(latency_ms=500)
     added = []
-    watcher = _when_first_page_seen(emulator, lambda: added.extend(emulator.admin.seed(1, name_prefix='late')), answered=True)
+    watcher = _when_first_page_seen(
+        emulator, lambda: added.extend(emulator.admin.seed(1, name_prefix='late')), answered=True
+    )
     run = run_info(emulator, concurrency=1)
     watcher.join()
     assert added, 'the watcher never saw the first page'
@@ -178,7 +197,7 @@ def test_instance_disappearing_between_pages_is_tolerated(emulator, sdk_client):
     emulator.admin.config(latency_ms=500)
     # The SDK's delete takes the same latency, so it is sent as soon as the first
     # page has arrived: it is applied after that page and before the second one.
-    victim = seeded[-1]    # the newest seed, so on the first page of the newest-first order
+    victim = seeded[-1]  # the newest seed, so on the first page of the newest-first order
     watcher = _when_first_page_seen(emulator, lambda: sdk_delete(sdk_client, victim), answered=False)
     run = run_info(emulator, concurrency=1)
     watcher.join()
@@ -199,42 +218,55 @@ def varied(emulator, sdk_client):
     """Instances that differ in every filtered attribute."""
     made = dict(
         orders=sdk_create(sdk_client, 'orders_cache'),
-        orders_upper=sdk_create(sdk_client, 'Orders_Cache', subnet='subnet-orders0002', instance_class='redis.m.medium.basic'),
+        orders_upper=sdk_create(
+            sdk_client, 'Orders_Cache', subnet='subnet-orders0002', instance_class='redis.m.medium.basic'
+        ),
         orders_eu=sdk_create(sdk_client, 'orders_cache_eu', version='5.0', instance_class='redis.c.small.basic'),
-        sessions=sdk_create(sdk_client, 'sessions', vpc='vpc-sessions01', subnet='subnet-sessions1', version='2.8',
-                            instance_class='redis.m1.small.basic',
-                            charge={'chargeMode': 'prepaid_by_duration', 'chargeUnit': 'month', 'chargeDuration': 1}),
+        sessions=sdk_create(
+            sdk_client,
+            'sessions',
+            vpc='vpc-sessions01',
+            subnet='subnet-sessions1',
+            version='2.8',
+            instance_class='redis.m1.small.basic',
+            charge={'chargeMode': 'prepaid_by_duration', 'chargeUnit': 'month', 'chargeDuration': 1},
+        ),
         south=sdk_create(sdk_client, 'orders_cache', region='cn-south-1'),
     )
     emulator.admin.force_status(made['orders_eu'], 'error')
     return made
 
 
-@pytest.mark.parametrize('options, expected', [
-    ({}, ['Orders_Cache', 'orders_cache', 'orders_cache_eu', 'sessions']),
-    ({'name': 'orders_cache'}, ['orders_cache']),
-    ({'name': 'orders_cache', 'name_match': 'exact'}, ['orders_cache']),
-    ({'name': 'orders_cache', 'name_match': 'contains'}, ['Orders_Cache', 'orders_cache', 'orders_cache_eu']),
-    ({'name': 'Orders_Cache'}, ['Orders_Cache']),
-    ({'name': 'cache_e', 'name_match': 'contains'}, ['orders_cache_eu']),
-    ({'name': 'cache_e'}, []),
-    ({'statuses': ['error']}, ['orders_cache_eu']),
-    ({'statuses': ['running', 'error']}, ['Orders_Cache', 'orders_cache', 'orders_cache_eu', 'sessions']),
-    ({'statuses': ['creating']}, []),
-    ({'vpc_id': 'vpc-sessions01'}, ['sessions']),
-    ({'subnet_id': 'subnet-orders0002'}, ['Orders_Cache']),
-    ({'redis_version': '4.0'}, ['Orders_Cache', 'orders_cache']),
-    ({'redis_version': '4'}, ['Orders_Cache', 'orders_cache']),
-    ({'redis_version': '5.0.14'}, ['orders_cache_eu']),
-    ({'redis_version': '2.8'}, ['sessions']),
-    ({'instance_type': 'master-slave'}, ['Orders_Cache', 'orders_cache', 'sessions']),
-    ({'instance_type': 'cluster'}, ['orders_cache_eu']),
-    ({'instance_type': 'native-cluster'}, []),
-    ({'charge_mode': 'prepaid_by_duration'}, ['sessions']),
-    ({'charge_mode': 'postpaid_by_duration'}, ['Orders_Cache', 'orders_cache', 'orders_cache_eu']),
-    ({'name': 'orders', 'name_match': 'contains', 'instance_type': 'master-slave', 'vpc_id': 'vpc-orders0001'},
-     ['Orders_Cache', 'orders_cache']),
-])
+@pytest.mark.parametrize(
+    'options, expected',
+    [
+        ({}, ['Orders_Cache', 'orders_cache', 'orders_cache_eu', 'sessions']),
+        ({'name': 'orders_cache'}, ['orders_cache']),
+        ({'name': 'orders_cache', 'name_match': 'exact'}, ['orders_cache']),
+        ({'name': 'orders_cache', 'name_match': 'contains'}, ['Orders_Cache', 'orders_cache', 'orders_cache_eu']),
+        ({'name': 'Orders_Cache'}, ['Orders_Cache']),
+        ({'name': 'cache_e', 'name_match': 'contains'}, ['orders_cache_eu']),
+        ({'name': 'cache_e'}, []),
+        ({'statuses': ['error']}, ['orders_cache_eu']),
+        ({'statuses': ['running', 'error']}, ['Orders_Cache', 'orders_cache', 'orders_cache_eu', 'sessions']),
+        ({'statuses': ['creating']}, []),
+        ({'vpc_id': 'vpc-sessions01'}, ['sessions']),
+        ({'subnet_id': 'subnet-orders0002'}, ['Orders_Cache']),
+        ({'redis_version': '4.0'}, ['Orders_Cache', 'orders_cache']),
+        ({'redis_version': '4'}, ['Orders_Cache', 'orders_cache']),
+        ({'redis_version': '5.0.14'}, ['orders_cache_eu']),
+        ({'redis_version': '2.8'}, ['sessions']),
+        ({'instance_type': 'master-slave'}, ['Orders_Cache', 'orders_cache', 'sessions']),
+        ({'instance_type': 'cluster'}, ['orders_cache_eu']),
+        ({'instance_type': 'native-cluster'}, []),
+        ({'charge_mode': 'prepaid_by_duration'}, ['sessions']),
+        ({'charge_mode': 'postpaid_by_duration'}, ['Orders_Cache', 'orders_cache', 'orders_cache_eu']),
+        (
+            {'name': 'orders', 'name_match': 'contains', 'instance_type': 'master-slave', 'vpc_id': 'vpc-orders0001'},
+            ['Orders_Cache', 'orders_cache'],
+        ),
+    ],
+)
 def test_filters(varied, emulator, options, expected):
     run = run_info(emulator, **options)
     assert names(run) == expected
@@ -314,20 +346,23 @@ def test_instance_shape_matches_the_documentation(varied, emulator):
 # --- options, credentials and errors -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize('options, option', [
-    ({'concurrency': 0}, 'concurrency'),
-    ({'concurrency': 17}, 'concurrency'),
-    ({'redis_version': 'latest'}, 'redis_version'),
-    ({'name': ''}, 'name'),
-    ({'vpc_id': ''}, 'vpc_id'),
-    ({'subnet_id': ''}, 'subnet_id'),
-    ({'statuses': ['sleeping']}, 'statuses'),
-    ({'instance_type': 'sentinel'}, 'instance_type'),
-    ({'name_match': 'regex'}, 'name_match'),
-    ({'sort_by': 'name'}, 'sort_by'),
-    ({'charge_mode': 'free'}, 'charge_mode'),
-    ({'region': 'North China'}, 'region'),
-])
+@pytest.mark.parametrize(
+    'options, option',
+    [
+        ({'concurrency': 0}, 'concurrency'),
+        ({'concurrency': 17}, 'concurrency'),
+        ({'redis_version': 'latest'}, 'redis_version'),
+        ({'name': ''}, 'name'),
+        ({'vpc_id': ''}, 'vpc_id'),
+        ({'subnet_id': ''}, 'subnet_id'),
+        ({'statuses': ['sleeping']}, 'statuses'),
+        ({'instance_type': 'sentinel'}, 'instance_type'),
+        ({'name_match': 'regex'}, 'name_match'),
+        ({'sort_by': 'name'}, 'sort_by'),
+        ({'charge_mode': 'free'}, 'charge_mode'),
+        ({'region': 'North China'}, 'region'),
+    ],
+)
 def test_bad_options_fail_before_any_call(emulator, options, option):
     run = run_info(emulator, **options)
     assert run.failed and run.rc != 0
@@ -337,8 +372,12 @@ def test_bad_options_fail_before_any_call(emulator, options, option):
 
 def test_credentials_and_endpoint_from_the_environment(emulator):
     emulator.admin.seed(2)
-    env = dict(JDCLOUD_ACCESS_KEY=emulator.access_key, JDCLOUD_SECRET_KEY=emulator.secret_key, JDCLOUD_REGION=REGION,
-               JDCLOUD_ENDPOINT=emulator.url)
+    env = dict(
+        JDCLOUD_ACCESS_KEY=emulator.access_key,
+        JDCLOUD_SECRET_KEY=emulator.secret_key,
+        JDCLOUD_REGION=REGION,
+        JDCLOUD_ENDPOINT=emulator.url,
+    )
     run = run_module(MODULE, {}, env=env)
     assert run.result['total'] == 2, run.result
 

@@ -1,4 +1,5 @@
 """jcs_redis_instance run for real against the emulator over HTTP."""
+
 from __future__ import annotations
 
 import ast
@@ -9,7 +10,6 @@ import time
 
 import pytest
 import yaml
-
 from modrunner import run_module
 
 MODULE = 'jcs_redis_instance'
@@ -18,16 +18,25 @@ NEW_PASSWORD = 'N3wSecretPass'
 
 
 def connection(emulator, **extra):
-    args = dict(access_key=emulator.access_key, secret_key=emulator.secret_key,
-                region='cn-north-1', endpoint=emulator.url)
+    args = dict(
+        access_key=emulator.access_key, secret_key=emulator.secret_key, region='cn-north-1', endpoint=emulator.url
+    )
     args.update(extra)
     return args
 
 
 def spec(emulator, name='cache_one', **extra):
-    args = connection(emulator, name=name, instance_class='redis.m.micro.basic', redis_version='4.0',
-                      vpc_id='vpc-test0001', subnet_id='subnet-test0001', master_az='cn-north-1a',
-                      slave_az='cn-north-1b', password=PASSWORD)
+    args = connection(
+        emulator,
+        name=name,
+        instance_class='redis.m.micro.basic',
+        redis_version='4.0',
+        vpc_id='vpc-test0001',
+        subnet_id='subnet-test0001',
+        master_az='cn-north-1a',
+        slave_az='cn-north-1b',
+        password=PASSWORD,
+    )
     args.update(extra)
     return args
 
@@ -37,8 +46,13 @@ def calls(emulator):
 
 
 def writes(emulator):
-    ops = ('createCacheInstance', 'modifyCacheInstanceAttribute', 'modifyCacheInstanceClass',
-           'resetCacheInstancePassword', 'deleteCacheInstance')
+    ops = (
+        'createCacheInstance',
+        'modifyCacheInstanceAttribute',
+        'modifyCacheInstanceClass',
+        'resetCacheInstancePassword',
+        'deleteCacheInstance',
+    )
     return sum(calls(emulator).get(op, 0) for op in ops)
 
 
@@ -63,56 +77,62 @@ def assert_no_secret(run):
 
 # -- validation: clear errors before any call ------------------------------------------
 
-@pytest.mark.parametrize('extra, option', [
-    (dict(name='bad-name'), 'name'),
-    (dict(name='x'), 'name'),
-    (dict(name='n' * 33), 'name'),
-    # $ in a pattern would let a final newline through
-    (dict(name='good_name\n'), 'name'),
-    (dict(name=u'\u4e00\u9fa6'), 'name'),  # one past the last Chinese character the API allows
-    (dict(instance_id='redis-abc123\n'), 'instance_id'),
-    (dict(access_key='EMULATORACCESSKEY0000000000000001\n'), 'access_key'),
-    (dict(description='d' * 257), 'description'),
-    (dict(password='short1'), 'password'),
-    (dict(password='lettersonlypass'), 'password'),
-    (dict(password='has space 123'), 'password'),
-    (dict(password=''), 'password'),
-    (dict(redis_version='latest'), 'redis_version'),
-    (dict(charge_mode='prepaid_by_duration'), 'charge_duration'),
-    (dict(charge_mode='prepaid_by_duration', charge_duration=10), 'charge_duration'),
-    (dict(charge_mode='prepaid_by_duration', charge_unit='year', charge_duration=4), 'charge_duration'),
-    (dict(charge_unit='month'), 'charge_unit'),
-    (dict(instance_id='redis-../../quota'), 'instance_id'),
-    (dict(wait_timeout=0), 'wait_timeout'),
-    (dict(region='North China'), 'region'),
-    (dict(vpc_id='vpc_0001'), 'vpc_id'),
-    (dict(subnet_id='SUBNET-0001'), 'subnet_id'),
-    (dict(master_az='cn-east-1a'), 'master_az'),
-    (dict(slave_az='cn-north-1-b'), 'slave_az'),
-    (dict(master_az='cn-north-1a\n'), 'master_az'),
-    (dict(name=None), 'name'),
-    (dict(endpoint='https://[::1'), 'endpoint'),
-    (dict(endpoint='ftp://127.0.0.1'), 'endpoint'),
-    (dict(access_key='AK\r\nX-Injected: 1'), 'access_key'),
-    (dict(access_key=u'\u4eac\u4e1c'), 'access_key'),
-    (dict(ca_path='/nonexistent/ca.pem'), 'ca_path'),
-    (dict(api_timeout=13981179027), 'api_timeout'),  # beyond time_t: overflowed in the socket layer
-    (dict(api_timeout=0), 'api_timeout'),
-    (dict(api_retries=101), 'api_retries'),
-    (dict(api_retries=-1), 'api_retries'),
-    # ansible-core's int check raises OverflowError for infinity (ansible/ansible#87253)
-    (dict(api_timeout=float('inf')), 'api_timeout'),
-    (dict(wait_timeout='inf'), 'wait_timeout'),
-    (dict(charge_duration='-Infinity'), 'charge_duration'),
-    (dict(redis_version='9.9'), 'redis_version'),
-])
+
+@pytest.mark.parametrize(
+    'extra, option',
+    [
+        (dict(name='bad-name'), 'name'),
+        (dict(name='x'), 'name'),
+        (dict(name='n' * 33), 'name'),
+        # $ in a pattern would let a final newline through
+        (dict(name='good_name\n'), 'name'),
+        (dict(name='\u4e00\u9fa6'), 'name'),  # one past the last Chinese character the API allows
+        (dict(instance_id='redis-abc123\n'), 'instance_id'),
+        (dict(access_key='EMULATORACCESSKEY0000000000000001\n'), 'access_key'),
+        (dict(description='d' * 257), 'description'),
+        (dict(password='short1'), 'password'),
+        (dict(password='lettersonlypass'), 'password'),
+        (dict(password='has space 123'), 'password'),
+        (dict(password=''), 'password'),
+        (dict(redis_version='latest'), 'redis_version'),
+        (dict(charge_mode='prepaid_by_duration'), 'charge_duration'),
+        (dict(charge_mode='prepaid_by_duration', charge_duration=10), 'charge_duration'),
+        (dict(charge_mode='prepaid_by_duration', charge_unit='year', charge_duration=4), 'charge_duration'),
+        (dict(charge_unit='month'), 'charge_unit'),
+        (dict(instance_id='redis-../../quota'), 'instance_id'),
+        (dict(wait_timeout=0), 'wait_timeout'),
+        (dict(region='North China'), 'region'),
+        (dict(vpc_id='vpc_0001'), 'vpc_id'),
+        (dict(subnet_id='SUBNET-0001'), 'subnet_id'),
+        (dict(master_az='cn-east-1a'), 'master_az'),
+        (dict(slave_az='cn-north-1-b'), 'slave_az'),
+        (dict(master_az='cn-north-1a\n'), 'master_az'),
+        (dict(name=None), 'name'),
+        (dict(endpoint='https://[::1'), 'endpoint'),
+        (dict(endpoint='ftp://127.0.0.1'), 'endpoint'),
+        (dict(access_key='AK\r\nX-Injected: 1'), 'access_key'),
+        (dict(access_key='\u4eac\u4e1c'), 'access_key'),
+        (dict(ca_path='/nonexistent/ca.pem'), 'ca_path'),
+        (dict(api_timeout=13981179027), 'api_timeout'),  # beyond time_t: overflowed in the socket layer
+        (dict(api_timeout=0), 'api_timeout'),
+        (dict(api_retries=101), 'api_retries'),
+        (dict(api_retries=-1), 'api_retries'),
+        # ansible-core's int check raises OverflowError for infinity (ansible/ansible#87253)
+        (dict(api_timeout=float('inf')), 'api_timeout'),
+        (dict(wait_timeout='inf'), 'wait_timeout'),
+        (dict(charge_duration='-Infinity'), 'charge_duration'),
+        (dict(redis_version='9.9'), 'redis_version'),
+    ],
+)
 def test_invalid_options_fail_before_any_write(emulator, extra, option):
     run = run_module(MODULE, spec(emulator, **extra))
     assert run.failed
     assert option in run.result['msg']
     assert 'Traceback' not in run.stdout + run.stderr
     # Only a version unknown to the region needs the API to tell (describeInstanceClass, a read).
-    assert emulator.admin.stats()['total_calls'] == (0 if option != 'redis_version' or extra['redis_version'] == 'latest' else 2)
+    assert emulator.admin.stats()['total_calls'] == (
+        0 if option != 'redis_version' or extra['redis_version'] == 'latest' else 2
+    )
     assert writes(emulator) == 0
     assert_no_secret(run)
 
@@ -138,8 +158,12 @@ def test_missing_credentials_name_option_and_variable(emulator):
 
 def test_credentials_and_endpoint_from_environment(emulator):
     args = spec(emulator)
-    env = {'JDCLOUD_ACCESS_KEY': args.pop('access_key'), 'JDCLOUD_SECRET_KEY': args.pop('secret_key'),
-           'JDCLOUD_REGION': args.pop('region'), 'JDCLOUD_ENDPOINT': args.pop('endpoint')}
+    env = {
+        'JDCLOUD_ACCESS_KEY': args.pop('access_key'),
+        'JDCLOUD_SECRET_KEY': args.pop('secret_key'),
+        'JDCLOUD_REGION': args.pop('region'),
+        'JDCLOUD_ENDPOINT': args.pop('endpoint'),
+    }
     run = run_module(MODULE, args, env=env)
     assert not run.failed, run.result
     assert run.result['instance']['status'] == 'running'
@@ -162,6 +186,7 @@ def test_class_not_sold_in_region_fails_with_the_choices(emulator):
 
 
 # -- create, check mode, idempotency ---------------------------------------------------
+
 
 def test_check_mode_create_predicts_and_creates_nothing(emulator):
     run = run_module(MODULE, spec(emulator, description='hello'), check_mode=True, diff=True)
@@ -231,9 +256,12 @@ def test_create_without_password_needs_explicit_intent(emulator):
 
 # -- modify ------------------------------------------------------------------------------
 
+
 def test_rename_and_description(emulator):
     instance = create(emulator)
-    run = run_module(MODULE, connection(emulator, instance_id=instance['id'], name='cache_two', description='new'), diff=True)
+    run = run_module(
+        MODULE, connection(emulator, instance_id=instance['id'], name='cache_two', description='new'), diff=True
+    )
     assert not run.failed and run.changed, run.result
     assert sorted(run.result['changes']) == ['description', 'name']
     assert run.result['instance']['name'] == 'cache_two' and run.result['instance']['description'] == 'new'
@@ -245,7 +273,7 @@ def test_rename_and_description(emulator):
 
 def test_chinese_names_at_both_ends_of_the_allowed_range(emulator):
     instance = create(emulator)
-    name = u'\u4e00\u4eac\u4e1c_9\u9fa5'  # the first and the last character the API allows, and ASCII
+    name = '\u4e00\u4eac\u4e1c_9\u9fa5'  # the first and the last character the API allows, and ASCII
     run = run_module(MODULE, connection(emulator, instance_id=instance['id'], name=name))
     assert not run.failed and run.changed, run.result
     assert run.result['instance']['name'] == name
@@ -261,8 +289,14 @@ def test_name_without_id_is_a_lookup_not_a_rename(emulator):
 
 def test_check_mode_modify_changes_nothing(emulator):
     instance = create(emulator)
-    run = run_module(MODULE, connection(emulator, instance_id=instance['id'], description='would change',
-                                        instance_class='redis.m.small.basic'), check_mode=True, diff=True)
+    run = run_module(
+        MODULE,
+        connection(
+            emulator, instance_id=instance['id'], description='would change', instance_class='redis.m.small.basic'
+        ),
+        check_mode=True,
+        diff=True,
+    )
     assert run.changed and sorted(run.result['changes']) == ['description', 'instance_class']
     assert run.result['instance']['instance_class'] == 'redis.m.small.basic'
     assert run.result['instance']['memory_mb'] == run.result['instance']['memory_mb_per_shard'] == 2048
@@ -292,8 +326,11 @@ def test_password_reset_only_with_always(emulator):
     assert not on_create.failed and not on_create.changed
     assert calls(emulator).get('resetCacheInstancePassword', 0) == 0
 
-    always = run_module(MODULE, connection(emulator, instance_id=instance['id'], password=NEW_PASSWORD,
-                                           update_password='always'), diff=True)
+    always = run_module(
+        MODULE,
+        connection(emulator, instance_id=instance['id'], password=NEW_PASSWORD, update_password='always'),
+        diff=True,
+    )
     assert not always.failed and always.changed and always.result['changes'] == ['password']
     # ansible-core 2.19 returns warnings as structured summaries; older ones as strings.
     assert 'reset on every run' in json.dumps(always.result.get('warnings', []))
@@ -301,15 +338,20 @@ def test_password_reset_only_with_always(emulator):
     assert calls(emulator)['resetCacheInstancePassword'] == 1
     assert_no_secret(always)
 
-    checked = run_module(MODULE, connection(emulator, instance_id=instance['id'], password=NEW_PASSWORD,
-                                            update_password='always'), check_mode=True)
+    checked = run_module(
+        MODULE,
+        connection(emulator, instance_id=instance['id'], password=NEW_PASSWORD, update_password='always'),
+        check_mode=True,
+    )
     assert checked.changed and calls(emulator)['resetCacheInstancePassword'] == 1
 
 
 def test_immutable_fields_are_refused(emulator):
     instance = create(emulator)
-    run = run_module(MODULE, spec(emulator, instance_id=instance['id'], vpc_id='vpc-other', redis_version='5.0',
-                                  master_az='cn-north-1c'))
+    run = run_module(
+        MODULE,
+        spec(emulator, instance_id=instance['id'], vpc_id='vpc-other', redis_version='5.0', master_az='cn-north-1c'),
+    )
     assert run.failed
     for option in ('vpc_id', 'redis_version', 'master_az'):
         assert option in run.result['msg']
@@ -335,6 +377,7 @@ def test_fuzzy_name_matches_are_not_the_instance(emulator):
 
 
 # -- delete ----------------------------------------------------------------------------
+
 
 def test_check_mode_delete_and_delete(emulator):
     emulator.admin.config(delete_delay=1.0)
@@ -378,6 +421,7 @@ def test_prepaid_instance_is_not_deleted_before_expiry(emulator):
 
 # -- waiting -----------------------------------------------------------------------------
 
+
 def test_wait_timeout_reports_last_status(emulator):
     emulator.admin.config(create_delay=30)
     started = time.monotonic()
@@ -414,6 +458,7 @@ def test_rerun_with_wait_waits_for_a_creating_instance(emulator):
 
 
 # -- faults ------------------------------------------------------------------------------
+
 
 def test_create_with_lost_response_makes_exactly_one_instance(emulator):
     emulator.admin.config(drop_response_rate=1.0, fault_operations=['createCacheInstance'], fault_seed=1)

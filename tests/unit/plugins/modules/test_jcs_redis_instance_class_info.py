@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: Contributors to the jdcloud.cloud collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -8,17 +7,22 @@ The expected listings come from the same API read through the official SDK
 (the ``sdk_client`` fixture), so the module is checked against the API's
 answer rather than a copy of the emulator's catalogue.
 """
+
 from __future__ import annotations
 
 import pytest
 from jdcloud_sdk.services.redis.apis.DescribeInstanceClassRequest import DescribeInstanceClassRequest
-
 from modrunner import run_module
 
 MODULE = 'jcs_redis_instance_class_info'
 SNAKE_CASE = {
-    'instanceClass': 'instance_class', 'instanceType': 'instance_type', 'cpu': 'cpu', 'memoryMB': 'memory_mb',
-    'diskGB': 'disk_gb', 'maxConnection': 'max_connection', 'bandwidthMbps': 'bandwidth_mbps',
+    'instanceClass': 'instance_class',
+    'instanceType': 'instance_type',
+    'cpu': 'cpu',
+    'memoryMB': 'memory_mb',
+    'diskGB': 'disk_gb',
+    'maxConnection': 'max_connection',
+    'bandwidthMbps': 'bandwidth_mbps',
 }
 
 
@@ -40,7 +44,7 @@ def sdk_classes(sdk, region, version=None):
         parameters['redisVersion'] = version
     response = sdk.client.send(DescribeInstanceClassRequest(parameters))
     assert response.error is None, vars(response.error)
-    return [dict((SNAKE_CASE[k], v) for k, v in item.items()) for item in response.result['instanceClasses']]
+    return [{SNAKE_CASE[k]: v for k, v in item.items()} for item in response.result['instanceClasses']]
 
 
 @pytest.mark.parametrize('region', ['cn-north-1', 'cn-south-1', 'cn-east-2', 'cn-east-1'])
@@ -69,7 +73,9 @@ def test_version_missing_in_a_region_is_an_api_error(emulator):
     assert '7.2' in run.result['msg']
 
 
-@pytest.mark.parametrize('given, normalised', [('4', '4.0'), ('4.0', '4.0'), ('4.0.14', '4.0'), ('5.0-1.2', '5.0'), (' 2.8 ', '2.8')])
+@pytest.mark.parametrize(
+    'given, normalised', [('4', '4.0'), ('4.0', '4.0'), ('4.0.14', '4.0'), ('5.0-1.2', '5.0'), (' 2.8 ', '2.8')]
+)
 def test_version_is_normalised_before_it_is_sent(emulator, sdk_client, given, normalised):
     run = run_classes(emulator, redis_version=given)
     assert run.result['redis_version'] == normalised
@@ -91,19 +97,24 @@ def test_instance_type_filter(emulator, sdk_client, instance_type):
     expected = [c for c in everything if c['instance_type'] == instance_type]
     assert expected and len(expected) < len(everything)
     assert classes(run) == expected
-    assert emulator.admin.stats()['calls']['describeInstanceClass'] == 2   # the SDK's and the module's
+    assert emulator.admin.stats()['calls']['describeInstanceClass'] == 2  # the SDK's and the module's
 
 
 def test_check_mode_lists_the_same(emulator):
-    assert classes(run_classes(emulator, check_mode=True, redis_version='4.0')) == classes(run_classes(emulator, redis_version='4.0'))
+    assert classes(run_classes(emulator, check_mode=True, redis_version='4.0')) == classes(
+        run_classes(emulator, redis_version='4.0')
+    )
 
 
-@pytest.mark.parametrize('options, option', [
-    ({'redis_version': 'newest'}, 'redis_version'),
-    ({'redis_version': ''}, 'redis_version'),
-    ({'instance_type': 'native-cluster'}, 'instance_type'),
-    ({'region': 'cn_north_1'}, 'region'),
-])
+@pytest.mark.parametrize(
+    'options, option',
+    [
+        ({'redis_version': 'newest'}, 'redis_version'),
+        ({'redis_version': ''}, 'redis_version'),
+        ({'instance_type': 'native-cluster'}, 'instance_type'),
+        ({'region': 'cn_north_1'}, 'region'),
+    ],
+)
 def test_bad_options_fail_before_any_call(emulator, options, option):
     run = run_classes(emulator, **options)
     assert run.failed

@@ -1,13 +1,12 @@
-# -*- coding: utf-8 -*-
 # Copyright: Contributors to the jdcloud.cloud collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """jcs_redis_quota run for real against the emulator; creates that use up the
 quota go through the official SDK (the ``sdk_client`` fixture)."""
+
 from __future__ import annotations
 
 import pytest
-
 from modrunner import run_module
 
 MODULE = 'jcs_redis_quota'
@@ -71,7 +70,7 @@ def test_min_available_not_met_fails_with_the_numbers_and_the_quota(emulator, wa
     run = run_quota(emulator, min_available=wanted)
     assert run.failed and run.rc != 0
     msg = run.result['msg']
-    assert 'min_available {0}'.format(wanted) in msg and 'only 2 more' in msg and 'used 1 of 3' in msg and REGION in msg
+    assert f'min_available {wanted}' in msg and 'only 2 more' in msg and 'used 1 of 3' in msg and REGION in msg
     assert run.result['error']['status'] == 'QUOTA_INSUFFICIENT'
     assert run.result['error']['code'] is None
     assert run.result['quota'] == {'name': '缓存Redis', 'max': 3, 'used': 1, 'available': 2}
@@ -93,12 +92,15 @@ def test_check_mode_reads_the_same(emulator):
     assert failed.failed and failed.result['error']['status'] == 'QUOTA_INSUFFICIENT'
 
 
-@pytest.mark.parametrize('options, option', [
-    ({'min_available': -1}, 'min_available'),
-    ({'min_available': 'many'}, 'min_available'),
-    ({'api_timeout': 0}, 'api_timeout'),
-    ({'endpoint': 'redis.jdcloud-api.com'}, 'endpoint'),
-])
+@pytest.mark.parametrize(
+    'options, option',
+    [
+        ({'min_available': -1}, 'min_available'),
+        ({'min_available': 'many'}, 'min_available'),
+        ({'api_timeout': 0}, 'api_timeout'),
+        ({'endpoint': 'redis.jdcloud-api.com'}, 'endpoint'),
+    ],
+)
 def test_bad_options_fail_before_any_call(emulator, options, option):
     run = run_quota(emulator, **options)
     assert run.failed
@@ -107,8 +109,12 @@ def test_bad_options_fail_before_any_call(emulator, options, option):
 
 
 def test_credentials_from_the_environment_and_no_secret_in_output(emulator):
-    env = dict(JDCLOUD_ACCESS_KEY=emulator.access_key, JDCLOUD_SECRET_KEY=emulator.secret_key,
-               JDCLOUD_REGION=REGION, JDCLOUD_ENDPOINT=emulator.url)
+    env = dict(
+        JDCLOUD_ACCESS_KEY=emulator.access_key,
+        JDCLOUD_SECRET_KEY=emulator.secret_key,
+        JDCLOUD_REGION=REGION,
+        JDCLOUD_ENDPOINT=emulator.url,
+    )
     run = run_module(MODULE, {'min_available': 1}, env=env)
     assert quota(run)['available'] == 20
     for stream in (run.stdout, run.stderr):
