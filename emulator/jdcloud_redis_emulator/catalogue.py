@@ -1,6 +1,6 @@
 """Regions, availability zones, Redis versions and instance classes the emulator offers.
 
-The figures follow reference §9.  Where JD Cloud publishes nothing (cpu/disk of the larger
+The figures follow docs/dev/api-notes.md#instance-classes.  Where JD Cloud publishes nothing (cpu/disk of the larger
 classes, region codes other than ``hb``, instanceVersion strings other than ``4.0-1.3``)
 the values are invented but stable, and documented as such in the README.
 """
@@ -73,7 +73,7 @@ def _classes(ms_prefix: str, cluster_prefix: str) -> tuple:
     return tuple(out)
 
 
-# 2.8 uses the m1/c1 codes; 4.0 and every later engine share the m/c codes (reference §9).
+# 2.8 uses the m1/c1 codes; 4.0 and every later engine share the m/c codes (docs/dev/api-notes.md#instance-classes).
 _CLASSES_28 = _classes('redis.m1', 'redis.c1')
 _CLASSES_4X = _classes('redis.m', 'redis.c')
 

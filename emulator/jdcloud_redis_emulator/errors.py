@@ -1,4 +1,4 @@
-"""API errors and the JD Cloud error envelope (reference §4.1)."""
+"""API errors and the JD Cloud error envelope (docs/dev/api-notes.md#errors)."""
 
 from __future__ import annotations
 

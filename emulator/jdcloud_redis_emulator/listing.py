@@ -1,4 +1,4 @@
-"""describeCacheInstances: query decoding, filters, sorts and paging (reference §2.2, §5.3).
+"""describeCacheInstances: query decoding, filters, sorts and paging (docs/dev/api-notes.md#request-encoding, #listing).
 
 A client lists a large region as many pages of the same query, so the sorted list of a region
 and the filtered list of a query are memoised by the store (``Store.derived``) until the region

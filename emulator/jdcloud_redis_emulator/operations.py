@@ -1,4 +1,4 @@
-"""Routing and the nine v1 operations (reference §5)."""
+"""Routing and the nine v1 operations (docs/dev/api-notes.md#operations)."""
 
 from __future__ import annotations
 

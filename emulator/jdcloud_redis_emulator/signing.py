@@ -1,7 +1,7 @@
 """Verification of JD Cloud request signatures, JDCLOUD2-HMAC-SHA256 and JDCLOUD3-HMAC-SHA256.
 
-The canonical request is rebuilt exactly as the official SDK builds it (reference §3.2) from
-the headers the client names in ``SignedHeaders``; the checks follow the recipe in §3.3.
+The canonical request is rebuilt exactly as the official SDK builds it (docs/dev/api-notes.md#signing) from
+the headers the client names in ``SignedHeaders``; the checks follow the same page.
 Every failure is reported to the caller as the same 401 ``ACCESS_ERROR``; the internal
 reason is kept for the emulator's request log so users can see *why* they were refused.
 """

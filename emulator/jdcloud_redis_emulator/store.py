@@ -1,4 +1,4 @@
-"""Instances, quotas and the time-driven lifecycle (reference §5, §7).
+"""Instances, quotas and the time-driven lifecycle (docs/dev/api-notes.md#operations, #lifecycle).
 
 Transitions are not driven by threads: each instance keeps the wall-clock time at which its
 pending transition completes (``creating``/``changing`` → ``running``, ``deleting`` → gone)
@@ -98,7 +98,7 @@ class Instance:
         return catalogue.find_class_any_version(self.instance_class)
 
     def render(self) -> dict:
-        """The CacheInstance model (reference §6.1) as describeCacheInstance(s) return it."""
+        """The CacheInstance model (docs/dev/api-notes.md#instance-model) as describeCacheInstance(s) return it."""
         cls = self.cls
         region = catalogue.REGIONS[self.region]
         charge = {

@@ -1,4 +1,4 @@
-"""Parameter validation (reference §6.2, §6.5, §8).
+"""Parameter validation (docs/dev/api-notes.md#create-body, #charge, #validation).
 
 Every problem is an ``INVALID_ARGUMENT`` whose message starts with the field name as the API
 spells it (``cacheInstance.cacheInstanceName``, ``charge.chargeDuration``, ...).  Values of

@@ -16,7 +16,7 @@ PAGE_SIZE = 100
 # How many times a listing is restarted when instances come or go while it pages.
 LIST_ATTEMPTS = 3
 
-# §8 of the API reference: names are 2-32 digits, ASCII letters, '_' or Chinese characters (no '-',
+# API rule (docs/dev/api-notes.md#validation): names are 2-32 digits, ASCII letters, '_' or Chinese characters (no '-',
 # unlike other JD Cloud resources). Checked without a regular expression: compiling a character class
 # with the CJK range costs more than a millisecond, paid again on every module run.
 NAME_ASCII = frozenset('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_')

@@ -1,6 +1,6 @@
 """Test-side JD Cloud request signer (JDCLOUD2 and JDCLOUD3) and a raw HTTP client.
 
-Written from reference §3.2 / Appendix D.2, independently of the emulator's verifier, so the
+Written from docs/dev/api-notes.md#signing, independently of the emulator's verifier, so the
 signature tests do not check the emulator against itself.
 """
 

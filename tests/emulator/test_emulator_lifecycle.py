@@ -1,4 +1,4 @@
-"""Time-driven transitions with small real delays (reference §7)."""
+"""Time-driven transitions with small real delays (docs/dev/api-notes.md#lifecycle)."""
 
 from __future__ import annotations
 

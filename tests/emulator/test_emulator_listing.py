@@ -1,4 +1,4 @@
-"""describeCacheInstances: paging, filters and sorts (reference §5.3)."""
+"""describeCacheInstances: paging, filters and sorts (docs/dev/api-notes.md#listing)."""
 
 from __future__ import annotations
 

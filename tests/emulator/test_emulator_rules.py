@@ -1,4 +1,4 @@
-"""The API's rules (reference §5, §7, §8): validation, lifecycle preconditions, quota, catalogue, model."""
+"""The API's rules (docs/dev/api-notes.md#operations, #lifecycle, #validation): validation, lifecycle preconditions, quota, catalogue, model."""
 
 from __future__ import annotations
 

@@ -229,7 +229,7 @@ def test_sdk_sees_api_errors(sdk, emulator):
 
 
 def test_sdk_with_date_and_nonce_headers_signed(variant, sdk, wire):
-    """Pre-set x-jdcloud-date/x-jdcloud-nonce become signed headers (reference V5)."""
+    """Pre-set x-jdcloud-date/x-jdcloud-nonce become signed headers (vector V5 of docs/dev/api-notes.md#signing)."""
     instance_id = create(sdk)
     header = {'x-jdcloud-date': time.strftime('%Y%m%dT%H%M%SZ', time.gmtime()), 'x-jdcloud-nonce': 'a-nonce-of-ours'}
     resp = sdk.send(DescribeCacheInstanceRequest(DescribeCacheInstanceParameters(REGION, instance_id), header=header))

@@ -32,7 +32,7 @@ def _auth(version, signed, signature, service='redis', ak=AK):
     )
 
 
-# reference §3.6: (method, path, query, body, Authorization)
+# vectors V1-V8 of docs/dev/api-notes.md#signing: (method, path, query, body, Authorization)
 VECTORS = {
     'V1': (
         'GET',

@@ -10,7 +10,7 @@ timeouts, broken connections) to it. Each request consumes the next scripted
 number of the TCP connection it arrived on.
 
 Also holds an independent re-implementation of the JD Cloud signature check
-(written from the reference's verification recipe, sharing no code with the
+(written from docs/dev/api-notes.md#signing, sharing no code with the
 product) so tests can verify what actually arrived on the wire.
 """
 
@@ -201,7 +201,7 @@ def free_port_refusing():
 
 
 # ---------------------------------------------------------------------------------------------
-# Independent signature verification (reference §3.3 recipe)
+# Independent signature verification (docs/dev/api-notes.md#signing)
 # ---------------------------------------------------------------------------------------------
 
 _AUTH = re.compile(

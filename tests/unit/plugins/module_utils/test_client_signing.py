@@ -4,8 +4,8 @@
 
 """Known-answer and property tests of the request signer and the query encoder.
 
-The expected values are the reference's §3.4/§3.6 vectors (produced by the
-jdcloud-sdk signers) and the expectations of jdcloud-sdk's own signer_test.py;
+The expected values are the vectors V1-V8 of docs/dev/api-notes.md#signing (produced by
+the jdcloud-sdk signers) and the expectations of jdcloud-sdk's own signer_test.py;
 the property test compares with jdcloud-sdk's Signer on random requests.
 """
 
@@ -75,7 +75,7 @@ CRED2 = 'JDCLOUD2-HMAC-SHA256 Credential=TESTAK0000000000000000000000000A/202401
 ALL4 = 'SignedHeaders=content-type;host;x-jdcloud-date;x-jdcloud-nonce, Signature='
 TWO = 'SignedHeaders=content-type;host, Signature='
 
-# name, method, url, headers, body, version, Authorization, hex(SHA256(CanonicalRequest)) where the reference shows it
+# name, method, url, headers, body, version, Authorization, hex(SHA256(CanonicalRequest)) where known
 VECTORS = [
     (
         'V1',
@@ -303,7 +303,7 @@ SDK_PATH = '/v1/regions/cn-north-1/instances'
 SPECIAL = '/`!@#$%^&*()=+/0123456789/[]\\;\',<>?:"{}|/abcdefghijklmnopqrstuvwxyz/ABCDEFGHIJKLMNOPQRSTUVWXYZ/-_.~'
 SPECIAL_Q = '/ /`!@#$%^*()+/0123456789/[]\\;\',<>?:"{}|/abcdefghijklmnopqrstuvwxyz/ABCDEFGHIJKLMNOPQRSTUVWXYZ/-_.~'
 SDK_VECTORS = [
-    # name, path, query, nonce header, signature; the first six are the ones listed in the reference §3.6
+    # name, path, query, nonce header, signature; the first six are also reproduced independently (docs/dev/api-notes.md#signing)
     ('path_null', '', '', 'X-Jdcloud-Nonce', '44c5ec30b6185516986ae171d8276552bc0f37f6a536a44e4f578958fc1c12be'),
     (
         'path_nullSlashes',
