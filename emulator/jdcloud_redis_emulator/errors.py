@@ -25,6 +25,11 @@ def failed_precondition(message: str) -> ApiError:
     return ApiError(400, 'FAILED_PRECONDITION', message)
 
 
+def already_exists(message: str) -> ApiError:
+    # the gateway's 409 "resource already exists" (docs/dev/api-notes.md#white-list-groups)
+    return ApiError(409, 'ALREADY_EXISTS', message)
+
+
 def not_found(message: str) -> ApiError:
     return ApiError(404, 'NOT_FOUND', message)
 

@@ -1,4 +1,4 @@
-"""Routing and the nine v1 operations (docs/dev/api-notes.md#operations)."""
+"""Routing and the operations: the nine v1 operations (docs/dev/api-notes.md#operations) and the white-list groups."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 import re
 from urllib.parse import unquote
 
-from . import listing, validation
+from . import listing, validation, whitelist
 from .errors import invalid_argument
 from .settings import RuntimeSettings
 from .store import Store
@@ -21,6 +21,15 @@ ROUTES = (
     ),
     (re.compile('^' + _INSTANCE + ':modifyCacheInstanceClass$'), {'POST': 'modifyCacheInstanceClass'}),
     (re.compile('^' + _INSTANCE + ':resetCacheInstancePassword$'), {'POST': 'resetCacheInstancePassword'}),
+    (
+        re.compile('^' + _INSTANCE + '/whiteListGroup$'),
+        {
+            'GET': 'describeWhiteListGroup',
+            'POST': 'addWhiteListGroup',
+            'PUT': 'modifyWhiteListGroup',
+            'DELETE': 'deleteWhiteListGroup',
+        },
+    ),
     (re.compile('^' + _REGION + r'/instanceClass$'), {'GET': 'describeInstanceClass'}),
     (re.compile('^' + _REGION + r'/quota$'), {'GET': 'describeUserQuota'}),
 )
@@ -74,7 +83,7 @@ def execute(store: Store, settings: RuntimeSettings, target: Route, query: str, 
 def _execute(store: Store, settings: RuntimeSettings, target: Route, query: str, body: bytes):
     region = validation.region_or_error(target.region)
     op = target.operation
-    if op in ('describeCacheInstances', 'describeInstanceClass'):
+    if op in ('describeCacheInstances', 'describeInstanceClass', 'deleteWhiteListGroup'):
         params = listing.parse_query(query)
     else:
         params = (
@@ -85,6 +94,8 @@ def _execute(store: Store, settings: RuntimeSettings, target: Route, query: str,
                 'modifyCacheInstanceAttribute',
                 'modifyCacheInstanceClass',
                 'resetCacheInstancePassword',
+                'addWhiteListGroup',
+                'modifyWhiteListGroup',
             )
             else {}
         )
@@ -116,4 +127,15 @@ def _execute(store: Store, settings: RuntimeSettings, target: Route, query: str,
         return {'instanceClasses': classes, 'totalCount': len(classes)}
     if op == 'describeUserQuota':
         return {'quota': store.quota(region.region_id)}
+    if op == 'describeWhiteListGroup':
+        return {'whiteLists': store.white_lists(region.region_id, target.instance)}
+    if op == 'addWhiteListGroup':
+        store.add_white_list_group(region.region_id, target.instance, whitelist.validate_add(params))
+        return None
+    if op == 'modifyWhiteListGroup':
+        store.modify_white_list_group(region.region_id, target.instance, whitelist.validate_modify(params))
+        return None
+    if op == 'deleteWhiteListGroup':
+        store.delete_white_list_group(region.region_id, target.instance, whitelist.validate_delete(params))
+        return None
     raise AssertionError('unrouted operation %s' % op)

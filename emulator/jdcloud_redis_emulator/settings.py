@@ -16,6 +16,10 @@ OPERATIONS = (
     'resetCacheInstancePassword',
     'describeInstanceClass',
     'describeUserQuota',
+    'describeWhiteListGroup',
+    'addWhiteListGroup',
+    'modifyWhiteListGroup',
+    'deleteWhiteListGroup',
 )
 WRITE_OPERATIONS = (
     'createCacheInstance',
@@ -23,6 +27,9 @@ WRITE_OPERATIONS = (
     'deleteCacheInstance',
     'modifyCacheInstanceClass',
     'resetCacheInstancePassword',
+    'addWhiteListGroup',
+    'modifyWhiteListGroup',
+    'deleteWhiteListGroup',
 )
 
 DEFAULT_ACCESS_KEY = 'EMULATORACCESSKEY0000000000000001'
@@ -44,7 +51,7 @@ class RuntimeSettings:
     latency_ms: float = 0.0
     reset_rate: float = 0.0
     drop_response_rate: float = 0.0
-    fault_operations: list | None = None  # None = all nine operations
+    fault_operations: list | None = None  # None = all operations
     fault_seed: int | None = None
 
     def copy(self) -> RuntimeSettings:

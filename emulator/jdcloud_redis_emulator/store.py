@@ -30,8 +30,16 @@ import time
 from dataclasses import dataclass, field
 
 from . import catalogue
-from .errors import failed_precondition, instance_not_found, invalid_argument, quota_exceeded
+from .errors import (
+    already_exists,
+    failed_precondition,
+    instance_not_found,
+    invalid_argument,
+    not_found,
+    quota_exceeded,
+)
 from .validation import charge_expiry
+from .whitelist import DEFAULT_GROUP
 
 STATUSES = ('creating', 'running', 'error', 'changing', 'deleting', 'configuring', 'restoring', 'upgrading')
 QUOTA_NAME = '缓存Redis'
@@ -92,6 +100,8 @@ class Instance:
     maxmemory_policy: str = 'volatile-lru'
     cpu_arch: str = 'amd64'
     extension: dict = field(default_factory=dict)
+    # a new instance is open to everything through the group that cannot be deleted (README)
+    white_lists: list = field(default_factory=lambda: [dict(DEFAULT_GROUP)])
 
     @property
     def cls(self) -> catalogue.InstanceClass:
@@ -447,6 +457,45 @@ class Store:
             inst.pending_class = None
             self._schedule(inst, now + delay)
             self._settle(inst, now)
+            self.save()
+
+    # ----------------------------------------------------------------- white-list groups
+    def white_lists(self, region: str, instance_id: str) -> list:
+        with self.lock:
+            return [dict(g) for g in self.get(region, instance_id).white_lists]
+
+    def _group_writable(self, region: str, instance_id: str, name: str):
+        inst = self.get(region, instance_id)
+        if inst.status != 'running':
+            raise failed_precondition(
+                "cacheInstance '%s' is %s; its white list can only be changed while running" % (inst.id, inst.status)
+            )
+        return inst, next((g for g in inst.white_lists if g['name'] == name), None)
+
+    def add_white_list_group(self, region: str, instance_id: str, group: dict) -> None:
+        with self.lock:
+            inst, existing = self._group_writable(region, instance_id, group['name'])
+            if existing is not None:
+                raise already_exists("white list group '%s' already exists" % group['name'])
+            inst.white_lists.append(dict(group))
+            self.save()
+
+    def modify_white_list_group(self, region: str, instance_id: str, group: dict) -> None:
+        with self.lock:
+            inst, existing = self._group_writable(region, instance_id, group['name'])
+            if existing is None:
+                raise not_found("white list group '%s' not found" % group['name'])
+            existing['ips'] = group['ips']
+            self.save()
+
+    def delete_white_list_group(self, region: str, instance_id: str, name: str) -> None:
+        with self.lock:
+            inst, existing = self._group_writable(region, instance_id, name)
+            if existing is None:
+                raise not_found("white list group '%s' not found" % name)
+            if name == DEFAULT_GROUP['name']:
+                raise failed_precondition("white list group '%s' cannot be deleted" % name)
+            inst.white_lists.remove(existing)
             self.save()
 
     # ----------------------------------------------------------------- admin

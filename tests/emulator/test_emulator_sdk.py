@@ -13,6 +13,10 @@ from jdcloud_sdk.core.logger import Logger
 from jdcloud_sdk.services.charge.models.ChargeSpec import ChargeSpec
 from jdcloud_sdk.services.common.models.Filter import Filter
 from jdcloud_sdk.services.common.models.Sort import Sort
+from jdcloud_sdk.services.redis.apis.AddWhiteListGroupRequest import (
+    AddWhiteListGroupParameters,
+    AddWhiteListGroupRequest,
+)
 from jdcloud_sdk.services.redis.apis.CreateCacheInstanceRequest import (
     CreateCacheInstanceParameters,
     CreateCacheInstanceRequest,
@@ -20,6 +24,10 @@ from jdcloud_sdk.services.redis.apis.CreateCacheInstanceRequest import (
 from jdcloud_sdk.services.redis.apis.DeleteCacheInstanceRequest import (
     DeleteCacheInstanceParameters,
     DeleteCacheInstanceRequest,
+)
+from jdcloud_sdk.services.redis.apis.DeleteWhiteListGroupRequest import (
+    DeleteWhiteListGroupParameters,
+    DeleteWhiteListGroupRequest,
 )
 from jdcloud_sdk.services.redis.apis.DescribeCacheInstanceRequest import (
     DescribeCacheInstanceParameters,
@@ -37,6 +45,10 @@ from jdcloud_sdk.services.redis.apis.DescribeUserQuotaRequest import (
     DescribeUserQuotaParameters,
     DescribeUserQuotaRequest,
 )
+from jdcloud_sdk.services.redis.apis.DescribeWhiteListGroupRequest import (
+    DescribeWhiteListGroupParameters,
+    DescribeWhiteListGroupRequest,
+)
 from jdcloud_sdk.services.redis.apis.ModifyCacheInstanceAttributeRequest import (
     ModifyCacheInstanceAttributeParameters,
     ModifyCacheInstanceAttributeRequest,
@@ -44,6 +56,10 @@ from jdcloud_sdk.services.redis.apis.ModifyCacheInstanceAttributeRequest import 
 from jdcloud_sdk.services.redis.apis.ModifyCacheInstanceClassRequest import (
     ModifyCacheInstanceClassParameters,
     ModifyCacheInstanceClassRequest,
+)
+from jdcloud_sdk.services.redis.apis.ModifyWhiteListGroupRequest import (
+    ModifyWhiteListGroupParameters,
+    ModifyWhiteListGroupRequest,
 )
 from jdcloud_sdk.services.redis.apis.ResetCacheInstancePasswordRequest import (
     ResetCacheInstancePasswordParameters,
@@ -197,7 +213,102 @@ def test_all_nine_operations(variant, sdk, emulator, wire):
     algorithms = {s['headers']['Authorization'].split(' ', 1)[0] for s in wire['sent']}
     assert algorithms == {variant + '-HMAC-SHA256'}
     calls = emulator.admin.stats()['calls']
-    assert all(calls[op] >= 1 for op in calls) and calls['describeCacheInstance'] == 5
+    nine = [op for op in calls if 'WhiteList' not in op]  # the white-list groups have their own test
+    assert len(nine) == 9 and all(calls[op] >= 1 for op in nine) and calls['describeCacheInstance'] == 5
+
+
+def white_lists(sdk, instance_id):
+    resp = sdk.send(DescribeWhiteListGroupRequest(DescribeWhiteListGroupParameters(REGION, instance_id)))
+    assert resp.error is None, vars(resp.error)
+    return resp.result['whiteLists']
+
+
+def test_white_list_groups(variant, sdk, emulator, wire):
+    instance_id = create(sdk)
+    # a new instance is open to everything through its default group
+    assert white_lists(sdk, instance_id) == [{'name': 'default', 'ips': '0.0.0.0/0'}]
+
+    add = AddWhiteListGroupParameters(REGION, instance_id, 'app_servers')
+    add.setIps('10.0.0.1/16,192.168.0.10')
+    resp = sdk.send(AddWhiteListGroupRequest(add))
+    assert resp.error is None and resp.result is None and len(resp.request_id) == 32
+    assert wire['sent'][-1]['method'] == 'POST' and wire['sent'][-1]['url'].endswith(instance_id + '/whiteListGroup')
+    # ips optional: a group without addresses
+    assert sdk.send(AddWhiteListGroupRequest(AddWhiteListGroupParameters(REGION, instance_id, 'empty'))).error is None
+    assert white_lists(sdk, instance_id) == [
+        {'name': 'default', 'ips': '0.0.0.0/0'},
+        {'name': 'app_servers', 'ips': '10.0.0.1/16,192.168.0.10'},
+        {'name': 'empty', 'ips': ''},
+    ]
+
+    modify = ModifyWhiteListGroupParameters(REGION, instance_id, '172.16.0.0/12', 'app_servers')
+    assert sdk.send(ModifyWhiteListGroupRequest(modify)).error is None
+    assert wire['sent'][-1]['method'] == 'PUT'
+    modify = ModifyWhiteListGroupParameters(REGION, instance_id, '10.1.1.1', 'default')
+    assert sdk.send(ModifyWhiteListGroupRequest(modify)).error is None
+
+    delete = DeleteWhiteListGroupParameters(REGION, instance_id, 'empty')
+    assert sdk.send(DeleteWhiteListGroupRequest(delete)).error is None
+    assert wire['sent'][-1]['method'] == 'DELETE' and wire['sent'][-1]['url'].endswith('whiteListGroup?name=empty')
+    assert white_lists(sdk, instance_id) == [
+        {'name': 'default', 'ips': '10.1.1.1'},
+        {'name': 'app_servers', 'ips': '172.16.0.0/12'},
+    ]
+    calls = emulator.admin.stats()['calls']
+    assert (
+        calls['addWhiteListGroup'],
+        calls['modifyWhiteListGroup'],
+        calls['deleteWhiteListGroup'],
+        calls['describeWhiteListGroup'],
+    ) == (2, 2, 1, 3)
+
+
+def test_white_list_group_errors(sdk, emulator):
+    instance_id = create(sdk)
+
+    def add(name, ips=None, target=instance_id):
+        params = AddWhiteListGroupParameters(REGION, target, name)
+        if ips is not None:
+            params.setIps(ips)
+        return sdk.send(AddWhiteListGroupRequest(params)).error
+
+    for ips in ('10.0.0.0/33', '10.0.0.256', 'localhost', '10.0.0.1,,10.0.0.2', '10.0.0.1, 10.0.0.2', '::1'):
+        error = add('grp', ips)
+        assert (error.code, error.status) == (400, 'INVALID_ARGUMENT'), ips
+        assert error.message.startswith('ips'), error.message
+    for name in ('', '1abc', 'has space', 'x' * 33, 'dot.ted'):
+        error = add(name, '10.0.0.1')
+        assert (error.code, error.status) == (400, 'INVALID_ARGUMENT'), name
+        assert error.message.startswith('name'), error.message
+    assert add('grp', '10.0.0.1') is None
+    error = add('grp', '10.0.0.2')
+    assert (error.code, error.status) == (409, 'ALREADY_EXISTS')
+    error = add('grp', '10.0.0.2', target='redis-000000000000')
+    assert (error.code, error.status) == (404, 'NOT_FOUND')
+
+    missing = sdk.send(
+        ModifyWhiteListGroupRequest(ModifyWhiteListGroupParameters(REGION, instance_id, '10.0.0.1', 'nosuch'))
+    ).error
+    assert (missing.code, missing.status) == (404, 'NOT_FOUND') and 'nosuch' in missing.message
+    empty = sdk.send(ModifyWhiteListGroupRequest(ModifyWhiteListGroupParameters(REGION, instance_id, '', 'grp'))).error
+    assert (empty.code, empty.status, empty.message) == (400, 'INVALID_ARGUMENT', 'ips is required')
+
+    def delete(name):
+        return sdk.send(DeleteWhiteListGroupRequest(DeleteWhiteListGroupParameters(REGION, instance_id, name))).error
+
+    assert (delete('nosuch').code, delete('nosuch').status) == (404, 'NOT_FOUND')
+    undeletable = delete('default')
+    assert (undeletable.code, undeletable.status) == (400, 'FAILED_PRECONDITION')
+
+    # writes only while running; reads in any status
+    emulator.admin.force_status(instance_id, 'changing')
+    busy = add('other', '10.0.0.3')
+    assert (busy.code, busy.status) == (400, 'FAILED_PRECONDITION') and 'changing' in busy.message
+    assert (delete('grp').code, delete('grp').status) == (400, 'FAILED_PRECONDITION')
+    assert [g['name'] for g in white_lists(sdk, instance_id)] == ['default', 'grp']
+    emulator.admin.force_status(instance_id, 'running')
+    assert delete('grp') is None
+    assert [g['name'] for g in white_lists(sdk, instance_id)] == ['default']
 
 
 def test_sdk_sees_api_errors(sdk, emulator):

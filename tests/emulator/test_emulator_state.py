@@ -78,3 +78,21 @@ def test_without_state_file_nothing_survives():
         api = _client(emu)
         assert api.call('GET', BASE).result['totalCount'] == 0
         api.close()
+
+
+def test_white_list_groups_survive_restart(tmp_path):
+    state = str(tmp_path / 'state.json')
+    with Emulator(state_file=state) as emu:
+        api = _client(emu)
+        instance_id = api.call('POST', BASE, body=create_body()).result['cacheInstanceId']
+        groups = BASE + '/' + instance_id + '/whiteListGroup'
+        assert api.call('POST', groups, body={'name': 'apps', 'ips': '10.0.0.0/8'}).status == 200
+        assert api.call('PUT', groups, body={'name': 'default', 'ips': '192.168.1.1'}).status == 200
+        api.close()
+    with Emulator(state_file=state) as emu:
+        api = _client(emu)
+        assert api.call('GET', groups).result['whiteLists'] == [
+            {'name': 'default', 'ips': '192.168.1.1'},
+            {'name': 'apps', 'ips': '10.0.0.0/8'},
+        ]
+        api.close()

@@ -1,0 +1,60 @@
+"""White-list groups (docs/dev/api-notes.md#white-list-groups): parameter validation.
+
+The SDK documents ``name`` (required) and ``ips``: IPs or CIDR blocks in ONE string, separated by
+English commas, e.g. ``0.0.0.0/0,192.168.0.10``.  It documents no rule for group names; the
+emulator's rule (``GROUP_NAME_RE``) is its own choice, stated in the README.  Blocks with host bits
+set (``10.0.0.1/16``) are accepted, as the flat ``modifyIpWhiteList`` doc example sends one.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from .errors import invalid_argument
+from .validation import _string, check_known
+
+DEFAULT_GROUP = {'name': 'default', 'ips': '0.0.0.0/0'}
+GROUP_NAME_RE = re.compile(r'^[A-Za-z][A-Za-z0-9_-]{0,31}$')
+_PATH_PARAMS = ('regionId', 'cacheInstanceId')
+
+
+def validate_name(value, field: str = 'name') -> str:
+    if not GROUP_NAME_RE.match(value):
+        raise invalid_argument(
+            '%s must be 1-32 characters of letters, digits, underscores or hyphens, starting with a letter' % field
+        )
+    return value
+
+
+def validate_ips(value: str, field: str = 'ips') -> str:
+    for entry in value.split(','):
+        if entry != entry.strip() or not entry:
+            raise invalid_argument(
+                '%s must be IPv4 addresses or CIDR blocks separated by commas, without spaces' % field
+            )
+        try:
+            ipaddress.IPv4Network(entry, strict=False)
+        except ValueError:
+            raise invalid_argument('%s: %r is not an IPv4 address or CIDR block (x.x.x.x/x)' % (field, entry)) from None
+    return value
+
+
+def validate_add(body: dict) -> dict:
+    check_known(body, _PATH_PARAMS + ('name', 'ips'))
+    name = validate_name(_string(body, 'name', 'name', required=True))
+    ips = _string(body, 'ips', 'ips')
+    return {'name': name, 'ips': validate_ips(ips) if ips else ''}
+
+
+def validate_modify(body: dict) -> dict:
+    check_known(body, _PATH_PARAMS + ('name', 'ips'))
+    name = validate_name(_string(body, 'name', 'name', required=True))
+    return {'name': name, 'ips': validate_ips(_string(body, 'ips', 'ips', required=True))}
+
+
+def validate_delete(query: dict) -> str:
+    name = query.get('name')
+    if not isinstance(name, str) or name == '':
+        raise invalid_argument('name is required')
+    return validate_name(name)
