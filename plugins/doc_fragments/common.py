@@ -25,12 +25,14 @@ options:
     description:
       - JD Cloud region ID, for example V(cn-north-1).
       - If not set, the value of the E(JDCLOUD_REGION) environment variable is used.
+      - Either this option or the environment variable is required; an empty variable counts as not set.
     type: str
-    required: true
   endpoint:
     description:
       - Base URL of the JD Cloud Redis API.
-      - If not set, the value of the E(JDCLOUD_ENDPOINT) environment variable is used, then the default.
+      - If not set, the value of the E(JDCLOUD_ENDPOINT) environment variable is used, then the default, the JD Cloud API.
+      - An empty E(JDCLOUD_ENDPOINT) counts as not set, so it means the JD Cloud API too (AWX injects an empty
+        string for a credential field left empty). An empty O(endpoint) is refused.
       - Point it at the emulator shipped with this collection, for example V(http://127.0.0.1:8765), to run playbooks offline.
       - A plain C(http://) endpoint that is not on the loopback interface triggers a warning, because
         the requests would travel unencrypted.

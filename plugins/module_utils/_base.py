@@ -30,7 +30,13 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
     JDCloudTimeoutError,
     JDCloudTransportError,
 )
-from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import REGION_PATTERN, RedisAPI, instance_to_result
+from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
+    API_DEFAULT_VERSION,
+    KNOWN_VERSIONS,
+    REGION_PATTERN,
+    RedisAPI,
+    instance_to_result,
+)
 
 
 def env_fallback(*names):
@@ -47,7 +53,8 @@ COMMON_ARGUMENT_SPEC = dict(
     # marking it no_log would only mask it in unrelated output.
     access_key=dict(type='str', no_log=False, fallback=(env_fallback, ['JDCLOUD_ACCESS_KEY'])),
     secret_key=dict(type='str', no_log=True, fallback=(env_fallback, ['JDCLOUD_SECRET_KEY'])),
-    region=dict(type='str', required=True, fallback=(env_fallback, ['JDCLOUD_REGION'])),
+    # Not required here: AnsibleModule's message for a missing option could not name JDCLOUD_REGION.
+    region=dict(type='str', fallback=(env_fallback, ['JDCLOUD_REGION'])),
     endpoint=dict(type='str', default='https://redis.jdcloud-api.com', fallback=(env_fallback, ['JDCLOUD_ENDPOINT'])),
     validate_certs=dict(type='bool', default=True),
     ca_path=dict(type='path'),
@@ -219,6 +226,8 @@ class JCSModule:
         """The Redis operations of the module's region."""
         if self._api is None:
             region = self.params['region']
+            if not region:
+                self.fail('Missing region: set region (or the environment variable JDCLOUD_REGION)')
             if not REGION_PATTERN.match(region):
                 self.fail(f'region must be a JD Cloud region ID such as cn-north-1, got {region!r}')
             self._api = RedisAPI(self.client, region)
@@ -234,6 +243,53 @@ class JCSModule:
                 raise
             self.fail_from(exc, f'redis_version {redis_version!r} is not offered in region {self.api.region}')
         return None
+
+    def check_region(self):
+        """One read in the region, so that a region the API does not know is reported as such, the way the
+        read-only modules report it, before options that only make sense in a known region are blamed."""
+        try:
+            self.api.quota()
+        except JDCloudAPIError as exc:
+            if exc.code not in (400, 404):
+                raise
+            self.fail_from(exc, f'region {self.api.region!r} was refused')
+
+    def class_not_sold(self, instance_class, redis_version, classes):
+        """Fail for an instance class the region does not sell for ``redis_version`` (None: the API's
+        default version), naming the versions that do sell it and the classes sold for this one."""
+        version = redis_version or API_DEFAULT_VERSION
+        selling = []
+        for candidate in KNOWN_VERSIONS:
+            if candidate == version:
+                continue
+            try:
+                offered = self.api.instance_classes(candidate)
+            except JDCloudAPIError as exc:
+                if exc.code != 400:
+                    raise
+                continue
+            if any(entry.get('instanceClass') == instance_class for entry in offered):
+                selling.append(candidate)
+        if redis_version:
+            what = f'Redis {version} (redis_version)'
+        else:
+            what = f"Redis {version}, the API's default version, used because redis_version is not set"
+        if selling:
+            hint = 'it is sold for Redis {}: set redis_version to {}'.format(
+                ', '.join(selling), selling[0] if len(selling) == 1 else 'one of them'
+            )
+        else:
+            hint = 'no Redis version of the region sells it'
+        self.fail(
+            'instance_class {!r} is not sold in region {} for {}; {}. Classes sold for Redis {}: {}'.format(
+                instance_class,
+                self.api.region,
+                what,
+                hint,
+                version,
+                ', '.join(sorted(c.get('instanceClass') for c in classes)) or 'none',
+            )
+        )
 
     # -- finding one instance ----------------------------------------------------------
 

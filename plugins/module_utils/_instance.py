@@ -67,15 +67,6 @@ def validate(params):
             problems.append(
                 f'{option} must look like {example} (lower-case letters and digits after the prefix), got {params[option]!r}'
             )
-    for option in ('master_az', 'slave_az'):
-        value = params[option]
-        zone = value[len(params['region']) :] if value is not None and value.startswith(params['region']) else ''
-        if value is not None and not (len(zone) == 1 and 'a' <= zone <= 'z'):
-            problems.append(
-                '{0} must be an availability zone of region {1}, such as {1}a, got {2!r}'.format(
-                    option, params['region'], value
-                )
-            )
     password = params['password']
     if password:
         problem = password_problem(password)
@@ -91,6 +82,19 @@ def validate(params):
     if params['wait_timeout'] < 1:
         problems.append('wait_timeout must be at least 1 second, got {}'.format(params['wait_timeout']))
     problems.extend(_charge_problems(params))
+    return problems
+
+
+def zone_problems(params, region):
+    """Problems with master_az and slave_az, which must be zones of ``region``."""
+    problems = []
+    for option in ('master_az', 'slave_az'):
+        value = params[option]
+        zone = value[len(region) :] if value is not None and value.startswith(region) else ''
+        if value is not None and not (len(zone) == 1 and 'a' <= zone <= 'z'):
+            problems.append(
+                f'{option} must be an availability zone of region {region}, such as {region}a, got {value!r}'
+            )
     return problems
 
 

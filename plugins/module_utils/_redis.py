@@ -28,6 +28,12 @@ ID_PATTERN = re.compile(r'redis-[a-z0-9]{1,32}\Z')
 REGION_PATTERN = re.compile(r'[a-z]{2,}(-[a-z0-9]+)+\Z')
 VERSION_PATTERN = re.compile(r'(\d+)(?:\.(\d+))?(?:[.-].*)?\Z')
 CHARGE_DURATION_MAX = {'month': 9, 'year': 3}
+# The version the API documents as its default for createCacheInstance and describeInstanceClass,
+# used when redis_version is not sent.
+API_DEFAULT_VERSION = '2.8'
+# Versions asked about, only when a class is refused, to tell the user which versions sell it; a
+# version the region does not offer is skipped.
+KNOWN_VERSIONS = ('2.8', '4.0', '5.0', '6.2', '7.2', '8.0')
 
 # Instances in these statuses are on their way to another status; the
 # module waits for them before acting.

@@ -46,8 +46,11 @@ options:
     type: str
   instance_class:
     description:
-      - Instance class (specification), for example V(redis.m.micro.basic).
-      - It must be sold in the region for the instance's Redis version; see M(jdcloud.cloud.jcs_redis_instance_class_info).
+      - Instance class (specification), for example V(redis.m.small.basic) (Redis 4.0 and later) or
+        V(redis.m1.small.basic) (Redis 2.8).
+      - It must be sold in the region for the instance's Redis version, O(redis_version) or the API's default
+        version V(2.8) when it is not set; see M(jdcloud.cloud.jcs_redis_instance_class_info). A class that is not
+        sold fails naming the versions for which it is sold.
       - Changing it on an existing instance resizes the instance.
       - Required to create an instance.
     type: str
@@ -70,7 +73,8 @@ options:
   redis_version:
     description:
       - Redis engine version, for example V(4.0) or V(5.0). V(4), V(4.0) and V(4.0.14) all mean 4.0.
-      - When omitted on create, the API uses its default version.
+      - When omitted on create, the API uses its default version, V(2.8) according to the API documentation,
+        whose classes have their own codes (V(redis.m1.*), V(redis.c1.*)). Set it to create an instance of a later version.
       - Cannot be changed.
     type: str
   ipv6:
@@ -258,6 +262,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._instance import (
     predicted_new,
     prepaid_unexpired,
     validate,
+    zone_problems,
 )
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
     TRANSITIONAL,
@@ -297,6 +302,11 @@ class JCSRedisInstance(JCSModule):
     def run(self):
         problems = validate(self.params)
         if problems:
+            self.fail('; '.join(problems))
+        problems = zone_problems(self.params, self.api.region)
+        if problems:
+            # Zones are named after their region: with a region the API does not know, the region is at fault.
+            self.check_region()
             self.fail('; '.join(problems))
         self.changes = []
         self.order = {}
@@ -444,14 +454,7 @@ class JCSRedisInstance(JCSModule):
         for entry in classes:
             if entry.get('instanceClass') == instance_class:
                 return entry
-        self.fail(
-            'instance_class {!r} is not sold in region {} for Redis {}; available: {}'.format(
-                instance_class,
-                self.region_id,
-                redis_version or '(API default version)',
-                ', '.join(sorted(c.get('instanceClass') for c in classes)) or 'none',
-            )
-        )
+        self.class_not_sold(instance_class, redis_version, classes)
         return None
 
     def update(self, current):
