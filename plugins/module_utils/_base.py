@@ -11,11 +11,14 @@ the single fail funnel (``msg`` + structured ``error``, secrets scrubbed) and
 the waiter.
 """
 
+from __future__ import annotations
+
 import json
 import math
 import os
 import re
 import time
+from typing import Any, Callable, NoReturn, TypeVar
 from urllib.parse import quote, urlsplit
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
@@ -38,8 +41,10 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
     instance_to_result,
 )
 
+T = TypeVar('T')
 
-def env_fallback(*names):
+
+def env_fallback(*names: str) -> str:
     """Like Ansible's env_fallback, but an empty variable counts as unset:
     AWX sets every variable of a credential type, even the fields left empty."""
     for name in names:
@@ -77,7 +82,7 @@ _LOOPBACK_HOSTS = ('localhost', '::1')
 ACCESS_KEY_PATTERN = re.compile(r'[\x21-\x7e]+\Z')
 
 
-def error_dict(exc):
+def error_dict(exc: JDCloudError) -> dict[str, Any]:
     """The structured ``error`` of a failed call, with a client-side status
     for failures that never got an API answer."""
     if isinstance(exc, JDCloudAPIError):
@@ -90,15 +95,15 @@ def error_dict(exc):
         status = 'CONNECTION_ERROR'
     else:
         status = 'CLIENT_ERROR'
-    return dict(code=None, status=status, message=exc.message, request_id=getattr(exc, 'request_id', None))
+    return dict(code=None, status=status, message=exc.message, request_id=exc.request_id)
 
 
-def local_error(status, message):
+def local_error(status: str, message: str) -> dict[str, Any]:
     """The structured ``error`` of a failure the module decides itself, without an API answer."""
     return dict(code=None, status=status, message=message, request_id=None)
 
 
-def explain(exc):
+def explain(exc: JDCloudError) -> str:
     """A one-line explanation of a client error for ``msg``."""
     if isinstance(exc, JDCloudAPIError):
         if exc.code == 401:
@@ -119,7 +124,7 @@ def _is_infinite(value):
         return False
 
 
-def _fail_infinite_integers(spec, module_kwargs):
+def _fail_infinite_integers(spec: dict[str, Any], module_kwargs: dict[str, Any]) -> NoReturn:
     """Fail naming the integer options set to infinity (``inf``, ``.inf``, ``Infinity``).
 
     ansible-core's int check lets such a value escape as OverflowError instead of its usual error
@@ -141,10 +146,10 @@ class JCSModule:
     which returns the result dictionary (without secrets).
     """
 
-    argument_spec = {}
-    module_kwargs = {}
+    argument_spec: dict[str, Any] = {}
+    module_kwargs: dict[str, Any] = {}
 
-    def __init__(self):
+    def __init__(self) -> None:
         spec = dict(COMMON_ARGUMENT_SPEC)
         spec.update(self.argument_spec)
         try:
@@ -153,21 +158,21 @@ class JCSModule:
             _fail_infinite_integers(spec, self.module_kwargs)
         self.params = self.module.params
         self.check_mode = self.module.check_mode
-        self._client = None
-        self._api = None
-        self.deleting = []
+        self._client: JDCloudClient | None = None
+        self._api: RedisAPI | None = None
+        self.deleting: list[str] = []
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
 
     # -- the one client of this run ------------------------------------------
 
     @property
-    def client(self):
+    def client(self) -> JDCloudClient:
         if self._client is None:
             self._client = self._make_client()
         return self._client
 
-    def _make_client(self):
+    def _make_client(self) -> JDCloudClient:
         params = self.params
         missing = [
             f'{option} (or the environment variable {variable})'
@@ -182,47 +187,36 @@ class JCSModule:
             self.fail('access_key must be printable ASCII characters without spaces')
         if params['ca_path'] is not None and not os.path.isfile(params['ca_path']):
             self.fail('ca_path {!r} is not a readable file of CA certificates'.format(params['ca_path']))
-        endpoint = params['endpoint'].rstrip('/')
-        try:
-            parts = urlsplit(endpoint)
-            # .port parses lazily and raises ValueError for a port that is not a number
-            valid = (
-                parts.scheme in ('http', 'https')
-                and bool(parts.hostname)
-                and not (parts.path or parts.query)
-                and parts.port != 0
-            )
-        except ValueError:
-            valid = False
-        if not valid:
-            self.fail(
-                f'endpoint must be a URL like https://redis.jdcloud-api.com or http://127.0.0.1:8765, got {endpoint!r}'
-            )
-        if parts.scheme == 'http' and not (parts.hostname in _LOOPBACK_HOSTS or parts.hostname.startswith('127.')):
-            self.module.warn(f'endpoint {endpoint} uses plain HTTP: requests and responses are not encrypted')
         # Upper bounds too: a timeout beyond the platform's time_t overflows deep in the socket layer,
         # and thousands of retries with backoff would hold a task for days.
         for option, low, high in (('api_timeout', 1, API_TIMEOUT_MAX), ('api_retries', 0, API_RETRIES_MAX)):
             if not low <= params[option] <= high:
                 self.fail(f'{option} must be between {low} and {high}, got {params[option]}')
-        return JDCloudClient(
-            access_key=params['access_key'],
-            secret_key=params['secret_key'],
-            endpoint=endpoint,
-            timeout=params['api_timeout'],
-            retries=params['api_retries'],
-            validate_certs=params['validate_certs'],
-            ca_path=params['ca_path'],
-            max_pool=self.max_connections(),
-        )
+        try:
+            client = JDCloudClient(
+                access_key=params['access_key'],
+                secret_key=params['secret_key'],
+                endpoint=params['endpoint'],
+                timeout=params['api_timeout'],
+                retries=params['api_retries'],
+                validate_certs=params['validate_certs'],
+                ca_path=params['ca_path'],
+                max_pool=self.max_connections(),
+            )
+        except JDCloudError as exc:  # the endpoint: the other arguments are checked above
+            self.fail(exc.message)
+        parts = urlsplit(client.endpoint)
+        if parts.scheme == 'http' and not (parts.hostname in _LOOPBACK_HOSTS or parts.hostname.startswith('127.')):
+            self.module.warn(f'endpoint {client.endpoint} uses plain HTTP: requests and responses are not encrypted')
+        return client
 
-    def max_connections(self):
+    def max_connections(self) -> int:
         """How many connections the client may keep open; modules that fetch
         in parallel raise it."""
         return 1
 
     @property
-    def api(self):
+    def api(self) -> RedisAPI:
         """The Redis operations of the module's region."""
         if self._api is None:
             region = self.params['region']
@@ -233,7 +227,7 @@ class JCSModule:
             self._api = RedisAPI(self.client, region)
         return self._api
 
-    def instance_classes(self, redis_version):
+    def instance_classes(self, redis_version: str | None) -> list[dict[str, Any]]:
         """describeInstanceClass, failing with the option's name when the API
         does not offer the version in the region."""
         try:
@@ -242,9 +236,8 @@ class JCSModule:
             if exc.code != 400:
                 raise
             self.fail_from(exc, f'redis_version {redis_version!r} is not offered in region {self.api.region}')
-        return None
 
-    def check_region(self):
+    def check_region(self) -> None:
         """One read in the region, so that a region the API does not know is reported as such, the way the
         read-only modules report it, before options that only make sense in a known region are blamed."""
         try:
@@ -254,7 +247,7 @@ class JCSModule:
                 raise
             self.fail_from(exc, f'region {self.api.region!r} was refused')
 
-    def class_not_sold(self, instance_class, redis_version, classes):
+    def class_not_sold(self, instance_class: str, redis_version: str | None, classes: list[dict[str, Any]]) -> NoReturn:
         """Fail for an instance class the region does not sell for ``redis_version`` (None: the API's
         default version), naming the versions that do sell it and the classes sold for this one."""
         version = redis_version or API_DEFAULT_VERSION
@@ -293,14 +286,14 @@ class JCSModule:
 
     # -- finding one instance ----------------------------------------------------------
 
-    def instances_named(self, name):
+    def instances_named(self, name: str) -> tuple[list[dict[str, Any]], list[str]]:
         """``(matches, deleting)``: the raw instances named exactly ``name`` that are not being
         deleted, and the ids of those that are (an instance being deleted is as good as gone)."""
         found = self.api.find_by_name(name)
         deleting = [m.get('cacheInstanceId') for m in found if m.get('cacheInstanceStatus') == 'deleting']
         return [m for m in found if m.get('cacheInstanceStatus') != 'deleting'], deleting
 
-    def find_instance(self, instance_id=None, name=None):
+    def find_instance(self, instance_id: str | None = None, name: str | None = None) -> dict[str, Any] | None:
         """The instance (result shape) with ``instance_id``, or else the one named exactly ``name``;
         None when there is none. More than one instance with the name fails with the candidates:
         names are not unique on JD Cloud, and guessing would change the wrong instance.
@@ -323,7 +316,7 @@ class JCSModule:
 
     # -- the fail funnel --------------------------------------------------------
 
-    def _secrets(self):
+    def _secrets(self) -> set[Any]:
         values = {v for v in self.module.no_log_values if v and len(str(v)) >= 3}
         for option in ('secret_key', 'password'):
             value = self.params.get(option)
@@ -331,7 +324,7 @@ class JCSModule:
                 values.add(value)
         return values
 
-    def scrub(self, data):
+    def scrub(self, data: T) -> T:
         """Remove every secret from ``data`` (strings, lists and dicts), in the
         plain, JSON-escaped and URL-quoted forms an API might echo back."""
         secrets = self._secrets()
@@ -355,7 +348,7 @@ class JCSModule:
 
         return clean(data)
 
-    def fail(self, msg, error=None, **kwargs):
+    def fail(self, msg: str, error: dict[str, Any] | None = None, **kwargs: Any) -> NoReturn:
         """The only way a module of this collection fails."""
         result = dict(kwargs)
         if error is not None:
@@ -363,22 +356,23 @@ class JCSModule:
         self._close()
         self.module.fail_json(msg=self.scrub(msg), **self.scrub(result))
 
-    def fail_from(self, exc, context=None, **kwargs):
+    def fail_from(self, exc: JDCloudError, context: str | None = None, **kwargs: Any) -> NoReturn:
+        """Fail with the explanation and the structured ``error`` of a client error."""
         msg = explain(exc)
         if context:
             msg = f'{context}: {msg}'
         self.fail(msg, error=error_dict(exc), **kwargs)
 
-    def _close(self):
+    def _close(self) -> None:
         if self._client is not None:
             self._client.close()
 
     # -- running ----------------------------------------------------------------
 
-    def run(self):
+    def run(self) -> dict[str, Any]:
         raise NotImplementedError()
 
-    def execute(self):
+    def execute(self) -> NoReturn:
         try:
             result = self.run()
         except JDCloudError as exc:
@@ -391,7 +385,14 @@ class JCSModule:
 
     # -- waiting ----------------------------------------------------------------
 
-    def wait_for(self, fetch, done, timeout, what, sleep=time.sleep):
+    def wait_for(
+        self,
+        fetch: Callable[[], dict[str, Any] | None],
+        done: Callable[[dict[str, Any] | None], bool],
+        timeout: float,
+        what: str,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> dict[str, Any] | None:
         """Poll ``fetch()`` until ``done(value)`` is true.
 
         ``fetch`` returns the current resource (or None when it is gone).  A
@@ -423,7 +424,7 @@ class JCSModule:
 
     # -- writes whose outcome may be unknown --------------------------------------
 
-    def write(self, call, applied):
+    def write(self, call: Callable[[], T], applied: Callable[[], Any]) -> tuple[T | None, Any]:
         """Make a write call that the client does not retry by itself.
 
         When the client reports that the outcome is unknown (timeout, dropped

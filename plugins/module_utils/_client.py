@@ -11,22 +11,24 @@ Only the standard library and ``requests`` are imported, because this file is
 loaded on every module run.
 """
 
+from __future__ import annotations
+
 import hashlib
 import hmac
 import json
 import math
-import os
 import random
 import re
 import time
+import traceback
+import uuid
+from typing import Any, Callable
 from urllib.parse import quote, unquote_plus, urlsplit
 
 try:
     import requests
     from requests.adapters import HTTPAdapter
 except ImportError:
-    import traceback  # only on this path: it is slow to import and every module run loads this file
-
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 else:
@@ -36,12 +38,14 @@ else:
 
 COLLECTION_VERSION = '1.0.0'
 DEFAULT_ENDPOINT = 'https://redis.jdcloud-api.com'
-DEFAULT_USER_AGENT = 'jdcloud.cloud/%s (+ansible)' % COLLECTION_VERSION
+USER_AGENT = 'jdcloud.cloud/%s (+ansible)' % COLLECTION_VERSION
 SERVICE = 'redis'
 API_VERSION = 'v1'
-# Operations without a regionId in their path are signed with this pseudo-region (as the SDKs do).
-GLOBAL_REGION = 'jdcloud-api'
-SIGNING_VERSIONS = ('JDCLOUD2', 'JDCLOUD3')
+# The Go and Java SDKs' variant, which the official signing document describes (docs/dev/api-notes.md#signing).
+SIGNING_VERSION = 'JDCLOUD2'
+ENDPOINT_RULE = (
+    'endpoint must be a URL like https://redis.jdcloud-api.com or http://127.0.0.1:8765 (scheme, host and port only)'
+)
 
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 20.0
@@ -74,29 +78,28 @@ _UNSIGNED_HEADERS = frozenset(('authorization', 'user-agent', 'host'))
 class JDCloudError(Exception):
     """Base class of everything the client raises."""
 
-    code = None
-    status = None
-    request_id = None
+    code: int | None = None
+    status: str | None = None
+    request_id: str | None = None
 
-    def __init__(self, message):
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-    def to_dict(self):
-        return {'code': self.code, 'status': self.status, 'message': self.message, 'request_id': self.request_id}
 
 
 class JDCloudAPIError(JDCloudError):
     """The API (or something standing in its place) answered with an error status."""
 
-    def __init__(self, code, status, message, request_id=None, details=None):
+    def __init__(
+        self, code: int, status: str | None, message: str, request_id: str | None = None, details: Any = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.status = status
         self.request_id = request_id
         self.details = details
 
-    def __str__(self):
+    def __str__(self) -> str:
         text = 'HTTP %s' % self.code
         if self.status:
             text += ' %s' % self.status
@@ -117,48 +120,28 @@ class JDCloudTimeoutError(JDCloudTransportError):
 class JDCloudOutcomeUnknownError(JDCloudError):
     """A non-idempotent request was sent but its fate is unknown; re-read the state before deciding."""
 
-    def __init__(self, message, cause=None):
+    def __init__(self, message: str, cause: JDCloudError) -> None:
         super().__init__(message)
         self.cause = cause
-        self.code = getattr(cause, 'code', None)
-        self.status = getattr(cause, 'status', None)
-        self.request_id = getattr(cause, 'request_id', None)
+        self.request_id = cause.request_id
 
 
 # ---------------------------------------------------------------------------------------------
-# Signing (JDCLOUD2 / JDCLOUD3 HMAC-SHA256)
+# Signing (JDCLOUD2-HMAC-SHA256, docs/dev/api-notes.md#signing)
 # ---------------------------------------------------------------------------------------------
 
 
-def _sha256_hex(data):
+def _sha256_hex(data: str | bytes) -> str:
     if not isinstance(data, bytes):
         data = data.encode('utf-8')
     return hashlib.sha256(data).hexdigest()
 
 
-def _hmac(key, msg):
+def _hmac(key: bytes, msg: str) -> bytes:
     return hmac.new(key, msg.encode('utf-8'), hashlib.sha256).digest()
 
 
-def new_nonce():
-    """A random UUID4 string, as the SDKs send in x-jdcloud-nonce.
-
-    Built from os.urandom rather than uuid.uuid4(): importing uuid costs about a millisecond on
-    every module run, for one call per request.
-    """
-    value = bytearray(os.urandom(16))
-    value[6] = (value[6] & 0x0F) | 0x40  # version 4
-    value[8] = (value[8] & 0x3F) | 0x80  # RFC 4122 variant
-    text = value.hex()
-    return '-'.join((text[:8], text[8:12], text[12:16], text[16:20], text[20:]))
-
-
-def _check_version(version):
-    if version not in SIGNING_VERSIONS:
-        raise ValueError('unknown signing version %r (expected one of %s)' % (version, ', '.join(SIGNING_VERSIONS)))
-
-
-def canonical_uri(path):
+def canonical_uri(path: str) -> str:
     """Canonical URI of a raw (as sent) request path."""
     decoded = _MULTI_SLASH.sub('/', unquote_plus(path))
     if decoded == '':
@@ -167,7 +150,7 @@ def canonical_uri(path):
     return encoded if encoded.startswith('/') else '/' + encoded
 
 
-def canonical_query(query):
+def canonical_query(query: str) -> str:
     """Canonical query string of a raw (as sent) query string, without the leading '?'."""
     pairs = []
     for part in query.split('&'):
@@ -182,17 +165,16 @@ def canonical_query(query):
     return '&'.join('%s=%s' % pair for pair in pairs)
 
 
-def signing_key_chain(secret_key, date, region, service, version='JDCLOUD2'):
+def signing_key_chain(secret_key: str, date: str, region: str, service: str) -> tuple[bytes, bytes, bytes, bytes]:
     """(kDate, kRegion, kService, kSigning) for a YYYYMMDD date; the last one signs."""
-    _check_version(version)
-    k_date = _hmac((version + secret_key).encode('utf-8'), date[:8])
+    k_date = _hmac((SIGNING_VERSION + secret_key).encode('utf-8'), date[:8])
     k_region = _hmac(k_date, region)
     k_service = _hmac(k_region, service)
-    k_signing = _hmac(k_service, version.lower() + '_request')
+    k_signing = _hmac(k_service, SIGNING_VERSION.lower() + '_request')
     return k_date, k_region, k_service, k_signing
 
 
-def _canonical_headers(headers, host):
+def _canonical_headers(headers: dict[str, Any], host: str) -> tuple[str, str]:
     values = {'host': host.strip()}
     for name, value in headers.items():
         lower = name.lower()
@@ -207,8 +189,18 @@ def _canonical_headers(headers, host):
 
 
 def compute_signature(
-    method, host, path, query, headers, body, access_key, secret_key, region, service, date, version='JDCLOUD2'
-):
+    method: str,
+    host: str,
+    path: str,
+    query: str,
+    headers: dict[str, Any],
+    body: str | bytes,
+    access_key: str,
+    secret_key: str,
+    region: str,
+    service: str,
+    date: str,
+) -> dict[str, str]:
     """Sign the pieces of a request as they go on the wire.
 
     host: value of the Host header as signed (hostname plus ':port' unless 80/443);
@@ -218,16 +210,15 @@ def compute_signature(
     Returns a dict with authorization, signed_headers, payload_hash,
     credential_scope, canonical_request and string_to_sign (never the key).
     """
-    _check_version(version)
-    algorithm = version + '-HMAC-SHA256'
+    algorithm = SIGNING_VERSION + '-HMAC-SHA256'
     canon_headers, signed_headers = _canonical_headers(headers, host)
     payload_hash = _sha256_hex(body or b'')
     canonical_request = '\n'.join(
         (method, canonical_uri(path), canonical_query(query or ''), canon_headers, signed_headers, payload_hash)
     )
-    scope = '/'.join((date[:8], region, service, version.lower() + '_request'))
+    scope = '/'.join((date[:8], region, service, SIGNING_VERSION.lower() + '_request'))
     string_to_sign = '\n'.join((algorithm, date, scope, _sha256_hex(canonical_request)))
-    key = signing_key_chain(secret_key, date, region, service, version)[-1]
+    key = signing_key_chain(secret_key, date, region, service)[-1]
     signature = hmac.new(key, string_to_sign.encode('utf-8'), hashlib.sha256).hexdigest()
     authorization = '%s Credential=%s/%s, SignedHeaders=%s, Signature=%s' % (
         algorithm,
@@ -246,7 +237,7 @@ def compute_signature(
     }
 
 
-def signing_host(url):
+def signing_host(url: str) -> str:
     """Host as signed: lower-case hostname, plus ':port' unless the port is 80 or 443."""
     parts = urlsplit(url)
     if not parts.hostname:
@@ -260,41 +251,30 @@ def signing_host(url):
     return host
 
 
-def _header_value(headers, name):
-    for key, value in headers.items():
-        if key.lower() == name:
-            return value
-    return None
+def parse_endpoint(endpoint: str) -> tuple[str, str]:
+    """``(origin, signing host)`` of an endpoint URL: http(s), a host and an optional port, nothing else.
 
-
-def sign(method, url, headers, body, access_key, secret_key, region, service, date, nonce, version='JDCLOUD2'):
-    """Authorization header value for a request.
-
-    headers are the headers present before signing; all of them except
-    authorization/user-agent are signed. date is the x-jdcloud-date value
-    (YYYYMMDDTHHMMSSZ) and nonce the x-jdcloud-nonce value sent with the
-    request; they are covered by the signature only when present in headers
-    (the client always puts them there), and must then agree with them.
+    Raises JDCloudError with ENDPOINT_RULE; the endpoint is not echoed when it holds user info,
+    which may be a password.
     """
-    for name, expected in (('x-jdcloud-date', date), ('x-jdcloud-nonce', nonce)):
-        present = _header_value(headers, name)
-        if present is not None and present != expected:
-            raise ValueError('header %s does not match the %s argument' % (name, name[10:]))
-    parts = urlsplit(url)
-    return compute_signature(
-        method,
-        signing_host(url),
-        parts.path,
-        parts.query,
-        headers,
-        body,
-        access_key,
-        secret_key,
-        region,
-        service,
-        date,
-        version,
-    )['authorization']
+    try:
+        parts = urlsplit(endpoint.rstrip('/'))
+        port = parts.port  # parsed lazily: ValueError for a port that is not a number or out of range
+        valid = (
+            parts.scheme in ('http', 'https')
+            and bool(parts.hostname)
+            and port != 0
+            and not (parts.path or parts.query or parts.fragment or '@' in parts.netloc)
+        )
+    except ValueError:
+        valid = False
+    if not valid:
+        raise JDCloudError(ENDPOINT_RULE + ('' if '@' in endpoint else ', got %r' % endpoint))
+    hostname = parts.hostname
+    if ':' in hostname:
+        hostname = '[%s]' % hostname
+    origin = '%s://%s' % (parts.scheme, hostname if port is None else '%s:%d' % (hostname, port))
+    return origin, signing_host(origin)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -302,7 +282,7 @@ def sign(method, url, headers, body, access_key, secret_key, region, service, da
 # ---------------------------------------------------------------------------------------------
 
 
-def flatten_query(query):
+def flatten_query(query: dict[str, Any] | None) -> list[tuple[str, str]]:
     """[(key, value)] with 1-based dotted keys for lists and nested dicts; None skipped."""
     pairs = []
 
@@ -325,13 +305,13 @@ def flatten_query(query):
     return pairs
 
 
-def encode_query(query):
+def encode_query(query: dict[str, Any] | None) -> str:
     """Query string (no '?') for a query dict, already in canonical form.
 
     Every byte outside the RFC 3986 unreserved set is percent-encoded and the
     pairs are sorted, so the string on the wire is exactly its own canonical
-    query: signers that re-canonicalise (JDCLOUD3) and those that sign the raw
-    query (JDCLOUD2 as in the Go SDK) agree.
+    query: a gateway that re-canonicalises it and one that signs the raw query
+    (as the Go SDK does) agree.
     """
     pairs = sorted((quote(key, safe='~'), quote(value, safe='~')) for key, value in flatten_query(query))
     return '&'.join('%s=%s' % pair for pair in pairs)
@@ -413,135 +393,94 @@ class JDCloudClient:
     503/504, read timeouts and connections lost after sending are retried only
     for idempotent requests, otherwise JDCloudOutcomeUnknownError is raised.
     At most ``retries`` retries, capped exponential backoff with full jitter
-    (BACKOFF_BASE, BACKOFF_CAP), at least the Retry-After seconds; with a
-    ``deadline`` (seconds per request() call) no attempt or sleep runs past it.
-
-    Counters: ``calls`` (HTTP requests that reached the server side of a
-    connection), ``retries_made``; ``last_request_id`` is the latest request id
-    seen in an answer.
+    (BACKOFF_BASE, BACKOFF_CAP), at least the Retry-After seconds.
     """
 
     def __init__(
         self,
-        access_key,
-        secret_key,
-        endpoint=DEFAULT_ENDPOINT,
-        timeout=30,
-        retries=5,
-        validate_certs=True,
-        ca_path=None,
-        user_agent=None,
-        deadline=None,
-        max_pool=10,
-        signing_version='JDCLOUD2',
-    ):
+        access_key: str,
+        secret_key: str,
+        endpoint: str = DEFAULT_ENDPOINT,
+        timeout: float = 30,
+        retries: int = 5,
+        validate_certs: bool = True,
+        ca_path: str | None = None,
+        max_pool: int = 10,
+    ) -> None:
+        """Raises JDCloudError when requests is missing, a key is empty or the endpoint is not
+        valid (see parse_endpoint)."""
         if not HAS_REQUESTS:
             raise JDCloudError('the Python library "requests" is required to talk to the JD Cloud API')
         if not access_key or not secret_key:
             raise JDCloudError('both an access key and a secret key are required')
-        if signing_version not in SIGNING_VERSIONS:
-            raise JDCloudError('signing_version must be one of %s' % ', '.join(SIGNING_VERSIONS))
         self.access_key = access_key
         self._secret_key = secret_key
-        self._origin, self._base_path, self._host = self._parse_endpoint(endpoint or DEFAULT_ENDPOINT)
-        self.endpoint = self._origin + self._base_path
+        self.endpoint, self._host = parse_endpoint(endpoint)
         self.timeout = float(timeout)
         self.retries = max(int(retries), 0)
-        self.deadline = None if deadline is None else float(deadline)
         self.verify = ca_path or bool(validate_certs)
-        self.user_agent = user_agent or DEFAULT_USER_AGENT
-        self.signing_version = signing_version
         # Injectable for tests: delays can be recorded instead of slept, jitter made predictable.
-        self.sleep = time.sleep
-        self.monotonic = time.monotonic
-        self.random = random.random
-        self.calls = 0
-        self.retries_made = 0
-        self.last_request_id = None
+        self.sleep: Callable[[float], None] = time.sleep
+        self.random: Callable[[], float] = random.random
         self._session = requests.Session()
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=int(max_pool), max_retries=0)
         self._session.mount('https://', adapter)
         self._session.mount('http://', adapter)
 
-    def __repr__(self):
-        return '%s(endpoint=%r, access_key=%r, signing_version=%r)' % (
-            type(self).__name__,
-            self.endpoint,
-            self.access_key[:4] + '...',
-            self.signing_version,
-        )
+    def __repr__(self) -> str:
+        return '%s(endpoint=%r, access_key=%r)' % (type(self).__name__, self.endpoint, self.access_key[:4] + '...')
 
-    def __enter__(self):
+    def __enter__(self) -> JDCloudClient:
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def close(self):
+    def close(self) -> None:
         self._session.close()
 
-    @staticmethod
-    def _parse_endpoint(endpoint):
-        if '://' not in endpoint:
-            endpoint = 'https://' + endpoint
-        try:
-            parts = urlsplit(endpoint)
-            port = parts.port
-        except ValueError as exc:
-            raise JDCloudError('invalid endpoint %r: %s' % (endpoint, exc)) from None
-        if parts.scheme not in ('http', 'https') or not parts.hostname:
-            raise JDCloudError('invalid endpoint %r: expected http(s)://host[:port]' % endpoint)
-        if parts.username is not None or parts.query or parts.fragment:
-            # Not echoed: the user-info part may hold a password.
-            raise JDCloudError('invalid endpoint: user info, query or fragment are not allowed')
-        hostname = parts.hostname
-        if ':' in hostname:
-            hostname = '[%s]' % hostname
-        netloc = hostname if port is None else '%s:%d' % (hostname, port)
-        origin = '%s://%s' % (parts.scheme, netloc)
-        return origin, parts.path.rstrip('/'), signing_host(origin)
-
-    def _backoff(self, retry_index, retry_after):
+    def _backoff(self, retry_index: int, retry_after: float | None) -> float:
         delay = self.random() * min(BACKOFF_CAP, BACKOFF_BASE * 2 ** min(retry_index, 32))
         if retry_after is not None:
             delay = max(delay, retry_after)
         return delay
 
-    def request(self, method, path, region, query=None, body=None, idempotent=None):
+    def request(
+        self,
+        method: str,
+        path: str,
+        region: str,
+        query: dict[str, Any] | None = None,
+        body: dict[str, Any] | None = None,
+        idempotent: bool | None = None,
+    ) -> Any:
         """Call the API and return the ``result`` object of the answer ({} when absent).
 
         path: e.g. '/regions/cn-north-1/cacheInstance' (the client prefixes '/v1');
-        region: signature region (None for region-less operations); query: dict
-        flattened with 1-based dotted keys; body: dict sent as JSON; idempotent
-        defaults to method == 'GET' and decides whether 5xx answers, read
-        timeouts and dropped connections may be retried.
+        region: the region of the signature scope; query: dict flattened with
+        1-based dotted keys; body: dict sent as JSON; idempotent defaults to
+        method == 'GET' and decides whether 5xx answers, read timeouts and
+        dropped connections may be retried.
+        Raises JDCloudAPIError, JDCloudTransportError (JDCloudTimeoutError),
+        JDCloudOutcomeUnknownError or JDCloudError.
         """
         method = method.upper()
         if idempotent is None:
             idempotent = method == 'GET'
-        region = region or GLOBAL_REGION
-        wire_path = self._base_path + '/' + API_VERSION + quote(path, safe='/:')
+        wire_path = '/' + API_VERSION + quote(path, safe='/:')
         query_string = encode_query(query) if query else ''
-        url = self._origin + wire_path + ('?' + query_string if query_string else '')
+        url = self.endpoint + wire_path + ('?' + query_string if query_string else '')
         payload = '' if body is None else json.dumps(body)
         proxies = self._session.merge_environment_settings(url, {}, None, None, None).get('proxies') or {}
-        give_up_at = None if self.deadline is None else self.monotonic() + self.deadline
 
         retry_index = 0
         while True:
-            timeout = self.timeout
-            if give_up_at is not None:
-                timeout = max(min(timeout, give_up_at - self.monotonic()), 0.001)
-            outcome = self._attempt(method, url, wire_path, query_string, region, payload, idempotent, timeout, proxies)
+            outcome = self._attempt(method, url, wire_path, query_string, region, payload, idempotent, proxies)
             if outcome.error is None:
                 return outcome.result
             if not outcome.retry or retry_index >= self.retries:
                 raise outcome.error
-            delay = self._backoff(retry_index, outcome.retry_after)
-            if give_up_at is not None and self.monotonic() + delay >= give_up_at:
-                raise outcome.error
-            self.sleep(delay)
-            self.retries_made += 1
+            self.sleep(self._backoff(retry_index, outcome.retry_after))
             retry_index += 1
 
     def _signed_headers(self, method, wire_path, query_string, region, payload):
@@ -549,7 +488,7 @@ class JDCloudClient:
         headers = {
             'Content-Type': 'application/json',
             'x-jdcloud-date': date,
-            'x-jdcloud-nonce': new_nonce(),
+            'x-jdcloud-nonce': str(uuid.uuid4()),
         }
         signature = compute_signature(
             method,
@@ -563,15 +502,14 @@ class JDCloudClient:
             region,
             SERVICE,
             date,
-            self.signing_version,
         )
         headers['Authorization'] = signature['authorization']
         headers['x-jdcloud-content-sha256'] = signature['payload_hash']
-        headers['User-Agent'] = self.user_agent
+        headers['User-Agent'] = USER_AGENT
         headers['Accept'] = 'application/json'
         return headers
 
-    def _attempt(self, method, url, wire_path, query_string, region, payload, idempotent, timeout, proxies):
+    def _attempt(self, method, url, wire_path, query_string, region, payload, idempotent, proxies):
         # A fresh date and nonce per attempt: a resent nonce could be refused as a replay.
         headers = self._signed_headers(method, wire_path, query_string, region, payload)
         try:
@@ -587,13 +525,12 @@ class JDCloudClient:
         failure = None
         try:
             response = self._session.send(
-                prepared, stream=True, timeout=timeout, verify=self.verify, allow_redirects=False, proxies=proxies
+                prepared, stream=True, timeout=self.timeout, verify=self.verify, allow_redirects=False, proxies=proxies
             )
         except Exception as exc:  # pylint: disable=broad-except
-            failure = self._send_failure(exc, idempotent, timeout)
+            failure = self._send_failure(exc, idempotent)
         if failure is not None:
             return failure
-        self.calls += 1
 
         raw, read_problem = None, None
         try:
@@ -604,19 +541,18 @@ class JDCloudClient:
             response.close()
         return self._interpret(response.status_code, response.reason, response.headers, raw, read_problem, idempotent)
 
-    def _send_failure(self, exc, idempotent, timeout):
+    def _send_failure(self, exc, idempotent):
         if isinstance(exc, requests.exceptions.SSLError):
             # Certificate and handshake failures do not heal by retrying.
             return _Outcome(error=JDCloudTransportError('TLS error talking to %s: %s' % (self._host, _describe(exc))))
         if _is_connect_failure(exc):
             if isinstance(exc, requests.exceptions.ConnectTimeout):
-                error = JDCloudTimeoutError('connecting to %s timed out after %.1f s' % (self._host, timeout))
+                error = JDCloudTimeoutError('connecting to %s timed out after %.1f s' % (self._host, self.timeout))
             else:
                 error = JDCloudTransportError('cannot connect to %s: %s' % (self._host, _describe(exc)))
             return _Outcome(error=error, retry=True)
-        self.calls += 1
         if isinstance(exc, requests.exceptions.ReadTimeout):
-            error = JDCloudTimeoutError('no answer from %s within %.1f s' % (self._host, timeout))
+            error = JDCloudTimeoutError('no answer from %s within %.1f s' % (self._host, self.timeout))
         elif isinstance(exc, requests.exceptions.RequestException):
             error = JDCloudTransportError(
                 'connection to %s failed after the request was sent: %s' % (self._host, _describe(exc))
@@ -644,8 +580,6 @@ class JDCloudClient:
         if problem is None:
             payload, problem = self._parse_body(raw, headers)
         request_id = (payload.get('requestId') if payload else None) or headers.get(REQUEST_ID_HEADER)
-        if request_id:
-            self.last_request_id = request_id
         error_body = payload.get('error') if payload else None
 
         if isinstance(error_body, dict) or status >= 300:

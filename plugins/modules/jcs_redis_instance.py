@@ -455,7 +455,6 @@ class JCSRedisInstance(JCSModule):
             if entry.get('instanceClass') == instance_class:
                 return entry
         self.class_not_sold(instance_class, redis_version, classes)
-        return None
 
     def update(self, current):
         params = self.params

@@ -1,7 +1,7 @@
 """Signatures: the emulator refuses a request when any signed part is altered, or when its
 date is outside the clock-skew window; the modules turn the 401 into a clear message.
 
-Requests are signed with the collection's signer and sent with ``http.client`` so that the
+Requests are signed with the SDK's signer (tests/sdk_signer.py) and sent with ``http.client`` so that the
 bytes on the wire are exactly the ones chosen here, then altered one part at a time.
 """
 
@@ -13,10 +13,9 @@ import time
 import uuid
 
 import pytest
+import sdk_signer
 from modrunner import run_module
 from reliability_support import FIGURES, REGION, EmulatorUnderTest, assert_clean_run
-
-from ansible_collections.jdcloud.cloud.plugins.module_utils._client import compute_signature
 
 SUITE = '5. signatures'
 SKEW = 900
@@ -51,16 +50,16 @@ def sig(signing_emulator):
     return signing_emulator
 
 
-def signed(emu, method, path, query='', body='', offset=0.0, region=REGION, version='JDCLOUD2'):
+def signed(emu, method, path, query='', body='', offset=0.0, region=REGION):
     """A request signed now (+offset seconds) as a dict that the alterations below edit."""
     port = int(emu.url.rsplit(':', 1)[1])
     host = '127.0.0.1:%d' % port
     date = time.strftime('%Y%m%dT%H%M%SZ', time.gmtime(time.time() + offset))
     headers = {'Content-Type': 'application/json', 'x-jdcloud-date': date, 'x-jdcloud-nonce': str(uuid.uuid4())}
-    signature = compute_signature(
-        method, host, path, query, headers, body, emu.access_key, emu.secret_key, region, 'redis', date, version
+    url = 'http://%s%s%s' % (host, path, '?' + query if query else '')
+    headers['Authorization'] = sdk_signer.authorization(
+        method, url, headers, body, emu.access_key, emu.secret_key, region
     )
-    headers['Authorization'] = signature['authorization']
     headers['Host'] = host
     return dict(port=port, method=method, path=path, query=query, headers=headers, body=body, access_key=emu.access_key)
 

@@ -8,24 +8,16 @@ It is a fake *server*: the client under test talks real HTTP/1.1 (keep-alive,
 timeouts, broken connections) to it. Each request consumes the next scripted
 ``Reply``; every request is recorded with its raw path, headers, body and the
 number of the TCP connection it arrived on.
-
-Also holds an independent re-implementation of the JD Cloud signature check
-(written from docs/dev/api-notes.md#signing, sharing no code with the
-product) so tests can verify what actually arrived on the wire.
 """
 
 from __future__ import annotations
 
 import collections
-import hashlib
-import hmac
 import json
-import re
 import socket
 import struct
 import threading
 import time
-import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -198,79 +190,3 @@ def free_port_refusing():
     port = sock.getsockname()[1]
     sock.close()
     return port
-
-
-# ---------------------------------------------------------------------------------------------
-# Independent signature verification (docs/dev/api-notes.md#signing)
-# ---------------------------------------------------------------------------------------------
-
-_AUTH = re.compile(
-    r'^(JDCLOUD[23])-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/(jdcloud[23]_request), '
-    r'SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$'
-)
-
-
-def _canon_path(raw_path):
-    path = re.sub('/+', '/', urllib.parse.unquote_plus(raw_path))
-    if not path:
-        return '/'
-    path = urllib.parse.quote(path, safe='/~')
-    return path if path[0] == '/' else '/' + path
-
-
-def _canon_query(raw_query):
-    kept = []
-    for item in raw_query.split('&'):
-        if '=' not in item:
-            continue
-        name, dummy, value = item.partition('=')
-        name = urllib.parse.quote(urllib.parse.unquote_plus(name), safe='~')
-        value = urllib.parse.quote(urllib.parse.unquote_plus(value), safe='~')
-        if name:
-            kept.append(name + '=' + value)
-    return '&'.join(sorted(kept, key=lambda pair: pair.split('=', 1)))
-
-
-def verify_signature(received, secret_keys):
-    """Check a recorded request's Authorization like a gateway would.
-
-    received: an entry of CannedServer.requests; secret_keys: {access_key: secret_key}.
-    Returns the parsed Authorization fields; raises AssertionError on mismatch.
-    """
-    headers = received['headers']
-    match = _AUTH.match(headers.get('authorization', ''))
-    assert match, 'malformed Authorization: %r' % headers.get('authorization')
-    version, access_key, day, region, service, terminator, signed, signature = match.groups()
-    assert terminator == version.lower() + '_request'
-    assert access_key in secret_keys, 'unknown access key'
-    date = headers['x-jdcloud-date']
-    assert date[:8] == day
-    names = signed.split(';')
-    assert 'host' in names
-    raw_path, dummy, raw_query = received['path'].partition('?')
-    canon_headers = ''.join('%s:%s\n' % (name, headers[name].strip()) for name in names)
-    canonical = '\n'.join(
-        [
-            received['method'],
-            _canon_path(raw_path),
-            _canon_query(raw_query),
-            canon_headers,
-            signed,
-            hashlib.sha256(received['body']).hexdigest(),
-        ]
-    )
-    scope = '/'.join([day, region, service, terminator])
-    to_sign = '\n'.join([version + '-HMAC-SHA256', date, scope, hashlib.sha256(canonical.encode('utf-8')).hexdigest()])
-    key = (version + secret_keys[access_key]).encode('utf-8')
-    for part in (day, region, service, terminator):
-        key = hmac.new(key, part.encode('utf-8'), hashlib.sha256).digest()
-    expected = hmac.new(key, to_sign.encode('utf-8'), hashlib.sha256).hexdigest()
-    assert hmac.compare_digest(expected, signature), 'signature mismatch; canonical request was:\n' + canonical
-    return {
-        'version': version,
-        'access_key': access_key,
-        'region': region,
-        'service': service,
-        'signed_headers': names,
-        'date': date,
-    }
