@@ -1,0 +1,278 @@
+#!/usr/bin/python
+# Copyright: Contributors to the jdcloud.cloud collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+
+DOCUMENTATION = r'''
+module: jcs_redis_whitelist
+short_description: Manage who may connect to a JD Cloud JCS for Redis instance (white-list groups)
+version_added: 1.1.0
+description:
+  - Manages the white-list groups of an existing JCS for Redis instance. A client may connect when its address is in
+    any group of the instance.
+  - Every instance has a group named V(default) that cannot be deleted. On a new instance it holds V(0.0.0.0/0), so
+    the instance accepts every address of its network: adding groups narrows nothing until V(default) is narrowed
+    too, by listing it in O(groups) with the addresses it should hold.
+  - Addresses are compared as sets of networks, so V(10.0.0.1/16) and V(10.0.0.0/16), their order, duplicates and
+    spaces never cause a change. Only the groups that differ are written, one API call each.
+  - The module warns when a group of the instance admits every address (V(0.0.0.0/0)).
+  - An unchanged run makes one API call with O(instance_id), two with O(instance_name).
+  - Changes are only made while the instance runs; the module first waits for a busy instance (O(wait), O(wait_timeout)).
+author:
+  - Contributors to jdcloud.cloud (@jdcloud-cloud)
+extends_documentation_fragment:
+  - jdcloud.cloud.common
+attributes:
+  check_mode:
+    description: Makes no change; reports whether something would change and the predicted white list.
+    support: full
+  diff_mode:
+    description: Reports the white list before and after the change.
+    support: full
+  action_group:
+    description: Use C(group/jdcloud.cloud.jcs) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - jdcloud.cloud.jcs
+options:
+  instance_id:
+    description:
+      - ID of the instance.
+      - Exactly one of O(instance_id) and O(instance_name) is required.
+    type: str
+  instance_name:
+    description:
+      - Name of the instance, compared exactly.
+      - The module fails when no instance or more than one instance has this name, listing the candidates; use
+        O(instance_id) then.
+    type: str
+  groups:
+    description:
+      - The white-list groups to manage. Groups of the instance that are not listed are left alone, unless O(purge)
+        is set.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description:
+          - Name of the group, 1 to 32 letters, digits, underscores or hyphens, starting with a letter.
+          - V(default) is the group every instance has.
+        type: str
+        required: true
+      ips:
+        description:
+          - IPv4 addresses and CIDR blocks of the group, for example V(10.0.0.0/16) or V(192.168.0.10).
+          - Required with O(state=present), and must hold at least one address. Ignored with O(state=absent).
+          - An entry may also hold several addresses separated by commas.
+        type: list
+        elements: str
+  purge:
+    description:
+      - With O(state=present), also delete the groups of the instance that O(groups) does not list.
+      - The V(default) group is never deleted.
+    type: bool
+    default: false
+  state:
+    description:
+      - V(present) makes every group in O(groups) exist with exactly its addresses.
+      - V(absent) deletes the groups in O(groups) (by name) that exist. The V(default) group cannot be deleted.
+    type: str
+    choices: [present, absent]
+    default: present
+  wait:
+    description:
+      - Wait for an instance that is not running (being created or resized, for example) before changing its
+        white list. With V(false) the module fails instead.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - How many seconds to wait for the instance to run.
+    type: int
+    default: 1800
+seealso:
+  - module: jdcloud.cloud.jcs_redis_instance
+  - module: jdcloud.cloud.jcs_redis_info
+'''
+
+EXAMPLES = r'''
+- name: Only the application subnet and the bastion may connect
+  jdcloud.cloud.jcs_redis_whitelist:
+    region: cn-north-1
+    instance_id: redis-m0vcg462xe31
+    groups:
+      - name: default
+        ips: [10.0.1.0/24]
+      - name: bastion
+        ips: [10.0.9.10]
+
+- name: Exactly these groups, by instance name; groups added in the console are deleted
+  jdcloud.cloud.jcs_redis_whitelist:
+    region: cn-north-1
+    instance_name: orders_cache
+    purge: true
+    groups:
+      - name: default
+        ips: [10.0.1.0/24, 10.0.2.0/24]
+      - name: reporting
+        ips: [172.16.4.0/22]
+
+- name: Remove a group
+  jdcloud.cloud.jcs_redis_whitelist:
+    region: cn-north-1
+    instance_id: redis-m0vcg462xe31
+    state: absent
+    groups:
+      - name: bastion
+'''
+
+RETURN = r'''
+instance_id:
+  description: ID of the instance.
+  returned: success
+  type: str
+  sample: redis-m0vcg462xe31
+whitelist:
+  description:
+    - Every white-list group of the instance after the change (in check mode, as it would be), in the API's order.
+    - The addresses are normalised and sorted; a single address is written without V(/32).
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Name of the group.
+      type: str
+      sample: default
+    ips:
+      description: IPv4 addresses and CIDR blocks of the group.
+      type: list
+      elements: str
+      sample: [10.0.1.0/24, 10.0.9.10]
+  sample:
+    - name: default
+      ips: [10.0.1.0/24]
+    - name: bastion
+      ips: [10.0.9.10]
+'''
+
+from ansible_collections.jdcloud.cloud.plugins.module_utils import _whitelist as wl
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
+from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import (
+    SETTING_ARGUMENT_SPEC,
+    SETTING_MODULE_KWARGS,
+    SettingModule,
+)
+
+
+class JCSRedisWhitelist(SettingModule):
+    setting = 'whitelist'
+    argument_spec = dict(
+        SETTING_ARGUMENT_SPEC,
+        groups=dict(
+            type='list',
+            elements='dict',
+            default=[],
+            options=dict(name=dict(type='str', required=True), ips=dict(type='list', elements='str')),
+        ),
+        purge=dict(type='bool', default=False),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+    )
+    module_kwargs = SETTING_MODULE_KWARGS
+
+    def validate(self):
+        present = self.params['state'] == 'present'
+        if self.params['purge'] and not present:
+            self.fail('purge only applies with state=present')
+        self.wanted = {}
+        for index, group in enumerate(self.params['groups']):
+            name, option = group['name'], f'groups[{index}]'
+            problem = wl.name_problem(name)
+            if problem:
+                self.fail(f'{option}.name {problem}, got {name!r}')
+            if name in self.wanted:
+                self.fail(f'{option}.name: the group {name!r} is listed more than once')
+            if not present:
+                if name == wl.DEFAULT_GROUP:
+                    self.fail(
+                        f'{option}.name: the {wl.DEFAULT_GROUP!r} group cannot be removed; '
+                        'list it with state=present and the addresses it should hold instead'
+                    )
+                self.wanted[name] = None
+                continue
+            if not group['ips']:
+                self.fail(f'{option}.ips is required with state=present and must hold at least one address')
+            try:
+                self.wanted[name] = wl.render(wl.parse_ips(group['ips']))
+            except ValueError as exc:
+                self.fail(f'{option}.ips: {exc}')
+
+    def read(self, instance_id):
+        return wl.describe(self.api.client, self.api.region, instance_id)
+
+    def plan(self, current):
+        present = self.params['state'] == 'present'
+        existing = {g['name']: g['ips'] for g in current}
+        writes = []
+        after = []
+        for group in current:
+            name = group['name']
+            if name not in self.wanted:
+                if present and self.params['purge'] and name != wl.DEFAULT_GROUP:
+                    writes.append(('delete', name, None))
+                else:
+                    after.append(group)
+            elif not present:
+                writes.append(('delete', name, None))
+            elif group['ips'] != self.wanted[name]:
+                writes.append(('modify', name, self.wanted[name]))
+                after.append(dict(name=name, ips=self.wanted[name]))
+            else:
+                after.append(group)
+        if present:
+            for name, ips in self.wanted.items():
+                if name not in existing:
+                    writes.append(('add', name, ips))
+                    after.append(dict(name=name, ips=ips))
+        # adds and changes before deletes: a client moving to a new group is never locked out in between
+        writes.sort(key=lambda w: w[0] == 'delete')
+        for group in after:
+            if '0.0.0.0/0' in group['ips']:
+                self.module.warn(
+                    f'white-list group {group["name"]!r} admits every address (0.0.0.0/0): the instance accepts '
+                    'connections from anywhere its network reaches; list the group with narrower addresses'
+                )
+        return after, writes
+
+    def apply(self, instance_id, write):
+        action, name, ips = write
+        region, client = self.api.region, self.api.client
+
+        def group():
+            """The group as the API now holds it, or None."""
+            return next((g for g in wl.describe(client, region, instance_id) if g['name'] == name), None)
+
+        try:
+            if action == 'add':
+                self.write(
+                    lambda: wl.add(client, region, instance_id, name, ips),
+                    lambda: True if (group() or {}).get('ips') == ips else None,
+                )
+            elif action == 'modify':
+                wl.modify(client, region, instance_id, name, ips)
+            else:
+                self.write(
+                    lambda: wl.delete(client, region, instance_id, name), lambda: True if group() is None else None
+                )
+        except JDCloudAPIError as exc:
+            self.fail_from(exc, f'Could not {action} white-list group {name!r} of instance {instance_id}')
+
+
+def main():
+    JCSRedisWhitelist().execute()
+
+
+if __name__ == '__main__':
+    main()
