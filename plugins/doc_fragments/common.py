@@ -104,3 +104,19 @@ attributes:
     membership:
       - jdcloud.cloud.jcs
 '''
+
+    # Attributes of modules that manage one setting of an existing instance (the white list, ...).
+    SETTING_MODULE = r'''
+attributes:
+  check_mode:
+    description: Makes no change; reports whether the setting would change and the predicted setting.
+    support: full
+  diff_mode:
+    description: Reports the setting before and after the change.
+    support: full
+  action_group:
+    description: Use C(group/jdcloud.cloud.jcs) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - jdcloud.cloud.jcs
+'''

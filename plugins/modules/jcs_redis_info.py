@@ -91,6 +91,17 @@ options:
       - Must be between 1 and 16. The default keeps a listing of 10,000 instances to 13 rounds of requests.
     type: int
     default: 8
+  include:
+    description:
+      - Settings to return with each listed instance, read with one more API call per instance, on up to
+        O(concurrency) connections at once.
+      - V(whitelist) adds RV(instances[].whitelist), in the shape the M(jdcloud.cloud.jcs_redis_whitelist) module
+        returns.
+    type: list
+    elements: str
+    choices: [whitelist]
+    default: []
+    version_added: 1.1.0
 '''
 
 EXAMPLES = r'''
@@ -114,6 +125,13 @@ EXAMPLES = r'''
     instance_type: cluster
     sort_by: create_time
     sort_order: desc
+
+- name: Who may connect to each running instance
+  jdcloud.cloud.jcs_redis_info:
+    region: cn-north-1
+    statuses: [running]
+    include: [whitelist]
+  register: access
 
 - name: Share the connection options of a block of tasks
   module_defaults:
@@ -251,6 +269,24 @@ instances:
       description: Tags of the instance, key to value.
       type: dict
       sample: {team: orders}
+    whitelist:
+      description:
+        - The white-list groups of the instance, as M(jdcloud.cloud.jcs_redis_whitelist) returns them; V(null) for an
+          instance deleted while the module ran.
+      returned: when O(include) contains V(whitelist)
+      type: list
+      elements: dict
+      version_added: 1.1.0
+      contains:
+        name:
+          description: Name of the group.
+          type: str
+          sample: default
+        ips:
+          description: IPv4 addresses and CIDR blocks of the group, normalised and sorted.
+          type: list
+          elements: str
+          sample: [10.0.1.0/24, 10.0.9.10]
 '''
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule
@@ -280,6 +316,7 @@ class JCSRedisInfo(JCSModule):
         sort_by=dict(type='str', choices=list(SORT_NAMES)),
         sort_order=dict(type='str', choices=['asc', 'desc'], default='asc'),
         concurrency=dict(type='int', default=8),
+        include=dict(type='list', elements='str', choices=['whitelist'], default=[]),
     )
     module_kwargs = dict(supports_check_mode=True)
 
@@ -340,7 +377,29 @@ class JCSRedisInfo(JCSModule):
             convert=lambda api: instance_to_result(api, region),
         )
         instances = [instance for instance in found if self.matches(instance)]
+        if 'whitelist' in params['include'] and instances:
+            self.add_whitelists(instances)
         return dict(changed=False, instances=instances, total=len(instances))
+
+    def add_whitelists(self, instances):
+        # Imported here: the white-list code is compiled on every run that imports it, and only this option needs it.
+        from concurrent.futures import ThreadPoolExecutor
+
+        from ansible_collections.jdcloud.cloud.plugins.module_utils import _whitelist
+        from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
+
+        client, region = self.api.client, self.api.region
+
+        def fetch(instance):
+            try:
+                instance['whitelist'] = _whitelist.describe(client, region, instance['id'])
+            except JDCloudAPIError as exc:
+                if exc.code != 404:
+                    raise
+                instance['whitelist'] = None  # deleted since it was listed
+
+        with ThreadPoolExecutor(max_workers=min(self.params['concurrency'], len(instances))) as pool:
+            list(pool.map(fetch, instances))
 
 
 def main():

@@ -12,7 +12,7 @@ description:
   - Manages the white-list groups of an existing JCS for Redis instance. A client may connect when its address is in
     any group of the instance.
   - Every instance has a group named V(default) that cannot be deleted. On a new instance it holds V(0.0.0.0/0), so
-    the instance accepts every address of its network: adding groups narrows nothing until V(default) is narrowed
+    the instance accepts every address of its network, and adding groups narrows nothing until V(default) is narrowed
     too, by listing it in O(groups) with the addresses it should hold.
   - Addresses are compared as sets of networks, so V(10.0.0.1/16) and V(10.0.0.0/16), their order, duplicates and
     spaces never cause a change. Only the groups that differ are written, one API call each.
@@ -23,18 +23,7 @@ author:
   - Contributors to jdcloud.cloud (@jdcloud-cloud)
 extends_documentation_fragment:
   - jdcloud.cloud.common
-attributes:
-  check_mode:
-    description: Makes no change; reports whether something would change and the predicted white list.
-    support: full
-  diff_mode:
-    description: Reports the white list before and after the change.
-    support: full
-  action_group:
-    description: Use C(group/jdcloud.cloud.jcs) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - jdcloud.cloud.jcs
+  - jdcloud.cloud.common.setting_module
 options:
   instance_id:
     description:
@@ -158,7 +147,10 @@ whitelist:
       ips: [10.0.9.10]
 '''
 
+from ansible.module_utils.basic import AnsibleModule, _load_params
+
 from ansible_collections.jdcloud.cloud.plugins.module_utils import _whitelist as wl
+from ansible_collections.jdcloud.cloud.plugins.module_utils._base import COMMON_ARGUMENT_SPEC, local_error
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
 from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import (
     SETTING_ARGUMENT_SPEC,
@@ -181,6 +173,19 @@ class JCSRedisWhitelist(SettingModule):
         state=dict(type='str', choices=['present', 'absent'], default='present'),
     )
     module_kwargs = SETTING_MODULE_KWARGS
+
+    def __init__(self):
+        # ansible-core converts a string element of a list of dicts while it lists no_log values, and fails
+        # with a message that names no option ("dictionary requested ..."): refuse it here, naming groups.
+        groups = _load_params().get('groups')
+        if isinstance(groups, str) or (isinstance(groups, list) and not all(isinstance(g, dict) for g in groups)):
+            spec = dict(COMMON_ARGUMENT_SPEC, **self.argument_spec)
+            spec['groups'] = dict(type='raw')
+            message = 'groups must be a list of dictionaries with the keys name and ips'
+            AnsibleModule(argument_spec=spec, **self.module_kwargs).fail_json(
+                msg=message, error=local_error('INVALID_ARGUMENT', message)
+            )
+        super().__init__()
 
     def validate(self):
         present = self.params['state'] == 'present'

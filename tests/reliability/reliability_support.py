@@ -34,8 +34,17 @@ WRITE_OPERATIONS = (
     'modifyCacheInstanceClass',
     'resetCacheInstancePassword',
     'deleteCacheInstance',
+    'addWhiteListGroup',
+    'modifyWhiteListGroup',
+    'deleteWhiteListGroup',
 )
-MODULES = ('jcs_redis_instance', 'jcs_redis_info', 'jcs_redis_quota', 'jcs_redis_instance_class_info')
+MODULES = (
+    'jcs_redis_instance',
+    'jcs_redis_info',
+    'jcs_redis_quota',
+    'jcs_redis_instance_class_info',
+    'jcs_redis_whitelist',
+)
 
 
 # -- figures ---------------------------------------------------------------------------------------

@@ -153,6 +153,37 @@ MODULE_OPTIONS = {
         'redis_version': st.one_of(st.sampled_from(['4', '5.0', '2.8', '9.9', 'latest']), ANY),
         'instance_type': choice(['master-slave', 'cluster', 'native-cluster']),
     },
+    'jcs_redis_whitelist': {
+        'instance_id': st.one_of(st.sampled_from(['redis-abcdefghijkl', 'redis-', 'REDIS-ABC', 'redis-abc def']), ANY),
+        'instance_name': st.one_of(st.sampled_from(['input_00002', 'x', 'input']), ANY),
+        'groups': st.one_of(
+            st.lists(
+                st.fixed_dictionaries(
+                    {
+                        'name': st.one_of(st.sampled_from(['default', 'apps', '1apps', 'a-b_c', 'n' * 33]), ANY),
+                        'ips': st.one_of(
+                            st.lists(
+                                st.one_of(
+                                    st.sampled_from(
+                                        ['10.0.0.1', '10.0.0.1/16', '0.0.0.0/0', '10.0.0.0/33', '::1', '1.2.3', '']
+                                    ),
+                                    NASTY_TEXT,
+                                ),
+                                max_size=3,
+                            ),
+                            ANY,
+                        ),
+                    }
+                ),
+                max_size=3,
+            ),
+            ANY,
+        ),
+        'purge': BOOLEAN,
+        'state': choice(['present', 'absent']),
+        'wait': BOOLEAN,
+        'wait_timeout': NUMBER,
+    },
 }
 # Combinations that cannot all hold at once; each names the options involved.
 IMPOSSIBLE = {
@@ -170,6 +201,14 @@ IMPOSSIBLE = {
     'jcs_redis_info': [dict(concurrency=0), dict(concurrency=17), dict(name='')],
     'jcs_redis_quota': [dict(min_available=-1), dict(min_available=21)],
     'jcs_redis_instance_class_info': [dict(redis_version='0.0.0.0.1')],
+    'jcs_redis_whitelist': [
+        dict(state='absent', purge=True),
+        dict(state='absent', groups=[dict(name='default')]),
+        dict(instance_id='redis-doesnotexist1'),
+        dict(instance_id='redis-abcdefghijkl', instance_name='input_00001'),
+        dict(groups=[dict(name='apps', ips=['10.0.0.1']), dict(name='apps', ips=['10.0.0.2'])]),
+        dict(wait_timeout=0),
+    ],
 }
 UNKNOWN_OPTIONS = st.sampled_from(['passwd', 'regionId', 'Name', 'endpoint_url', '_ansible_bogus', 'name '])
 # A complete, valid request of each module, which the generated options then spoil.
@@ -187,6 +226,8 @@ BASE = {
     'jcs_redis_info': {},
     'jcs_redis_quota': {},
     'jcs_redis_instance_class_info': {},
+    # the instance the emulator is seeded with before each example
+    'jcs_redis_whitelist': dict(instance_name='input_00001', groups=[dict(name='apps', ips=['10.0.0.0/24'])]),
 }
 # What AnsibleModule itself says about a missing required option, for `required` / `required_one_of`.
 REQUIRED = {
@@ -194,6 +235,7 @@ REQUIRED = {
     'jcs_redis_info': ('region',),
     'jcs_redis_quota': ('region',),
     'jcs_redis_instance_class_info': ('region',),
+    'jcs_redis_whitelist': ('region', 'instance_id', 'instance_name'),
 }
 MISSING = object()
 # Cases that once slipped through, run before the generated ones in every run, short or soak.
@@ -214,6 +256,12 @@ EXPLICIT = {
     'jcs_redis_info': [dict(access_key='\u4e00'), dict(access_key='AK\r\nX-Injected: 1')],
     'jcs_redis_quota': [dict(endpoint='https://[::1'), dict(access_key='AK\nX-Injected: 1')],
     'jcs_redis_instance_class_info': [dict(redis_version='9.9'), dict(access_key='\u4e00\u4e01')],
+    'jcs_redis_whitelist': [
+        dict(groups=[dict(name='apps', ips=['10.0.0.0/33'])]),
+        dict(groups=[dict(name='apps\n', ips=['10.0.0.1'])]),
+        dict(groups=[dict(name='apps', ips=['10.0.0.1\n,'])]),
+        dict(instance_name='x'),
+    ],
 }
 
 
@@ -262,6 +310,8 @@ def test_generated_arguments(module, input_emulator):
     @given(spoiled=arguments(module))
     def check(spoiled):
         emu.admin.reset(state=True)
+        if module == 'jcs_redis_whitelist':
+            emu.admin.seed(1, name_prefix='input')  # input_00001, running
         args = emu.connection(**BASE[module])
         for name, value in spoiled.items():
             if value is MISSING:

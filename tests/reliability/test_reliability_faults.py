@@ -18,12 +18,23 @@ import time
 
 import pytest
 from modrunner import run_module
-from reliability_support import FIGURES, EmulatorUnderTest, assert_clean_run, env_int, instance_id_of, retries_in
+from reliability_support import (
+    FIGURES,
+    REGION,
+    EmulatorUnderTest,
+    assert_clean_run,
+    env_int,
+    instance_id_of,
+    retries_in,
+)
 
 SUITE = '1. fault injection'
 PASSWORD_1 = 'Fault1Passw0rd'
 PASSWORD_2 = 'Fault2Passw0rd'
 MICRO, SMALL = 'redis.m.micro.basic', 'redis.m.small.basic'
+# The white list declared for the first instance (with purge), and how the API then holds it.
+WHITELIST = [dict(name='default', ips=['10.0.1.0/24']), dict(name='apps', ips=['10.0.9.10', '10.0.2.0/24'])]
+WHITELIST_HELD = [dict(name='default', ips='10.0.1.0/24'), dict(name='apps', ips='10.0.2.0/24,10.0.9.10')]
 BYSTANDERS = 2
 
 MIXED = dict(error_rate=0.1, throttle_rate=0.05, retry_after=1, reset_rate=0.05, drop_response_rate=0.3, latency_ms=5)
@@ -211,6 +222,36 @@ class Scenario:
             return False
         return not check_password or self.emu.password_matches(instance_id, item.password)
 
+    def white_list(self, name):
+        """The white-list groups the emulator holds for the instance named ``name``, or None."""
+        found = [i for i in self.emu.server.store.list(REGION) if i.name == name]
+        return [dict(g) for g in found[0].white_lists] if len(found) == 1 else None
+
+    def whitelist_task(self, step, check=True):
+        """jcs_redis_whitelist on the first instance, by name, when it exists (its create may have failed)."""
+        name = self.names[0]
+        before = self.white_list(name)
+        if before is None:
+            return None
+        args = self.emu.connection(
+            instance_name=name,
+            groups=WHITELIST,
+            purge=True,
+            api_retries=self.api_retries,
+            api_timeout=10,
+            wait_timeout=120,
+        )
+        run = self.task(step, 'jcs_redis_whitelist', args, name + ' whitelist')
+        after = self.white_list(name)
+        writes = [e for e in self.tasks[-1].entries if e['operation'] in WHITELIST_WRITES and e['status'] == 200]
+        if before == WHITELIST_HELD and (run.changed or writes):
+            self.problems.append('%s: white list already held but changed=%s, writes %s' % (step, run.changed, writes))
+        if after is not None and len({g['name'] for g in after}) != len(after):
+            self.problems.append('%s: a white-list group exists twice: %s' % (step, after))
+        if check and not run.failed and after != WHITELIST_HELD:
+            self.problems.append('%s: task succeeded but the white list is %s' % (step, after))
+        return run
+
     def read_tasks(self, step):
         """info, quota and class listing; their answers must agree with the emulator's state."""
         prefix = 'rel%d_' % self.seed
@@ -251,6 +292,8 @@ class Scenario:
         self.apply('modify', [Declared(a, description='v2'), Declared(b, description='v2')])
         self.apply('resize', [Declared(a, instance_class=SMALL, description='v2')])
         self.apply('password', [Declared(b, description='v2', password=PASSWORD_2, update_password='always')])
+        self.whitelist_task('whitelist')
+        self.whitelist_task('re-run whitelist')
         self.read_tasks('read')
         self.apply('delete', [Declared(c, state='absent')])
         self.apply('re-run delete', [Declared(c, state='absent')])
@@ -264,11 +307,13 @@ class Scenario:
         self.faults_off()
         recovery_start = len(self.tasks)
         self.apply('recovery', final, check=False)
+        self.whitelist_task('recovery', check=False)
         for task in self.tasks[recovery_start:]:
             if task.run.failed:
                 self.problems.append('recovery of %s failed: %s' % (task.target, task.run.result.get('msg')))
         self.final = self.snapshot()
         self.final_holds = {item.name: self.holds(item, self.final) for item in final}
+        self.final_holds[a + ' whitelist'] = self.white_list(a) == WHITELIST_HELD
 
     # -- the figures -------------------------------------------------------------------------------
 
@@ -301,6 +346,7 @@ WRITES = (
     'resetCacheInstancePassword',
     'deleteCacheInstance',
 )
+WHITELIST_WRITES = ('addWhiteListGroup', 'modifyWhiteListGroup', 'deleteWhiteListGroup')
 
 
 @pytest.mark.parametrize('profile, seed', _runs(), ids=str)
@@ -317,6 +363,9 @@ def test_lifecycle_under_faults(profile, seed):
         FIGURES.add(SUITE, 'API requests', scenario.stats['total_calls'])
         FIGURES.add(SUITE, 'faults injected', faults)
         FIGURES.count(SUITE, 'faults by kind', collections.Counter(scenario.stats['faults']))
+        FIGURES.add(
+            SUITE, 'white-list tasks run', sum(1 for t in scenario.tasks if (t.target or '').endswith('whitelist'))
+        )
         FIGURES.add(SUITE, 'retries made', scenario.retries())
         FIGURES.add(SUITE, 'tasks failed (retry budget spent)', scenario.failed_tasks)
         FIGURES.count(SUITE, 'failed tasks by error.status', scenario.failures)
@@ -333,7 +382,10 @@ def test_lifecycle_under_faults(profile, seed):
         assert duplicates == 0, scenario.seen
         assert scenario.creates_applied() == len(scenario.seen) - BYSTANDERS, 'a create was applied twice'
         assert unintended == [], 'deleted without being declared absent: %s' % unintended
-        assert scenario.final_holds == dict.fromkeys(scenario.names, True), (scenario.final_holds, scenario.final)
+        assert scenario.final_holds == dict.fromkeys(scenario.names + [scenario.names[0] + ' whitelist'], True), (
+            scenario.final_holds,
+            scenario.final,
+        )
         for instance_id, data in scenario.bystanders.items():
             assert scenario.final.get(instance_id) == data, 'bystander %s was changed' % instance_id
         expected_ids = len(scenario.names) - 1 + BYSTANDERS

@@ -37,6 +37,8 @@ EXPECTED_FAILURES = (
     'wrong_key',
     'echo_reset',
     'echo_create',
+    'whitelist_bad',
+    'whitelist_wrong_key',
 )
 
 
@@ -97,6 +99,9 @@ def test_playbook_ran_every_case(secrets_run):
     assert results['create_ok']['changed'] and results['password_reset']['changed'] and results['delete_ok']['changed']
     assert 'diff' in results['create_ok'] and 'diff' in results['password_reset'], results['create_ok']
     assert results['wrong_key']['error']['status'] == 'ACCESS_ERROR', results['wrong_key']
+    assert results['whitelist_ok']['changed'] and 'diff' in results['whitelist_ok'], results['whitelist_ok']
+    assert results['whitelist_wrong_key']['error']['status'] == 'ACCESS_ERROR', results['whitelist_wrong_key']
+    assert results['info_whitelist']['instances'][0]['whitelist'] == results['whitelist_ok']['whitelist']
     assert results['echo_reset']['error']['status'] == 'INVALID_ARGUMENT', results['echo_reset']
     # the gateway did echo the password, so the search below is meaningful
     assert any(SECRETS['password_3'] in text for text in secrets_run['echoed']), secrets_run['echoed']

@@ -275,3 +275,31 @@ def test_busy_instance_unchanged_needs_no_wait(emulator, instance):
     emulator.admin.reset(state=False)
     again = run(emulator, instance_id=instance, groups=APPS, wait=False)
     assert not again.failed and not again.changed and calls(emulator) == {'describeWhiteListGroup': 1}
+
+
+# -- jcs_redis_info include: [whitelist] ------------------------------------------------
+
+
+def test_info_includes_the_whitelist_in_the_module_shape(emulator, sdk_client, instance):
+    other = sdk_client.create('wl_other')
+    set_by_module = run(emulator, instance_id=instance, groups=APPS).result['whitelist']
+    emulator.admin.seed(10, name_prefix='wl_seed')
+    emulator.admin.reset(state=False)
+    info = run_module('jcs_redis_info', connection(emulator, include=['whitelist']))
+    assert not info.failed, info.result
+    by_id = {i['id']: i for i in info.result['instances']}
+    assert len(by_id) == 12
+    assert by_id[instance]['whitelist'] == set_by_module
+    assert by_id[other]['whitelist'] == [{'name': 'default', 'ips': ['0.0.0.0/0']}]
+    assert calls(emulator) == {'describeCacheInstances': 1, 'describeWhiteListGroup': 12}
+
+    emulator.admin.reset(state=False)
+    plain = run_module('jcs_redis_info', connection(emulator, name='wl_cache'))
+    assert 'whitelist' not in plain.result['instances'][0]
+    assert calls(emulator) == {'describeCacheInstances': 1}
+
+
+def test_info_refuses_an_unknown_include(emulator):
+    refused = run_module('jcs_redis_info', connection(emulator, include=['backups']))
+    assert refused.failed and 'include' in refused.result['msg']
+    assert emulator.admin.stats()['total_calls'] == 0
