@@ -177,7 +177,8 @@ class JCSRedisWhitelist(SettingModule):
     def __init__(self):
         # ansible-core converts a string element of a list of dicts while it lists no_log values, and fails
         # with a message that names no option ("dictionary requested ..."): refuse it here, naming groups.
-        groups = _load_params().get('groups')
+        params = _load_params()
+        groups = params.get('groups') if isinstance(params, dict) else None
         if isinstance(groups, str) or (isinstance(groups, list) and not all(isinstance(g, dict) for g in groups)):
             spec = dict(COMMON_ARGUMENT_SPEC, **self.argument_spec)
             spec['groups'] = dict(type='raw')
