@@ -1,52 +1,78 @@
-"""pytest plugin: an in-process JD Cloud Redis emulator for the whole session.
+"""The in-process JD Cloud Redis emulator of every Python test suite.
 
-Register with ``pytest_plugins = ['emulator_fixtures']`` in ``tests/conftest.py``.
-
-* ``emulator_server`` (session): the running ``jdcloud_redis_emulator.Emulator``.
-* ``emulator`` (function): resets state, counters and faults first, then gives an object with
-  ``url``, ``host``, ``port``, ``access_key``, ``secret_key``, ``region`` and ``admin`` (an
-  ``AdminClient``: stats(), requests(), reset(state=True), config(**kw), seed(count, region,
-  name_prefix), set_quota(region, max), force_status(id, status), expire(id), check_password(id, pw));
-  the admin methods are also reachable directly on the object (``emulator.stats()``).
+* ``emulator_server`` (session fixture): one RunningEmulator for the whole session.
+* ``emulator`` (fixture): that emulator with its state, counters and faults reset first.
+* ``RunningEmulator(**options)``: an emulator of its own for tests that need other settings
+  (faults, clock skew, TLS, credentials); ``stop()`` it.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from urllib.parse import urlsplit
 
 import pytest
-
-try:
-    # installed, or on the pythonpath that pytest.ini sets
-    import jdcloud_redis_emulator  # noqa: F401  pylint: disable=unused-import
-except ImportError:  # run without pytest.ini (e.g. ansible-test units): use the package next to tests/
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'emulator'))
-
 from jdcloud_redis_emulator import AdminClient, Emulator
 
+REGION = 'cn-north-1'
+WRITE_OPERATIONS = (
+    'createCacheInstance',
+    'modifyCacheInstanceAttribute',
+    'modifyCacheInstanceClass',
+    'resetCacheInstancePassword',
+    'deleteCacheInstance',
+    'addWhiteListGroup',
+    'modifyWhiteListGroup',
+    'deleteWhiteListGroup',
+)
 
-class EmulatorHandle:
-    region = 'cn-north-1'
 
-    def __init__(self, server: Emulator):
-        self.server = server
-        self.url = server.url
+class RunningEmulator:
+    """A started emulator, its admin client (``admin``: stats(), requests(), reset(), config(),
+    seed(), set_quota(), force_status(), expire(), check_password()) and a view of its state.
+
+    The state is read from the emulator object itself (not over HTTP) so that checks stay
+    correct while faults are switched on.
+    """
+
+    region = REGION
+
+    def __init__(self, **options):
+        self.server = Emulator(**options).start()
+        self.url = self.server.url
         parts = urlsplit(self.url)
         self.host, self.port = parts.hostname, parts.port
-        self.access_key = server.access_key
-        self.secret_key = server.secret_key
+        self.access_key = self.server.access_key
+        self.secret_key = self.server.secret_key
         self.admin = AdminClient(self.url, self.access_key, self.secret_key)
 
-    def __getattr__(self, name):
-        # stats(), requests(), reset(), config(), seed(), set_quota(), force_status(), ...
-        return getattr(self.admin, name)
+    def stop(self):
+        self.server.stop()
+
+    def connection(self, **extra):
+        """The arguments that point a module at this emulator, plus ``extra``."""
+        args = dict(access_key=self.access_key, secret_key=self.secret_key, region=REGION, endpoint=self.url)
+        args.update(extra)
+        return args
+
+    def instances(self, region=REGION):
+        """{id: {name, status, instance_class, description}} of the instances that exist now."""
+        return {
+            i.id: dict(name=i.name, status=i.status, instance_class=i.instance_class, description=i.description)
+            for i in self.server.store.list(region)
+        }
+
+    def last_seq(self):
+        log = self.admin.requests()
+        return log[-1]['seq'] if log else 0
+
+    def writes(self):
+        calls = self.admin.stats()['calls']
+        return sum(calls.get(op, 0) for op in WRITE_OPERATIONS)
 
 
 @pytest.fixture(scope='session')
 def emulator_server():
-    server = Emulator(port=0).start()
+    server = RunningEmulator()
     try:
         yield server
     finally:
@@ -55,6 +81,5 @@ def emulator_server():
 
 @pytest.fixture
 def emulator(emulator_server):
-    handle = EmulatorHandle(emulator_server)
-    handle.admin.reset(state=True)
-    return handle
+    emulator_server.admin.reset(state=True)
+    return emulator_server

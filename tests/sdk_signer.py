@@ -23,7 +23,8 @@ from jdcloud_sdk.core.logger import Logger
 from jdcloud_sdk.core.signer import Signer
 
 VERSIONS = ('JDCLOUD2', 'JDCLOUD3')
-_SWAP_LOCK = threading.Lock()
+# Re-entrant: a test may sign inside a variant() it holds open.
+_SWAP_LOCK = threading.RLock()
 _AUTHORIZATION = re.compile(
     r'(JDCLOUD[23])-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/(jdcloud[23])_request, '
     r'SignedHeaders=([^,]+), Signature=([0-9a-f]{64})\Z'
@@ -31,11 +32,12 @@ _AUTHORIZATION = re.compile(
 
 
 @contextlib.contextmanager
-def _variant(version):
+def variant(version):
+    """While open, jdcloud-sdk's Signer signs ``version`` (JDCLOUD2 or JDCLOUD3)."""
     if version not in VERSIONS:
         raise ValueError('unknown signing version %r' % version)
-    saved = (const.JDCLOUD3, const.JDCLOUD3_REQUEST, const.JDCLOUD3_ALGORITHM)
     with _SWAP_LOCK:
+        saved = (const.JDCLOUD3, const.JDCLOUD3_REQUEST, const.JDCLOUD3_ALGORITHM)
         const.JDCLOUD3 = version
         const.JDCLOUD3_REQUEST = version.lower() + '_request'
         const.JDCLOUD3_ALGORITHM = version + '-HMAC-SHA256'
@@ -66,7 +68,7 @@ def authorization(
     date (YYYYMMDDTHHMMSSZ) stands for the clock when x-jdcloud-date is absent.
     """
     signed = dict(headers)
-    with _variant(version):
+    with variant(version):
         _signer(date).sign(method, service, region, url, signed, _text(body), Credential(access_key, secret_key), '')
     return signed['Authorization']
 
@@ -76,15 +78,28 @@ def authorization_parts(
 ):
     """The same from the pieces of a request (the host as signed, the raw path and query)."""
     signed = dict(headers)
-    with _variant(version):
+    with variant(version):
         _signer(None).signV3(
             method, service, region, host, path, query, signed, _text(body), Credential(access_key, secret_key), ''
         )
     return signed['Authorization']
 
 
+class _RawBody(str):
+    """A body the SDK hashes as the bytes that were sent, even when they are not UTF-8 (it only
+    ever calls ``data.encode('utf-8')``)."""
+
+    def __new__(cls, raw):
+        text = super().__new__(cls, raw.decode('utf-8', 'replace'))
+        text.raw = raw
+        return text
+
+    def encode(self, *args, **kwargs):
+        return self.raw
+
+
 def _text(body):
-    return body.decode('utf-8') if isinstance(body, bytes) else body
+    return _RawBody(body) if isinstance(body, bytes) else body
 
 
 def verify(method, target, headers, body, secret_keys):

@@ -1,76 +1,20 @@
-"""Test-side JD Cloud request signer (JDCLOUD2 and JDCLOUD3) and a raw HTTP client.
+"""Signed requests to the emulator over a raw HTTP client.
 
-Written from docs/dev/api-notes.md#signing, independently of the emulator's verifier, so the
-signature tests do not check the emulator against itself.
+The signatures come from the SDK's signer (tests/sdk_signer.py), independent of the emulator's
+verifier, so the signature tests do not check the emulator against itself.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import http.client
 import json
-import re
 import time
 import uuid
-from urllib.parse import quote, unquote_plus, urlsplit
+from urllib.parse import quote, urlsplit
+
+import sdk_signer
 
 EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
-
-
-def _hmac(key, msg):
-    return hmac.new(key, msg.encode('utf-8'), hashlib.sha256).digest()
-
-
-def canonical_uri(path):
-    p = re.sub('/+', '/', unquote_plus(path))
-    if p == '':
-        return '/'
-    p = quote(p, safe='/~')
-    return p if p.startswith('/') else '/' + p
-
-
-def canonical_query(query):
-    pairs = []
-    for part in query.split('&'):
-        if part:
-            pairs.append([quote(unquote_plus(x), safe='~') for x in part.split('=', 1)])
-    return '&'.join('%s=%s' % (p[0], p[1]) for p in sorted(pairs) if p[0] != '' and len(p) == 2)
-
-
-def authorization(method, url, headers, body, ak, sk, region, service='redis', version='JDCLOUD2', date=None):
-    """Sign ``headers`` (all of them except authorization/user-agent, plus host) and return the Authorization value."""
-    u = urlsplit(url)
-    host = u.hostname + ((':' + str(u.port)) if u.port and u.port not in (80, 443) else '')
-    date = date or next(v for k, v in headers.items() if k.lower() == 'x-jdcloud-date')
-    h = {k.lower(): v.strip() for k, v in headers.items() if k.lower() not in ('authorization', 'user-agent')}
-    h['host'] = host
-    names = sorted(h)
-    canon_headers = ''.join('%s:%s\n' % (n, h[n]) for n in names)
-    body = body.encode('utf-8') if isinstance(body, str) else body
-    creq = '\n'.join(
-        [
-            method,
-            canonical_uri(u.path),
-            canonical_query(u.query),
-            canon_headers,
-            ';'.join(names),
-            hashlib.sha256(body).hexdigest(),
-        ]
-    )
-    scope = '/'.join([date[:8], region, service, version.lower() + '_request'])
-    sts = '\n'.join([version + '-HMAC-SHA256', date, scope, hashlib.sha256(creq.encode('utf-8')).hexdigest()])
-    k = _hmac((version + sk).encode('utf-8'), date[:8])
-    for part in (region, service, version.lower() + '_request'):
-        k = _hmac(k, part)
-    sig = hmac.new(k, sts.encode('utf-8'), hashlib.sha256).hexdigest()
-    return '%s-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s' % (
-        version,
-        ak,
-        scope,
-        ';'.join(names),
-        sig,
-    )
 
 
 def now_date(offset=0):
@@ -89,7 +33,9 @@ def signed_headers(
     headers.update(extra or {})
     if sign_date_nonce:
         headers.update({'x-jdcloud-date': date, 'x-jdcloud-nonce': nonce})
-    headers['Authorization'] = authorization(method, url, headers, body, ak, sk, region, service, version, date)
+    headers['Authorization'] = sdk_signer.authorization(
+        method, url, headers, body, ak, sk, region, version, service, date=date
+    )
     headers.update({'x-jdcloud-date': date, 'x-jdcloud-nonce': nonce, 'User-Agent': 'emulator-tests/1.0'})
     return headers
 

@@ -18,7 +18,7 @@ def test_stats_count_every_operation(api, emulator, make_instance):
     api.call('GET', BASE + '/redis-000000000000')  # failures count too
     api.send_raw('GET', '/v1/regions/cn-north-1/quota', b'', {})  # so do 401s
     api.call('GET', '/regions/cn-north-1/nowhere')  # unknown routes: total only
-    stats = emulator.stats()
+    stats = emulator.admin.stats()
     assert set(stats) == {'calls', 'total_calls', 'faults', 'instances'}
     assert set(stats['calls']) == set(OPERATIONS)
     assert stats['calls']['createCacheInstance'] == 1 and stats['calls']['describeCacheInstance'] == 2
@@ -30,7 +30,7 @@ def test_request_log(api, emulator, make_instance):
     instance_id = make_instance()
     api.call('POST', BASE + '/%s:resetCacheInstancePassword' % instance_id, body={'password': 'Secret123pw'})
     resp = api.call('GET', BASE + '/redis-000000000000')
-    log = emulator.requests()
+    log = emulator.admin.requests()
     assert [r['seq'] for r in log] == [1, 2, 3]
     assert [r['operation'] for r in log] == [
         'createCacheInstance',
@@ -48,30 +48,32 @@ def test_request_log(api, emulator, make_instance):
 
 def test_reset_counters_keeps_state(api, emulator, make_instance):
     make_instance()
-    emulator.config(error_rate=0.5)
-    emulator.reset(state=False)
-    assert emulator.stats()['total_calls'] == 0 and emulator.requests() == []
-    assert emulator.config()['error_rate'] == 0.0
+    emulator.admin.config(error_rate=0.5)
+    emulator.admin.reset(state=False)
+    assert emulator.admin.stats()['total_calls'] == 0 and emulator.admin.requests() == []
+    assert emulator.admin.config()['error_rate'] == 0.0
     assert api.call('GET', BASE).result['totalCount'] == 1
 
 
 def test_reset_state_deletes_instances_and_restores_quotas(api, emulator, make_instance):
     make_instance()
-    emulator.set_quota('cn-north-1', 3)
-    emulator.reset(state=True)
+    emulator.admin.set_quota('cn-north-1', 3)
+    emulator.admin.reset(state=True)
     assert api.call('GET', BASE).result['totalCount'] == 0
     assert api.call('GET', '/regions/cn-north-1/quota').result['quota'] == {'name': '缓存Redis', 'max': 20, 'used': 0}
-    assert emulator.stats()['instances'] == 0
+    assert emulator.admin.stats()['instances'] == 0
 
 
 def test_config_round_trip_and_validation(emulator):
-    settings = emulator.config(error_rate=0.25, latency_ms=5, fault_operations=['describeUserQuota'], create_delay=1.5)
+    settings = emulator.admin.config(
+        error_rate=0.25, latency_ms=5, fault_operations=['describeUserQuota'], create_delay=1.5
+    )
     assert (
         settings['error_rate'] == 0.25
         and settings['fault_operations'] == ['describeUserQuota']
         and settings['create_delay'] == 1.5
     )
-    assert emulator.config() == settings
+    assert emulator.admin.config() == settings
     for bad in (
         {'error_rate': 1.5},
         {'error_rate': 'x'},
@@ -83,14 +85,14 @@ def test_config_round_trip_and_validation(emulator):
         {'fault_seed': 'x'},
     ):
         with pytest.raises(AdminError) as info:
-            emulator.config(**bad)
+            emulator.admin.config(**bad)
         assert info.value.code == 400
-    assert emulator.config() == settings  # a refused change changes nothing
+    assert emulator.admin.config() == settings  # a refused change changes nothing
 
 
 def test_seed(api, emulator):
-    emulator.set_quota('cn-south-1', 5)
-    ids = emulator.seed(30, region='cn-south-1', name_prefix='bulk')
+    emulator.admin.set_quota('cn-south-1', 5)
+    ids = emulator.admin.seed(30, region='cn-south-1', name_prefix='bulk')
     assert len(ids) == len(set(ids)) == 30
     listed = api.call('GET', '/regions/cn-south-1/cacheInstance', 'cn-south-1', query={'pageSize': 100}).result
     assert listed['totalCount'] == 30  # seeding bypasses the quota
@@ -120,10 +122,10 @@ def test_seed_validation(emulator, body):
 def test_force_status_validation(emulator, make_instance):
     instance_id = make_instance()
     with pytest.raises(AdminError) as info:
-        emulator.force_status(instance_id, 'exploded')
+        emulator.admin.force_status(instance_id, 'exploded')
     assert info.value.code == 400
     with pytest.raises(AdminError) as info:
-        emulator.force_status('redis-000000000000', 'error')
+        emulator.admin.force_status('redis-000000000000', 'error')
     assert info.value.code == 404
 
 

@@ -161,7 +161,7 @@ def test_concurrent_connections(emulator):
     for t in threads:
         t.join(30)
     assert not errors and statuses == [200] * 80
-    assert emulator.stats()['calls']['describeCacheInstances'] == 80
+    assert emulator.admin.stats()['calls']['describeCacheInstances'] == 80
 
 
 def test_chunked_body_is_refused(emulator):

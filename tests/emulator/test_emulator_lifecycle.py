@@ -18,7 +18,7 @@ def _wait_past(start, delay=DELAY):
 
 
 def test_creating_then_running(api, emulator, make_instance):
-    emulator.config(create_delay=DELAY)
+    emulator.admin.config(create_delay=DELAY)
     start = time.time()
     instance_id = make_instance()
     assert _status(api, instance_id)['cacheInstanceStatus'] == 'creating'
@@ -29,7 +29,7 @@ def test_creating_then_running(api, emulator, make_instance):
 
 
 def test_changing_then_running_with_new_class(api, emulator, make_instance):
-    emulator.config(resize_delay=DELAY)
+    emulator.admin.config(resize_delay=DELAY)
     instance_id = make_instance()
     start = time.time()
     resp = api.call(
@@ -53,7 +53,7 @@ def test_changing_then_running_with_new_class(api, emulator, make_instance):
 
 
 def test_deleting_then_gone(api, emulator, make_instance):
-    emulator.config(delete_delay=DELAY)
+    emulator.admin.config(delete_delay=DELAY)
     instance_id = make_instance()
     start = time.time()
     assert api.call('DELETE', BASE + instance_id).status == 200
@@ -64,7 +64,7 @@ def test_deleting_then_gone(api, emulator, make_instance):
     assert _status(api, instance_id) == 404
     assert api.call('GET', '/regions/cn-north-1/quota').result['quota']['used'] == 0
     assert api.call('GET', '/regions/cn-north-1/cacheInstance').result['totalCount'] == 0
-    assert emulator.stats()['instances'] == 0
+    assert emulator.admin.stats()['instances'] == 0
 
 
 def test_zero_delays_are_instant(api, make_instance):
@@ -75,11 +75,11 @@ def test_zero_delays_are_instant(api, make_instance):
 
 
 def test_forced_status_stays(api, emulator, make_instance):
-    emulator.config(create_delay=DELAY)
+    emulator.admin.config(create_delay=DELAY)
     start = time.time()
     instance_id = make_instance()
-    emulator.force_status(instance_id, 'error')
+    emulator.admin.force_status(instance_id, 'error')
     _wait_past(start)
     assert _status(api, instance_id)['cacheInstanceStatus'] == 'error'
-    emulator.force_status(instance_id, 'running')
+    emulator.admin.force_status(instance_id, 'running')
     assert _status(api, instance_id)['cacheInstanceStatus'] == 'running'

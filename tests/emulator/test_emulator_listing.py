@@ -149,8 +149,8 @@ def test_bad_sorts(api, sorts, field):
     ],
 )
 def test_filters(api, emulator, fleet, filters, expected):
-    emulator.force_status(fleet['web_cache'], 'error')
-    emulator.force_status(fleet['batch_jobs'], 'changing')
+    emulator.admin.force_status(fleet['web_cache'], 'error')
+    emulator.admin.force_status(fleet['batch_jobs'], 'changing')
     resp = _list(api, filters=filters, sorts=[{'name': 'createTime', 'direction': 'asc'}])
     assert _ids(resp) == [fleet[name] for name in expected]
     assert resp.result['totalCount'] == len(expected)
@@ -191,7 +191,7 @@ def test_fuzzy_name_match_needs_exact_compare_client_side(api, make_instance):
 
 
 def test_paging(api, emulator):
-    ids = emulator.seed(25)
+    ids = emulator.admin.seed(25)
     pages = [_list(api, pageNumber=n, pageSize=10) for n in (1, 2, 3, 4)]
     assert [len(p.result['cacheInstances']) for p in pages] == [10, 10, 5, 0]
     assert all(p.result['totalCount'] == 25 for p in pages)
@@ -227,7 +227,7 @@ def test_regions_are_separate(api, make_instance):
 
 
 def test_deleting_instances_are_listed_until_gone(api, emulator, make_instance):
-    emulator.config(delete_delay=30)
+    emulator.admin.config(delete_delay=30)
     instance_id = make_instance()
     assert api.call('DELETE', BASE + '/' + instance_id).status == 200
     listed = _list(api).result['cacheInstances']

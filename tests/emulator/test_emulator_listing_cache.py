@@ -128,8 +128,8 @@ def _wait_past(start, delay=DELAY):
 
 # ------------------------------------------------------------------------------------------ each change, once
 def test_create_shows_in_totals_pages_and_first_place(api, emulator):
-    emulator.set_quota(REGION, 40)
-    seeded = emulator.seed(25)
+    emulator.admin.set_quota(REGION, 40)
+    seeded = emulator.admin.seed(25)
     before = _list(api, pageNumber=3, pageSize=10)
     assert (before['totalCount'], len(before['cacheInstances'])) == (25, 5)
     new = _create(api, 'fresh_one')
@@ -140,7 +140,7 @@ def test_create_shows_in_totals_pages_and_first_place(api, emulator):
 
 
 def test_delete_leaves_totals_pages_and_quota(api, emulator):
-    seeded = emulator.seed(25)
+    seeded = emulator.admin.seed(25)
     assert _list(api, pageNumber=3, pageSize=10)['totalCount'] == 25
     assert _delete(api, seeded[7]) == 200
     assert _list(api, pageNumber=3, pageSize=10)['totalCount'] == 24
@@ -149,7 +149,7 @@ def test_delete_leaves_totals_pages_and_quota(api, emulator):
 
 
 def test_rename_moves_instances_in_and_out_of_a_name_filter(api, emulator):
-    seeded = emulator.seed(15)
+    seeded = emulator.admin.seed(15)
     name_filter = [{'name': 'cacheInstanceName', 'values': ['ALPHA']}]
     assert _list(api, filters=name_filter)['totalCount'] == 0
     assert len(_list(api, pageSize=100)['cacheInstances']) == 15
@@ -163,21 +163,21 @@ def test_rename_moves_instances_in_and_out_of_a_name_filter(api, emulator):
 
 
 def test_forced_status_moves_instances_between_status_filters(api, emulator):
-    seeded = emulator.seed(15)
+    seeded = emulator.admin.seed(15)
     errors = [{'name': 'cacheInstanceStatus', 'values': ['error']}]
     running = [{'name': 'cacheInstanceStatus', 'values': ['running']}]
     assert (_list(api, filters=errors)['totalCount'], _list(api, filters=running)['totalCount']) == (0, 15)
-    emulator.force_status(seeded[0], 'error')
+    emulator.admin.force_status(seeded[0], 'error')
     assert _ids(_list(api, filters=errors)['cacheInstances']) == [seeded[0]]
     assert _list(api, filters=running)['totalCount'] == 14
     statuses = {i['cacheInstanceId']: i['cacheInstanceStatus'] for i in _all(api)[0]}
     assert statuses[seeded[0]] == 'error' and set(statuses.values()) == {'running', 'error'}
-    emulator.force_status(seeded[0], 'running')
+    emulator.admin.force_status(seeded[0], 'running')
     assert (_list(api, filters=errors)['totalCount'], _list(api, filters=running)['totalCount']) == (0, 15)
 
 
 def test_resize_moves_an_instance_in_memory_sorts(api, emulator):
-    emulator.set_quota(REGION, 40)
+    emulator.admin.set_quota(REGION, 40)
     small = _create(api, 'small_one', 'redis.m.small.basic')
     medium = _create(api, 'medium_one', 'redis.m.medium.basic')
     micro = _create(api, 'micro_one', 'redis.m.micro.basic')
@@ -201,23 +201,23 @@ def test_password_reset_shows_in_listed_auth(api, make_instance):
 def test_expire_shows_in_listed_charge(api, emulator, make_instance):
     instance_id = make_instance()
     assert _list(api)['cacheInstances'][0]['charge']['chargeStatus'] == 'normal'
-    emulator.expire(instance_id)
+    emulator.admin.expire(instance_id)
     charge = _list(api)['cacheInstances'][0]['charge']
     assert charge['chargeStatus'] == 'overdue' and 'chargeExpiredTime' in charge
 
 
 def test_seed_and_reset_after_listing(api, emulator):
     assert _list(api)['totalCount'] == 0
-    ids = emulator.seed(12)
+    ids = emulator.admin.seed(12)
     assert _ids(_all(api)[0]) == list(reversed(ids))
-    emulator.reset(state=True)
+    emulator.admin.reset(state=True)
     assert _list(api) == {'cacheInstances': [], 'totalCount': 0}
     assert _list(api, filters=[{'name': 'cacheInstanceStatus', 'values': ['running']}])['totalCount'] == 0
 
 
 def test_regions_are_memoised_apart(api, emulator):
-    north = emulator.seed(3)
-    south = emulator.seed(3, region='cn-south-1')
+    north = emulator.admin.seed(3)
+    south = emulator.admin.seed(3, region='cn-south-1')
     assert _ids(_all(api)[0]) == list(reversed(north))
     assert _ids(_all(api, region='cn-south-1')[0]) == list(reversed(south))
     added = _create(api, 'south_new', region='cn-south-1')
@@ -228,7 +228,7 @@ def test_regions_are_memoised_apart(api, emulator):
 def test_different_queries_never_share_a_result(api, emulator):
     web = _create(api, 'web_cache', 'redis.m.large.basic')
     db = _create(api, 'db_cache', 'redis.c.small.basic')
-    emulator.force_status(db, 'error')
+    emulator.admin.force_status(db, 'error')
     cases = [
         (dict(filters=[{'name': 'cacheInstanceName', 'values': ['web']}]), [web]),
         (dict(filters=[{'name': 'cacheInstanceName', 'values': ['db']}]), [db]),
@@ -249,9 +249,9 @@ def test_different_queries_never_share_a_result(api, emulator):
 
 # ------------------------------------------------------------------------------------------ the clock
 def test_create_delay_elapsing_updates_status_filters_and_statuses(api, emulator):
-    emulator.config(create_delay=DELAY)
-    emulator.set_quota(REGION, 40)
-    seeded = emulator.seed(5)
+    emulator.admin.config(create_delay=DELAY)
+    emulator.admin.set_quota(REGION, 40)
+    seeded = emulator.admin.seed(5)
     start = time.time()
     created = [_create(api, 'slow_%d' % n) for n in range(2)]
     creating = [{'name': 'cacheInstanceStatus', 'values': ['creating']}]
@@ -266,8 +266,8 @@ def test_create_delay_elapsing_updates_status_filters_and_statuses(api, emulator
 
 
 def test_delete_delay_elapsing_removes_instances_from_listings(api, emulator):
-    emulator.config(delete_delay=DELAY)
-    seeded = emulator.seed(8)
+    emulator.admin.config(delete_delay=DELAY)
+    seeded = emulator.admin.seed(8)
     deleting = [{'name': 'cacheInstanceStatus', 'values': ['deleting']}]
     assert _all(api, filters=deleting) == ([], 0)
     start = time.time()
@@ -277,11 +277,11 @@ def test_delete_delay_elapsing_removes_instances_from_listings(api, emulator):
     _wait_past(start)
     assert _all(api, filters=deleting) == ([], 0)
     assert _ids(_all(api)[0]) == [i for i in reversed(seeded) if i not in seeded[1:3]]
-    assert emulator.stats()['instances'] == 6
+    assert emulator.admin.stats()['instances'] == 6
 
 
 def test_resize_delay_elapsing_reorders_memory_sorts(api, emulator):
-    emulator.config(resize_delay=DELAY)
+    emulator.admin.config(resize_delay=DELAY)
     small = _create(api, 'small_one', 'redis.m.small.basic')
     micro = _create(api, 'micro_one', 'redis.m.micro.basic')
     desc = SORTS['memory-desc']
@@ -348,9 +348,9 @@ STANDING_QUERIES = [
 @given(steps=st.lists(st.tuples(CHANGES, QUERIES), min_size=1, max_size=8), first=QUERIES)
 def test_listings_follow_every_change(api, emulator, steps, first):
     """Random changes, each followed by a listing that must equal what the test's own model predicts."""
-    emulator.reset(state=True)
-    emulator.set_quota(REGION, 100)
-    fleet = _Fleet(api, emulator.seed(7))
+    emulator.admin.reset(state=True)
+    emulator.admin.set_quota(REGION, 100)
+    fleet = _Fleet(api, emulator.admin.seed(7))
     made = 0
 
     def check(query):
@@ -388,7 +388,7 @@ def test_listings_follow_every_change(api, emulator, steps, first):
             if _delete(api, target) == 200:
                 del fleet.instances[target]
         else:
-            emulator.force_status(target, value)
+            emulator.admin.force_status(target, value)
             fleet.refresh(target)
         for standing in STANDING_QUERIES + [query]:
             check(standing)
@@ -400,8 +400,8 @@ def test_pages_stay_consistent_while_others_change_the_region(emulator):
 
     Each answer is one snapshot: no instance twice in a page, as many as the total allows, in order,
     every one matching the filter.  Once the writer stops, a full listing equals the single reads."""
-    emulator.set_quota(REGION, 400)
-    seeded = emulator.seed(250)
+    emulator.admin.set_quota(REGION, 400)
+    seeded = emulator.admin.seed(250)
     stop, errors, kept = threading.Event(), [], []
 
     def new_client():
@@ -416,7 +416,7 @@ def test_pages_stay_consistent_while_others_change_the_region(emulator):
                 made = _create(client, 'made_%d' % n, 'redis.m.small.basic')
                 _resize(client, seeded[(n * 11) % len(seeded)], 'redis.m.large.basic')
                 if n % 3 == 0:
-                    emulator.force_status(victim, 'error')
+                    emulator.admin.force_status(victim, 'error')
                 if n % 2 == 0:
                     assert _delete(client, made) == 200
                 else:
@@ -494,7 +494,7 @@ def test_pages_stay_consistent_while_others_change_the_region(emulator):
 
 def test_in_place_edits_declared_with_changed_are_listed(api, emulator):
     """Tests edit instances in place (back-dated createTime); ``Store.changed`` is how they say so."""
-    seeded = emulator.seed(3)
+    seeded = emulator.admin.seed(3)
     assert _ids(_all(api)[0]) == list(reversed(seeded))
     store = emulator.server.store
     with store.lock:

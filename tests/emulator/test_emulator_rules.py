@@ -294,7 +294,7 @@ def test_modify_attribute_validation(api, make_instance, get_instance, body, fie
 )
 def test_modify_attribute_status_rule(api, emulator, make_instance, status, allowed):
     instance_id = make_instance()
-    emulator.force_status(instance_id, status)
+    emulator.admin.force_status(instance_id, status)
     resp = api.call('PATCH', BASE + '/' + instance_id, body={'cacheInstanceName': 'renamed'})
     if allowed:
         assert resp.status == 200, resp
@@ -338,7 +338,7 @@ def test_reset_password_validation(api, emulator, make_instance, password):
 )
 def test_reset_password_status_rule(api, emulator, make_instance, status, allowed):
     instance_id = make_instance()
-    emulator.force_status(instance_id, status)
+    emulator.admin.force_status(instance_id, status)
     resp = _reset(api, instance_id, {'password': 'Another1pw'})
     if allowed:
         assert resp.status == 200
@@ -367,7 +367,7 @@ def test_reset_password_unknown_instance(api):
 )
 def test_delete_status_rule(api, emulator, make_instance, status, allowed):
     instance_id = make_instance()
-    emulator.force_status(instance_id, status)
+    emulator.admin.force_status(instance_id, status)
     resp = api.call('DELETE', BASE + '/' + instance_id)
     if allowed:
         assert resp.status == 200
@@ -415,13 +415,13 @@ def test_resize(api, make_instance, get_instance):
 @pytest.mark.parametrize('status', ['creating', 'changing', 'error', 'deleting', 'configuring'])
 def test_resize_only_when_running(api, emulator, make_instance, get_instance, status):
     instance_id = make_instance()
-    emulator.force_status(instance_id, status)
+    emulator.admin.force_status(instance_id, status)
     _precondition(_resize(api, instance_id, 'redis.m.small.basic'), 'only be changed while running')
     assert get_instance(instance_id)['cacheInstanceClass'] == 'redis.m.micro.basic'
 
 
 def test_resize_one_task_at_a_time(api, emulator, make_instance, get_instance):
-    emulator.config(resize_delay=30)
+    emulator.admin.config(resize_delay=30)
     instance_id = make_instance()
     assert _resize(api, instance_id, 'redis.m.small.basic').status == 200
     assert get_instance(instance_id)['cacheInstanceStatus'] == 'changing'
@@ -482,14 +482,14 @@ def test_quota_reflects_usage(api, emulator, make_instance):
     assert _quota(api) == {'name': '缓存Redis', 'max': 20, 'used': 0}
     ids = [make_instance(cacheInstanceName='q%d_x' % i) for i in range(3)]
     assert _quota(api)['used'] == 3 and _quota(api, 'cn-south-1')['used'] == 0
-    emulator.force_status(ids[0], 'error')
+    emulator.admin.force_status(ids[0], 'error')
     assert _quota(api)['used'] == 3  # error instances still hold quota
     assert api.call('DELETE', BASE + '/' + ids[0]).status == 200
     assert _quota(api)['used'] == 2
 
 
 def test_quota_exceeded(api, emulator, make_instance):
-    emulator.set_quota(R, 2)
+    emulator.admin.set_quota(R, 2)
     make_instance()
     make_instance()
     assert _quota(api) == {'name': '缓存Redis', 'max': 2, 'used': 2}
@@ -501,8 +501,8 @@ def test_quota_exceeded(api, emulator, make_instance):
 
 
 def test_deleting_instances_hold_quota(api, emulator, make_instance):
-    emulator.config(delete_delay=30)
-    emulator.set_quota(R, 1)
+    emulator.admin.config(delete_delay=30)
+    emulator.admin.set_quota(R, 1)
     instance_id = make_instance()
     assert api.call('DELETE', BASE + '/' + instance_id).status == 200
     assert _quota(api)['used'] == 1

@@ -6,7 +6,7 @@ import time
 
 import pytest
 import requests
-from jdcloud_sdk.core import const as sdk_const
+import sdk_signer
 from jdcloud_sdk.core.config import Config
 from jdcloud_sdk.core.credential import Credential
 from jdcloud_sdk.core.logger import Logger
@@ -74,13 +74,10 @@ PASSWORD = 'Passw0rd1234'
 
 
 @pytest.fixture(params=['JDCLOUD3', 'JDCLOUD2'])
-def variant(request, monkeypatch):
+def variant(request):
     """JDCLOUD3 is what the SDK signs; JDCLOUD2 is the SDK signer with the variant strings swapped."""
-    if request.param == 'JDCLOUD2':
-        monkeypatch.setattr(sdk_const, 'JDCLOUD3', 'JDCLOUD2')
-        monkeypatch.setattr(sdk_const, 'JDCLOUD3_ALGORITHM', 'JDCLOUD2-HMAC-SHA256')
-        monkeypatch.setattr(sdk_const, 'JDCLOUD3_REQUEST', 'jdcloud2_request')
-    return request.param
+    with sdk_signer.variant(request.param):
+        yield request.param
 
 
 def _untouched(method, url, data, headers):

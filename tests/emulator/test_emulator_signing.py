@@ -211,7 +211,7 @@ def _assert_denied(resp, emulator=None, detail=None):
     assert set(resp.json) == {'requestId', 'error'} and resp.json['error'] == ACCESS_ERROR
     assert resp.headers['x-jdcloud-request-id'] == resp.json['requestId']
     if detail:
-        assert emulator.requests()[-1]['detail'] == detail
+        assert emulator.admin.requests()[-1]['detail'] == detail
 
 
 @pytest.fixture(params=['JDCLOUD2', 'JDCLOUD3'])
@@ -352,17 +352,17 @@ def test_clock_skew_window_is_configurable(api, emulator):
 
     assert status(-850) == 200 and status(850) == 200  # default window: 900 s
     assert status(-1000) == 401
-    emulator.config(skew_seconds=3600)
+    emulator.admin.config(skew_seconds=3600)
     assert status(-1000) == 200 and status(-3700) == 401
-    emulator.config(skew_seconds=0)  # 0 disables the check
+    emulator.admin.config(skew_seconds=0)  # 0 disables the check
     assert status(-86400 * 3) == 200
-    emulator.config(skew_seconds=None)
+    emulator.admin.config(skew_seconds=None)
     assert status(86400 * 3) == 200
 
 
 def test_verification_can_be_switched_off(api, emulator):
     assert api.send_raw('GET', '/v1/regions/cn-north-1/quota', b'', {}).status == 401
-    emulator.config(verify_signatures=False)
+    emulator.admin.config(verify_signatures=False)
     resp = api.send_raw('GET', '/v1/regions/cn-north-1/quota', b'', {})
     assert resp.status == 200 and resp.result['quota']['max'] == 20
 

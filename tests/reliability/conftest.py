@@ -9,23 +9,16 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 
 import pytest
-
-_HERE = os.path.dirname(os.path.abspath(__file__))
-# The module runner shared with the module tests, and this directory's helpers.
-for _path in (os.path.join(os.path.dirname(_HERE), 'unit', 'plugins', 'modules'), _HERE):
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
-
-from reliability_support import FIGURES, EmulatorUnderTest  # noqa: E402  pylint: disable=wrong-import-position
+from emulator_fixtures import RunningEmulator
+from reliability_support import FIGURES
 
 
 @pytest.fixture
 def emu():
     """A fresh emulator of its own (faults are configured per test)."""
-    server = EmulatorUnderTest()
+    server = RunningEmulator()
     try:
         yield server
     finally:

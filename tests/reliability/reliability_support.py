@@ -24,20 +24,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote, quote_plus, unquote
 
-from jdcloud_redis_emulator import AdminClient, Emulator
-
 HERE = os.path.dirname(os.path.abspath(__file__))
-REGION = 'cn-north-1'
-WRITE_OPERATIONS = (
-    'createCacheInstance',
-    'modifyCacheInstanceAttribute',
-    'modifyCacheInstanceClass',
-    'resetCacheInstancePassword',
-    'deleteCacheInstance',
-    'addWhiteListGroup',
-    'modifyWhiteListGroup',
-    'deleteWhiteListGroup',
-)
 MODULES = (
     'jcs_redis_instance',
     'jcs_redis_info',
@@ -107,51 +94,7 @@ def env_int(name, default):
     return int(value) if value else default
 
 
-# -- the emulator ----------------------------------------------------------------------------------
-
-
-class EmulatorUnderTest:
-    """An in-process emulator for one test, with its admin client and a view of its state.
-
-    The state is read from the emulator object itself (not over HTTP) so that checks stay
-    correct while faults are switched on.
-    """
-
-    def __init__(self, **options):
-        self.server = Emulator(**options).start()
-        self.url = self.server.url
-        self.access_key = self.server.access_key
-        self.secret_key = self.server.secret_key
-        self.admin = AdminClient(self.url, self.access_key, self.secret_key)
-
-    def stop(self):
-        self.server.stop()
-
-    def connection(self, **extra):
-        args = dict(access_key=self.access_key, secret_key=self.secret_key, region=REGION, endpoint=self.url)
-        args.update(extra)
-        return args
-
-    def instances(self, region=REGION):
-        """{id: {name, status, instance_class, description}} of the instances that exist now."""
-        return {
-            i.id: dict(name=i.name, status=i.status, instance_class=i.instance_class, description=i.description)
-            for i in self.server.store.list(region)
-        }
-
-    def password_matches(self, instance_id, password):
-        return self.admin.check_password(instance_id, password)
-
-    def requests(self):
-        return self.admin.requests()
-
-    def last_seq(self):
-        log = self.admin.requests()
-        return log[-1]['seq'] if log else 0
-
-    def writes(self):
-        calls = self.admin.stats()['calls']
-        return sum(calls.get(op, 0) for op in WRITE_OPERATIONS)
+# -- reading the request log ------------------------------------------------------------------------
 
 
 def retries_in(entries):

@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from emulator_fixtures import RunningEmulator
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from modrunner import run_module
-from reliability_support import FIGURES, MODULES, EmulatorUnderTest, assert_clean_run, env_int
+from reliability_support import FIGURES, MODULES, assert_clean_run, env_int
 
 SUITE = '2. bad input (hypothesis)'
 EXAMPLES = env_int('JDCLOUD_RELIABILITY_EXAMPLES', 25)
@@ -288,7 +289,7 @@ def mentions(message, option):
 
 @pytest.fixture(scope='module')
 def input_emulator():
-    server = EmulatorUnderTest(quota=50)
+    server = RunningEmulator(quota=50)
     try:
         yield server
     finally:
@@ -336,7 +337,7 @@ def test_generated_arguments(module, input_emulator):
             writes,
             sorted(spoiled),
             msg,
-            [(e['operation'], e['status']) for e in emu.requests()],
+            [(e['operation'], e['status']) for e in emu.admin.requests()],
         )
 
     for case in EXPLICIT[module]:

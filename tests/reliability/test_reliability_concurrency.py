@@ -15,7 +15,8 @@ import sys
 import time
 
 import pytest
-from reliability_support import FIGURES, HERE, EmulatorUnderTest, env_int, run_playbook
+from emulator_fixtures import RunningEmulator
+from reliability_support import FIGURES, HERE, env_int, run_playbook
 
 SUITE = '6. concurrency (ansible-playbook)'
 HOSTS = env_int('JDCLOUD_RELIABILITY_HOSTS', 12)
@@ -32,7 +33,7 @@ def fleet(tmp_path_factory):
     base = str(tmp_path_factory.mktemp('concurrency'))
     results_dir = os.path.join(base, 'results')
     os.makedirs(results_dir)
-    emu = EmulatorUnderTest(quota=HOSTS + 10, create_delay=0.5, delete_delay=0.5)
+    emu = RunningEmulator(quota=HOSTS + 10, create_delay=0.5, delete_delay=0.5)
     try:
         emu.admin.config(latency_ms=LATENCY_MS)
         bystanders = emu.admin.seed(2, name_prefix='conc_bystander')
@@ -66,7 +67,9 @@ def fleet(tmp_path_factory):
         for name in os.listdir(results_dir):
             with open(os.path.join(results_dir, name), encoding='utf-8') as handle:
                 results[name[: -len('.json')]] = json.load(handle)
-        yield dict(proc=proc, results=results, emu=emu, bystanders=bystanders, seconds=seconds, log=emu.requests())
+        yield dict(
+            proc=proc, results=results, emu=emu, bystanders=bystanders, seconds=seconds, log=emu.admin.requests()
+        )
     finally:
         emu.stop()
 

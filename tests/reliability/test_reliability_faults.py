@@ -17,16 +17,9 @@ import os
 import time
 
 import pytest
+from emulator_fixtures import REGION, RunningEmulator
 from modrunner import run_module
-from reliability_support import (
-    FIGURES,
-    REGION,
-    EmulatorUnderTest,
-    assert_clean_run,
-    env_int,
-    instance_id_of,
-    retries_in,
-)
+from reliability_support import FIGURES, assert_clean_run, env_int, instance_id_of, retries_in
 
 SUITE = '1. fault injection'
 PASSWORD_1 = 'Fault1Passw0rd'
@@ -127,7 +120,7 @@ class Scenario:
         self.profile, self.seed = PROFILES[profile], seed
         self.names = ['rel%d_%s' % (seed, letter) for letter in instances]
         self.api_retries = self.profile['api_retries']
-        self.emu = EmulatorUnderTest(quota=50, **self.profile.get('delays', {}))
+        self.emu = RunningEmulator(quota=50, **self.profile.get('delays', {}))
         seeded = self.emu.admin.seed(BYSTANDERS, name_prefix='bystander')
         self.bystanders = {i: d for i, d in self.emu.instances().items() if i in seeded}
         self.seen = {}  # every instance id ever seen -> name
@@ -153,7 +146,7 @@ class Scenario:
     def task(self, step, module, args, target=None):
         before_seq = self.emu.last_seq()
         run = run_module(module, args)
-        entries = [e for e in self.emu.requests() if e['seq'] > before_seq]
+        entries = [e for e in self.emu.admin.requests() if e['seq'] > before_seq]
         assert_clean_run(run, '%s/%s %s' % (step, module, target or ''))
         if run.failed:
             status = (run.result.get('error') or {}).get('status')
@@ -220,7 +213,7 @@ class Scenario:
             item.description,
         ):
             return False
-        return not check_password or self.emu.password_matches(instance_id, item.password)
+        return not check_password or self.emu.admin.check_password(instance_id, item.password)
 
     def white_list(self, name):
         """The white-list groups the emulator holds for the instance named ``name``, or None."""
@@ -297,7 +290,7 @@ class Scenario:
         self.read_tasks('read')
         self.apply('delete', [Declared(c, state='absent')])
         self.apply('re-run delete', [Declared(c, state='absent')])
-        self.log = self.emu.requests()
+        self.log = self.emu.admin.requests()
         self.stats = self.emu.admin.stats()
         self.failed_tasks = sum(1 for task in self.tasks if task.run.failed)
         converged = all(self.holds(item, self.snapshot()) for item in final)
@@ -322,11 +315,13 @@ class Scenario:
         return sum(count - 1 for count in names.values())
 
     def creates_applied(self):
-        return sum(1 for e in self.emu.requests() if e['operation'] == 'createCacheInstance' and e['status'] == 200)
+        return sum(
+            1 for e in self.emu.admin.requests() if e['operation'] == 'createCacheInstance' and e['status'] == 200
+        )
 
     def unintended_deletions(self):
         deleted = set()
-        for entry in self.emu.requests():
+        for entry in self.emu.admin.requests():
             if entry['operation'] == 'deleteCacheInstance' and entry['status'] == 200:
                 deleted.add(instance_id_of(entry['path']))
         vanished = {i for i in self.seen if i not in self.final}
@@ -405,7 +400,7 @@ def _short_run(seed):
         scenario.apply('modify', [Declared(name, description='v2')])
         scenario.apply('delete', [Declared(name, state='absent')])
         assert not scenario.problems, scenario.problems
-        log = [(e['operation'], e['status'], e['fault']) for e in scenario.emu.requests()]
+        log = [(e['operation'], e['status'], e['fault']) for e in scenario.emu.admin.requests()]
         outcomes = [(task.step, task.run.failed, task.run.changed) for task in scenario.tasks]
         return log, outcomes
     finally:
@@ -423,13 +418,13 @@ def test_runs_are_repeatable():
 
 def test_throttling_honours_retry_after():
     """Every 429 is followed by a pause of at least Retry-After before the same call again."""
-    emu = EmulatorUnderTest()
+    emu = RunningEmulator()
     try:
         emu.admin.config(throttle_rate=0.5, retry_after=1, fault_seed=3, fault_operations=['describeUserQuota'])
         run = run_module('jcs_redis_quota', emu.connection(api_retries=8))
         assert_clean_run(run, 'quota under throttling')
         assert not run.failed, run.result
-        log = emu.requests()
+        log = emu.admin.requests()
         throttled = [i for i, e in enumerate(log) if e['status'] == 429]
         assert throttled, 'the seed produced no 429'
         for index in throttled:

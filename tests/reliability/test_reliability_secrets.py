@@ -13,7 +13,8 @@ import json
 import os
 
 import pytest
-from reliability_support import FIGURES, HERE, EchoGateway, EmulatorUnderTest, find_secrets, run_playbook, secret_forms
+from emulator_fixtures import RunningEmulator
+from reliability_support import FIGURES, HERE, EchoGateway, find_secrets, run_playbook, secret_forms
 
 SUITE = '3. secrets'
 ACCESS_KEY = 'LEAKCHECKACCESSKEY00000000000001'
@@ -47,7 +48,7 @@ def secrets_run(tmp_path_factory):
     base = str(tmp_path_factory.mktemp('secrets'))
     output_dir = os.path.join(base, 'output')
     os.makedirs(output_dir)
-    emu = EmulatorUnderTest(access_key=ACCESS_KEY, secret_key=SECRET_KEY)
+    emu = RunningEmulator(access_key=ACCESS_KEY, secret_key=SECRET_KEY)
     echo = EchoGateway()
     try:
         # The secrets go in through an extra-vars file outside the searched directory.

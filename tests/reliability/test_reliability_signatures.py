@@ -14,8 +14,9 @@ import uuid
 
 import pytest
 import sdk_signer
+from emulator_fixtures import REGION, RunningEmulator
 from modrunner import run_module
-from reliability_support import FIGURES, REGION, EmulatorUnderTest, assert_clean_run
+from reliability_support import FIGURES, assert_clean_run
 
 SUITE = '5. signatures'
 SKEW = 900
@@ -37,7 +38,7 @@ CREATE_BODY = json.dumps(
 
 @pytest.fixture(scope='module')
 def signing_emulator():
-    server = EmulatorUnderTest(skew_seconds=SKEW, credentials={OTHER_ACCESS_KEY: OTHER_SECRET_KEY})
+    server = RunningEmulator(skew_seconds=SKEW, credentials={OTHER_ACCESS_KEY: OTHER_SECRET_KEY})
     try:
         yield server
     finally:
@@ -168,7 +169,7 @@ def test_altered_request_is_refused(sig, alteration):
     assert status == 401, (alteration, payload)
     assert payload['error']['status'] == 'ACCESS_ERROR', payload
     assert sig.instances() == {}, 'an altered request was applied'
-    entry = sig.requests()[-1]
+    entry = sig.admin.requests()[-1]
     assert entry['status'] == 401 and entry.get('detail'), entry
     FIGURES.add(SUITE, 'refused with 401 ACCESS_ERROR', 1)
 
@@ -189,7 +190,7 @@ def test_clock_skew_window(sig, offset, accepted):
         assert status == 200, payload
     else:
         assert status == 401 and payload['error']['status'] == 'ACCESS_ERROR', payload
-        assert 'skew' in sig.requests()[-1]['detail'], sig.requests()[-1]
+        assert 'skew' in sig.admin.requests()[-1]['detail'], sig.admin.requests()[-1]
         assert sig.instances() == {}
 
 
@@ -220,6 +221,6 @@ def test_modules_explain_a_401(sig, module, credentials):
         assert word in msg, msg
     assert run.result['error']['code'] == 401 and run.result['error']['status'] == 'ACCESS_ERROR', run.result
     # a refused signature is not retried, and nothing was written
-    assert [e['status'] for e in sig.requests()] == [401], sig.requests()
+    assert [e['status'] for e in sig.admin.requests()] == [401], sig.admin.requests()
     assert sig.instances() == {}
     FIGURES.add(SUITE, 'module 401s explained (key / secret / clock)', 1)

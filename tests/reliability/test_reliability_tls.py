@@ -11,11 +11,11 @@ import os
 from types import SimpleNamespace
 
 import pytest
+from emulator_fixtures import RunningEmulator
 from modrunner import run_module
 from reliability_support import (
     FIGURES,
     ConnectionCounter,
-    EmulatorUnderTest,
     assert_clean_run,
     make_certificate,
     warning_texts,
@@ -31,8 +31,8 @@ def tls(tmp_path_factory):
     cert, key = make_certificate(directory, 'emulator')
     other = make_certificate(directory, 'other')[0]
     localhost_cert, localhost_key = make_certificate(directory, 'localhost-only', hosts=('localhost',))
-    emu = EmulatorUnderTest(tls_cert=cert, tls_key=key)
-    named = EmulatorUnderTest(tls_cert=localhost_cert, tls_key=localhost_key)
+    emu = RunningEmulator(tls_cert=cert, tls_key=key)
+    named = RunningEmulator(tls_cert=localhost_cert, tls_key=localhost_key)
     try:
         yield SimpleNamespace(
             emu=emu, cert=cert, other=other, named=named, localhost_cert=localhost_cert, directory=directory

@@ -12,16 +12,8 @@ PASSWORD = 'Secr3tPassw0rd'
 MODULES = ('jcs_redis_instance', 'jcs_redis_info', 'jcs_redis_quota', 'jcs_redis_instance_class_info')
 
 
-def connection(emulator, **extra):
-    args = dict(access_key=emulator.access_key, secret_key=emulator.secret_key, region='cn-north-1')
-    args['endpoint'] = emulator.url
-    args.update(extra)
-    return args
-
-
 def create_args(emulator, **extra):
-    args = connection(
-        emulator,
+    args = emulator.connection(
         name='first_cache',
         instance_class='redis.m.micro.basic',
         vpc_id='vpc-test0001',
@@ -112,7 +104,7 @@ def test_zones_of_another_region_still_name_the_zones(emulator):
 @pytest.mark.parametrize('module', MODULES)
 @pytest.mark.parametrize('env', [{}, {'JDCLOUD_REGION': ''}])
 def test_missing_region_names_the_option_and_the_variable(emulator, module, env):
-    args = connection(emulator)
+    args = emulator.connection()
     del args['region']
     if module == 'jcs_redis_instance':
         args['name'] = 'first_cache'
@@ -123,7 +115,7 @@ def test_missing_region_names_the_option_and_the_variable(emulator, module, env)
 
 
 def test_region_from_the_environment_is_used(emulator):
-    args = connection(emulator)
+    args = emulator.connection()
     del args['region']
     run = run_module('jcs_redis_quota', args, env={'JDCLOUD_REGION': 'cn-south-1'})
     assert not run.failed, run.result
@@ -161,7 +153,7 @@ class ConnectRecorder:
 def test_empty_or_unset_endpoint_variable_means_the_jd_cloud_api(emulator, variable):
     proxy = ConnectRecorder()
     try:
-        args = connection(emulator, api_retries=0, api_timeout=5)
+        args = emulator.connection(api_retries=0, api_timeout=5)
         del args['endpoint']
         env = {'HTTPS_PROXY': f'http://127.0.0.1:{proxy.port}', 'NO_PROXY': ''}
         if variable is not None:
@@ -174,6 +166,6 @@ def test_empty_or_unset_endpoint_variable_means_the_jd_cloud_api(emulator, varia
 
 
 def test_empty_endpoint_option_is_refused(emulator):
-    run = run_module('jcs_redis_quota', connection(emulator, endpoint=''))
+    run = run_module('jcs_redis_quota', emulator.connection(endpoint=''))
     assert run.failed and 'endpoint' in run.result['msg']
     assert emulator.admin.stats()['total_calls'] == 0

@@ -27,14 +27,8 @@ REGION = 'cn-north-1'
 MODULE_FILE = Path(__file__).resolve().parents[4] / 'plugins' / 'modules' / (MODULE + '.py')
 
 
-def module_args(emulator, **options):
-    args = dict(access_key=emulator.access_key, secret_key=emulator.secret_key, region=REGION, endpoint=emulator.url)
-    args.update(options)
-    return args
-
-
 def run_info(emulator, check_mode=False, **options):
-    return run_module(MODULE, module_args(emulator, **options), check_mode=check_mode)
+    return run_module(MODULE, emulator.connection(**options), check_mode=check_mode)
 
 
 def calls(emulator, operation='describeCacheInstances'):
@@ -393,7 +387,7 @@ def test_missing_credentials_fail_with_a_message(emulator):
 
 def test_wrong_secret_key_fails_with_a_structured_error_and_no_secret(emulator):
     wrong = 'WRONGSECRETKEY0000000000000000zz'
-    run = run_module(MODULE, module_args(emulator, secret_key=wrong))
+    run = run_module(MODULE, emulator.connection(secret_key=wrong))
     assert run.failed
     assert run.result['error']['code'] == 401
     assert run.result['error']['request_id']
@@ -410,7 +404,7 @@ def test_secret_key_never_in_output(varied, emulator):
 
 
 def test_unreachable_endpoint_fails_cleanly(emulator):
-    run = run_module(MODULE, module_args(emulator, endpoint='http://127.0.0.1:9', api_retries=0))
+    run = run_module(MODULE, emulator.connection(endpoint='http://127.0.0.1:9', api_retries=0))
     assert run.failed
     assert run.result['error']['status'] == 'CONNECTION_ERROR'
     assert 'Could not reach' in run.result['msg']

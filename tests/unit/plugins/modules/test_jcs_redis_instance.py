@@ -17,17 +17,8 @@ PASSWORD = 'Secr3tPassw0rd'
 NEW_PASSWORD = 'N3wSecretPass'
 
 
-def connection(emulator, **extra):
-    args = dict(
-        access_key=emulator.access_key, secret_key=emulator.secret_key, region='cn-north-1', endpoint=emulator.url
-    )
-    args.update(extra)
-    return args
-
-
 def spec(emulator, name='cache_one', **extra):
-    args = connection(
-        emulator,
+    args = emulator.connection(
         name=name,
         instance_class='redis.m.micro.basic',
         redis_version='4.0',
@@ -57,7 +48,7 @@ def writes(emulator):
 
 
 def instances_named(emulator, name):
-    found = run_module('jcs_redis_info', connection(emulator, name=name))
+    found = run_module('jcs_redis_info', emulator.connection(name=name))
     assert not found.failed, found.result
     return found.result['instances']
 
@@ -240,7 +231,7 @@ def test_rerun_with_version_spelled_differently_is_unchanged(emulator):
 
 def test_omitted_options_leave_the_instance_unchanged(emulator):
     instance = create(emulator, description='keep me')
-    run = run_module(MODULE, connection(emulator, instance_id=instance['id']))
+    run = run_module(MODULE, emulator.connection(instance_id=instance['id']))
     assert not run.failed and not run.changed
     assert run.result['instance']['description'] == 'keep me'
     assert writes(emulator) == 1
@@ -260,29 +251,29 @@ def test_create_without_password_needs_explicit_intent(emulator):
 def test_rename_and_description(emulator):
     instance = create(emulator)
     run = run_module(
-        MODULE, connection(emulator, instance_id=instance['id'], name='cache_two', description='new'), diff=True
+        MODULE, emulator.connection(instance_id=instance['id'], name='cache_two', description='new'), diff=True
     )
     assert not run.failed and run.changed, run.result
     assert sorted(run.result['changes']) == ['description', 'name']
     assert run.result['instance']['name'] == 'cache_two' and run.result['instance']['description'] == 'new'
     assert run.result['diff']['before']['name'] == 'cache_one' and run.result['diff']['after']['name'] == 'cache_two'
     assert calls(emulator)['modifyCacheInstanceAttribute'] == 1
-    again = run_module(MODULE, connection(emulator, instance_id=instance['id'], name='cache_two', description='new'))
+    again = run_module(MODULE, emulator.connection(instance_id=instance['id'], name='cache_two', description='new'))
     assert not again.changed
 
 
 def test_chinese_names_at_both_ends_of_the_allowed_range(emulator):
     instance = create(emulator)
     name = '\u4e00\u4eac\u4e1c_9\u9fa5'  # the first and the last character the API allows, and ASCII
-    run = run_module(MODULE, connection(emulator, instance_id=instance['id'], name=name))
+    run = run_module(MODULE, emulator.connection(instance_id=instance['id'], name=name))
     assert not run.failed and run.changed, run.result
     assert run.result['instance']['name'] == name
-    assert not run_module(MODULE, connection(emulator, name=name)).changed
+    assert not run_module(MODULE, emulator.connection(name=name)).changed
 
 
 def test_name_without_id_is_a_lookup_not_a_rename(emulator):
     create(emulator)
-    run = run_module(MODULE, connection(emulator, name='cache_other', instance_class='redis.m.micro.basic'))
+    run = run_module(MODULE, emulator.connection(name='cache_other', instance_class='redis.m.micro.basic'))
     # No instance has that name, so it would be created, which needs the create options.
     assert run.failed and 'vpc_id' in run.result['msg']
 
@@ -291,8 +282,8 @@ def test_check_mode_modify_changes_nothing(emulator):
     instance = create(emulator)
     run = run_module(
         MODULE,
-        connection(
-            emulator, instance_id=instance['id'], description='would change', instance_class='redis.m.small.basic'
+        emulator.connection(
+            instance_id=instance['id'], description='would change', instance_class='redis.m.small.basic'
         ),
         check_mode=True,
         diff=True,
@@ -302,7 +293,7 @@ def test_check_mode_modify_changes_nothing(emulator):
     assert run.result['instance']['memory_mb'] == run.result['instance']['memory_mb_per_shard'] == 2048
     assert run.result['diff']['before']['instance_class'] == 'redis.m.micro.basic'
     assert writes(emulator) == 1  # the create only
-    current = run_module(MODULE, connection(emulator, instance_id=instance['id'])).result['instance']
+    current = run_module(MODULE, emulator.connection(instance_id=instance['id'])).result['instance']
     assert current['instance_class'] == 'redis.m.micro.basic' and current['description'] == ''
 
 
@@ -310,7 +301,7 @@ def test_resize_waits_for_the_new_class(emulator):
     emulator.admin.config(resize_delay=1.5)
     instance = create(emulator)
     started = time.monotonic()
-    run = run_module(MODULE, connection(emulator, instance_id=instance['id'], instance_class='redis.m.small.basic'))
+    run = run_module(MODULE, emulator.connection(instance_id=instance['id'], instance_class='redis.m.small.basic'))
     assert not run.failed, run.result
     assert time.monotonic() - started >= 1.5
     assert run.result['instance']['status'] == 'running'
@@ -322,13 +313,13 @@ def test_resize_waits_for_the_new_class(emulator):
 
 def test_password_reset_only_with_always(emulator):
     instance = create(emulator)
-    on_create = run_module(MODULE, connection(emulator, instance_id=instance['id'], password=NEW_PASSWORD))
+    on_create = run_module(MODULE, emulator.connection(instance_id=instance['id'], password=NEW_PASSWORD))
     assert not on_create.failed and not on_create.changed
     assert calls(emulator).get('resetCacheInstancePassword', 0) == 0
 
     always = run_module(
         MODULE,
-        connection(emulator, instance_id=instance['id'], password=NEW_PASSWORD, update_password='always'),
+        emulator.connection(instance_id=instance['id'], password=NEW_PASSWORD, update_password='always'),
         diff=True,
     )
     assert not always.failed and always.changed and always.result['changes'] == ['password']
@@ -340,7 +331,7 @@ def test_password_reset_only_with_always(emulator):
 
     checked = run_module(
         MODULE,
-        connection(emulator, instance_id=instance['id'], password=NEW_PASSWORD, update_password='always'),
+        emulator.connection(instance_id=instance['id'], password=NEW_PASSWORD, update_password='always'),
         check_mode=True,
     )
     assert checked.changed and calls(emulator)['resetCacheInstancePassword'] == 1
@@ -382,22 +373,22 @@ def test_fuzzy_name_matches_are_not_the_instance(emulator):
 def test_check_mode_delete_and_delete(emulator):
     emulator.admin.config(delete_delay=1.0)
     instance = create(emulator)
-    checked = run_module(MODULE, connection(emulator, name='cache_one', state='absent'), check_mode=True, diff=True)
+    checked = run_module(MODULE, emulator.connection(name='cache_one', state='absent'), check_mode=True, diff=True)
     assert checked.changed and checked.result['diff']['after'] == {}
     assert calls(emulator).get('deleteCacheInstance', 0) == 0
 
-    deleted = run_module(MODULE, connection(emulator, name='cache_one', state='absent'))
+    deleted = run_module(MODULE, emulator.connection(name='cache_one', state='absent'))
     assert not deleted.failed and deleted.changed, deleted.result
     assert deleted.result['instance']['id'] == instance['id']
     assert calls(emulator)['deleteCacheInstance'] == 1
-    gone = run_module(MODULE, connection(emulator, instance_id=instance['id'], state='absent'))
+    gone = run_module(MODULE, emulator.connection(instance_id=instance['id'], state='absent'))
     assert not gone.failed and not gone.changed
 
 
 def test_delete_of_missing_instance_is_unchanged(emulator):
-    run = run_module(MODULE, connection(emulator, name='never_there', state='absent'))
+    run = run_module(MODULE, emulator.connection(name='never_there', state='absent'))
     assert not run.failed and not run.changed and run.result['instance'] is None
-    by_id = run_module(MODULE, connection(emulator, instance_id='redis-aaaaaaaaaaaa', state='absent'))
+    by_id = run_module(MODULE, emulator.connection(instance_id='redis-aaaaaaaaaaaa', state='absent'))
     assert not by_id.failed and not by_id.changed
     assert writes(emulator) == 0
 
@@ -406,14 +397,14 @@ def test_absent_waits_for_a_creating_instance_then_deletes(emulator):
     emulator.admin.config(create_delay=1.5)
     created = run_module(MODULE, spec(emulator, wait=False))
     assert created.result['instance']['status'] == 'creating'
-    run = run_module(MODULE, connection(emulator, name='cache_one', state='absent'))
+    run = run_module(MODULE, emulator.connection(name='cache_one', state='absent'))
     assert not run.failed and run.changed, run.result
     assert instances_named(emulator, 'cache_one') == []
 
 
 def test_prepaid_instance_is_not_deleted_before_expiry(emulator):
     create(emulator, charge_mode='prepaid_by_duration', charge_duration=1)
-    run = run_module(MODULE, connection(emulator, name='cache_one', state='absent'))
+    run = run_module(MODULE, emulator.connection(name='cache_one', state='absent'))
     assert run.failed
     assert 'prepaid' in run.result['msg']
     assert calls(emulator).get('deleteCacheInstance', 0) == 0
@@ -468,21 +459,25 @@ def test_create_with_lost_response_makes_exactly_one_instance(emulator):
     emulator.admin.config(drop_response_rate=0.0)
     assert len(instances_named(emulator, 'cache_one')) == 1
     assert calls(emulator)['createCacheInstance'] == 1
+    assert emulator.admin.stats()['faults'] == {'drop_response': 1}
 
 
 def test_delete_with_lost_response_is_resolved(emulator):
     instance = create(emulator)
     emulator.admin.config(drop_response_rate=1.0, fault_operations=['deleteCacheInstance'], fault_seed=1)
-    run = run_module(MODULE, connection(emulator, instance_id=instance['id'], state='absent'))
+    run = run_module(MODULE, emulator.connection(instance_id=instance['id'], state='absent'))
     assert not run.failed and run.changed, run.result
     assert calls(emulator)['deleteCacheInstance'] == 1
+    assert emulator.admin.stats()['faults'] == {'drop_response': 1}
 
 
 def test_reads_survive_server_errors(emulator):
     instance = create(emulator)
     emulator.admin.config(error_rate=0.5, fault_operations=['describeCacheInstance'], fault_seed=7)
-    run = run_module(MODULE, connection(emulator, instance_id=instance['id'], api_retries=10))
+    run = run_module(MODULE, emulator.connection(instance_id=instance['id'], api_retries=10))
     assert not run.failed and not run.changed, run.result
+    # Without an injected error the run would pass without retrying anything.
+    assert emulator.admin.stats()['faults'].get('error', 0) >= 1
 
 
 def test_empty_environment_variables_count_as_unset(emulator):
@@ -509,16 +504,16 @@ def _documented_instance_keys():
 def test_instance_shape_is_documented_and_equal_to_the_info_module(emulator):
     instance = create(emulator, description='same shape')
     assert set(instance) == _documented_instance_keys()
-    listed = run_module('jcs_redis_info', connection(emulator, instance_ids=[instance['id']]))
+    listed = run_module('jcs_redis_info', emulator.connection(instance_ids=[instance['id']]))
     assert listed.result['instances'] == [instance]
 
 
 def test_instance_being_deleted_is_not_managed_by_name(emulator):
     emulator.admin.config(delete_delay=30)
     instance = create(emulator)
-    deleted = run_module(MODULE, connection(emulator, instance_id=instance['id'], state='absent', wait=False))
+    deleted = run_module(MODULE, emulator.connection(instance_id=instance['id'], state='absent', wait=False))
     assert deleted.changed
-    run = run_module(MODULE, connection(emulator, name='cache_one', description='changed'))
+    run = run_module(MODULE, emulator.connection(name='cache_one', description='changed'))
     assert run.failed
     assert 'being deleted' in run.result['msg'] and instance['id'] in run.result['msg']
     assert writes(emulator) == 2

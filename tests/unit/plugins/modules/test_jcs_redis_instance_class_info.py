@@ -27,9 +27,7 @@ SNAKE_CASE = {
 
 
 def run_classes(emulator, region='cn-north-1', check_mode=False, **options):
-    args = dict(access_key=emulator.access_key, secret_key=emulator.secret_key, region=region, endpoint=emulator.url)
-    args.update(options)
-    return run_module(MODULE, args, check_mode=check_mode)
+    return run_module(MODULE, emulator.connection(region=region, **options), check_mode=check_mode)
 
 
 def classes(run):

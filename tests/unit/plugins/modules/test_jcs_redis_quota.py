@@ -14,9 +14,7 @@ REGION = 'cn-north-1'
 
 
 def run_quota(emulator, check_mode=False, **options):
-    args = dict(access_key=emulator.access_key, secret_key=emulator.secret_key, region=REGION, endpoint=emulator.url)
-    args.update(options)
-    return run_module(MODULE, args, check_mode=check_mode)
+    return run_module(MODULE, emulator.connection(**options), check_mode=check_mode)
 
 
 def quota(run):
@@ -127,4 +125,5 @@ def test_server_errors_fail_after_the_retries(emulator):
     assert run.failed
     assert set(run.result['error']) == {'code', 'status', 'message', 'request_id'}
     assert 'quota' not in run.result
-    assert emulator.admin.stats()['calls']['describeUserQuota'] == 2
+    stats = emulator.admin.stats()
+    assert (stats['calls']['describeUserQuota'], stats['faults']) == (2, {'error': 2})

@@ -14,14 +14,6 @@ WRITES = ('addWhiteListGroup', 'modifyWhiteListGroup', 'deleteWhiteListGroup')
 OPEN = {'name': 'default', 'ips': '0.0.0.0/0'}
 
 
-def connection(emulator, **extra):
-    args = dict(
-        access_key=emulator.access_key, secret_key=emulator.secret_key, region='cn-north-1', endpoint=emulator.url
-    )
-    args.update(extra)
-    return args
-
-
 def calls(emulator):
     return {op: n for op, n in emulator.admin.stats()['calls'].items() if n}
 
@@ -41,7 +33,7 @@ def sdk_groups(sdk_client, instance_id):
 
 
 def run(emulator, *, check_mode=False, diff=False, **args):
-    return run_module(MODULE, connection(emulator, **args), check_mode=check_mode, diff=diff)
+    return run_module(MODULE, emulator.connection(**args), check_mode=check_mode, diff=diff)
 
 
 @pytest.fixture
@@ -285,7 +277,7 @@ def test_info_includes_the_whitelist_in_the_module_shape(emulator, sdk_client, i
     set_by_module = run(emulator, instance_id=instance, groups=APPS).result['whitelist']
     emulator.admin.seed(10, name_prefix='wl_seed')
     emulator.admin.reset(state=False)
-    info = run_module('jcs_redis_info', connection(emulator, include=['whitelist']))
+    info = run_module('jcs_redis_info', emulator.connection(include=['whitelist']))
     assert not info.failed, info.result
     by_id = {i['id']: i for i in info.result['instances']}
     assert len(by_id) == 12
@@ -294,12 +286,12 @@ def test_info_includes_the_whitelist_in_the_module_shape(emulator, sdk_client, i
     assert calls(emulator) == {'describeCacheInstances': 1, 'describeWhiteListGroup': 12}
 
     emulator.admin.reset(state=False)
-    plain = run_module('jcs_redis_info', connection(emulator, name='wl_cache'))
+    plain = run_module('jcs_redis_info', emulator.connection(name='wl_cache'))
     assert 'whitelist' not in plain.result['instances'][0]
     assert calls(emulator) == {'describeCacheInstances': 1}
 
 
 def test_info_refuses_an_unknown_include(emulator):
-    refused = run_module('jcs_redis_info', connection(emulator, include=['backups']))
+    refused = run_module('jcs_redis_info', emulator.connection(include=['backups']))
     assert refused.failed and 'include' in refused.result['msg']
     assert emulator.admin.stats()['total_calls'] == 0
