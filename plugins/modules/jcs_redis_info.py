@@ -102,6 +102,33 @@ options:
     choices: [whitelist]
     default: []
     version_added: 1.1.0
+  wait_for:
+    description:
+      - Wait until every listed instance is in this state, listing the instances again every O(poll_interval)
+        seconds; one listing serves any number of instances, so many instances are waited for at the cost of one.
+      - V(running) waits while an instance is being created, resized, configured, restored or upgraded. In the end
+        every listed instance must run; the module fails naming each one that is in another status (for example
+        V(error)), that is gone (with O(instance_ids)), or that is still busy after O(wait_timeout) seconds.
+      - V(absent) waits while an instance is being deleted. In the end no instance may be listed; the module fails
+        naming each one that is still there, in another status or still being deleted after O(wait_timeout) seconds.
+      - In check mode the module lists once and neither waits nor fails, since a play in check mode has started nothing
+        to wait for.
+      - When not set, the module lists once and returns.
+    type: str
+    choices: [running, absent]
+    version_added: 1.1.0
+  wait_timeout:
+    description:
+      - How many seconds O(wait_for) waits at most; V(0) lists once and fails at once if an instance is still busy.
+    type: int
+    default: 1800
+    version_added: 1.1.0
+  poll_interval:
+    description:
+      - Seconds between two listings while O(wait_for) waits; more than 0 and at most 3600.
+    type: float
+    default: 2
+    version_added: 1.1.0
 '''
 
 EXAMPLES = r'''
@@ -149,9 +176,22 @@ EXAMPLES = r'''
     - name: Show their connection addresses
       ansible.builtin.debug:
         msg: "{{ sessions.instances | map(attribute='connection_domain') | list }}"
+
+- name: Wait until the instances created with wait=false run, one listing every 2 seconds for all of them
+  jdcloud.cloud.jcs_redis_info:
+    region: cn-north-1
+    instance_ids: "{{ created.results | map(attribute='instance.id') | list }}"
+    wait_for: running
+    wait_timeout: 1800
 '''
 
 RETURN = r'''
+polls:
+  description: How many times the instances were listed while O(wait_for) waited.
+  returned: when O(wait_for) is set
+  type: int
+  sample: 3
+  version_added: 1.1.0
 total:
   description: Number of instances in RV(instances).
   returned: success
@@ -289,11 +329,13 @@ instances:
           sample: [10.0.1.0/24, 10.0.9.10]
 '''
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule
+from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, local_error
+from ansible_collections.jdcloud.cloud.plugins.module_utils._fleet import wait_for_instances, wait_outcome
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import instance_to_result, normalize_version
 
 CONCURRENCY_MIN = 1
 CONCURRENCY_MAX = 16
+POLL_INTERVAL_MAX = 3600
 
 # The API's instanceType filter uses its own words for two of the three
 # architectures and has none for native-cluster.
@@ -317,6 +359,9 @@ class JCSRedisInfo(JCSModule):
         sort_order=dict(type='str', choices=['asc', 'desc'], default='asc'),
         concurrency=dict(type='int', default=8),
         include=dict(type='list', elements='str', choices=['whitelist'], default=[]),
+        wait_for=dict(type='str', choices=['running', 'absent']),
+        wait_timeout=dict(type='int', default=1800),
+        poll_interval=dict(type='float', default=2),
     )
     module_kwargs = dict(supports_check_mode=True)
 
@@ -337,6 +382,15 @@ class JCSRedisInfo(JCSModule):
                 self.fail(f'{option} must not be empty; omit the option to list instances regardless of {option}')
         if params['redis_version'] is not None and normalize_version(params['redis_version']) is None:
             self.fail('redis_version must be a version such as 4.0, got {!r}'.format(params['redis_version']))
+        if params['wait_timeout'] < 0:
+            self.fail('wait_timeout must be 0 or more seconds, got {}'.format(params['wait_timeout']))
+        # written so that NaN fails too
+        if not 0 < params['poll_interval'] <= POLL_INTERVAL_MAX:
+            self.fail(
+                'poll_interval must be more than 0 and at most {} seconds, got {}'.format(
+                    POLL_INTERVAL_MAX, params['poll_interval']
+                )
+            )
 
     def server_filters(self):
         params = self.params
@@ -370,16 +424,38 @@ class JCSRedisInfo(JCSModule):
         if params['sort_by']:
             sorts = [dict(name=SORT_NAMES[params['sort_by']], direction=params['sort_order'])]
         region = self.api.region
-        found = self.api.list_instances(
-            filters=self.server_filters(),
-            sorts=sorts,
-            concurrency=params['concurrency'],
-            convert=lambda api: instance_to_result(api, region),
-        )
-        instances = [instance for instance in found if self.matches(instance)]
+
+        def listing():
+            found = self.api.list_instances(
+                filters=self.server_filters(),
+                sorts=sorts,
+                concurrency=params['concurrency'],
+                convert=lambda api: instance_to_result(api, region),
+            )
+            return [instance for instance in found if self.matches(instance)]
+
+        if not params['wait_for']:
+            instances = listing()
+            result = dict(changed=False, instances=instances, total=len(instances))
+        else:
+            result = self.wait(listing)
+            instances = result['instances']
         if 'whitelist' in params['include'] and instances:
             self.add_whitelists(instances)
-        return dict(changed=False, instances=instances, total=len(instances))
+        return result
+
+    def wait(self, listing):
+        """List until the instances are where wait_for says, failing naming those that are not."""
+        params = self.params
+        wait_for = params['wait_for']
+        timeout = 0 if self.check_mode else params['wait_timeout']
+        instances, polls, names = wait_for_instances(listing, wait_for, timeout, params['poll_interval'])
+        result = dict(changed=False, instances=instances, total=len(instances), polls=polls)
+        problem = None if self.check_mode else wait_outcome(wait_for, instances, params['instance_ids'], names, timeout)
+        if problem:
+            status = 'WAIT_TIMEOUT' if problem.startswith('Timed out') else 'INSTANCE_ERROR'
+            self.fail(problem, error=local_error(status, problem), **result)
+        return result
 
     def add_whitelists(self, instances):
         # Imported here: the white-list code is compiled on every run that imports it, and only this option needs it.

@@ -122,6 +122,17 @@ options:
     description:
       - Whether a prepaid instance renews automatically. Only used to create an instance.
     type: bool
+  preflight:
+    description:
+      - Whether to read the classes the region sells (C(describeInstanceClass)) and the quota (C(describeUserQuota))
+        before a create, and the classes before a resize, so that a class that is not sold or a create that the quota
+        does not allow fails before the API is asked to make it.
+      - Set it to V(false) only when the caller has checked both already, for example once for many instances, as
+        the P(jdcloud.cloud.redis_fleet#role) role does. The API still refuses what it does not allow; in check mode
+        the predicted instance then has no C(memory_mb), C(memory_mb_per_shard) or C(instance_type) for a new class.
+    type: bool
+    default: true
+    version_added: 1.1.0
   wait:
     description:
       - Wait until the instance is V(running) after a create or resize (or when it was already busy),
@@ -291,6 +302,7 @@ class JCSRedisInstance(JCSModule):
         charge_unit=dict(type='str', choices=['month', 'year']),
         charge_duration=dict(type='int'),
         auto_renew=dict(type='bool'),
+        preflight=dict(type='bool', default=True),
         wait=dict(type='bool', default=True),
         wait_timeout=dict(type='int', default=1800),
     )
@@ -416,9 +428,12 @@ class JCSRedisInstance(JCSModule):
                     'created'.format(params['name'], ', '.join(self.deleting)),
                 )
             self.fail('; '.join(problems))
-        instance_class = self.find_class(params['instance_class'], normalize_version(params['redis_version']))
-        quota = self.api.quota()
-        if quota.get('used', 0) >= quota.get('max', 0):
+        instance_class = {}
+        quota = {}
+        if params['preflight']:
+            instance_class = self.find_class(params['instance_class'], normalize_version(params['redis_version']))
+            quota = self.api.quota()
+        if quota and quota.get('used', 0) >= quota.get('max', 0):
             self.fail(
                 'The Redis quota of region {} is used up ({} of {} instances); no instance can be created'.format(
                     self.region_id, quota.get('used'), quota.get('max')
@@ -465,7 +480,9 @@ class JCSRedisInstance(JCSModule):
         after.update(attributes)
         self.changes.extend(sorted(attributes))
         if resize:
-            new_class = self.find_class(params['instance_class'], normalize_version(current['redis_version']))
+            new_class = {}
+            if params['preflight']:
+                new_class = self.find_class(params['instance_class'], normalize_version(current['redis_version']))
             memory = new_class.get('memoryMB')
             after.update(
                 instance_class=params['instance_class'],
