@@ -47,18 +47,24 @@ def documented_yaml():
     return sources
 
 
-def _walk(node, region, found, where):
-    """Collect (where, region, class, version) of every create in ``node``; ``region`` is inherited
-    from module_defaults."""
+def _walk(node, region, found, where, instance_defaults=None):
+    """Collect (where, region, class, version) of every create in ``node``; ``region`` and the defaults of
+    jcs_redis_instance are inherited from module_defaults."""
+    instance_defaults = instance_defaults or {}
     if isinstance(node, list):
         for item in node:
-            _walk(item, region, found, where)
+            _walk(item, region, found, where, instance_defaults)
         return
     if not isinstance(node, dict):
         return
-    defaults = (node.get('module_defaults') or {}).get(GROUP) or {}
+    module_defaults = node.get('module_defaults') or {}
+    defaults = module_defaults.get(GROUP) or {}
     region = defaults.get('region', region)
+    if 'jdcloud.cloud.jcs_redis_instance' in module_defaults:
+        instance_defaults = module_defaults['jdcloud.cloud.jcs_redis_instance']
     task = node.get('jdcloud.cloud.jcs_redis_instance')
+    if isinstance(task, dict):
+        task = dict(instance_defaults, **task)
     if isinstance(task, dict) and task.get('instance_class') and task.get('vpc_id'):
         version = task.get('redis_version', defaults.get('redis_version'))
         found.append((where, task.get('region', region), task['instance_class'], version))
@@ -70,7 +76,7 @@ def _walk(node, region, found, where):
                 version = entry.get('redis_version', variables.get('redis_fleet_redis_version'))
                 found.append((where, variables.get('redis_fleet_region', region), entry['instance_class'], version))
     for value in node.values():
-        _walk(value, region, found, where)
+        _walk(value, region, found, where, instance_defaults)
 
 
 def documented_creates():
