@@ -11,9 +11,9 @@ FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without no
 import datetime
 import re
 
+from ansible_collections.jdcloud.cloud.plugins.module_utils._base import ID_PATTERN
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
     CHARGE_DURATION_MAX,
-    ID_PATTERN,
     description_problem,
     instance_to_result,
     name_problem,
