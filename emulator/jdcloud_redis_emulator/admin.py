@@ -72,6 +72,10 @@ class AdminClient:
     def seed(self, count: int, region: str = 'cn-north-1', name_prefix: str = 'seed') -> list:
         return self.call('POST', 'seed', {'count': count, 'region': region, 'name_prefix': name_prefix})['ids']
 
+    def churn(self, **plan) -> dict:
+        """Churn between the pages of listings (see churn.py): renames, deletes, seed_oldest, start, times."""
+        return self.call('POST', 'churn', plan)
+
     def set_quota(self, region: str, max: int) -> dict:  # pylint: disable=redefined-builtin
         return self.call('POST', 'quota', {'region': region, 'max': max})['quota']
 

@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
 from . import catalogue, operations, signing
+from .churn import Churn, ChurnError
 from .errors import ApiError, access_error, method_not_allowed, not_found
 from .faults import Faults, Observer
 from .settings import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, VERSION, RuntimeSettings
@@ -196,6 +197,8 @@ class Handler(BaseHTTPRequestHandler):
                     entry['detail'] = str(exc)
                     raise access_error() from None
             result = operations.execute(emulator.store, settings, target, query, body)
+            if operation == 'describeCacheInstances':
+                emulator.churn.after_list(emulator.store)
             status, payload = 200, {'requestId': request_id}
             if result is not None:
                 payload['result'] = result
@@ -344,6 +347,7 @@ class Emulator:
         self.store = Store(default_quota=quota, state_file=state_file)
         self.faults = Faults(fault_seed)
         self.observer = Observer()
+        self.churn = Churn()
         self.seed_count, self.seed_region = seed, seed_region
         self.ssl_context = None
         if tls_cert:
@@ -409,6 +413,7 @@ class Emulator:
             self.settings = self.initial_settings.copy()
             self.faults.reseed(self.initial_settings.fault_seed)
         self.observer.clear()
+        self.churn.clear()
         if state:
             self.store.reset()
 
@@ -446,6 +451,16 @@ class Emulator:
                     400, 'name_prefix must make valid instance names (letters, digits, _; up to 26 characters)'
                 )
             return {'ids': self.store.seed(count, region, prefix)}
+        if method == 'POST' and parts == ['churn']:
+            try:
+                return self.churn.set(data)
+            except ChurnError as exc:
+                raise AdminError(400, str(exc)) from None
+        if method == 'GET' and parts == ['churn']:
+            return self.churn.status()
+        if method == 'DELETE' and parts == ['churn']:
+            self.churn.clear()
+            return self.churn.status()
         if method == 'POST' and parts == ['quota']:
             region, maximum = data.get('region', 'cn-north-1'), data.get('max')
             if region not in catalogue.REGIONS:

@@ -499,9 +499,13 @@ class Store:
             self.save()
 
     # ----------------------------------------------------------------- admin
-    def seed(self, count: int, region: str, name_prefix: str) -> list:
+    def seed(self, count: int, region: str, name_prefix: str, oldest: bool = False) -> list:
+        """``count`` running instances, created in the seconds before now (``oldest``: before every
+        instance of the region)."""
         with self.lock:
             now = self.clock()
+            if oldest and self._regions.get(region):
+                now = min(i.create_time for i in self._regions[region].values())
             classes = catalogue.REGIONS[region].classes('4.0')
             ids = []
             for index in range(count):
@@ -528,6 +532,22 @@ class Store:
                 ids.append(inst.id)
             self.save()
             return ids
+
+    def admin_rename(self, instance_id: str, name_a: str, name_b: str) -> None:
+        """Toggle the name of an instance between two names (churn between pages)."""
+        with self.lock:
+            inst = self._any_region(instance_id)
+            inst.name = name_b if inst.name == name_a else name_a
+            self._changed(inst.region)
+            self.save()
+
+    def admin_remove(self, instance_id: str) -> None:
+        """Remove an instance at once, without a deleting phase (churn between pages)."""
+        with self.lock:
+            inst = self.instances.get(instance_id)
+            if inst is not None:
+                self._remove(inst)
+                self.save()
 
     def set_quota(self, region: str, maximum: int) -> None:
         with self.lock:

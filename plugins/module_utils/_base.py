@@ -18,7 +18,7 @@ import math
 import os
 import re
 import time
-from typing import TYPE_CHECKING, Any, Callable, NoReturn, TypeVar
+from typing import Any, Callable, NoReturn, TypeVar
 from urllib.parse import quote, urlsplit
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
@@ -33,17 +33,16 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
     JDCloudTimeoutError,
     JDCloudTransportError,
 )
-
-# _redis is imported where it is used: a module that reads one setting of an instance by id needs
-# none of it, and AnsiballZ compiles every file a module imports on every run (docs/performance.md).
-if TYPE_CHECKING:
-    from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import RedisAPI
+from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
+    API_DEFAULT_VERSION,
+    KNOWN_VERSIONS,
+    LIST_READS,
+    REGION_PATTERN,
+    RedisAPI,
+    instance_to_result,
+)
 
 T = TypeVar('T')
-
-# \Z, not $: $ also matches before a final newline.
-ID_PATTERN = re.compile(r'redis-[a-z0-9]{1,32}\Z')
-REGION_PATTERN = re.compile(r'[a-z]{2,}(-[a-z0-9]+)+\Z')
 
 
 def env_fallback(*names: str) -> str:
@@ -140,6 +139,13 @@ def _fail_infinite_integers(spec: dict[str, Any], module_kwargs: dict[str, Any])
     module.fail_json(msg=message, error=local_error('INVALID_ARGUMENT', message))
 
 
+class _AnsibleModule(AnsibleModule):
+    def fail_json(self, msg, **kwargs):
+        # ansible-core's own refusals (argument validation) get the structured error of every failure
+        kwargs.setdefault('error', local_error('INVALID_ARGUMENT', msg))
+        super().fail_json(msg, **kwargs)
+
+
 class JCSModule:
     """Base of every jdcloud.cloud module.
 
@@ -155,7 +161,7 @@ class JCSModule:
         spec = dict(COMMON_ARGUMENT_SPEC)
         spec.update(self.argument_spec)
         try:
-            self.module = AnsibleModule(argument_spec=spec, **self.module_kwargs)
+            self.module = _AnsibleModule(argument_spec=spec, **self.module_kwargs)
         except OverflowError:
             _fail_infinite_integers(spec, self.module_kwargs)
         self.params = self.module.params
@@ -164,7 +170,11 @@ class JCSModule:
         self._api: RedisAPI | None = None
         self.deleting: list[str] = []
         if not HAS_REQUESTS:
-            self.module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+            self.module.fail_json(
+                msg=missing_required_lib('requests'),
+                exception=REQUESTS_IMPORT_ERROR,
+                error=local_error('FAILED_PRECONDITION', 'the Python library requests is missing'),
+            )
 
     # -- the one client of this run ------------------------------------------
 
@@ -182,18 +192,21 @@ class JCSModule:
             if not params.get(option)
         ]
         if missing:
-            self.fail('Missing JD Cloud credentials: set ' + ' and '.join(missing))
+            self.fail('Missing JD Cloud credentials: set ' + ' and '.join(missing), status='INVALID_ARGUMENT')
         # The access key travels in a header: a character that cannot go on the wire would fail deep in the
         # HTTP stack instead of here, naming the option.
         if not ACCESS_KEY_PATTERN.match(params['access_key']):
-            self.fail('access_key must be printable ASCII characters without spaces')
+            self.fail('access_key must be printable ASCII characters without spaces', status='INVALID_ARGUMENT')
         if params['ca_path'] is not None and not os.path.isfile(params['ca_path']):
-            self.fail('ca_path {!r} is not a readable file of CA certificates'.format(params['ca_path']))
+            self.fail(
+                'ca_path {!r} is not a readable file of CA certificates'.format(params['ca_path']),
+                status='INVALID_ARGUMENT',
+            )
         # Upper bounds too: a timeout beyond the platform's time_t overflows deep in the socket layer,
         # and thousands of retries with backoff would hold a task for days.
         for option, low, high in (('api_timeout', 1, API_TIMEOUT_MAX), ('api_retries', 0, API_RETRIES_MAX)):
             if not low <= params[option] <= high:
-                self.fail(f'{option} must be between {low} and {high}, got {params[option]}')
+                self.fail(f'{option} must be between {low} and {high}, got {params[option]}', status='INVALID_ARGUMENT')
         try:
             client = JDCloudClient(
                 access_key=params['access_key'],
@@ -206,7 +219,7 @@ class JCSModule:
                 max_pool=self.max_connections(),
             )
         except JDCloudError as exc:  # the endpoint: the other arguments are checked above
-            self.fail(exc.message)
+            self.fail(exc.message, status='INVALID_ARGUMENT')
         parts = urlsplit(client.endpoint)
         if parts.scheme == 'http' and not (parts.hostname in _LOOPBACK_HOSTS or parts.hostname.startswith('127.')):
             self.module.warn(f'endpoint {client.endpoint} uses plain HTTP: requests and responses are not encrypted')
@@ -217,22 +230,19 @@ class JCSModule:
         in parallel raise it."""
         return 1
 
-    def checked_region(self) -> str:
-        """The region option, checked without a call."""
-        region = self.params['region']
-        if not region:
-            self.fail('Missing region: set region (or the environment variable JDCLOUD_REGION)')
-        if not REGION_PATTERN.match(region):
-            self.fail(f'region must be a JD Cloud region ID such as cn-north-1, got {region!r}')
-        return region
-
     @property
     def api(self) -> RedisAPI:
         """The Redis operations of the module's region."""
         if self._api is None:
-            from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import RedisAPI
-
-            region = self.checked_region()
+            region = self.params['region']
+            if not region:
+                self.fail(
+                    'Missing region: set region (or the environment variable JDCLOUD_REGION)', status='INVALID_ARGUMENT'
+                )
+            if not REGION_PATTERN.match(region):
+                self.fail(
+                    f'region must be a JD Cloud region ID such as cn-north-1, got {region!r}', status='INVALID_ARGUMENT'
+                )
             self._api = RedisAPI(self.client, region)
         return self._api
 
@@ -259,8 +269,6 @@ class JCSModule:
     def class_not_sold(self, instance_class: str, redis_version: str | None, classes: list[dict[str, Any]]) -> NoReturn:
         """Fail for an instance class the region does not sell for ``redis_version`` (None: the API's
         default version), naming the versions that do sell it and the classes sold for this one."""
-        from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import API_DEFAULT_VERSION, KNOWN_VERSIONS
-
         version = redis_version or API_DEFAULT_VERSION
         selling = []
         for candidate in KNOWN_VERSIONS:
@@ -292,7 +300,8 @@ class JCSModule:
                 hint,
                 version,
                 ', '.join(sorted(c.get('instanceClass') for c in classes)) or 'none',
-            )
+            ),
+            status='INVALID_ARGUMENT',
         )
 
     # -- finding one instance ----------------------------------------------------------
@@ -300,7 +309,15 @@ class JCSModule:
     def instances_named(self, name: str) -> tuple[list[dict[str, Any]], list[str]]:
         """``(matches, deleting)``: the raw instances named exactly ``name`` that are not being
         deleted, and the ids of those that are (an instance being deleted is as good as gone)."""
-        found = self.api.find_by_name(name)
+        found, settled = self.api.find_by_name(name)
+        if not settled:
+            # "absent" decides a create: never conclude it from a listing that changed under us
+            self.fail(
+                f'The instances whose names contain {name!r} kept changing while they were listed ({LIST_READS} reads of the '
+                f'listing disagreed), so whether an instance named {name!r} exists is not certain; nothing was '
+                'changed. Run the task again.',
+                status='ABORTED',
+            )
         deleting = [m.get('cacheInstanceId') for m in found if m.get('cacheInstanceStatus') == 'deleting']
         return [m for m in found if m.get('cacheInstanceStatus') != 'deleting'], deleting
 
@@ -310,8 +327,6 @@ class JCSModule:
         names are not unique on JD Cloud, and guessing would change the wrong instance.
         ``self.deleting`` keeps the ids of the instances with the name that are being deleted, so that
         a module can say why it finds none."""
-        from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import instance_to_result
-
         if instance_id:
             api = self.api.get_instance(instance_id)
             return instance_to_result(api, self.api.region) if api is not None else None
@@ -361,11 +376,11 @@ class JCSModule:
 
         return clean(data)
 
-    def fail(self, msg: str, error: dict[str, Any] | None = None, **kwargs: Any) -> NoReturn:
-        """The only way a module of this collection fails."""
+    def fail(self, msg: str, error: dict[str, Any] | None = None, status: str | None = None, **kwargs: Any) -> NoReturn:
+        """The only way a module of this collection fails. Every failure carries a structured
+        ``error``: the API's, or one with ``status`` for a failure the module decides itself."""
         result = dict(kwargs)
-        if error is not None:
-            result['error'] = error
+        result['error'] = error if error is not None else local_error(status or 'FAILED_PRECONDITION', msg)
         self._close()
         self.module.fail_json(msg=self.scrub(msg), **self.scrub(result))
 
@@ -405,11 +420,12 @@ class JCSModule:
         timeout: float,
         what: str,
         sleep: Callable[[float], None] = time.sleep,
+        stop: tuple[str, ...] = ('error',),
     ) -> dict[str, Any] | None:
         """Poll ``fetch()`` until ``done(value)`` is true.
 
         ``fetch`` returns the current resource (or None when it is gone).  A
-        resource whose ``status`` is ``error`` ends the wait at once.  On
+        resource whose ``status`` is in ``stop`` ends the wait at once.  On
         timeout the module fails with the last status seen.
         """
         deadline = time.monotonic() + timeout
@@ -419,10 +435,12 @@ class JCSModule:
             if done(value):
                 return value
             status = value.get('status') if isinstance(value, dict) else 'gone'
-            if status == 'error':
+            if status in stop:
                 self.fail(
-                    f'{what} failed: the instance went into status error',
-                    error=local_error('INSTANCE_ERROR', 'instance status is error'),
+                    f'{what} failed: the instance went into status {status}',
+                    error=local_error(
+                        'INSTANCE_ERROR' if status == 'error' else 'ABORTED', f'instance status is {status}'
+                    ),
                     instance=value,
                 )
             remaining = deadline - time.monotonic()

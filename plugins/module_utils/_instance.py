@@ -9,11 +9,17 @@ FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without no
 """
 
 import datetime
+import hashlib
+import os
 import re
+import time
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._base import ID_PATTERN
+from ansible_collections.jdcloud.cloud.plugins.module_utils._base import local_error
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError, JDCloudError
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
     CHARGE_DURATION_MAX,
+    ID_PATTERN,
+    TRANSITIONAL,
     description_problem,
     instance_to_result,
     name_problem,
@@ -152,16 +158,52 @@ def create_request(params):
     return spec, charge
 
 
+# Shards of the fixed cluster classes (redis.c.*, redis.c1.*) by size, from JD Cloud's specification
+# list: describeInstanceClass does not tell them. Master-slave classes have one shard.
+CLUSTER_SHARDS = {'small': 8, 'medium': 8, 'large': 8, 'xlarge': 16, '2xlarge': 16, '4xlarge': 32}
+
+
+def class_shape(instance_class):
+    """``(shard_number, memory_mb_per_shard)`` of a describeInstanceClass entry; None for what the
+    catalogue does not tell."""
+    memory = instance_class.get('memoryMB')
+    shards = None
+    if instance_class.get('instanceType') == 'master-slave':
+        shards = 1
+    elif instance_class.get('instanceType') == 'cluster':
+        parts = (instance_class.get('instanceClass') or '').split('.')
+        shards = CLUSTER_SHARDS.get(parts[2]) if len(parts) == 4 and parts[1] in ('c', 'c1') else None
+    return shards, (memory // shards if memory and shards else None)
+
+
+def resize_problem(current, new_class):
+    """Why the API would refuse to resize ``current`` to the class entry ``new_class``, or None.
+    Check mode and the real run both ask, so check mode never predicts a resize that fails."""
+    if current.get('instance_type') == 'cluster' and new_class.get('instanceType') == 'master-slave':
+        return 'instance {} is a cluster and cannot be changed to the master-slave class {}'.format(
+            current['id'], new_class.get('instanceClass')
+        )
+    memory = new_class.get('memoryMB')
+    if current.get('charge_mode') == 'prepaid_by_duration' and memory and memory < (current.get('memory_mb') or 0):
+        return 'instance {} is prepaid and can only be changed to a class with more memory ({} MB < {} MB)'.format(
+            current['id'], memory, current['memory_mb']
+        )
+    return None
+
+
 def predicted_new(params, region, instance_class):
     """The instance a create would produce, in the shared result shape.
     ``instance_class`` is the describeInstanceClass entry of the class."""
     spec, charge = create_request(params)
     api = dict(spec)
     api.pop('password')
+    shards, per_shard = class_shape(instance_class)
     api.update(
         cacheInstanceStatus='running',
         cacheInstanceType=instance_class.get('instanceType'),
         cacheInstanceMemoryMB=instance_class.get('memoryMB'),
+        shardNumber=shards,
+        memoryMBPerShard=per_shard,
         auth=bool(params['password']),
         charge=charge or dict(chargeMode='postpaid_by_duration'),
     )
@@ -223,3 +265,408 @@ def diff_of(before, after, changes, password_given):
     elif 'create' in changes and password_given:
         after['password'] = REDACTED
     return dict(before=before, after=after)
+
+
+# -- one (region, name) at a time on this machine ----------------------------------------------------
+
+LOCK_POLL = 0.1
+
+
+def lock_directory():
+    cache = os.environ.get('XDG_CACHE_HOME') or os.path.join(os.path.expanduser('~'), '.cache')
+    return os.path.join(cache, 'jdcloud.cloud', 'locks')
+
+
+class NameLock:
+    """An exclusive lock on one (endpoint, region, name), held by whichever process on this machine
+    is between looking the name up and creating it, so that forks of one play cannot both find
+    nothing and both create. A lock file that cannot be made leaves the run unlocked, with a warning."""
+
+    def __init__(self, key, timeout, warn):
+        self.path = os.path.join(lock_directory(), hashlib.sha256(key.encode('utf-8')).hexdigest()[:32] + '.lock')
+        self.timeout = timeout
+        self.warn = warn
+        self.fd = None
+
+    def acquire(self):
+        """True once held (or when locking is impossible here); False after ``timeout`` seconds."""
+        import fcntl  # only runs that may create need it
+
+        try:
+            os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            self.warn(
+                f'Could not make the lock file {self.path} ({exc}); parallel creates of one name are not serialised'
+            )
+            return True
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except OSError:
+                if time.monotonic() >= deadline:
+                    self.release()
+                    return False
+                time.sleep(LOCK_POLL)
+
+    def release(self):
+        if self.fd is not None:
+            os.close(self.fd)  # closing the descriptor releases the lock
+            self.fd = None
+
+
+class InstanceOperations:
+    """The reads, writes and waits of jcs_redis_instance, mixed into the module's JCSModule class."""
+
+    applied = ()
+
+    def fail(self, msg, error=None, status=None, **kwargs):
+        # A failure after writes went through still changed the instance: handlers and reports must know.
+        if self.applied:
+            kwargs.setdefault('changed', True)
+            kwargs.setdefault('changes', list(self.applied))
+        super().fail(msg, error=error, status=status, **kwargs)
+
+    def applying(self, changes, call):
+        """Make a write; one that may have gone through (no clear refusal) counts as applied even
+        when it then fails."""
+        try:
+            result = call()
+        except JDCloudAPIError as exc:
+            if exc.code >= 500:
+                self.applied.extend(changes)
+            raise
+        except JDCloudError:
+            self.applied.extend(changes)
+            raise
+        self.applied.extend(changes)
+        return result
+
+    # -- reading -------------------------------------------------------------------
+
+    @property
+    def region_id(self):
+        return self.api.region
+
+    def describe(self, instance_id):
+        api = self.api.get_instance(instance_id)
+        return instance_to_result(api, self.region_id) if api is not None else None
+
+    def named(self, name=None):
+        """The instances named exactly ``name``; those being deleted are kept apart in ``self.deleting``."""
+        matches, self.deleting = self.instances_named(name or self.params['name'])
+        return matches
+
+    def wait_until(self, instance_id, done, what):
+        """Wait until ``done(instance)``; the instance vanishing, failing or being deleted ends the wait."""
+
+        def check(instance):
+            if instance is None:
+                self.fail(f'Instance {instance_id} disappeared while waiting for it {what}', status='NOT_FOUND')
+            return done(instance)
+
+        return self.wait_for(
+            lambda: self.describe(instance_id),
+            check,
+            self.params['wait_timeout'],
+            f'instance {instance_id} {what}',
+            stop=('error', 'deleting'),
+        )
+
+    def wait_gone(self, instance_id):
+        return self.wait_for(
+            lambda: self.describe(instance_id),
+            lambda instance: instance is None,
+            self.params['wait_timeout'],
+            f'instance {instance_id} to be deleted',
+        )
+
+    def settle(self, current, statuses=('running',)):
+        """Wait (at most wait_timeout, whatever ``wait`` says) for a busy instance before comparing:
+        a transition that an earlier run did not wait for must end before anything is decided."""
+        if current['status'] not in TRANSITIONAL:
+            return current
+        return self.wait_until(current['id'], lambda i: i['status'] in statuses, 'to become ' + ' or '.join(statuses))
+
+    def name_lock(self):
+        params = self.params
+        return NameLock(
+            '\n'.join((params['endpoint'].rstrip('/'), self.region_id, params['name'])),
+            params['wait_timeout'],
+            self.module.warn,
+        )
+
+    # -- state: present --------------------------------------------------------------
+
+    def present(self):
+        params = self.params
+        lock = None
+        if not params['instance_id'] and not self.check_mode:
+            lock = self.name_lock()
+            if not lock.acquire():
+                self.fail(
+                    'Another run on this host has been creating an instance named {!r} for more than {} seconds '
+                    '(lock file {})'.format(params['name'], params['wait_timeout'], lock.path),
+                    status='ABORTED',
+                )
+        try:
+            current = self.find()
+            if current is None:
+                if params['instance_id']:
+                    self.fail(
+                        'Instance {} does not exist; omit instance_id to create an instance'.format(
+                            params['instance_id']
+                        ),
+                        status='NOT_FOUND',
+                    )
+                return None, self.create(lock)
+        finally:
+            if lock is not None:
+                lock.release()
+        if current['status'] == 'deleting':
+            self.fail(
+                'Instance {} is being deleted'.format(current['id']), status='FAILED_PRECONDITION', instance=current
+            )
+        differences = immutable_differences(params, current)
+        if differences:
+            self.fail(
+                'These options cannot be changed on the existing instance {}: {}. The module never deletes and '
+                'recreates an instance; do it explicitly if that is intended'.format(
+                    current['id'], '; '.join(differences)
+                ),
+                status='FAILED_PRECONDITION',
+                instance=current,
+            )
+        if current['status'] in TRANSITIONAL and not self.check_mode and (params['wait'] or self.wanted(current)):
+            current = self.settle(current)
+        if current['status'] == 'error':
+            self.module.warn(
+                'Instance {} is in status error: JD Cloud could not complete an operation on it, and it may not '
+                'serve clients. Check it in the JD Cloud console or with support; if it cannot be repaired, delete '
+                'it (state: absent) and create it again'.format(current['id'])
+            )
+        return self.update(current)
+
+    def wanted(self, current):
+        """Whether the options ask for any change of ``current``."""
+        params = self.params
+        return bool(
+            attribute_changes(params, current)
+            or (params['instance_class'] is not None and params['instance_class'] != current['instance_class'])
+            or (params['password'] is not None and params['update_password'] == 'always')
+        )
+
+    def create(self, lock):
+        params = self.params
+        problems = create_problems(params)
+        if problems:
+            if self.deleting:
+                problems.insert(
+                    0,
+                    'no instance named {!r} exists except {}, which is being deleted, so a new one would be '
+                    'created'.format(params['name'], ', '.join(self.deleting)),
+                )
+            self.fail('; '.join(problems), status='INVALID_ARGUMENT')
+        instance_class = {}
+        quota = {}
+        if params['preflight']:
+            instance_class = self.find_class(params['instance_class'], normalize_version(params['redis_version']))
+            quota = self.api.quota()
+        if quota and quota.get('used', 0) >= quota.get('max', 0):
+            self.fail(
+                'The Redis quota of region {} is used up ({} of {} instances); no instance can be created'.format(
+                    self.region_id, quota.get('used'), quota.get('max')
+                ),
+                error=local_error('QUOTA_EXCEEDED', 'quota used up'),
+            )
+        self.changes.append('create')
+        if self.check_mode:
+            return predicted_new(params, self.region_id, instance_class)
+        spec, charge = create_request(params)
+        result, adopted = self.applying(
+            ['create'], lambda: self.write(lambda: self.api.create(spec, charge), self.adopt_created)
+        )
+        if lock is not None:
+            lock.release()
+        if adopted is not None:
+            instance_id = adopted['id']
+        else:
+            instance_id = result['cacheInstanceId']
+            self.order = billing_order(result)
+        self.warn_shared_name(instance_id)
+        if params['wait']:
+            return self.wait_until(instance_id, lambda i: i['status'] == 'running', 'to become running')
+        return self.describe(instance_id)
+
+    def warn_shared_name(self, instance_id):
+        """After a create: say so when another instance has the name (made from another machine, or by
+        something that does not take the lock of this one)."""
+        found, dummy = self.api.find_by_name(self.params['name'])
+        others = [
+            m.get('cacheInstanceId')
+            for m in found
+            if m.get('cacheInstanceId') != instance_id and m.get('cacheInstanceStatus') != 'deleting'
+        ]
+        if others:
+            self.module.warn(
+                'Instance {} was created, but {} also named {!r}: {}. The name no longer identifies one instance; '
+                'set instance_id, or delete or rename the extra ones'.format(
+                    instance_id,
+                    'another instance is' if len(others) == 1 else f'{len(others)} other instances are',
+                    self.params['name'],
+                    ', '.join(others),
+                )
+            )
+
+    def adopt_created(self):
+        """After a create whose outcome is unknown: the instance, if it exists."""
+        matches = self.named()
+        if len(matches) > 1:
+            message = 'The outcome of the create was unknown and {} instances named {!r} now exist: {}'.format(
+                len(matches), self.params['name'], ', '.join(m.get('cacheInstanceId') for m in matches)
+            )
+            self.fail(message, error=local_error('AMBIGUOUS_NAME', message))
+        return instance_to_result(matches[0], self.region_id) if matches else None
+
+    def find_class(self, instance_class, redis_version):
+        classes = self.instance_classes(redis_version)
+        for entry in classes:
+            if entry.get('instanceClass') == instance_class:
+                return entry
+        self.class_not_sold(instance_class, redis_version, classes)
+        return None
+
+    def check_rename(self, current, name):
+        """Refuse a rename to a name another instance has, unless allowed: afterwards neither could be
+        managed by name."""
+        if self.params['allow_duplicate_name']:
+            return
+        others = [m.get('cacheInstanceId') for m in self.named(name) if m.get('cacheInstanceId') != current['id']]
+        if others:
+            self.fail(
+                'Cannot rename {} to {!r}: {} already named so. Names would no longer identify one instance; '
+                'set allow_duplicate_name: true if that is intended'.format(
+                    current['id'], name, ', '.join(others) + (' is' if len(others) == 1 else ' are')
+                ),
+                status='ALREADY_EXISTS',
+                instance=current,
+                others=others,
+            )
+
+    def update(self, current):
+        params = self.params
+        attributes = attribute_changes(params, current)
+        resize = params['instance_class'] is not None and params['instance_class'] != current['instance_class']
+        reset_password = params['password'] is not None and params['update_password'] == 'always'
+        if 'name' in attributes:
+            self.check_rename(current, attributes['name'])
+        after = dict(current)
+        after.update(attributes)
+        self.changes.extend(sorted(attributes))
+        if resize:
+            new_class = {}
+            if params['preflight']:
+                new_class = self.find_class(params['instance_class'], normalize_version(current['redis_version']))
+            problem = resize_problem(current, new_class)
+            if problem:
+                self.fail(f'instance_class: {problem}', status='FAILED_PRECONDITION', instance=current)
+            shards, per_shard = class_shape(new_class)
+            after.update(
+                instance_class=params['instance_class'],
+                memory_mb=new_class.get('memoryMB'),
+                instance_type=new_class.get('instanceType'),
+                shard_number=shards,
+                memory_mb_per_shard=per_shard,
+            )
+            self.changes.append('instance_class')
+        if reset_password:
+            self.module.warn(
+                'update_password is always: the password of {} is reset on every run'.format(current['id'])
+            )
+            self.changes.append('password')
+            after['auth_enabled'] = bool(params['password'])
+        if self.check_mode or not self.changes:
+            return current, after
+        if attributes:
+            self.applying(sorted(attributes), lambda: self.api.modify_attribute(current['id'], **attributes))
+        if reset_password:
+            self.applying(['password'], lambda: self.api.reset_password(current['id'], params['password']))
+        if resize:
+            self.resize(current)
+        instance = (
+            self.describe(current['id'])
+            if not (resize and params['wait'])
+            else self.wait_until(
+                current['id'],
+                lambda i: i['status'] == 'running' and i['instance_class'] == params['instance_class'],
+                'to run with class ' + params['instance_class'],
+            )
+        )
+        return current, instance
+
+    def resize(self, current):
+        if current['status'] != 'running':
+            self.fail(
+                'Instance {} is {}; it can only be resized while running'.format(current['id'], current['status']),
+                status='FAILED_PRECONDITION',
+                instance=current,
+            )
+        new_class = self.params['instance_class']
+
+        def applied():
+            instance = self.describe(current['id'])
+            if instance and (instance['status'] == 'changing' or instance['instance_class'] == new_class):
+                return instance
+            return None
+
+        result, dummy = self.applying(
+            ['instance_class'], lambda: self.write(lambda: self.api.modify_class(current['id'], new_class), applied)
+        )
+        if result:
+            self.order = billing_order(result)
+
+    # -- state: absent -----------------------------------------------------------------
+
+    def absent(self):
+        current = self.find()
+        if current is None:
+            return None, None
+        if current['status'] == 'deleting':
+            if self.params['wait'] and not self.check_mode:
+                self.wait_gone(current['id'])
+            return current, None
+        if prepaid_unexpired(current):
+            self.fail(
+                'Instance {} is prepaid until {} and cannot be deleted before its term ends'.format(
+                    current['id'], current['charge_expired_time']
+                ),
+                status='FAILED_PRECONDITION',
+                instance=current,
+            )
+        if not self.check_mode:
+            current = self.settle(current, statuses=('running', 'error', 'deleting'))
+            if current['status'] == 'deleting':  # deleted by someone else meanwhile
+                if self.params['wait']:
+                    self.wait_gone(current['id'])
+                return current, None
+        self.changes.append('delete')
+        if self.check_mode:
+            return current, None
+
+        def applied():
+            instance = self.describe(current['id'])
+            if instance is None:
+                return {}
+            return instance if instance['status'] == 'deleting' else None
+
+        try:
+            self.applying(['delete'], lambda: self.write(lambda: self.api.delete(current['id']), applied))
+        except JDCloudAPIError as exc:
+            if exc.status == 'FAILED_PRECONDITION':
+                self.fail_from(exc, 'Instance {} cannot be deleted now'.format(current['id']), instance=current)
+            raise
+        if self.params['wait']:
+            self.wait_gone(current['id'])
+        return current, None

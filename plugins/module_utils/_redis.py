@@ -13,8 +13,8 @@ from urllib.parse import quote
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
 
 PAGE_SIZE = 100
-# How many times a listing is restarted when instances come or go while it pages.
-LIST_ATTEMPTS = 3
+# How many complete reads a listing longer than one page may take to get two that agree.
+LIST_READS = 4
 
 # API rule (docs/dev/api-notes.md#validation): names are 2-32 digits, ASCII letters, '_' or Chinese characters (no '-',
 # unlike other JD Cloud resources).
@@ -22,6 +22,8 @@ NAME_PATTERN = re.compile('[0-9A-Za-z_\u4e00-\u9fa5]{2,32}\\Z')
 # \Z, not $: $ also matches before a final newline.
 PASSWORD_PATTERN = re.compile(r'[A-Za-z0-9]{8,16}\Z')
 DESCRIPTION_MAX = 256
+ID_PATTERN = re.compile(r'redis-[a-z0-9]{1,32}\Z')
+REGION_PATTERN = re.compile(r'[a-z]{2,}(-[a-z0-9]+)+\Z')
 VERSION_PATTERN = re.compile(r'(\d+)(?:\.(\d+))?(?:[.-].*)?\Z')
 CHARGE_DURATION_MAX = {'month': 9, 'year': 3}
 # The version the API documents as its default for createCacheInstance and describeInstanceClass,
@@ -34,6 +36,34 @@ KNOWN_VERSIONS = ('2.8', '4.0', '5.0', '6.2', '7.2', '8.0')
 # Instances in these statuses are on their way to another status; the
 # module waits for them before acting.
 TRANSITIONAL = ('creating', 'changing', 'deleting', 'configuring', 'restoring', 'upgrading')
+
+
+def _page_count(total):
+    return max(-(-total // PAGE_SIZE), 1)
+
+
+class _Read:
+    """One complete read of a listing, page by page."""
+
+    def __init__(self, pages, reverse):
+        self.reverse = reverse
+        totals = {total for _number, total, _items in pages}
+        self.total = max(totals)
+        self.ids = []
+        self.by_id = {}
+        keys = set()
+        for _number, _total, items in pages:
+            for instance_id, name, item in items:
+                if instance_id not in self.by_id:
+                    self.ids.append(instance_id)
+                    self.by_id[instance_id] = item
+                    keys.add((instance_id, name))
+        self.keys = frozenset(keys)
+        # clean: every page told the same total, and the pages held exactly that many instances
+        self.clean = len(totals) == 1 and len(self.ids) == self.total and len(pages) == _page_count(self.total)
+
+    def instances(self):
+        return [self.by_id[i] for i in self.ids]
 
 
 def name_problem(value):
@@ -148,54 +178,93 @@ class RedisAPI:
         result = self.client.request('GET', self._path('cacheInstance'), self.region, query=query)
         return result.get('cacheInstances') or [], result.get('totalCount') or 0
 
-    def list_instances(self, filters=None, sorts=None, concurrency=1, convert=None):
-        """describeCacheInstances over every page, in the API's order.
+    def list_instances(self, filters=None, sorts=None, concurrency=1, convert=None, merge=True):
+        """describeCacheInstances over every page: ``(instances, settled)``.
 
-        The first page tells the total; the other pages are then fetched on up
-        to ``concurrency`` connections.  An instance created or deleted between
-        pages shifts the later pages, which could hide an instance that exists:
-        when the pages disagree on the total, the listing starts over (a few
-        times at most), and results are de-duplicated by id in any case.
-        ``convert`` is applied to each instance as its page arrives, so that on
-        a large account the conversion overlaps with waiting for other pages.
+        Offset paging is not a snapshot: an instance that comes, goes or is renamed between two pages
+        shifts the later ones, which can hide an instance that exists the whole time even when every
+        page reports the same total. One page is one answer, so a listing of at most PAGE_SIZE costs
+        one call and is settled. A longer listing is read again, the next read in the opposite page
+        order (a shift that hides an instance from a forward read shows it to a backward one), until
+        two consecutive clean reads hold the same instances with the same names, at most LIST_READS
+        reads. When no two reads agree, ``settled`` is False and the instances are those of every
+        read, the ones not seen by all reads checked again by id (with ``merge``; otherwise those of
+        the last read). ``convert`` is applied to each
+        instance as its page arrives.
         """
-        for _dummy in range(LIST_ATTEMPTS):
-            pages = self._all_pages(filters, sorts, concurrency, convert)
-            if len({total for items, total in pages}) == 1:
-                break
-        seen = set()
-        instances = []
-        for items, _total in pages:
-            for instance_id, instance in items:
-                if instance_id not in seen:
-                    seen.add(instance_id)
-                    instances.append(instance)
-        return instances
+        reads = [self._read(filters, sorts, concurrency, convert)]
+        if reads[0].clean and reads[0].total <= PAGE_SIZE:
+            return reads[0].instances(), True
+        while len(reads) < LIST_READS:
+            reads.append(self._read(filters, sorts, concurrency, convert, reverse_of=reads[-1]))
+            previous, last = reads[-2], reads[-1]
+            if previous.clean and last.clean and previous.keys == last.keys:
+                return last.instances(), True
+        return (self._merge(reads, filters, convert) if merge else reads[-1].instances()), False
 
-    def _all_pages(self, filters, sorts, concurrency, convert):
+    def _read(self, filters, sorts, concurrency, convert, reverse_of=None):
         def fetch(number):
             items, total = self.list_page(number, filters, sorts)
-            return [(item.get('cacheInstanceId'), convert(item) if convert else item) for item in items], total
+            return (
+                number,
+                total,
+                [
+                    (item.get('cacheInstanceId'), item.get('cacheInstanceName'), convert(item) if convert else item)
+                    for item in items
+                ],
+            )
 
-        pages = [fetch(1)]
-        last_page = -(-pages[0][1] // PAGE_SIZE)
-        if last_page > 1:
-            numbers = range(2, last_page + 1)
-            if concurrency > 1:
-                # Imported here: only large listings need threads, and every module run pays for imports.
-                from concurrent.futures import ThreadPoolExecutor
+        if reverse_of is None or reverse_of.reverse:
+            pages = [fetch(1)]
+            numbers = list(range(2, _page_count(pages[0][1]) + 1))
+            reverse = False
+        else:
+            # backwards, page 1 last, with the page count of the read before
+            pages = []
+            numbers = list(range(_page_count(reverse_of.total), 0, -1))
+            reverse = True
+        if len(numbers) > 1 and concurrency > 1:
+            # Imported here: only large listings need threads, and every module run pays for imports.
+            from concurrent.futures import ThreadPoolExecutor
 
-                with ThreadPoolExecutor(max_workers=min(concurrency, len(numbers))) as pool:
-                    pages.extend(pool.map(fetch, numbers))
+            with ThreadPoolExecutor(max_workers=min(concurrency, len(numbers))) as pool:
+                pages.extend(pool.map(fetch, numbers))
+        else:
+            pages.extend(fetch(n) for n in numbers)
+        pages.sort(key=lambda page: page[0])
+        return _Read(pages, reverse)
+
+    def _merge(self, reads, filters, convert):
+        """The instances of reads that never agreed: those every read saw, and those some read missed
+        that one more listing by id still finds (with the caller's filters, so a renamed or deleted
+        one drops out). The order is that of the last read, the rechecked ones after."""
+        everywhere = set.intersection(*(set(read.ids) for read in reads))
+        latest = {}
+        for read in reads:
+            latest.update(read.by_id)
+        doubtful = [i for i in latest if i not in everywhere]
+        confirmed = {}
+        others = [f for f in filters or () if f.get('name') != 'cacheInstanceId']
+        for start in range(0, len(doubtful), PAGE_SIZE):
+            chunk = doubtful[start : start + PAGE_SIZE]
+            items, dummy = self.list_page(1, others + [dict(name='cacheInstanceId', values=chunk)])
+            confirmed.update((item.get('cacheInstanceId'), item) for item in items)
+        kept = [i for i in reads[-1].ids if i in everywhere or i in confirmed]
+        kept += [i for i in doubtful if i in confirmed and i not in reads[-1].by_id]
+        result = []
+        for instance_id in kept:
+            raw = confirmed.get(instance_id)
+            if raw is not None:
+                result.append(convert(raw) if convert else raw)
             else:
-                pages.extend(fetch(n) for n in numbers)
-        return pages
+                result.append(latest[instance_id])
+        return result
 
     def find_by_name(self, name):
-        """Instances named exactly ``name``, whatever their status (the API's
-        name filter is a substring match)."""
-        candidates = self.list_instances(filters=[dict(name='cacheInstanceName', values=[name])])
-        return [i for i in candidates if i.get('cacheInstanceName') == name]
+        """``(instances named exactly name, settled)``, whatever their status (the API's name filter
+        is a substring match); see list_instances for ``settled``."""
+        candidates, settled = self.list_instances(filters=[dict(name='cacheInstanceName', values=[name])], merge=False)
+        return [i for i in candidates if i.get('cacheInstanceName') == name], settled
 
     def quota(self):
         return self.client.request('GET', self._path('quota'), self.region).get('quota') or {}

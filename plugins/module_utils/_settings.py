@@ -10,14 +10,11 @@ A subclass names its setting and implements ``validate`` (every option, before a
 (the API read, normalised), ``plan`` (the wanted setting and the writes that make it so) and
 ``apply`` (one write). The base finds the instance, writes only the difference, waits for the
 instance to run before writing, and builds the result, the check-mode prediction and the diff.
-
-An unchanged run by ``instance_id`` makes one call, the read of the setting, and imports nothing of
-the instance operations (``_redis``); ``read`` and ``apply`` use ``self.client`` and
-``self.checked_region()`` rather than ``self.api`` for that reason.
 """
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._base import ID_PATTERN, JCSModule, local_error
+from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, local_error
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
+from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import ID_PATTERN, instance_to_result
 
 SETTING_ARGUMENT_SPEC = dict(
     instance_id=dict(type='str'),
@@ -81,12 +78,16 @@ class SettingModule(JCSModule):
             self.fail(
                 'instance_id must be a Redis instance ID such as redis-abcdefgh1234, got {!r}'.format(
                     params['instance_id']
-                )
+                ),
+                status='INVALID_ARGUMENT',
             )
         if params['instance_name'] == '':
-            self.fail('instance_name must not be empty')
+            self.fail('instance_name must not be empty', status='INVALID_ARGUMENT')
         if params['wait_timeout'] < 1:
-            self.fail('wait_timeout must be at least 1 second, got {}'.format(params['wait_timeout']))
+            self.fail(
+                'wait_timeout must be at least 1 second, got {}'.format(params['wait_timeout']),
+                status='INVALID_ARGUMENT',
+            )
 
     def target(self):
         """``(instance_id, instance or None)``. By id no call is made: the read of the setting tells
@@ -96,9 +97,7 @@ class SettingModule(JCSModule):
             return params['instance_id'], None
         instance = self.find_instance(name=params['instance_name'])
         if instance is None:
-            message = 'instance_name {!r}: no instance has this name in region {}'.format(
-                params['instance_name'], self.api.region
-            )
+            message = 'No instance is named {!r} in region {}'.format(params['instance_name'], self.api.region)
             if self.deleting:
                 message += ' (except {}, being deleted)'.format(', '.join(self.deleting))
             self.fail(message, error=local_error('NOT_FOUND', message))
@@ -110,13 +109,10 @@ class SettingModule(JCSModule):
         except JDCloudAPIError as exc:
             if exc.code != 404:
                 raise
-            self.fail_from(exc, f'instance_id {instance_id}: no such instance in region {self.checked_region()}')
+            self.fail_from(exc, f'Instance {instance_id} does not exist in region {self.api.region}')
         return None
 
     def describe(self, instance_id):
-        # Imported here: an unchanged run by id never describes the instance (module_utils/_base.py).
-        from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import instance_to_result
-
         api = self.api.get_instance(instance_id)
         return instance_to_result(api, self.api.region) if api is not None else None
 
@@ -127,7 +123,7 @@ class SettingModule(JCSModule):
             instance = self.describe(instance_id)
             if instance is None:
                 self.fail(
-                    f'instance_id {instance_id}: no such instance in region {self.checked_region()}',
+                    f'Instance {instance_id} does not exist in region {self.api.region}',
                     error=local_error('NOT_FOUND', 'instance not found'),
                 )
         if instance['status'] == 'running':
@@ -145,7 +141,7 @@ class SettingModule(JCSModule):
     def wait_running(self, instance_id, what):
         def done(instance):
             if instance is None:
-                self.fail(f'Instance {instance_id} disappeared while waiting for it {what}')
+                self.fail(f'Instance {instance_id} disappeared while waiting for it {what}', status='NOT_FOUND')
             return instance['status'] == 'running'
 
         return self.wait_for(

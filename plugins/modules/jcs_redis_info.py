@@ -344,6 +344,16 @@ SORT_NAMES = {'create_time': 'createTime', 'total_memory': 'totalMemory'}
 STATUSES = ['creating', 'running', 'error', 'changing', 'deleting', 'configuring', 'restoring', 'upgrading']
 
 
+def sort_like_api(instances, sort_by, sort_order):
+    """The API's order: by the sort key (memory, then newest first by default), creation time, id."""
+    created = sorted(instances, key=lambda i: (i['create_time'] or '', i['id'] or ''), reverse=True)
+    if sort_by == 'create_time':
+        return created if sort_order == 'desc' else created[::-1]
+    if sort_by == 'total_memory':
+        return sorted(created, key=lambda i: i['memory_mb'] or 0, reverse=sort_order == 'desc')
+    return created
+
+
 class JCSRedisInfo(JCSModule):
     argument_spec = dict(
         instance_ids=dict(type='list', elements='str'),
@@ -374,22 +384,33 @@ class JCSRedisInfo(JCSModule):
             self.fail(
                 'concurrency must be between {} and {}, got {}'.format(
                     CONCURRENCY_MIN, CONCURRENCY_MAX, params['concurrency']
-                )
+                ),
+                status='INVALID_ARGUMENT',
             )
         # An empty string would otherwise drop the filter and list every instance.
         for option in ('name', 'vpc_id', 'subnet_id'):
             if params[option] == '':
-                self.fail(f'{option} must not be empty; omit the option to list instances regardless of {option}')
+                self.fail(
+                    f'{option} must not be empty; omit the option to list instances regardless of {option}',
+                    status='INVALID_ARGUMENT',
+                )
         if params['redis_version'] is not None and normalize_version(params['redis_version']) is None:
-            self.fail('redis_version must be a version such as 4.0, got {!r}'.format(params['redis_version']))
+            self.fail(
+                'redis_version must be a version such as 4.0, got {!r}'.format(params['redis_version']),
+                status='INVALID_ARGUMENT',
+            )
         if params['wait_timeout'] < 0:
-            self.fail('wait_timeout must be 0 or more seconds, got {}'.format(params['wait_timeout']))
+            self.fail(
+                'wait_timeout must be 0 or more seconds, got {}'.format(params['wait_timeout']),
+                status='INVALID_ARGUMENT',
+            )
         # written so that NaN fails too
         if not 0 < params['poll_interval'] <= POLL_INTERVAL_MAX:
             self.fail(
                 'poll_interval must be more than 0 and at most {} seconds, got {}'.format(
                     POLL_INTERVAL_MAX, params['poll_interval']
-                )
+                ),
+                status='INVALID_ARGUMENT',
             )
 
     def server_filters(self):
@@ -426,12 +447,15 @@ class JCSRedisInfo(JCSModule):
         region = self.api.region
 
         def listing():
-            found = self.api.list_instances(
+            found, settled = self.api.list_instances(
                 filters=self.server_filters(),
                 sorts=sorts,
                 concurrency=params['concurrency'],
                 convert=lambda api: instance_to_result(api, region),
             )
+            if not settled:
+                # Instances that reads missed were added after the last read's: put them in the API's order.
+                found = sort_like_api(found, params['sort_by'], params['sort_order'])
             return [instance for instance in found if self.matches(instance)]
 
         if not params['wait_for']:

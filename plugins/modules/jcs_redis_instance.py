@@ -40,6 +40,13 @@ options:
       - With O(instance_id), a different name renames the instance.
       - Required to create an instance.
     type: str
+  allow_duplicate_name:
+    description:
+      - Allow renaming an instance (by O(instance_id)) to a name another instance already has.
+      - By default such a rename fails with C(ALREADY_EXISTS) and the other instance's ID, because
+        afterwards neither instance could be managed by O(name).
+    type: bool
+    default: false
   description:
     description:
       - Description of the instance, at most 256 characters.
@@ -138,7 +145,7 @@ options:
       - Wait until the instance is V(running) after a create or resize (or when it was already busy),
         and until it is gone after a delete.
       - The wait polls with growing intervals of up to 2 seconds and fails at once if the instance
-        goes into status V(error).
+        goes into status V(error) or V(deleting).
     type: bool
     default: true
   wait_timeout:
@@ -150,7 +157,17 @@ extends_documentation_fragment:
   - jdcloud.cloud.common
   - jdcloud.cloud.common.state_module
 notes:
-  - An instance in status V(creating) or V(changing) is waited for (when O(wait=true)) before it is changed or deleted.
+  - An instance in a transitional status (V(creating), V(changing) and the like) is waited for, at most O(wait_timeout)
+    seconds, before it is compared, changed or deleted, even with O(wait=false) when the task asks for a change.
+    So a re-run after an earlier run that did not wait never fails because the earlier change is still in progress.
+  - An instance in status V(error) is reported with a warning saying what can be done.
+  - On one host, runs that look an instance up by O(name) and may create it take a lock per endpoint, region and
+    name (a file under C($XDG_CACHE_HOME/jdcloud.cloud/locks), by default C(~/.cache/jdcloud.cloud/locks)), so
+    parallel forks of a play create one instance, not one each. Runs on different hosts (for example two AWX jobs
+    on different nodes) are not serialised; after a create, the module warns with the IDs when another instance
+    has the same name.
+  - A lookup by O(name) whose candidates span more than one page of the API's listing reads the listing again until
+    two reads agree; when the listing keeps changing, the module fails with status C(ABORTED) and changes nothing.
   - Prepaid instances cannot be deleted before their term ends; the module says so before calling the API.
   - If the outcome of a create is unknown (a timeout or dropped connection after the request was sent),
     the module looks the instance up by name before trying again, so it never creates a duplicate.
@@ -202,7 +219,10 @@ EXAMPLES = r'''
 
 RETURN = r'''
 changes:
-  description: What changed, or would change in check mode.
+  description:
+    - What changed, or would change in check mode.
+    - When the module fails after some writes went through (or may have), the failure result has
+      C(changed=true) and lists them here.
   returned: always
   type: list
   elements: str
@@ -261,32 +281,21 @@ instance:
     tags: {description: Tags as a dictionary., type: dict, returned: success, sample: {env: prod}}
 '''
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, local_error
-from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
+from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule
 from ansible_collections.jdcloud.cloud.plugins.module_utils._instance import (
-    attribute_changes,
-    billing_order,
-    create_problems,
-    create_request,
+    InstanceOperations,
     diff_of,
-    immutable_differences,
-    predicted_new,
-    prepaid_unexpired,
     validate,
     zone_problems,
 )
-from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
-    TRANSITIONAL,
-    instance_to_result,
-    normalize_version,
-)
 
 
-class JCSRedisInstance(JCSModule):
+class JCSRedisInstance(InstanceOperations, JCSModule):
     argument_spec = dict(
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         instance_id=dict(type='str'),
         name=dict(type='str'),
+        allow_duplicate_name=dict(type='bool', default=False),
         description=dict(type='str'),
         instance_class=dict(type='str'),
         vpc_id=dict(type='str'),
@@ -314,13 +323,14 @@ class JCSRedisInstance(JCSModule):
     def run(self):
         problems = validate(self.params)
         if problems:
-            self.fail('; '.join(problems))
+            self.fail('; '.join(problems), status='INVALID_ARGUMENT')
         problems = zone_problems(self.params, self.api.region)
         if problems:
             # Zones are named after their region: with a region the API does not know, the region is at fault.
             self.check_region()
-            self.fail('; '.join(problems))
+            self.fail('; '.join(problems), status='INVALID_ARGUMENT')
         self.changes = []
+        self.applied = []
         self.order = {}
         if self.params['state'] == 'absent':
             before, after = self.absent()
@@ -336,241 +346,8 @@ class JCSRedisInstance(JCSModule):
             result['diff'] = diff_of(before, after, self.changes, bool(self.params['password']))
         return result
 
-    # -- reading -------------------------------------------------------------------
-
-    def describe(self, instance_id):
-        api = self.api.get_instance(instance_id)
-        return instance_to_result(api, self.region_id) if api is not None else None
-
-    @property
-    def region_id(self):
-        return self.api.region
-
-    def named(self):
-        """The instances named exactly ``name``; those being deleted are kept apart in ``self.deleting``."""
-        matches, self.deleting = self.instances_named(self.params['name'])
-        return matches
-
     def find(self):
         return self.find_instance(self.params['instance_id'], self.params['name'])
-
-    def wait_until(self, instance_id, done, what):
-        """Wait until ``done(instance)``; the instance vanishing is a failure."""
-
-        def check(instance):
-            if instance is None:
-                self.fail(f'Instance {instance_id} disappeared while waiting for it {what}')
-            return done(instance)
-
-        return self.wait_for(
-            lambda: self.describe(instance_id),
-            check,
-            self.params['wait_timeout'],
-            f'instance {instance_id} {what}',
-        )
-
-    def wait_gone(self, instance_id):
-        return self.wait_for(
-            lambda: self.describe(instance_id),
-            lambda instance: instance is None,
-            self.params['wait_timeout'],
-            f'instance {instance_id} to be deleted',
-        )
-
-    def settle(self, current, statuses=('running',)):
-        """Wait for an instance that is busy; fail when not allowed to wait."""
-        if current['status'] not in TRANSITIONAL:
-            return current
-        if not self.params['wait']:
-            self.fail(
-                'Instance {} is {}; set wait: true to wait until it can be changed'.format(
-                    current['id'], current['status']
-                ),
-                instance=current,
-            )
-        return self.wait_until(current['id'], lambda i: i['status'] in statuses, 'to become ' + ' or '.join(statuses))
-
-    # -- state: present --------------------------------------------------------------
-
-    def present(self):
-        current = self.find()
-        if current is None:
-            if self.params['instance_id']:
-                self.fail(
-                    'Instance {} does not exist; omit instance_id to create an instance'.format(
-                        self.params['instance_id']
-                    )
-                )
-            return None, self.create()
-        if current['status'] == 'deleting':
-            self.fail('Instance {} is being deleted'.format(current['id']), instance=current)
-        differences = immutable_differences(self.params, current)
-        if differences:
-            self.fail(
-                'These options cannot be changed on the existing instance {}: {}. The module never deletes and '
-                'recreates an instance; do it explicitly if that is intended'.format(
-                    current['id'], '; '.join(differences)
-                ),
-                instance=current,
-            )
-        if self.params['wait'] and current['status'] in TRANSITIONAL and not self.check_mode:
-            current = self.settle(current)
-        return self.update(current)
-
-    def create(self):
-        params = self.params
-        problems = create_problems(params)
-        if problems:
-            if self.deleting:
-                problems.insert(
-                    0,
-                    'no instance named {!r} exists except {}, which is being deleted, so a new one would be '
-                    'created'.format(params['name'], ', '.join(self.deleting)),
-                )
-            self.fail('; '.join(problems))
-        instance_class = {}
-        quota = {}
-        if params['preflight']:
-            instance_class = self.find_class(params['instance_class'], normalize_version(params['redis_version']))
-            quota = self.api.quota()
-        if quota and quota.get('used', 0) >= quota.get('max', 0):
-            self.fail(
-                'The Redis quota of region {} is used up ({} of {} instances); no instance can be created'.format(
-                    self.region_id, quota.get('used'), quota.get('max')
-                ),
-                error=local_error('QUOTA_EXCEEDED', 'quota used up'),
-            )
-        self.changes.append('create')
-        if self.check_mode:
-            return predicted_new(params, self.region_id, instance_class)
-        spec, charge = create_request(params)
-        result, adopted = self.write(lambda: self.api.create(spec, charge), self.adopt_created)
-        if adopted is not None:
-            instance_id = adopted['id']
-        else:
-            instance_id = result['cacheInstanceId']
-            self.order = billing_order(result)
-        if params['wait']:
-            return self.wait_until(instance_id, lambda i: i['status'] == 'running', 'to become running')
-        return self.describe(instance_id)
-
-    def adopt_created(self):
-        """After a create whose outcome is unknown: the instance, if it exists."""
-        matches = self.named()
-        if len(matches) > 1:
-            message = 'The outcome of the create was unknown and {} instances named {!r} now exist: {}'.format(
-                len(matches), self.params['name'], ', '.join(m.get('cacheInstanceId') for m in matches)
-            )
-            self.fail(message, error=local_error('AMBIGUOUS_NAME', message))
-        return instance_to_result(matches[0], self.region_id) if matches else None
-
-    def find_class(self, instance_class, redis_version):
-        classes = self.instance_classes(redis_version)
-        for entry in classes:
-            if entry.get('instanceClass') == instance_class:
-                return entry
-        self.class_not_sold(instance_class, redis_version, classes)
-
-    def update(self, current):
-        params = self.params
-        attributes = attribute_changes(params, current)
-        resize = params['instance_class'] is not None and params['instance_class'] != current['instance_class']
-        reset_password = params['password'] is not None and params['update_password'] == 'always'
-        after = dict(current)
-        after.update(attributes)
-        self.changes.extend(sorted(attributes))
-        if resize:
-            new_class = {}
-            if params['preflight']:
-                new_class = self.find_class(params['instance_class'], normalize_version(current['redis_version']))
-            memory = new_class.get('memoryMB')
-            after.update(
-                instance_class=params['instance_class'],
-                memory_mb=memory,
-                instance_type=new_class.get('instanceType'),
-                memory_mb_per_shard=memory // (current['shard_number'] or 1) if memory else None,
-            )
-            self.changes.append('instance_class')
-        if reset_password:
-            self.module.warn(
-                'update_password is always: the password of {} is reset on every run'.format(current['id'])
-            )
-            self.changes.append('password')
-            after['auth_enabled'] = bool(params['password'])
-        if self.check_mode or not self.changes:
-            return current, after
-        if attributes:
-            self.api.modify_attribute(current['id'], **attributes)
-        if reset_password:
-            self.api.reset_password(current['id'], params['password'])
-        if resize:
-            self.resize(current)
-        instance = (
-            self.describe(current['id'])
-            if not (resize and params['wait'])
-            else self.wait_until(
-                current['id'],
-                lambda i: i['status'] == 'running' and i['instance_class'] == params['instance_class'],
-                'to run with class ' + params['instance_class'],
-            )
-        )
-        return current, instance
-
-    def resize(self, current):
-        if current['status'] != 'running':
-            self.fail(
-                'Instance {} is {}; it can only be resized while running'.format(current['id'], current['status'])
-            )
-        new_class = self.params['instance_class']
-
-        def applied():
-            instance = self.describe(current['id'])
-            if instance and (instance['status'] == 'changing' or instance['instance_class'] == new_class):
-                return instance
-            return None
-
-        result, dummy = self.write(lambda: self.api.modify_class(current['id'], new_class), applied)
-        if result:
-            self.order = billing_order(result)
-
-    # -- state: absent -----------------------------------------------------------------
-
-    def absent(self):
-        current = self.find()
-        if current is None:
-            return None, None
-        if current['status'] == 'deleting':
-            if self.params['wait'] and not self.check_mode:
-                self.wait_gone(current['id'])
-            return current, None
-        if prepaid_unexpired(current):
-            self.fail(
-                'Instance {} is prepaid until {} and cannot be deleted before its term ends'.format(
-                    current['id'], current['charge_expired_time']
-                ),
-                instance=current,
-            )
-        if not self.check_mode:
-            current = self.settle(current, statuses=('running', 'error'))
-        self.changes.append('delete')
-        if self.check_mode:
-            return current, None
-
-        def applied():
-            instance = self.describe(current['id'])
-            if instance is None:
-                return {}
-            return instance if instance['status'] == 'deleting' else None
-
-        try:
-            self.write(lambda: self.api.delete(current['id']), applied)
-        except JDCloudAPIError as exc:
-            if exc.status == 'FAILED_PRECONDITION':
-                self.fail_from(exc, 'Instance {} cannot be deleted now'.format(current['id']), instance=current)
-            raise
-        if self.params['wait']:
-            self.wait_gone(current['id'])
-        return current, None
 
 
 def main():

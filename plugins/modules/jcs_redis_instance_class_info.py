@@ -126,7 +126,10 @@ class JCSRedisInstanceClassInfo(JCSModule):
         if params['redis_version'] is not None:
             version = normalize_version(params['redis_version'])
             if version is None:
-                self.fail('redis_version must be a version such as 4.0, got {!r}'.format(params['redis_version']))
+                self.fail(
+                    'redis_version must be a version such as 4.0, got {!r}'.format(params['redis_version']),
+                    status='INVALID_ARGUMENT',
+                )
         classes = [instance_class_to_result(api) for api in self.instance_classes(version)]
         if params['instance_type']:
             classes = [c for c in classes if c['instance_type'] == params['instance_type']]

@@ -90,7 +90,7 @@ class JCSRedisQuota(JCSModule):
     def run(self):
         wanted = self.params['min_available']
         if wanted is not None and wanted < 0:
-            self.fail(f'min_available must be zero or more, got {wanted}')
+            self.fail(f'min_available must be zero or more, got {wanted}', status='INVALID_ARGUMENT')
         quota = quota_to_result(self.api.quota())
         if wanted is not None and quota['available'] < wanted:
             message = (

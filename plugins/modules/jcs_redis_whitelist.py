@@ -191,33 +191,36 @@ class JCSRedisWhitelist(SettingModule):
     def validate(self):
         present = self.params['state'] == 'present'
         if self.params['purge'] and not present:
-            self.fail('purge only applies with state=present')
+            self.fail('purge only applies with state=present', status='INVALID_ARGUMENT')
         self.wanted = {}
         for index, group in enumerate(self.params['groups']):
             name, option = group['name'], f'groups[{index}]'
             problem = wl.name_problem(name)
             if problem:
-                self.fail(f'{option}.name {problem}, got {name!r}')
+                self.fail(f'{option}.name {problem}, got {name!r}', status='INVALID_ARGUMENT')
             if name in self.wanted:
-                self.fail(f'{option}.name: the group {name!r} is listed more than once')
+                self.fail(f'{option}.name: the group {name!r} is listed more than once', status='INVALID_ARGUMENT')
             if not present:
                 if name == wl.DEFAULT_GROUP:
                     self.fail(
                         f'{option}.name: the {wl.DEFAULT_GROUP!r} group cannot be removed; '
-                        'list it with state=present and the addresses it should hold instead'
+                        'list it with state=present and the addresses it should hold instead',
+                        status='INVALID_ARGUMENT',
                     )
                 self.wanted[name] = None
                 continue
             if not group['ips']:
-                self.fail(f'{option}.ips is required with state=present and must hold at least one address')
+                self.fail(
+                    f'{option}.ips is required with state=present and must hold at least one address',
+                    status='INVALID_ARGUMENT',
+                )
             try:
                 self.wanted[name] = wl.render(wl.parse_ips(group['ips']))
             except ValueError as exc:
-                self.fail(f'{option}.ips: {exc}')
+                self.fail(f'{option}.ips: {exc}', status='INVALID_ARGUMENT')
 
     def read(self, instance_id):
-        region = self.checked_region()
-        return wl.describe(self.client, region, instance_id)
+        return wl.describe(self.api.client, self.api.region, instance_id)
 
     def plan(self, current):
         present = self.params['state'] == 'present'
@@ -255,7 +258,7 @@ class JCSRedisWhitelist(SettingModule):
 
     def apply(self, instance_id, write):
         action, name, ips = write
-        region, client = self.checked_region(), self.client
+        region, client = self.api.region, self.api.client
 
         def group():
             """The group as the API now holds it, or None."""

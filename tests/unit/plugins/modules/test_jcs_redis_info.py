@@ -98,12 +98,14 @@ def test_filter_matching_nothing_returns_empty(emulator):
 
 
 @pytest.mark.parametrize('count', [99, 100, 101, 230])
-def test_every_page_is_fetched_once(emulator, count):
+def test_one_page_is_one_call_and_longer_listings_are_read_twice(emulator, count):
     seeded = emulator.admin.seed(count)
     run = run_info(emulator)
     assert sorted(ids(run)) == sorted(seeded)
     assert run.result['total'] == count
-    assert calls(emulator) == math.ceil(count / 100)
+    # One page is one answer of the API; more pages are only consistent when a second read agrees.
+    pages = math.ceil(count / 100)
+    assert calls(emulator) == (1 if pages == 1 else 2 * pages)
 
 
 def test_concurrent_paging_keeps_the_sequential_order(emulator):
@@ -132,7 +134,8 @@ def test_pages_after_the_first_are_fetched_in_parallel(emulator):
     run = run_info(emulator, concurrency=4)
     assert run.result['total'] == 450, run.result
     arrivals = _page_arrivals(emulator)
-    assert len(arrivals) == 5
+    assert len(arrivals) == 10  # two reads that agree
+    arrivals = arrivals[:5]
     # Pages 2-5 go out together once page 1 has told the total; two at a time
     # would already spread them over a whole latency.
     assert arrivals[1] - arrivals[0] >= latency * 0.9
@@ -143,7 +146,7 @@ def test_pages_after_the_first_are_fetched_in_parallel(emulator):
     run = run_info(emulator, concurrency=1)
     assert run.result['total'] == 450, run.result
     arrivals = _page_arrivals(emulator)
-    assert len(arrivals) == 5
+    assert len(arrivals) == 10
     assert all(later - earlier >= latency * 0.9 for earlier, later in zip(arrivals, arrivals[1:])), arrivals
 
 
