@@ -49,6 +49,9 @@ class SettingModule(JCSModule):
     def apply(self, instance_id, write):
         raise NotImplementedError()
 
+    def advise(self, after):
+        """Warn about the setting as it ends up (once per run)."""
+
     # -- the pattern ----------------------------------------------------------------
 
     def run(self):
@@ -67,6 +70,7 @@ class SettingModule(JCSModule):
                 self.apply(instance_id, write)
             if writes and self.write_changes_status and params['wait']:
                 self.wait_running(instance_id, 'to run again after the change')
+        self.advise(after)
         result = {'changed': bool(writes), 'instance_id': instance_id, self.setting: after}
         if self.module._diff:
             result['diff'] = dict(before={self.setting: current}, after={self.setting: after})

@@ -248,13 +248,15 @@ class JCSRedisWhitelist(SettingModule):
                     after.append(dict(name=name, ips=ips))
         # adds and changes before deletes: a client moving to a new group is never locked out in between
         writes.sort(key=lambda w: w[0] == 'delete')
+        return after, writes
+
+    def advise(self, after):
         for group in after:
             if '0.0.0.0/0' in group['ips']:
                 self.module.warn(
                     f'white-list group {group["name"]!r} admits every address (0.0.0.0/0): the instance accepts '
                     'connections from anywhere its network reaches; list the group with narrower addresses'
                 )
-        return after, writes
 
     def apply(self, instance_id, write):
         action, name, ips = write
