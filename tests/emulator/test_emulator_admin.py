@@ -142,3 +142,39 @@ def test_quota_validation_and_unknown_paths(emulator):
         emulator.admin.call('GET', 'does-not-exist')
     assert info.value.code == 404
     assert emulator.admin.health()['ok'] is True
+
+
+def test_churn_applies_its_steps_between_list_answers(api, emulator):
+    seeded = emulator.admin.seed(3, name_prefix='churned')
+    names = {}
+    for item in api.call('GET', BASE, query={'pageSize': '10'}).result['cacheInstances']:
+        names[item['cacheInstanceId']] = item['cacheInstanceName']
+    emulator.admin.churn(
+        renames=[[seeded[0], names[seeded[0]], 'renamed_one']], deletes=[seeded[1]], seed_oldest=1, start=2, times=2
+    )
+
+    def listing():
+        items = api.call('GET', BASE, query={'pageSize': '10'}).result['cacheInstances']
+        return [(i['cacheInstanceId'], i['cacheInstanceName']) for i in items]
+
+    first = listing()  # answer 1: no step yet
+    assert dict(first)[seeded[0]] == names[seeded[0]] and len(first) == 3
+    second = listing()  # answer 2 is computed, then step 1 applies
+    assert second == first
+    third = listing()  # sees step 1; step 2 toggles the name back and seeds one more
+    assert dict(third)[seeded[0]] == 'renamed_one' and seeded[1] not in dict(third) and len(third) == 3
+    assert third[-1][0] not in seeded  # the seeded one is the oldest
+    fourth = listing()  # sees step 2; no step 3
+    assert dict(fourth)[seeded[0]] == names[seeded[0]] and len(fourth) == 4
+    assert emulator.admin.call('GET', 'churn') == {'active': True, 'answered': 4, 'steps': 2}
+    emulator.admin.call('DELETE', 'churn')
+    assert emulator.admin.call('GET', 'churn')['active'] is False
+
+
+@pytest.mark.parametrize(
+    'body', [{'renames': [['redis-x', 'a']]}, {'deletes': 'redis-x'}, {'times': -1}, {'seed_oldest': True}]
+)
+def test_churn_validation(emulator, body):
+    with pytest.raises(AdminError) as info:
+        emulator.admin.churn(**body)
+    assert info.value.code == 400
