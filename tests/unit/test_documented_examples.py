@@ -88,7 +88,7 @@ def documented_creates():
 
 def test_the_examples_are_found():
     # the module EXAMPLES, both READMEs, the guide and the AWX page each create at least one instance
-    places = {where.split(' ')[0] for where, *_ in documented_creates()}
+    places = {found[0].split(' ')[0] for found in documented_creates()}
     assert {'jcs_redis_instance.py', 'roles/redis_fleet/README.md', 'docs/docsite/rst/guide.rst'} <= places, places
     assert 'docs/docsite/rst/awx.rst' in places, places
 

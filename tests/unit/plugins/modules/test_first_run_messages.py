@@ -138,7 +138,7 @@ class ConnectRecorder:
     def serve(self):
         while True:
             try:
-                conn, _ = self.server.accept()
+                conn, _address = self.server.accept()
             except OSError:
                 return
             with conn:
