@@ -266,9 +266,12 @@ class JCSModule:
                 raise
             self.fail_from(exc, f'region {self.api.region!r} was refused')
 
-    def class_not_sold(self, instance_class: str, redis_version: str | None, classes: list[dict[str, Any]]) -> NoReturn:
+    def class_not_sold(
+        self, instance_class: str, redis_version: str | None, classes: list[dict[str, Any]], resize: bool = False
+    ) -> NoReturn:
         """Fail for an instance class the region does not sell for ``redis_version`` (None: the API's
-        default version), naming the versions that do sell it and the classes sold for this one."""
+        default version), naming the versions that do sell it and the classes sold for this one. For a
+        ``resize`` the version is the instance's own, which no option can change."""
         version = redis_version or API_DEFAULT_VERSION
         selling = []
         for candidate in KNOWN_VERSIONS:
@@ -282,11 +285,17 @@ class JCSModule:
                 continue
             if any(entry.get('instanceClass') == instance_class for entry in offered):
                 selling.append(candidate)
-        if redis_version:
+        if resize:
+            what = f'Redis {version}, the version of the instance'
+        elif redis_version:
             what = f'Redis {version} (redis_version)'
         else:
             what = f"Redis {version}, the API's default version, used because redis_version is not set"
-        if selling:
+        if selling and resize:
+            hint = 'it is sold for Redis {}, but the version of an existing instance cannot be changed'.format(
+                ', '.join(selling)
+            )
+        elif selling:
             hint = 'it is sold for Redis {}: set redis_version to {}'.format(
                 ', '.join(selling), selling[0] if len(selling) == 1 else 'one of them'
             )

@@ -530,12 +530,12 @@ class InstanceOperations:
             self.fail(message, error=local_error('AMBIGUOUS_NAME', message))
         return instance_to_result(matches[0], self.region_id) if matches else None
 
-    def find_class(self, instance_class, redis_version):
+    def find_class(self, instance_class, redis_version, resize=False):
         classes = self.instance_classes(redis_version)
         for entry in classes:
             if entry.get('instanceClass') == instance_class:
                 return entry
-        self.class_not_sold(instance_class, redis_version, classes)
+        self.class_not_sold(instance_class, redis_version, classes, resize=resize)
         return None
 
     def check_rename(self, current, name):
@@ -568,7 +568,9 @@ class InstanceOperations:
         if resize:
             new_class = {}
             if params['preflight']:
-                new_class = self.find_class(params['instance_class'], normalize_version(current['redis_version']))
+                new_class = self.find_class(
+                    params['instance_class'], normalize_version(current['redis_version']), resize=True
+                )
             problem = resize_problem(current, new_class)
             if problem:
                 self.fail(f'instance_class: {problem}', status='FAILED_PRECONDITION', instance=current)

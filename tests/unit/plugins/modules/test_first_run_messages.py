@@ -169,3 +169,18 @@ def test_empty_endpoint_option_is_refused(emulator):
     run = run_module('jcs_redis_quota', emulator.connection(endpoint=''))
     assert run.failed and 'endpoint' in run.result['msg']
     assert emulator.admin.stats()['total_calls'] == 0
+
+
+def test_resize_to_a_class_of_another_version_says_the_version_cannot_change(emulator):
+    created = run_module(
+        'jcs_redis_instance', create_args(emulator, instance_class='redis.m.small.basic', redis_version='4.0')
+    )
+    assert not created.failed, created.result
+    run = run_module(
+        'jcs_redis_instance', emulator.connection(name='first_cache', instance_class='redis.m1.medium.basic')
+    )
+    assert run.failed
+    msg = run.result['msg']
+    assert 'for Redis 4.0, the version of the instance' in msg
+    assert 'it is sold for Redis 2.8, but the version of an existing instance cannot be changed' in msg
+    assert 'modifyCacheInstanceClass' not in calls(emulator)
