@@ -4,6 +4,13 @@ A client lists a large region as many pages of the same query, so the sorted lis
 and the filtered list of a query are memoised by the store (``Store.derived``) until the region
 next changes; a page then costs its own rendering only.  Statuses and membership still follow
 the clock: the store settles due transitions, and bumps the region's version, before any lookup.
+
+Measured with ``scripts/bench large`` (jcs_redis_info over 10,000 instances, 100 pages; two runs
+each, with ``Store.derived`` building every time for "without"): the listing took 0.24-0.26 s with
+the memo and 0.42-0.45 s without at 0 ms latency, and the default run at 50 ms latency 1.44-1.49 s
+with it and 1.64-1.67 s without, against the benchmark's target of 1.5 s.  emulator/bench.py, one
+page of 100 at 10,000 instances: 0.9-1.0 ms of server CPU with the memo, 2.8 ms (default order)
+to 7 ms (name filter, totalMemory sort) without.
 """
 
 from __future__ import annotations
