@@ -14,6 +14,18 @@ import pytest
 from jdcloud_redis_emulator import AdminClient, Emulator
 
 REGION = 'cn-north-1'
+INSTANCE_PASSWORD = 'Secr3tPassw0rd'
+# A valid jcs_redis_instance request, without the connection arguments.
+INSTANCE_REQUEST = dict(
+    name='cache_one',
+    instance_class='redis.m.micro.basic',
+    redis_version='4.0',
+    vpc_id='vpc-test0001',
+    subnet_id='subnet-test0001',
+    master_az='cn-north-1a',
+    slave_az='cn-north-1b',
+    password=INSTANCE_PASSWORD,
+)
 WRITE_OPERATIONS = (
     'createCacheInstance',
     'modifyCacheInstanceAttribute',
@@ -54,6 +66,14 @@ class RunningEmulator:
         args.update(extra)
         return args
 
+    def instance_args(self, name='cache_one', **extra):
+        """connection() plus a valid jcs_redis_instance request for an instance ``name``, plus ``extra``."""
+        return self.connection(**dict(INSTANCE_REQUEST, name=name, **extra))
+
+    def calls(self):
+        """{operation: count} of the API operations called since the last reset, zeros left out."""
+        return {op: n for op, n in self.admin.stats()['calls'].items() if n}
+
     def instances(self, region=REGION):
         """{id: {name, status, instance_class, description}} of the instances that exist now."""
         return {
@@ -66,7 +86,7 @@ class RunningEmulator:
         return log[-1]['seq'] if log else 0
 
     def writes(self):
-        calls = self.admin.stats()['calls']
+        calls = self.calls()
         return sum(calls.get(op, 0) for op in WRITE_OPERATIONS)
 
 

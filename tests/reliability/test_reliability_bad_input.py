@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from emulator_fixtures import RunningEmulator
+from emulator_fixtures import INSTANCE_REQUEST, RunningEmulator
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from modrunner import run_module
@@ -214,16 +214,7 @@ IMPOSSIBLE = {
 UNKNOWN_OPTIONS = st.sampled_from(['passwd', 'regionId', 'Name', 'endpoint_url', '_ansible_bogus', 'name '])
 # A complete, valid request of each module, which the generated options then spoil.
 BASE = {
-    'jcs_redis_instance': dict(
-        name='input_one',
-        instance_class='redis.m.micro.basic',
-        redis_version='4.0',
-        vpc_id='vpc-input0001',
-        subnet_id='subnet-input0001',
-        master_az='cn-north-1a',
-        slave_az='cn-north-1b',
-        password=PASSWORD,
-    ),
+    'jcs_redis_instance': dict(INSTANCE_REQUEST, name='input_one', password=PASSWORD),
     'jcs_redis_info': {},
     'jcs_redis_quota': {},
     'jcs_redis_instance_class_info': {},

@@ -90,20 +90,7 @@ def test_validate_certs_false_accepts_it(tls):
 def test_ca_path_accepts_it_for_the_whole_lifecycle(tls):
     tls.emu.admin.reset(state=True)
     conn = tls.emu.connection(ca_path=tls.cert)
-    create = run_module(
-        'jcs_redis_instance',
-        dict(
-            conn,
-            name='tls_one',
-            instance_class='redis.m.micro.basic',
-            redis_version='4.0',
-            vpc_id='vpc-tls00001',
-            subnet_id='subnet-tls00001',
-            master_az='cn-north-1a',
-            slave_az='cn-north-1b',
-            password=PASSWORD,
-        ),
-    )
+    create = run_module('jcs_redis_instance', tls.emu.instance_args('tls_one', ca_path=tls.cert, password=PASSWORD))
     assert_clean_run(create, 'create over TLS')
     assert not create.failed and create.changed, create.result
     info = run_module('jcs_redis_info', dict(conn, name='tls_one'))

@@ -8,26 +8,15 @@ import threading
 import pytest
 from modrunner import run_module
 
-PASSWORD = 'Secr3tPassw0rd'
 MODULES = ('jcs_redis_instance', 'jcs_redis_info', 'jcs_redis_quota', 'jcs_redis_instance_class_info')
 
 
 def create_args(emulator, **extra):
-    args = emulator.connection(
-        name='first_cache',
-        instance_class='redis.m.micro.basic',
-        vpc_id='vpc-test0001',
-        subnet_id='subnet-test0001',
-        master_az='cn-north-1a',
-        slave_az='cn-north-1b',
-        password=PASSWORD,
-    )
-    args.update(extra)
+    """A create without redis_version: the API's default version applies."""
+    args = emulator.instance_args('first_cache', **extra)
+    if 'redis_version' not in extra:
+        del args['redis_version']
     return args
-
-
-def calls(emulator):
-    return {op: n for op, n in emulator.admin.stats()['calls'].items() if n}
 
 
 def test_class_of_a_later_version_without_redis_version_names_the_default_and_the_versions(emulator):
@@ -39,7 +28,7 @@ def test_class_of_a_later_version_without_redis_version_names_the_default_and_th
     assert 'it is sold for Redis 4.0, 5.0, 6.2, 7.2: set redis_version to one of them' in msg
     # the classes of the version that was used, so that a 2.8 class can be picked instead
     assert 'redis.m1.micro.basic' in msg
-    assert 'createCacheInstance' not in calls(emulator)
+    assert 'createCacheInstance' not in emulator.calls()
 
 
 def test_class_of_an_explicit_version_names_the_versions_that_sell_it(emulator):
@@ -50,7 +39,7 @@ def test_class_of_an_explicit_version_names_the_versions_that_sell_it(emulator):
     msg = run.result['msg']
     assert 'for Redis 5.0 (redis_version)' in msg
     assert 'it is sold for Redis 2.8: set redis_version to 2.8' in msg
-    assert 'createCacheInstance' not in calls(emulator)
+    assert 'createCacheInstance' not in emulator.calls()
 
 
 def test_class_sold_for_no_version_says_so(emulator):
@@ -88,7 +77,7 @@ def test_unknown_region_is_reported_before_the_zones(emulator, zones):
     assert 'region' in msg and 'cn-beijing-1' in msg
     assert 'master_az' not in msg and 'slave_az' not in msg
     assert run.result['error']['status'] == 'INVALID_ARGUMENT'
-    assert 'createCacheInstance' not in calls(emulator)
+    assert 'createCacheInstance' not in emulator.calls()
 
 
 def test_zones_of_another_region_still_name_the_zones(emulator):
@@ -98,7 +87,7 @@ def test_zones_of_another_region_still_name_the_zones(emulator):
         "master_az must be an availability zone of region cn-north-1, such as cn-north-1a, got 'cn-east-2a'"
     )
     # one read proved the region right before the zone was blamed
-    assert calls(emulator) == {'describeUserQuota': 1}
+    assert emulator.calls() == {'describeUserQuota': 1}
 
 
 @pytest.mark.parametrize('module', MODULES)

@@ -10,41 +10,12 @@ import time
 
 import pytest
 import yaml
+from emulator_fixtures import INSTANCE_PASSWORD
 from modrunner import run_module
 
 MODULE = 'jcs_redis_instance'
-PASSWORD = 'Secr3tPassw0rd'
+PASSWORD = INSTANCE_PASSWORD
 NEW_PASSWORD = 'N3wSecretPass'
-
-
-def spec(emulator, name='cache_one', **extra):
-    args = emulator.connection(
-        name=name,
-        instance_class='redis.m.micro.basic',
-        redis_version='4.0',
-        vpc_id='vpc-test0001',
-        subnet_id='subnet-test0001',
-        master_az='cn-north-1a',
-        slave_az='cn-north-1b',
-        password=PASSWORD,
-    )
-    args.update(extra)
-    return args
-
-
-def calls(emulator):
-    return {op: n for op, n in emulator.admin.stats()['calls'].items() if n}
-
-
-def writes(emulator):
-    ops = (
-        'createCacheInstance',
-        'modifyCacheInstanceAttribute',
-        'modifyCacheInstanceClass',
-        'resetCacheInstancePassword',
-        'deleteCacheInstance',
-    )
-    return sum(calls(emulator).get(op, 0) for op in ops)
 
 
 def instances_named(emulator, name):
@@ -54,7 +25,7 @@ def instances_named(emulator, name):
 
 
 def create(emulator, **extra):
-    run = run_module(MODULE, spec(emulator, **extra))
+    run = run_module(MODULE, emulator.instance_args(**extra))
     assert not run.failed, run.result
     return run.result['instance']
 
@@ -116,7 +87,7 @@ def assert_no_secret(run):
     ],
 )
 def test_invalid_options_fail_before_any_write(emulator, extra, option):
-    run = run_module(MODULE, spec(emulator, **extra))
+    run = run_module(MODULE, emulator.instance_args(**extra))
     assert run.failed
     assert option in run.result['msg']
     assert 'Traceback' not in run.stdout + run.stderr
@@ -124,22 +95,22 @@ def test_invalid_options_fail_before_any_write(emulator, extra, option):
     # of another region one read that proves the region known before the zone is blamed (describeUserQuota).
     reads = {'redis_version': 0 if extra.get('redis_version') == 'latest' else 2, 'master_az': 1, 'slave_az': 1}
     assert emulator.admin.stats()['total_calls'] == reads.get(option, 0)
-    assert writes(emulator) == 0
+    assert emulator.writes() == 0
     assert_no_secret(run)
 
 
 @pytest.mark.parametrize('missing', ['instance_class', 'vpc_id', 'subnet_id', 'master_az', 'slave_az', 'password'])
 def test_create_needs_its_options(emulator, missing):
-    args = spec(emulator)
+    args = emulator.instance_args()
     del args[missing]
     run = run_module(MODULE, args)
     assert run.failed
     assert missing in run.result['msg']
-    assert writes(emulator) == 0
+    assert emulator.writes() == 0
 
 
 def test_missing_credentials_name_option_and_variable(emulator):
-    args = spec(emulator)
+    args = emulator.instance_args()
     del args['secret_key']
     run = run_module(MODULE, args)
     assert run.failed
@@ -148,7 +119,7 @@ def test_missing_credentials_name_option_and_variable(emulator):
 
 
 def test_credentials_and_endpoint_from_environment(emulator):
-    args = spec(emulator)
+    args = emulator.instance_args()
     env = {
         'JDCLOUD_ACCESS_KEY': args.pop('access_key'),
         'JDCLOUD_SECRET_KEY': args.pop('secret_key'),
@@ -161,7 +132,7 @@ def test_credentials_and_endpoint_from_environment(emulator):
 
 
 def test_wrong_secret_key_explains_signature_failure(emulator):
-    run = run_module(MODULE, spec(emulator, secret_key='not-the-right-secret'))
+    run = run_module(MODULE, emulator.instance_args(secret_key='not-the-right-secret'))
     assert run.failed
     assert run.result['error']['code'] == 401
     assert run.result['error']['status'] == 'ACCESS_ERROR'
@@ -170,17 +141,17 @@ def test_wrong_secret_key_explains_signature_failure(emulator):
 
 
 def test_class_not_sold_in_region_fails_with_the_choices(emulator):
-    run = run_module(MODULE, spec(emulator, instance_class='redis.m.huge.basic'))
+    run = run_module(MODULE, emulator.instance_args(instance_class='redis.m.huge.basic'))
     assert run.failed
     assert 'instance_class' in run.result['msg'] and 'redis.m.micro.basic' in run.result['msg']
-    assert writes(emulator) == 0
+    assert emulator.writes() == 0
 
 
 # -- create, check mode, idempotency ---------------------------------------------------
 
 
 def test_check_mode_create_predicts_and_creates_nothing(emulator):
-    run = run_module(MODULE, spec(emulator, description='hello'), check_mode=True, diff=True)
+    run = run_module(MODULE, emulator.instance_args(description='hello'), check_mode=True, diff=True)
     assert not run.failed, run.result
     assert run.changed and run.result['changes'] == ['create']
     predicted = run.result['instance']
@@ -189,20 +160,20 @@ def test_check_mode_create_predicts_and_creates_nothing(emulator):
     assert predicted['memory_mb'] == 1024 and predicted['redis_version'] == '4.0'
     assert run.result['diff']['before'] == {}
     assert run.result['diff']['after']['password'] == '<redacted>'
-    assert writes(emulator) == 0
+    assert emulator.writes() == 0
     assert instances_named(emulator, 'cache_one') == []
     assert_no_secret(run)
 
 
 def test_check_mode_create_checks_quota(emulator):
     emulator.admin.set_quota('cn-north-1', 0)
-    run = run_module(MODULE, spec(emulator), check_mode=True)
+    run = run_module(MODULE, emulator.instance_args(), check_mode=True)
     assert run.failed
     assert 'quota' in run.result['msg'] and run.result['error']['status'] == 'QUOTA_EXCEEDED'
 
 
 def test_create_then_rerun_is_unchanged_and_cheap(emulator):
-    run = run_module(MODULE, spec(emulator, description='first'), diff=True)
+    run = run_module(MODULE, emulator.instance_args(description='first'), diff=True)
     assert not run.failed, run.result
     assert run.changed
     instance = run.result['instance']
@@ -212,20 +183,20 @@ def test_create_then_rerun_is_unchanged_and_cheap(emulator):
     assert_no_secret(run)
 
     emulator.admin.reset(state=False)
-    again = run_module(MODULE, spec(emulator, instance_id=instance['id'], description='first'))
+    again = run_module(MODULE, emulator.instance_args(instance_id=instance['id'], description='first'))
     assert not again.failed and not again.changed, again.result
     assert again.result['instance'] == instance
-    assert calls(emulator) == {'describeCacheInstance': 1}
+    assert emulator.calls() == {'describeCacheInstance': 1}
 
     emulator.admin.reset(state=False)
-    by_name = run_module(MODULE, spec(emulator, description='first'))
+    by_name = run_module(MODULE, emulator.instance_args(description='first'))
     assert not by_name.failed and not by_name.changed, by_name.result
-    assert calls(emulator) == {'describeCacheInstances': 1}
+    assert emulator.calls() == {'describeCacheInstances': 1}
 
 
 def test_rerun_with_version_spelled_differently_is_unchanged(emulator):
     create(emulator)
-    run = run_module(MODULE, spec(emulator, redis_version='4'))
+    run = run_module(MODULE, emulator.instance_args(redis_version='4'))
     assert not run.failed and not run.changed, run.result
 
 
@@ -234,11 +205,11 @@ def test_omitted_options_leave_the_instance_unchanged(emulator):
     run = run_module(MODULE, emulator.connection(instance_id=instance['id']))
     assert not run.failed and not run.changed
     assert run.result['instance']['description'] == 'keep me'
-    assert writes(emulator) == 1
+    assert emulator.writes() == 1
 
 
 def test_create_without_password_needs_explicit_intent(emulator):
-    args = spec(emulator)
+    args = emulator.instance_args()
     del args['password']
     run = run_module(MODULE, dict(args, allow_passwordless=True))
     assert not run.failed, run.result
@@ -257,7 +228,7 @@ def test_rename_and_description(emulator):
     assert sorted(run.result['changes']) == ['description', 'name']
     assert run.result['instance']['name'] == 'cache_two' and run.result['instance']['description'] == 'new'
     assert run.result['diff']['before']['name'] == 'cache_one' and run.result['diff']['after']['name'] == 'cache_two'
-    assert calls(emulator)['modifyCacheInstanceAttribute'] == 1
+    assert emulator.calls()['modifyCacheInstanceAttribute'] == 1
     again = run_module(MODULE, emulator.connection(instance_id=instance['id'], name='cache_two', description='new'))
     assert not again.changed
 
@@ -292,7 +263,7 @@ def test_check_mode_modify_changes_nothing(emulator):
     assert run.result['instance']['instance_class'] == 'redis.m.small.basic'
     assert run.result['instance']['memory_mb'] == run.result['instance']['memory_mb_per_shard'] == 2048
     assert run.result['diff']['before']['instance_class'] == 'redis.m.micro.basic'
-    assert writes(emulator) == 1  # the create only
+    assert emulator.writes() == 1  # the create only
     current = run_module(MODULE, emulator.connection(instance_id=instance['id'])).result['instance']
     assert current['instance_class'] == 'redis.m.micro.basic' and current['description'] == ''
 
@@ -308,14 +279,14 @@ def test_resize_waits_for_the_new_class(emulator):
     assert run.result['instance']['instance_class'] == 'redis.m.small.basic'
     assert run.result['instance']['memory_mb'] == 2048
     assert run.result['order_num']
-    assert calls(emulator)['modifyCacheInstanceClass'] == 1
+    assert emulator.calls()['modifyCacheInstanceClass'] == 1
 
 
 def test_password_reset_only_with_always(emulator):
     instance = create(emulator)
     on_create = run_module(MODULE, emulator.connection(instance_id=instance['id'], password=NEW_PASSWORD))
     assert not on_create.failed and not on_create.changed
-    assert calls(emulator).get('resetCacheInstancePassword', 0) == 0
+    assert emulator.calls().get('resetCacheInstancePassword', 0) == 0
 
     always = run_module(
         MODULE,
@@ -326,7 +297,7 @@ def test_password_reset_only_with_always(emulator):
     # ansible-core 2.19 returns warnings as structured summaries; older ones as strings.
     assert 'reset on every run' in json.dumps(always.result.get('warnings', []))
     assert always.result['diff']['after']['password'].startswith('<redacted>')
-    assert calls(emulator)['resetCacheInstancePassword'] == 1
+    assert emulator.calls()['resetCacheInstancePassword'] == 1
     assert_no_secret(always)
 
     checked = run_module(
@@ -334,36 +305,38 @@ def test_password_reset_only_with_always(emulator):
         emulator.connection(instance_id=instance['id'], password=NEW_PASSWORD, update_password='always'),
         check_mode=True,
     )
-    assert checked.changed and calls(emulator)['resetCacheInstancePassword'] == 1
+    assert checked.changed and emulator.calls()['resetCacheInstancePassword'] == 1
 
 
 def test_immutable_fields_are_refused(emulator):
     instance = create(emulator)
     run = run_module(
         MODULE,
-        spec(emulator, instance_id=instance['id'], vpc_id='vpc-other', redis_version='5.0', master_az='cn-north-1c'),
+        emulator.instance_args(
+            instance_id=instance['id'], vpc_id='vpc-other', redis_version='5.0', master_az='cn-north-1c'
+        ),
     )
     assert run.failed
     for option in ('vpc_id', 'redis_version', 'master_az'):
         assert option in run.result['msg']
-    assert writes(emulator) == 1
+    assert emulator.writes() == 1
 
 
 def test_ambiguous_name_is_refused_with_candidates(emulator, sdk_client):
     first = create(emulator)
     sdk_client.create(name='cache_one')
     emulator.admin.reset(state=False)
-    run = run_module(MODULE, spec(emulator))
+    run = run_module(MODULE, emulator.instance_args())
     assert run.failed
     assert first['id'] in run.result['msg']
     assert len(run.result['candidates']) == 2
     assert {'id', 'status', 'create_time'} == set(run.result['candidates'][0])
-    assert writes(emulator) == 0
+    assert emulator.writes() == 0
 
 
 def test_fuzzy_name_matches_are_not_the_instance(emulator):
     create(emulator, name='cache_one_old')
-    run = run_module(MODULE, spec(emulator, name='cache_one'))
+    run = run_module(MODULE, emulator.instance_args(name='cache_one'))
     assert not run.failed and run.changed and run.result['changes'] == ['create']
 
 
@@ -375,12 +348,12 @@ def test_check_mode_delete_and_delete(emulator):
     instance = create(emulator)
     checked = run_module(MODULE, emulator.connection(name='cache_one', state='absent'), check_mode=True, diff=True)
     assert checked.changed and checked.result['diff']['after'] == {}
-    assert calls(emulator).get('deleteCacheInstance', 0) == 0
+    assert emulator.calls().get('deleteCacheInstance', 0) == 0
 
     deleted = run_module(MODULE, emulator.connection(name='cache_one', state='absent'))
     assert not deleted.failed and deleted.changed, deleted.result
     assert deleted.result['instance']['id'] == instance['id']
-    assert calls(emulator)['deleteCacheInstance'] == 1
+    assert emulator.calls()['deleteCacheInstance'] == 1
     gone = run_module(MODULE, emulator.connection(instance_id=instance['id'], state='absent'))
     assert not gone.failed and not gone.changed
 
@@ -390,12 +363,12 @@ def test_delete_of_missing_instance_is_unchanged(emulator):
     assert not run.failed and not run.changed and run.result['instance'] is None
     by_id = run_module(MODULE, emulator.connection(instance_id='redis-aaaaaaaaaaaa', state='absent'))
     assert not by_id.failed and not by_id.changed
-    assert writes(emulator) == 0
+    assert emulator.writes() == 0
 
 
 def test_absent_waits_for_a_creating_instance_then_deletes(emulator):
     emulator.admin.config(create_delay=1.5)
-    created = run_module(MODULE, spec(emulator, wait=False))
+    created = run_module(MODULE, emulator.instance_args(wait=False))
     assert created.result['instance']['status'] == 'creating'
     run = run_module(MODULE, emulator.connection(name='cache_one', state='absent'))
     assert not run.failed and run.changed, run.result
@@ -407,7 +380,7 @@ def test_prepaid_instance_is_not_deleted_before_expiry(emulator):
     run = run_module(MODULE, emulator.connection(name='cache_one', state='absent'))
     assert run.failed
     assert 'prepaid' in run.result['msg']
-    assert calls(emulator).get('deleteCacheInstance', 0) == 0
+    assert emulator.calls().get('deleteCacheInstance', 0) == 0
 
 
 # -- waiting -----------------------------------------------------------------------------
@@ -416,7 +389,7 @@ def test_prepaid_instance_is_not_deleted_before_expiry(emulator):
 def test_wait_timeout_reports_last_status(emulator):
     emulator.admin.config(create_delay=30)
     started = time.monotonic()
-    run = run_module(MODULE, spec(emulator, wait_timeout=2))
+    run = run_module(MODULE, emulator.instance_args(wait_timeout=2))
     assert run.failed
     assert time.monotonic() - started < 15
     assert run.result['error']['status'] == 'WAIT_TIMEOUT'
@@ -425,13 +398,13 @@ def test_wait_timeout_reports_last_status(emulator):
 
 def test_error_status_ends_the_wait_at_once(emulator):
     emulator.admin.config(create_delay=20)
-    created = run_module(MODULE, spec(emulator, wait=False))
+    created = run_module(MODULE, emulator.instance_args(wait=False))
     instance_id = created.result['instance']['id']
     timer = threading.Timer(1.0, emulator.admin.force_status, args=(instance_id, 'error'))
     timer.start()
     started = time.monotonic()
     try:
-        run = run_module(MODULE, spec(emulator))
+        run = run_module(MODULE, emulator.instance_args())
     finally:
         timer.cancel()
     assert run.failed
@@ -441,9 +414,9 @@ def test_error_status_ends_the_wait_at_once(emulator):
 
 def test_rerun_with_wait_waits_for_a_creating_instance(emulator):
     emulator.admin.config(create_delay=1.0)
-    created = run_module(MODULE, spec(emulator, wait=False))
+    created = run_module(MODULE, emulator.instance_args(wait=False))
     assert created.result['instance']['status'] == 'creating'
-    run = run_module(MODULE, spec(emulator))
+    run = run_module(MODULE, emulator.instance_args())
     assert not run.failed and not run.changed
     assert run.result['instance']['status'] == 'running'
 
@@ -453,12 +426,12 @@ def test_rerun_with_wait_waits_for_a_creating_instance(emulator):
 
 def test_create_with_lost_response_makes_exactly_one_instance(emulator):
     emulator.admin.config(drop_response_rate=1.0, fault_operations=['createCacheInstance'], fault_seed=1)
-    run = run_module(MODULE, spec(emulator))
+    run = run_module(MODULE, emulator.instance_args())
     assert not run.failed, run.result
     assert run.changed and run.result['instance']['status'] == 'running'
     emulator.admin.config(drop_response_rate=0.0)
     assert len(instances_named(emulator, 'cache_one')) == 1
-    assert calls(emulator)['createCacheInstance'] == 1
+    assert emulator.calls()['createCacheInstance'] == 1
     assert emulator.admin.stats()['faults'] == {'drop_response': 1}
 
 
@@ -467,7 +440,7 @@ def test_delete_with_lost_response_is_resolved(emulator):
     emulator.admin.config(drop_response_rate=1.0, fault_operations=['deleteCacheInstance'], fault_seed=1)
     run = run_module(MODULE, emulator.connection(instance_id=instance['id'], state='absent'))
     assert not run.failed and run.changed, run.result
-    assert calls(emulator)['deleteCacheInstance'] == 1
+    assert emulator.calls()['deleteCacheInstance'] == 1
     assert emulator.admin.stats()['faults'] == {'drop_response': 1}
 
 
@@ -482,7 +455,7 @@ def test_reads_survive_server_errors(emulator):
 
 def test_empty_environment_variables_count_as_unset(emulator):
     # AWX sets every variable of a credential type, also for fields left empty.
-    args = spec(emulator)
+    args = emulator.instance_args()
     del args['region'], args['secret_key']
     run = run_module(MODULE, args, env={'JDCLOUD_REGION': '', 'JDCLOUD_SECRET_KEY': ''})
     assert run.failed
@@ -516,7 +489,7 @@ def test_instance_being_deleted_is_not_managed_by_name(emulator):
     run = run_module(MODULE, emulator.connection(name='cache_one', description='changed'))
     assert run.failed
     assert 'being deleted' in run.result['msg'] and instance['id'] in run.result['msg']
-    assert writes(emulator) == 2
+    assert emulator.writes() == 2
     # With the create options it is a new instance, not the one on its way out.
-    again = run_module(MODULE, spec(emulator))
+    again = run_module(MODULE, emulator.instance_args())
     assert again.changed and again.result['instance']['id'] != instance['id']

@@ -14,12 +14,8 @@ WRITES = ('addWhiteListGroup', 'modifyWhiteListGroup', 'deleteWhiteListGroup')
 OPEN = {'name': 'default', 'ips': '0.0.0.0/0'}
 
 
-def calls(emulator):
-    return {op: n for op, n in emulator.admin.stats()['calls'].items() if n}
-
-
 def writes(emulator):
-    return sum(calls(emulator).get(op, 0) for op in WRITES)
+    return sum(emulator.calls().get(op, 0) for op in WRITES)
 
 
 def sdk_groups(sdk_client, instance_id):
@@ -52,7 +48,7 @@ def test_create_groups_then_unchanged_in_one_call(emulator, sdk_client, instance
     assert first.changed and first.result['instance_id'] == instance
     assert first.result['whitelist'] == APPS
     # one write per group that differs; the instance was running, so one describe before writing
-    assert calls(emulator) == {
+    assert emulator.calls() == {
         'describeWhiteListGroup': 1,
         'describeCacheInstance': 1,
         'modifyWhiteListGroup': 1,
@@ -67,7 +63,7 @@ def test_create_groups_then_unchanged_in_one_call(emulator, sdk_client, instance
     again = run(emulator, instance_id=instance, groups=APPS)
     assert not again.failed and not again.changed
     assert again.result['whitelist'] == APPS
-    assert calls(emulator) == {'describeWhiteListGroup': 1}
+    assert emulator.calls() == {'describeWhiteListGroup': 1}
 
 
 def test_same_networks_written_differently_are_unchanged(emulator, sdk_client, instance):
@@ -79,7 +75,7 @@ def test_same_networks_written_differently_are_unchanged(emulator, sdk_client, i
     ]
     again = run(emulator, instance_id=instance, groups=same)
     assert not again.failed and not again.changed, again.result
-    assert calls(emulator) == {'describeWhiteListGroup': 1}
+    assert emulator.calls() == {'describeWhiteListGroup': 1}
     # the API's own string (host bits set, any order) compares equal too
     emulator.admin.reset(state=False)
     assert run(emulator, instance_id=instance, groups=[{'name': 'odd', 'ips': ['10.0.0.1/16,10.9.9.9']}]).changed
@@ -93,7 +89,7 @@ def test_unchanged_by_name_costs_two_calls(emulator, instance):
     emulator.admin.reset(state=False)
     again = run(emulator, instance_name='wl_cache', groups=APPS)
     assert not again.changed and again.result['instance_id'] == instance
-    assert calls(emulator) == {'describeCacheInstances': 1, 'describeWhiteListGroup': 1}
+    assert emulator.calls() == {'describeCacheInstances': 1, 'describeWhiteListGroup': 1}
 
 
 def test_change_ips_writes_only_that_group(emulator, sdk_client, instance):
@@ -101,7 +97,7 @@ def test_change_ips_writes_only_that_group(emulator, sdk_client, instance):
     emulator.admin.reset(state=False)
     changed = run(emulator, instance_id=instance, groups=[{'name': 'apps', 'ips': ['10.0.3.0/24']}])
     assert changed.changed
-    assert calls(emulator).get('modifyWhiteListGroup') == 1 and writes(emulator) == 1
+    assert emulator.calls().get('modifyWhiteListGroup') == 1 and writes(emulator) == 1
     # groups not listed are left alone without purge
     assert changed.result['whitelist'] == [APPS[0], {'name': 'apps', 'ips': ['10.0.3.0/24']}]
     assert sdk_groups(sdk_client, instance)[1] == {'name': 'apps', 'ips': '10.0.3.0/24'}
@@ -112,7 +108,7 @@ def test_purge_deletes_unlisted_groups_but_never_default(emulator, sdk_client, i
     emulator.admin.reset(state=False)
     purged = run(emulator, instance_id=instance, purge=True, groups=[{'name': 'apps', 'ips': ['10.0.2.0/24']}])
     assert purged.changed, purged.result
-    assert calls(emulator).get('deleteWhiteListGroup') == 1 and calls(emulator).get('modifyWhiteListGroup') == 1
+    assert emulator.calls().get('deleteWhiteListGroup') == 1 and emulator.calls().get('modifyWhiteListGroup') == 1
     assert sdk_groups(sdk_client, instance) == [
         {'name': 'default', 'ips': '10.0.1.0/24'},
         {'name': 'apps', 'ips': '10.0.2.0/24'},
@@ -132,7 +128,7 @@ def test_absent_removes_listed_groups(emulator, sdk_client, instance):
     assert sdk_groups(sdk_client, instance) == [{'name': 'default', 'ips': '10.0.1.0/24'}]
     emulator.admin.reset(state=False)
     again = run(emulator, instance_id=instance, state='absent', groups=[{'name': 'apps'}])
-    assert not again.changed and calls(emulator) == {'describeWhiteListGroup': 1}
+    assert not again.changed and emulator.calls() == {'describeWhiteListGroup': 1}
 
 
 def test_absent_refuses_the_default_group(emulator, instance):
@@ -149,7 +145,7 @@ def test_check_mode_predicts_and_writes_nothing(emulator, sdk_client, instance):
         'before': {'whitelist': [{'name': 'default', 'ips': ['0.0.0.0/0']}]},
         'after': {'whitelist': APPS},
     }
-    assert writes(emulator) == 0 and calls(emulator) == {'describeWhiteListGroup': 1}
+    assert writes(emulator) == 0 and emulator.calls() == {'describeWhiteListGroup': 1}
     assert sdk_groups(sdk_client, instance) == [OPEN]
 
 
@@ -269,7 +265,7 @@ def test_busy_instance_unchanged_needs_no_wait(emulator, instance):
     emulator.admin.force_status(instance, 'changing')
     emulator.admin.reset(state=False)
     again = run(emulator, instance_id=instance, groups=APPS, wait=False)
-    assert not again.failed and not again.changed and calls(emulator) == {'describeWhiteListGroup': 1}
+    assert not again.failed and not again.changed and emulator.calls() == {'describeWhiteListGroup': 1}
 
 
 # -- jcs_redis_info include: [whitelist] ------------------------------------------------
@@ -286,12 +282,12 @@ def test_info_includes_the_whitelist_in_the_module_shape(emulator, sdk_client, i
     assert len(by_id) == 12
     assert by_id[instance]['whitelist'] == set_by_module
     assert by_id[other]['whitelist'] == [{'name': 'default', 'ips': ['0.0.0.0/0']}]
-    assert calls(emulator) == {'describeCacheInstances': 1, 'describeWhiteListGroup': 12}
+    assert emulator.calls() == {'describeCacheInstances': 1, 'describeWhiteListGroup': 12}
 
     emulator.admin.reset(state=False)
     plain = run_module('jcs_redis_info', emulator.connection(name='wl_cache'))
     assert 'whitelist' not in plain.result['instances'][0]
-    assert calls(emulator) == {'describeCacheInstances': 1}
+    assert emulator.calls() == {'describeCacheInstances': 1}
 
 
 def test_info_refuses_an_unknown_include(emulator):
