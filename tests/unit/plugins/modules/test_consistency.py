@@ -17,30 +17,7 @@ import pytest
 from modrunner import run_module
 
 REGION = 'cn-north-1'
-PASSWORD = 'Secr3tPassw0rd'
 PLUGINS = pathlib.Path(__file__).resolve().parents[4] / 'plugins'
-
-
-def connection(emulator, **extra):
-    args = dict(access_key=emulator.access_key, secret_key=emulator.secret_key, region=REGION, endpoint=emulator.url)
-    args.update(extra)
-    return args
-
-
-def spec(emulator, name, **extra):
-    args = connection(
-        emulator,
-        name=name,
-        instance_class='redis.m.micro.basic',
-        redis_version='4.0',
-        vpc_id='vpc-test0001',
-        subnet_id='subnet-test0001',
-        master_az='cn-north-1a',
-        slave_az='cn-north-1b',
-        password=PASSWORD,
-    )
-    args.update(extra)
-    return args
 
 
 def instance(emulator, tmp_path, **args):
@@ -48,7 +25,7 @@ def instance(emulator, tmp_path, **args):
 
 
 def calls(emulator, operation):
-    return emulator.admin.stats()['calls'].get(operation, 0)
+    return emulator.calls().get(operation, 0)
 
 
 def stored(emulator):
@@ -83,8 +60,7 @@ def seeded_spec(emulator, instance_id, name):
     """Options that describe the seeded instance exactly, so that finding it changes nothing and
     missing it creates a duplicate."""
     inst = emulator.server.store.get(REGION, instance_id)
-    return spec(
-        emulator,
+    return emulator.instance_args(
         name,
         instance_class=inst.instance_class,
         vpc_id=inst.vpc_id,
@@ -122,14 +98,14 @@ def test_lookup_by_name_refuses_to_decide_on_a_listing_that_keeps_changing(emula
 
 
 def test_unchanged_rerun_with_one_page_of_candidates_costs_one_call(emulator, tmp_path):
-    first = instance(emulator, tmp_path, **spec(emulator, 'cand'))
+    first = instance(emulator, tmp_path, **emulator.instance_args('cand'))
     assert first.changed, first.result
     emulator.admin.seed(99, name_prefix='cand')  # 100 candidates: one page
     emulator.admin.reset(state=False)
-    by_name = instance(emulator, tmp_path, **spec(emulator, 'cand'))
+    by_name = instance(emulator, tmp_path, **emulator.instance_args('cand'))
     assert not by_name.changed and sum(emulator.admin.stats()['calls'].values()) == 1
     emulator.admin.reset(state=False)
-    by_id = instance(emulator, tmp_path, **spec(emulator, 'cand', instance_id=first.result['instance']['id']))
+    by_id = instance(emulator, tmp_path, **emulator.instance_args('cand', instance_id=first.result['instance']['id']))
     assert not by_id.changed and sum(emulator.admin.stats()['calls'].values()) == 1
 
 
@@ -143,7 +119,7 @@ def test_info_keeps_stable_instances_when_an_earlier_one_is_deleted_between_page
     emulator.admin.reset(state=False)
     # one deleted on page 1 and one created last: every page still says 250, page 2 starts one later
     emulator.admin.churn(deletes=[victim], seed_oldest=1, start=1, times=1)
-    run = run_module('jcs_redis_info', connection(emulator, concurrency=concurrency))
+    run = run_module('jcs_redis_info', emulator.connection(concurrency=concurrency))
     assert not run.failed, run.result
     listed = [i['id'] for i in run.result['instances']]
     assert len(listed) == len(set(listed)) == 250
@@ -158,7 +134,7 @@ def test_info_under_continuous_churn_keeps_every_stable_instance_once(emulator):
     doomed = seeded[-12:]  # newest: all on page 1
     emulator.admin.reset(state=False)
     emulator.admin.churn(deletes=doomed, deletes_per_step=1, seed_oldest=1, start=1, times=0)
-    run = run_module('jcs_redis_info', connection(emulator, concurrency=1))
+    run = run_module('jcs_redis_info', emulator.connection(concurrency=1))
     assert not run.failed, run.result
     listed = [i['id'] for i in run.result['instances']]
     assert len(listed) == len(set(listed))
@@ -177,7 +153,7 @@ def test_parallel_creates_of_one_name_make_one_instance(emulator, tmp_path):
     runs = [None] * 3
 
     def create(index):
-        runs[index] = instance(emulator, tmp_path, **spec(emulator, 'forked'))
+        runs[index] = instance(emulator, tmp_path, **emulator.instance_args('forked'))
 
     threads = [threading.Thread(target=create, args=(i,)) for i in range(3)]
     for thread in threads:
@@ -196,7 +172,7 @@ def test_create_warns_when_the_name_turns_out_to_be_shared(emulator, tmp_path, s
     other = []
     watcher = threading.Thread(target=lambda: (time.sleep(0.9), other.append(sdk_client.create('shared'))))
     watcher.start()
-    run = instance(emulator, tmp_path, **spec(emulator, 'shared'))
+    run = instance(emulator, tmp_path, **emulator.instance_args('shared'))
     watcher.join()
     assert not run.failed, run.result
     ids = named(emulator, 'shared')
@@ -209,12 +185,16 @@ def test_create_warns_when_the_name_turns_out_to_be_shared(emulator, tmp_path, s
 
 
 def test_rerun_during_a_resize_waits_and_then_compares(emulator, tmp_path):
-    first = instance(emulator, tmp_path, **spec(emulator, 'busy'))
+    first = instance(emulator, tmp_path, **emulator.instance_args('busy'))
     instance_id = first.result['instance']['id']
     emulator.admin.config(resize_delay=3)
-    resize = instance(emulator, tmp_path, **spec(emulator, 'busy', instance_class='redis.m.small.basic', wait=False))
+    resize = instance(
+        emulator, tmp_path, **emulator.instance_args('busy', instance_class='redis.m.small.basic', wait=False)
+    )
     assert resize.changed and resize.result['instance']['status'] == 'changing', resize.result
-    again = instance(emulator, tmp_path, **spec(emulator, 'busy', instance_class='redis.m.small.basic', wait=False))
+    again = instance(
+        emulator, tmp_path, **emulator.instance_args('busy', instance_class='redis.m.small.basic', wait=False)
+    )
     assert not again.failed, again.result
     assert not again.changed, again.result
     assert again.result['instance']['status'] == 'running'
@@ -224,9 +204,9 @@ def test_rerun_during_a_resize_waits_and_then_compares(emulator, tmp_path):
 
 def test_rerun_during_a_create_waits_and_then_changes(emulator, tmp_path):
     emulator.admin.config(create_delay=3)
-    first = instance(emulator, tmp_path, **spec(emulator, 'young', wait=False))
+    first = instance(emulator, tmp_path, **emulator.instance_args('young', wait=False))
     assert first.result['instance']['status'] == 'creating', first.result
-    again = instance(emulator, tmp_path, **spec(emulator, 'young', description='now described', wait=False))
+    again = instance(emulator, tmp_path, **emulator.instance_args('young', description='now described', wait=False))
     assert not again.failed, again.result
     assert again.changed and again.result['instance']['description'] == 'now described'
 
@@ -236,20 +216,19 @@ def test_rerun_during_a_create_waits_and_then_changes(emulator, tmp_path):
 
 def test_failure_after_a_create_reports_the_change(emulator, tmp_path):
     emulator.admin.config(create_delay=60)
-    run = instance(emulator, tmp_path, **spec(emulator, 'slow', wait_timeout=1))
+    run = instance(emulator, tmp_path, **emulator.instance_args('slow', wait_timeout=1))
     assert run.failed and run.result['error']['status'] == 'WAIT_TIMEOUT', run.result
     assert run.result['changed'] is True
     assert run.result['changes'] == ['create']
 
 
 def test_failure_of_a_resize_after_a_rename_reports_the_rename(emulator, tmp_path):
-    first = instance(emulator, tmp_path, **spec(emulator, 'renamed'))
+    first = instance(emulator, tmp_path, **emulator.instance_args('renamed'))
     emulator.admin.config(error_rate=1.0, fault_operations=['modifyCacheInstanceClass'])
     run = instance(
         emulator,
         tmp_path,
-        **spec(
-            emulator,
+        **emulator.instance_args(
             'renamed_v2',
             instance_id=first.result['instance']['id'],
             instance_class='redis.m.small.basic',
@@ -266,9 +245,9 @@ def test_failure_of_a_resize_after_a_rename_reports_the_rename(emulator, tmp_pat
 
 
 def test_check_mode_predicts_cluster_shards_from_the_class(emulator, tmp_path):
-    made = instance(emulator, tmp_path, **spec(emulator, 'clustered', instance_class='redis.c.large.basic'))
+    made = instance(emulator, tmp_path, **emulator.instance_args('clustered', instance_class='redis.c.large.basic'))
     assert made.result['instance']['shard_number'] == 8, made.result
-    args = spec(emulator, 'clustered', instance_class='redis.c.xlarge.basic')
+    args = emulator.instance_args('clustered', instance_class='redis.c.xlarge.basic')
     predicted = run_module('jcs_redis_instance', args, check_mode=True)
     assert predicted.changed, predicted.result
     assert predicted.result['instance']['shard_number'] == 16
@@ -290,10 +269,10 @@ def test_check_mode_predicts_cluster_shards_from_the_class(emulator, tmp_path):
     ids=['cluster-to-master-slave', 'prepaid-shrink'],
 )
 def test_check_mode_refuses_a_resize_the_api_refuses(emulator, tmp_path, created, resized):
-    made = instance(emulator, tmp_path, **spec(emulator, 'fixed', **created))
+    made = instance(emulator, tmp_path, **emulator.instance_args('fixed', **created))
     assert not made.failed, made.result
-    args = spec(
-        emulator, 'fixed', instance_class=resized, **{k: v for k, v in created.items() if k != 'instance_class'}
+    args = emulator.instance_args(
+        'fixed', instance_class=resized, **{k: v for k, v in created.items() if k != 'instance_class'}
     )
     checked = run_module('jcs_redis_instance', args, check_mode=True)
     assert checked.failed and checked.result['error']['status'] == 'FAILED_PRECONDITION', checked.result
@@ -306,14 +285,14 @@ def test_check_mode_refuses_a_resize_the_api_refuses(emulator, tmp_path, created
 
 
 def test_rename_to_a_name_in_use_is_refused_unless_allowed(emulator, tmp_path):
-    one = instance(emulator, tmp_path, **spec(emulator, 'first_one')).result['instance']['id']
-    two = instance(emulator, tmp_path, **spec(emulator, 'second_one')).result['instance']['id']
-    run = instance(emulator, tmp_path, **connection(emulator, instance_id=two, name='first_one'))
+    one = instance(emulator, tmp_path, **emulator.instance_args('first_one')).result['instance']['id']
+    two = instance(emulator, tmp_path, **emulator.instance_args('second_one')).result['instance']['id']
+    run = instance(emulator, tmp_path, **emulator.connection(instance_id=two, name='first_one'))
     assert run.failed and run.result['error']['status'] == 'ALREADY_EXISTS', run.result
     assert one in run.result['msg'] and run.result['others'] == [one]
     assert named(emulator, 'second_one') == [two]
     allowed = instance(
-        emulator, tmp_path, **connection(emulator, instance_id=two, name='first_one', allow_duplicate_name=True)
+        emulator, tmp_path, **emulator.connection(instance_id=two, name='first_one', allow_duplicate_name=True)
     )
     assert allowed.changed, allowed.result
     assert named(emulator, 'first_one') == sorted([one, two])
@@ -358,14 +337,14 @@ def test_every_fail_call_site_passes_a_status():
     ],
 )
 def test_refusals_carry_a_status(emulator, tmp_path, args, status):
-    run = instance(emulator, tmp_path, **dict(spec(emulator, 'refused'), **args))
+    run = instance(emulator, tmp_path, **dict(emulator.instance_args('refused'), **args))
     assert run.failed, run.result
     assert run.result['error']['status'] == status, run.result
 
 
 def test_immutable_option_refusal_carries_a_status(emulator, tmp_path):
-    instance(emulator, tmp_path, **spec(emulator, 'fixed_vpc'))
-    run = instance(emulator, tmp_path, **spec(emulator, 'fixed_vpc', vpc_id='vpc-other0001'))
+    instance(emulator, tmp_path, **emulator.instance_args('fixed_vpc'))
+    run = instance(emulator, tmp_path, **emulator.instance_args('fixed_vpc', vpc_id='vpc-other0001'))
     assert run.failed and run.result['error']['status'] == 'FAILED_PRECONDITION', run.result
 
 
@@ -373,9 +352,9 @@ def test_immutable_option_refusal_carries_a_status(emulator, tmp_path):
 
 
 def test_present_on_an_instance_in_error_warns_with_advice(emulator, tmp_path):
-    made = instance(emulator, tmp_path, **spec(emulator, 'broken'))
+    made = instance(emulator, tmp_path, **emulator.instance_args('broken'))
     emulator.admin.force_status(made.result['instance']['id'], 'error')
-    run = instance(emulator, tmp_path, **spec(emulator, 'broken'))
+    run = instance(emulator, tmp_path, **emulator.instance_args('broken'))
     assert not run.failed, run.result
     warnings = json.dumps(run.result.get('warnings', []))
     assert 'status error' in warnings and 'state: absent' in warnings, run.result
@@ -395,7 +374,7 @@ def test_deleting_during_a_create_wait_ends_the_wait(emulator, tmp_path):
 
     watcher = threading.Thread(target=delete_when_created)
     watcher.start()
-    run = instance(emulator, tmp_path, **spec(emulator, 'doomed', wait_timeout=20))
+    run = instance(emulator, tmp_path, **emulator.instance_args('doomed', wait_timeout=20))
     watcher.join()
     assert run.failed, run.result
     # not a WAIT_TIMEOUT after 20 s: the wait ended as soon as the instance was being deleted

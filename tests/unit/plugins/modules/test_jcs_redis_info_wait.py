@@ -4,30 +4,9 @@ preflight, run for real against the emulator over HTTP."""
 import pytest
 from modrunner import run_module
 
-PASSWORD = 'Secr3tPassw0rd'
-
-
-def connection(emulator, **extra):
-    args = dict(access_key=emulator.access_key, secret_key=emulator.secret_key, region='cn-north-1')
-    args['endpoint'] = emulator.url
-    args.update(extra)
-    return args
-
 
 def start_create(emulator, name, **extra):
-    args = connection(
-        emulator,
-        name=name,
-        instance_class='redis.m.micro.basic',
-        redis_version='4.0',
-        vpc_id='vpc-test0001',
-        subnet_id='subnet-test0001',
-        master_az='cn-north-1a',
-        slave_az='cn-north-1b',
-        password=PASSWORD,
-        wait=False,
-    )
-    args.update(extra)
+    args = emulator.instance_args(name, **dict(dict(wait=False), **extra))
     run = run_module('jcs_redis_instance', args)
     assert not run.failed, run.result
     return run.result['instance']
@@ -45,7 +24,7 @@ def test_many_creates_are_waited_for_with_one_listing_per_poll(emulator):
     emulator.admin.config(create_delay=2)
     ids = [start_create(emulator, f'wait_many_{n}')['id'] for n in range(3)]
     seq = last_seq(emulator)
-    run = run_module('jcs_redis_info', connection(emulator, instance_ids=ids, wait_for='running', poll_interval=0.5))
+    run = run_module('jcs_redis_info', emulator.connection(instance_ids=ids, wait_for='running', poll_interval=0.5))
     assert not run.failed, run.result
     assert [i['status'] for i in run.result['instances']] == ['running'] * 3
     assert run.result['polls'] >= 2
@@ -57,9 +36,7 @@ def test_an_instance_that_will_not_run_is_named_after_the_others_run(emulator):
     broken = start_create(emulator, 'wait_broken')
     fine = start_create(emulator, 'wait_fine')
     emulator.admin.force_status(broken['id'], 'error')
-    run = run_module(
-        'jcs_redis_info', connection(emulator, instance_ids=[broken['id'], fine['id']], wait_for='running')
-    )
+    run = run_module('jcs_redis_info', emulator.connection(instance_ids=[broken['id'], fine['id']], wait_for='running'))
     assert run.failed
     assert run.result['msg'] == 'These instances will not run: wait_broken ({}) is error.'.format(broken['id'])
     assert run.result['error']['status'] == 'INSTANCE_ERROR'
@@ -69,7 +46,7 @@ def test_an_instance_that_will_not_run_is_named_after_the_others_run(emulator):
 def test_a_missing_instance_is_named(emulator):
     instance = start_create(emulator, 'wait_present')
     run = run_module(
-        'jcs_redis_info', connection(emulator, instance_ids=[instance['id'], 'redis-gone00000000'], wait_for='running')
+        'jcs_redis_info', emulator.connection(instance_ids=[instance['id'], 'redis-gone00000000'], wait_for='running')
     )
     assert run.failed
     assert (
@@ -83,7 +60,7 @@ def test_timeout_names_the_instances_still_busy(emulator):
     seq = last_seq(emulator)
     run = run_module(
         'jcs_redis_info',
-        connection(emulator, instance_ids=[instance['id']], wait_for='running', wait_timeout=1, poll_interval=0.3),
+        emulator.connection(instance_ids=[instance['id']], wait_for='running', wait_timeout=1, poll_interval=0.3),
     )
     assert run.failed
     assert run.result['msg'] == (
@@ -102,17 +79,17 @@ def test_deletes_are_waited_for_until_gone(emulator):
     ids = [start_create(emulator, f'wait_gone_{n}', wait=True)['id'] for n in range(2)]
     for instance_id in ids:
         deleted = run_module(
-            'jcs_redis_instance', connection(emulator, instance_id=instance_id, state='absent', wait=False)
+            'jcs_redis_instance', emulator.connection(instance_id=instance_id, state='absent', wait=False)
         )
         assert deleted.changed, deleted.result
-    run = run_module('jcs_redis_info', connection(emulator, instance_ids=ids, wait_for='absent', poll_interval=0.3))
+    run = run_module('jcs_redis_info', emulator.connection(instance_ids=ids, wait_for='absent', poll_interval=0.3))
     assert not run.failed, run.result
     assert run.result['instances'] == [] and run.result['polls'] >= 2
 
 
 def test_an_instance_that_is_not_being_deleted_is_named(emulator):
     instance = start_create(emulator, 'wait_kept', wait=True)
-    run = run_module('jcs_redis_info', connection(emulator, instance_ids=[instance['id']], wait_for='absent'))
+    run = run_module('jcs_redis_info', emulator.connection(instance_ids=[instance['id']], wait_for='absent'))
     assert run.failed
     assert run.result['msg'] == 'These instances were not deleted: wait_kept ({}) is running.'.format(instance['id'])
     assert run.result['polls'] == 1
@@ -123,7 +100,7 @@ def test_check_mode_lists_once_and_does_not_fail(emulator):
     instance = start_create(emulator, 'wait_check')
     for wait_for in ('running', 'absent'):
         run = run_module(
-            'jcs_redis_info', connection(emulator, instance_ids=[instance['id']], wait_for=wait_for), check_mode=True
+            'jcs_redis_info', emulator.connection(instance_ids=[instance['id']], wait_for=wait_for), check_mode=True
         )
         assert not run.failed, run.result
         assert run.result['polls'] == 1
@@ -141,39 +118,24 @@ def test_check_mode_lists_once_and_does_not_fail(emulator):
     ],
 )
 def test_bad_wait_options_fail_before_any_call(emulator, extra, option):
-    args = connection(emulator, instance_ids=['redis-abc'], wait_for='running')
+    args = emulator.connection(instance_ids=['redis-abc'], wait_for='running')
     args.update(extra)
     run = run_module('jcs_redis_info', args)
     assert run.failed and option in run.result['msg'], run.result
     assert emulator.admin.stats()['total_calls'] == 0
 
 
-def calls(emulator):
-    return {op: n for op, n in emulator.admin.stats()['calls'].items() if n}
-
-
 @pytest.mark.parametrize('preflight, reads', [(True, 1), (False, 0)])
 def test_preflight_reads_the_classes_and_the_quota_once_or_not_at_all(emulator, preflight, reads):
     start_create(emulator, 'preflight_new', preflight=preflight)
-    made = calls(emulator)
+    made = emulator.calls()
     assert made.get('describeInstanceClass', 0) == reads
     assert made.get('describeUserQuota', 0) == reads
     assert made['createCacheInstance'] == 1
 
 
 def test_without_preflight_the_api_still_refuses_a_class_it_does_not_sell(emulator):
-    args = connection(
-        emulator,
-        name='preflight_unsold',
-        instance_class='redis.m.huge.basic',
-        redis_version='4.0',
-        vpc_id='vpc-test0001',
-        subnet_id='subnet-test0001',
-        master_az='cn-north-1a',
-        slave_az='cn-north-1b',
-        password=PASSWORD,
-        preflight=False,
-    )
+    args = emulator.instance_args('preflight_unsold', instance_class='redis.m.huge.basic', preflight=False)
     run = run_module('jcs_redis_instance', args)
     assert run.failed and run.result['error']['code'] == 400, run.result
-    assert 'describeInstanceClass' not in calls(emulator)
+    assert 'describeInstanceClass' not in emulator.calls()
