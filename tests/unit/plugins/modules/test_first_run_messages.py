@@ -172,4 +172,4 @@ def test_resize_to_a_class_of_another_version_says_the_version_cannot_change(emu
     msg = run.result['msg']
     assert 'for Redis 4.0, the version of the instance' in msg
     assert 'it is sold for Redis 2.8, but the version of an existing instance cannot be changed' in msg
-    assert 'modifyCacheInstanceClass' not in calls(emulator)
+    assert 'modifyCacheInstanceClass' not in emulator.calls()
