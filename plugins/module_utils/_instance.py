@@ -393,7 +393,7 @@ class InstanceOperations:
     def name_lock(self):
         params = self.params
         return NameLock(
-            '\n'.join((params['endpoint'].rstrip('/'), self.region_id, params['name'])),
+            '\n'.join((self.client.endpoint, self.region_id, params['name'])),
             params['wait_timeout'],
             self.module.warn,
         )

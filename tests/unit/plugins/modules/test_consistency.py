@@ -166,19 +166,25 @@ def test_parallel_creates_of_one_name_make_one_instance(emulator, tmp_path):
     assert calls(emulator, 'createCacheInstance') == 1
 
 
-def test_create_warns_when_the_name_turns_out_to_be_shared(emulator, tmp_path, sdk_client):
-    # another machine's create, which the lock of this one cannot see, lands during ours
-    emulator.admin.config(latency_ms=300)
-    other = []
-    watcher = threading.Thread(target=lambda: (time.sleep(0.9), other.append(sdk_client.create('shared'))))
-    watcher.start()
+def test_create_without_a_usable_lock_directory_warns_and_proceeds(emulator, tmp_path):
+    blocker = tmp_path / 'not_a_directory'
+    blocker.write_text('')
+    run = run_module('jcs_redis_instance', emulator.instance_args('unlocked'), env={'XDG_CACHE_HOME': str(blocker)})
+    assert run.changed and not run.failed, run.result
+    assert 'not serialised' in json.dumps(run.result.get('warnings', [])), run.result
+
+
+def test_create_warns_when_the_name_turns_out_to_be_shared(emulator, tmp_path):
+    # Another machine's create, which the lock of this host cannot see, lands between the lookup and
+    # the create: an instance takes the name right after the lookup's list answer.
+    other = emulator.admin.seed(1, name_prefix='elsewhere')[0]
+    emulator.admin.churn(renames=[[other, stored(emulator)[other], 'shared']], start=1, times=1)
     run = instance(emulator, tmp_path, **emulator.instance_args('shared'))
-    watcher.join()
-    assert not run.failed, run.result
-    ids = named(emulator, 'shared')
-    if len(ids) == 2:
-        warnings = json.dumps(run.result.get('warnings', []))
-        assert other[0] in warnings and run.result['instance']['id'] in warnings, run.result
+    assert not run.failed and run.changed, run.result
+    created = run.result['instance']['id']
+    assert named(emulator, 'shared') == sorted([created, other])
+    warnings = json.dumps(run.result.get('warnings', []))
+    assert other in warnings and created in warnings, run.result
 
 
 # -- 4. a re-run waits for a transition that an earlier run did not wait for --------------------------
