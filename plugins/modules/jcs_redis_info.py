@@ -13,8 +13,11 @@ description:
   - Every page of the listing is fetched, 100 instances at a time. After the first page has told the total, the other
     pages are fetched on up to O(concurrency) connections at once; the instances keep the order of the API.
   - Filters the API supports are sent to it; the others are applied to the listing by the module.
-  - An instance created or deleted while the pages are being fetched may be missing from the result, but no instance
-    is ever listed twice.
+  - A listing of more than one page is read twice, the second time in the opposite page order, and again until two
+    reads agree (at most four reads; when they never agree, the instances some read missed are checked by ID). So
+    every instance that exists for the whole listing is in the result even while other instances are created,
+    deleted or renamed, and no instance is ever listed twice; an instance created or deleted during the listing may
+    be missing. A listing of at most 100 instances costs one call, a longer one twice as many calls as it has pages.
   - Each element of RV(instances) has exactly the shape the M(jdcloud.cloud.jcs_redis_instance) module returns.
 author:
   - Contributors to jdcloud.cloud (@jdcloud-cloud)
@@ -88,7 +91,7 @@ options:
     description:
       - How many pages of the listing are fetched at the same time, on as many connections, once the first page has
         been read. V(1) fetches one page after the other.
-      - Must be between 1 and 16. The default keeps a listing of 10,000 instances to 13 rounds of requests.
+      - Must be between 1 and 16. The default keeps a listing of 10,000 instances to 13 rounds of requests per read.
     type: int
     default: 8
   include:
