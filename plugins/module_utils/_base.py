@@ -18,7 +18,7 @@ import math
 import os
 import re
 import time
-from typing import Any, Callable, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, TypeVar
 from urllib.parse import quote, urlsplit
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
@@ -33,16 +33,17 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
     JDCloudTimeoutError,
     JDCloudTransportError,
 )
-from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
-    API_DEFAULT_VERSION,
-    KNOWN_VERSIONS,
-    LIST_READS,
-    REGION_PATTERN,
-    RedisAPI,
-    instance_to_result,
-)
+
+# _redis is imported where it is used: a module that reads one setting of an instance by id needs
+# none of it, and AnsiballZ compiles every file a module imports on every run (docs/performance.md).
+if TYPE_CHECKING:
+    from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import RedisAPI
 
 T = TypeVar('T')
+
+# \Z, not $: $ also matches before a final newline.
+ID_PATTERN = re.compile(r'redis-[a-z0-9]{1,32}\Z')
+REGION_PATTERN = re.compile(r'[a-z]{2,}(-[a-z0-9]+)+\Z')
 
 
 def env_fallback(*names: str) -> str:
@@ -230,19 +231,26 @@ class JCSModule:
         in parallel raise it."""
         return 1
 
+    def checked_region(self) -> str:
+        """The region option, checked without a call."""
+        region = self.params['region']
+        if not region:
+            self.fail(
+                'Missing region: set region (or the environment variable JDCLOUD_REGION)', status='INVALID_ARGUMENT'
+            )
+        if not REGION_PATTERN.match(region):
+            self.fail(
+                f'region must be a JD Cloud region ID such as cn-north-1, got {region!r}', status='INVALID_ARGUMENT'
+            )
+        return region
+
     @property
     def api(self) -> RedisAPI:
         """The Redis operations of the module's region."""
         if self._api is None:
-            region = self.params['region']
-            if not region:
-                self.fail(
-                    'Missing region: set region (or the environment variable JDCLOUD_REGION)', status='INVALID_ARGUMENT'
-                )
-            if not REGION_PATTERN.match(region):
-                self.fail(
-                    f'region must be a JD Cloud region ID such as cn-north-1, got {region!r}', status='INVALID_ARGUMENT'
-                )
+            from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import RedisAPI
+
+            region = self.checked_region()
             self._api = RedisAPI(self.client, region)
         return self._api
 
@@ -272,6 +280,8 @@ class JCSModule:
         """Fail for an instance class the region does not sell for ``redis_version`` (None: the API's
         default version), naming the versions that do sell it and the classes sold for this one. For a
         ``resize`` the version is the instance's own, which no option can change."""
+        from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import API_DEFAULT_VERSION, KNOWN_VERSIONS
+
         version = redis_version or API_DEFAULT_VERSION
         selling = []
         for candidate in KNOWN_VERSIONS:
@@ -320,6 +330,8 @@ class JCSModule:
         deleted, and the ids of those that are (an instance being deleted is as good as gone)."""
         found, settled = self.api.find_by_name(name)
         if not settled:
+            from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import LIST_READS
+
             # "absent" decides a create: never conclude it from a listing that changed under us
             self.fail(
                 f'The instances whose names contain {name!r} kept changing while they were listed ({LIST_READS} reads of the '
@@ -336,6 +348,8 @@ class JCSModule:
         names are not unique on JD Cloud, and guessing would change the wrong instance.
         ``self.deleting`` keeps the ids of the instances with the name that are being deleted, so that
         a module can say why it finds none."""
+        from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import instance_to_result
+
         if instance_id:
             api = self.api.get_instance(instance_id)
             return instance_to_result(api, self.api.region) if api is not None else None

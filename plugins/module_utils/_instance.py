@@ -14,11 +14,10 @@ import os
 import re
 import time
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._base import local_error
+from ansible_collections.jdcloud.cloud.plugins.module_utils._base import ID_PATTERN, local_error
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError, JDCloudError
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
     CHARGE_DURATION_MAX,
-    ID_PATTERN,
     TRANSITIONAL,
     description_problem,
     instance_to_result,

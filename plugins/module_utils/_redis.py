@@ -22,8 +22,6 @@ NAME_PATTERN = re.compile('[0-9A-Za-z_\u4e00-\u9fa5]{2,32}\\Z')
 # \Z, not $: $ also matches before a final newline.
 PASSWORD_PATTERN = re.compile(r'[A-Za-z0-9]{8,16}\Z')
 DESCRIPTION_MAX = 256
-ID_PATTERN = re.compile(r'redis-[a-z0-9]{1,32}\Z')
-REGION_PATTERN = re.compile(r'[a-z]{2,}(-[a-z0-9]+)+\Z')
 VERSION_PATTERN = re.compile(r'(\d+)(?:\.(\d+))?(?:[.-].*)?\Z')
 CHARGE_DURATION_MAX = {'month': 9, 'year': 3}
 # The version the API documents as its default for createCacheInstance and describeInstanceClass,

@@ -10,11 +10,14 @@ A subclass names its setting and implements ``validate`` (every option, before a
 (the API read, normalised), ``plan`` (the wanted setting and the writes that make it so) and
 ``apply`` (one write). The base finds the instance, writes only the difference, waits for the
 instance to run before writing, and builds the result, the check-mode prediction and the diff.
+
+An unchanged run by ``instance_id`` makes one call, the read of the setting, and imports nothing of
+the instance operations (``_redis``); ``read`` and ``apply`` use ``self.client`` and
+``self.checked_region()`` rather than ``self.api`` for that reason.
 """
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, local_error
+from ansible_collections.jdcloud.cloud.plugins.module_utils._base import ID_PATTERN, JCSModule, local_error
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
-from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import ID_PATTERN, instance_to_result
 
 SETTING_ARGUMENT_SPEC = dict(
     instance_id=dict(type='str'),
@@ -101,7 +104,9 @@ class SettingModule(JCSModule):
             return params['instance_id'], None
         instance = self.find_instance(name=params['instance_name'])
         if instance is None:
-            message = 'No instance is named {!r} in region {}'.format(params['instance_name'], self.api.region)
+            message = 'instance_name {!r}: no instance has this name in region {}'.format(
+                params['instance_name'], self.api.region
+            )
             if self.deleting:
                 message += ' (except {}, being deleted)'.format(', '.join(self.deleting))
             self.fail(message, error=local_error('NOT_FOUND', message))
@@ -113,10 +118,13 @@ class SettingModule(JCSModule):
         except JDCloudAPIError as exc:
             if exc.code != 404:
                 raise
-            self.fail_from(exc, f'Instance {instance_id} does not exist in region {self.api.region}')
+            self.fail_from(exc, f'instance_id {instance_id}: no such instance in region {self.checked_region()}')
         return None
 
     def describe(self, instance_id):
+        # Imported here: an unchanged run by id never describes the instance (module_utils/_base.py).
+        from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import instance_to_result
+
         api = self.api.get_instance(instance_id)
         return instance_to_result(api, self.api.region) if api is not None else None
 
@@ -127,7 +135,7 @@ class SettingModule(JCSModule):
             instance = self.describe(instance_id)
             if instance is None:
                 self.fail(
-                    f'Instance {instance_id} does not exist in region {self.api.region}',
+                    f'instance_id {instance_id}: no such instance in region {self.checked_region()}',
                     error=local_error('NOT_FOUND', 'instance not found'),
                 )
         if instance['status'] == 'running':

@@ -220,7 +220,8 @@ class JCSRedisWhitelist(SettingModule):
                 self.fail(f'{option}.ips: {exc}', status='INVALID_ARGUMENT')
 
     def read(self, instance_id):
-        return wl.describe(self.api.client, self.api.region, instance_id)
+        region = self.checked_region()
+        return wl.describe(self.client, region, instance_id)
 
     def plan(self, current):
         present = self.params['state'] == 'present'
@@ -260,7 +261,7 @@ class JCSRedisWhitelist(SettingModule):
 
     def apply(self, instance_id, write):
         action, name, ips = write
-        region, client = self.api.region, self.api.client
+        region, client = self.checked_region(), self.client
 
         def group():
             """The group as the API now holds it, or None."""
