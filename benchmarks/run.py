@@ -1012,6 +1012,10 @@ def fmt_calls(calls):
         describeUserQuota='quota',
         modifyCacheInstanceAttribute='modify',
         resetCacheInstancePassword='password',
+        describeWhiteListGroup='whitelist',
+        addWhiteListGroup='whitelist-add',
+        modifyWhiteListGroup='whitelist-modify',
+        deleteWhiteListGroup='whitelist-delete',
     )
     return ' '.join('%s %d' % (short.get(op, op), n) for op, n in sorted(calls.items())) or 'none'
 
