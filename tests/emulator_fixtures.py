@@ -15,9 +15,8 @@ from jdcloud_redis_emulator import AdminClient, Emulator
 
 REGION = 'cn-north-1'
 INSTANCE_PASSWORD = 'Secr3tPassw0rd'
-# A valid jcs_redis_instance request, without the connection arguments.
+# A valid jcs_redis_instance request, without the connection arguments and the name.
 INSTANCE_REQUEST = dict(
-    name='cache_one',
     instance_class='redis.m.micro.basic',
     redis_version='4.0',
     vpc_id='vpc-test0001',
@@ -68,7 +67,9 @@ class RunningEmulator:
 
     def instance_args(self, name='cache_one', **extra):
         """connection() plus a valid jcs_redis_instance request for an instance ``name``, plus ``extra``."""
-        return self.connection(**dict(INSTANCE_REQUEST, name=name, **extra))
+        request = dict(INSTANCE_REQUEST)
+        request.update(extra)
+        return self.connection(name=name, **request)
 
     def calls(self):
         """{operation: count} of the API operations called since the last reset, zeros left out."""

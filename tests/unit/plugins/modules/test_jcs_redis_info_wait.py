@@ -6,8 +6,8 @@ from modrunner import run_module
 
 
 def start_create(emulator, name, **extra):
-    args = emulator.instance_args(name, **dict(dict(wait=False), **extra))
-    run = run_module('jcs_redis_instance', args)
+    extra.setdefault('wait', False)
+    run = run_module('jcs_redis_instance', emulator.instance_args(name, **extra))
     assert not run.failed, run.result
     return run.result['instance']
 
