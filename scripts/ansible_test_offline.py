@@ -20,7 +20,7 @@ import sys
 import types
 
 STANDIN = '''\
-# Offline stand-in for pip's get-pip.py, written by scripts/test of the jdcloud.cloud collection
+# Offline stand-in for pip's get-pip.py, written by noxfile.py of the jdcloud.cloud collection
 # because ansible-test's download host is unreachable here. ansible-test runs it inside a new virtual
 # environment with pip install arguments; --no-setuptools/--no-wheel are get-pip.py options only.
 import subprocess

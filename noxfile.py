@@ -1,0 +1,355 @@
+# Copyright: Contributors to the jdcloud.cloud collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The collection's test sessions (run them with ``bash scripts/test``; see CONTRIBUTING.md).
+
+antsibull-nox (configured in antsibull-nox.toml) provides lint, docs-check, build-import-check and
+ansible-lint. Its ansible-test sessions need a container runtime, so sanity and integration are plain
+sessions here that run ``ansible-test --local`` on a copy of the collection at
+``.../ansible_collections/jdcloud/cloud``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import secrets
+import shutil
+import string
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nox
+
+try:
+    import antsibull_nox
+except ImportError:
+    sys.exit('noxfile.py needs antsibull-nox: run it through `bash scripts/test` (tests/requirements-nox.txt)')
+
+REPO = Path(__file__).resolve().parent
+
+# The test matrix: (Python, ansible-core). The first entry is the oldest ansible-core the collection
+# supports (meta/runtime.yml requires_ansible) and also runs pytest, integration, demo and bench.
+MATRIX = [('3.11', '2.19.14'), ('3.13', '2.21.5')]
+RUN_PYTHON, RUN_CORE = MATRIX[0]
+LINT_PYTHON, LINT_CORE = MATRIX[-1]
+REQUESTS = 'requests==2.34.2'
+RUFF = 'ruff==0.17.6'  # the same version as .pre-commit-config.yaml
+CHANGELOG = 'antsibull-changelog==0.36.0'
+# antsibull-nox.toml pins the tools of the antsibull-nox sessions, with LINT_CORE as their ansible-core.
+
+# The emulator's documented test credentials; real ones in the environment are never used here.
+EMULATOR_ENV = {
+    'JDCLOUD_ACCESS_KEY': 'EMULATORACCESSKEY0000000000000001',
+    'JDCLOUD_SECRET_KEY': 'EMULATORSECRETKEY000000000000000x9',
+    'JDCLOUD_REGION': 'cn-north-1',
+}
+
+nox.options.reuse_venv = 'yes'
+nox.options.error_on_missing_interpreters = True
+# `bash scripts/test` with no arguments runs these, in this order (cheap checks first).
+nox.options.sessions = [
+    'ruff',
+    'lint',
+    'changelog',
+    'docs-check',
+    'unit',
+    *[f'sanity-{core.rsplit(".", 1)[0]}' for _python, core in MATRIX],
+    'integration',
+    'ansible-lint',
+    'build-import-check',
+    'docs',
+    'package',
+]
+
+antsibull_nox.load_antsibull_nox_toml()
+
+
+def find_python(version: str) -> str:
+    """The newest installed X.Y.Z of Python X.Y: pyenv's versions (its shims refuse unselected ones), then PATH."""
+    roots = [os.environ.get('PYENV_ROOT'), str(Path.home() / '.pyenv')]
+    with contextlib.suppress(OSError, subprocess.CalledProcessError):
+        roots.insert(0, subprocess.run(['pyenv', 'root'], capture_output=True, text=True, check=True).stdout.strip())
+    found = []
+    for root in filter(None, roots):
+        for cand in Path(root, 'versions').glob(f'{version}.*/bin/python{version}'):
+            patch = cand.parent.parent.name.split('.')[2]
+            if patch.isdigit():
+                found.append((int(patch), str(cand)))
+    if found:
+        return max(found)[1]
+    return shutil.which(f'python{version}') or f'python{version}'
+
+
+def install(session: nox.Session, *args: str) -> None:
+    session.install('--disable-pip-version-check', '--quiet', *args)
+
+
+def collection_tree(session: nox.Session) -> Path:
+    """A fresh copy of the files git would commit at .../ansible_collections/jdcloud/cloud, with its own index.
+
+    ansible-test needs that path, resolves the working directory physically (a symlink is not
+    enough) and lists files through git.
+    """
+    base = Path(session.create_tmp()) / 'tree'
+    shutil.rmtree(base, ignore_errors=True)
+    tree = base / 'ansible_collections' / 'jdcloud' / 'cloud'
+    listed = subprocess.run(
+        ['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split('\0')):
+        source, target = REPO / name, tree / name
+        if not (source.exists() or source.is_symlink()):
+            continue  # tracked but deleted in the working tree
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target, follow_symlinks=False)
+    subprocess.run(['git', 'init', '--quiet'], cwd=tree, check=True)
+    subprocess.run(['git', 'add', '--all'], cwd=tree, check=True)
+    return tree
+
+
+@contextlib.contextmanager
+def emulator(session: nox.Session, *flags: str):
+    """Runs the Redis API emulator from the checkout; yields the environment that points a playbook at it."""
+    workdir = Path(session.create_tmp()) / 'emulator'
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    out, log = workdir / 'stdout', workdir / 'emulator.log'
+    env = {**os.environ, 'PYTHONPATH': str(REPO / 'emulator')}
+    with open(out, 'w') as stdout, open(log, 'w') as stderr:
+        proc = subprocess.Popen(
+            [str(Path(session.bin) / 'python'), '-m', 'jdcloud_redis_emulator', '--port', '0', *flags],
+            stdout=stdout,
+            stderr=stderr,
+            env=env,
+        )
+    try:
+        deadline = time.monotonic() + 10
+        endpoint = None
+        while endpoint is None:
+            match = re.search(r'^JDCLOUD_ENDPOINT=(\S+)$', out.read_text(), re.M)
+            if match:
+                endpoint = match.group(1)
+            elif proc.poll() is not None or time.monotonic() > deadline:
+                session.error(f'the emulator did not start:\n{log.read_text()}')
+            else:
+                time.sleep(0.05)
+        session.log(f'emulator (pid {proc.pid}) listening on {endpoint}')
+        yield {'JDCLOUD_ENDPOINT': endpoint, **EMULATOR_ENV}, log
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def venv_env(session: nox.Session) -> dict:
+    """PATH first through the session's venv, so ansible-test finds its pythonX.Y and ansible-doc."""
+    return {'PATH': f'{session.bin}{os.pathsep}{os.environ["PATH"]}', 'VIRTUAL_ENV': session.virtualenv.location}
+
+
+# --- sessions ---------------------------------------------------------------------------------------
+
+
+@nox.session(python=find_python(LINT_PYTHON))
+def ruff(session: nox.Session) -> None:
+    """ruff check and ruff format --check over the tree (ruff.toml)."""
+    install(session, RUFF)
+    session.run('ruff', 'check', '.')
+    session.run('ruff', 'format', '--check', '.')
+
+
+@nox.session(python=find_python(RUN_PYTHON))
+def unit(session: nox.Session) -> None:
+    """The pytest suite (client, emulator, modules against the emulator, short reliability suites)."""
+    install(session, f'ansible-core=={RUN_CORE}', '-r', 'tests/requirements-test.txt')
+    session.run('python', '-m', 'pytest', *session.posargs)
+
+
+def _sanity(python_version: str, core: str):
+    @nox.session(name=f'sanity-{core.rsplit(".", 1)[0]}', python=find_python(python_version))
+    def sanity(session: nox.Session) -> None:
+        ignores = sorted(str(p.relative_to(REPO)) for p in (REPO / 'tests' / 'sanity').glob('ignore-*.txt'))
+        if ignores:
+            session.error(f'sanity ignore files are not allowed, fix the code instead: {ignores}')
+        install(session, f'ansible-core=={core}', '-r', 'tests/requirements-sanity.txt')
+        # ansible-test bootstraps pip in its venvs with a get-pip.py from a host unreachable here.
+        session.run('python', str(REPO / 'scripts' / 'ansible_test_offline.py'))
+        tree = collection_tree(session)
+        with session.chdir(tree):
+            session.run(
+                'ansible-test', 'sanity', '--local', '--requirements', '--python', python_version,
+                *session.posargs, env=venv_env(session),
+            )  # fmt: skip
+
+    sanity.__doc__ = f'ansible-test sanity on ansible-core {core}, Python {python_version}.'
+    return sanity
+
+
+for _python, _core in MATRIX:
+    _sanity(_python, _core)
+
+
+def run_integration(session: nox.Session, *args: str, env: dict | None = None, silent: bool = False) -> str | None:
+    install(session, f'ansible-core=={RUN_CORE}', REQUESTS)
+    tree = collection_tree(session)
+    # Each target sets its own delays and faults through the emulator's admin endpoint.
+    with emulator(session, '--quota', '20') as (emulator_env, _log):
+        config = tree / 'tests' / 'integration' / 'integration_config.yml'
+        config.write_text(
+            '---\n# Written by noxfile.py for the emulator it started.\n'
+            f'jdcloud_endpoint: {emulator_env["JDCLOUD_ENDPOINT"]}\n'
+            f'jdcloud_access_key: {emulator_env["JDCLOUD_ACCESS_KEY"]}\n'
+            f'jdcloud_secret_key: {emulator_env["JDCLOUD_SECRET_KEY"]}\n'
+            f'jdcloud_region: {emulator_env["JDCLOUD_REGION"]}\n'
+        )
+        with session.chdir(tree):
+            return session.run(
+                'ansible-test', 'integration', '--local', '--python', RUN_PYTHON, '--color', 'no', *args,
+                env={**venv_env(session), **(env or {})}, silent=silent,
+            )  # fmt: skip
+
+
+@nox.session(python=find_python(RUN_PYTHON))
+def integration(session: nox.Session) -> None:
+    """ansible-test integration targets against the emulator (arguments: targets or ansible-test options)."""
+    run_integration(session, *(session.posargs or ['-v']))
+
+
+@nox.session(python=find_python(LINT_PYTHON))
+def changelog(session: nox.Session) -> None:
+    """antsibull-changelog lint."""
+    install(session, CHANGELOG)
+    session.run('antsibull-changelog', 'lint')
+
+
+@nox.session(python=find_python(RUN_PYTHON))
+def docs(session: nox.Session) -> None:
+    """The HTML docsite builds without a warning (scripts/build-docs --check)."""
+    install(session, '-r', 'docs/requirements.txt')
+    session.run('bash', 'scripts/build-docs', '--check', env=venv_env(session), external=True)
+
+
+@nox.session(name='docs-build', python=find_python(RUN_PYTHON), default=False)
+def docs_build(session: nox.Session) -> None:
+    """Build the HTML docsite into docs/build/html."""
+    install(session, '-r', 'docs/requirements.txt')
+    session.run('bash', 'scripts/build-docs', env=venv_env(session), external=True)
+
+
+@nox.session(python=find_python(RUN_PYTHON))
+def package(session: nox.Session) -> None:
+    """The built tarball, installed alone, works against its own emulator; the EE build context is complete."""
+    install(session, '-r', 'tests/requirements-package.txt')
+    session.run('bash', 'scripts/test-package', env=venv_env(session), external=True)
+
+
+@nox.session(python=find_python(RUN_PYTHON), default=False)
+def demo(session: nox.Session) -> None:
+    """The lifecycle demo (playbooks/demo.yml) against an emulator with short real delays."""
+    install(session, f'ansible-core=={RUN_CORE}', REQUESTS)
+    # ansible-playbook, unlike ansible-test, accepts a symlink to the checkout as the collection.
+    collections = Path(session.create_tmp()) / 'collections'
+    shutil.rmtree(collections, ignore_errors=True)
+    (collections / 'ansible_collections' / 'jdcloud').mkdir(parents=True)
+    (collections / 'ansible_collections' / 'jdcloud' / 'cloud').symlink_to(REPO)
+    alphabet = string.ascii_letters + string.digits
+    # Made here, so that the demo can prove it never appears in what it prints.
+    password = 'Demo' + ''.join(secrets.choice(alphabet) for _i in range(8)) + str(secrets.randbelow(10))
+    with emulator(session, '--create-delay', '3', '--resize-delay', '2', '--delete-delay', '1') as (env, log):
+        env = {
+            **os.environ,
+            **venv_env(session),
+            **env,
+            'DEMO_CREATE_DELAY': '3',
+            'DEMO_REDIS_PASSWORD': password,
+            'ANSIBLE_COLLECTIONS_PATH': str(collections),
+            'ANSIBLE_LOCALHOST_WARNING': 'false',
+            'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
+            'ANSIBLE_RETRY_FILES_ENABLED': 'false',
+            'ANSIBLE_NOCOLOR': os.environ.get('ANSIBLE_NOCOLOR', '1'),
+            'ANSIBLE_CALLBACK_RESULT_FORMAT': os.environ.get('ANSIBLE_CALLBACK_RESULT_FORMAT', 'yaml'),
+        }
+        output = []
+        with subprocess.Popen(
+            ['ansible-playbook', 'playbooks/demo.yml', *session.posargs],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ) as proc:
+            for line in proc.stdout:
+                sys.stdout.write(line)
+                output.append(line)
+        if password in ''.join(output) or password in log.read_text():
+            session.error('the instance password appears in the playbook output or the emulator log')
+    if proc.returncode:
+        session.error(f'ansible-playbook exited with status {proc.returncode}')
+    # A successful run reads as one in AWX or a CI log too: no line says FAILED (a task retried while it
+    # waits would print one per attempt).
+    failed = [line for line in output if 'FAILED' in line]
+    if failed:
+        session.error(f'the playbook succeeded but printed FAILED lines:\n{"".join(failed)}')
+    session.log('the lifecycle demo passed (no FAILED line, and the password never appeared in its output)')
+
+
+@nox.session(python=find_python(RUN_PYTHON), default=False)
+def bench(session: nox.Session) -> None:
+    """The performance benchmark (docs/performance.md); arguments go to benchmarks/run.py (--help)."""
+    install(session, f'ansible-core=={RUN_CORE}', REQUESTS)
+    session.run('python', 'benchmarks/run.py', *session.posargs)
+
+
+@nox.session(python=find_python(RUN_PYTHON), default=False)
+def soak(session: nox.Session) -> None:
+    """The long reliability soak (docs/reliability.md): many seeds and examples, then an integration secret scan."""
+    parser = argparse.ArgumentParser(prog='nox -s soak --')
+    parser.add_argument('--runs', default='60', help='fault runs: a count, or profile:seed,...')
+    parser.add_argument('--examples', type=int, default=150, help='hypothesis examples per module')
+    parser.add_argument('--hosts', type=int, default=16, help='parallel hosts (at least 10)')
+    parser.add_argument('--report', help='also write the figures as JSON to this file')
+    parser.add_argument('--no-integration', action='store_true', help='skip the integration secret scan')
+    args = parser.parse_args(session.posargs)
+    if args.hosts < 10:
+        session.error('--hosts must be at least 10 (the concurrency check runs with one fork per host)')
+    install(session, f'ansible-core=={RUN_CORE}', '-r', 'tests/requirements-test.txt')
+    session.run(
+        'python', '-m', 'pytest', 'tests/reliability', '-q',
+        env={
+            **venv_env(session),
+            'JDCLOUD_RELIABILITY_RUNS': args.runs,
+            'JDCLOUD_RELIABILITY_EXAMPLES': str(args.examples),
+            'JDCLOUD_RELIABILITY_HOSTS': str(args.hosts),
+            'JDCLOUD_RELIABILITY_REPORT': os.path.abspath(args.report) if args.report else '',
+        },
+    )  # fmt: skip
+    if args.no_integration:
+        return
+    capture = Path(session.create_tmp()) / 'soak-capture'
+    shutil.rmtree(capture, ignore_errors=True)
+    capture.mkdir()
+    # Every play shows its diffs and logs to a file as well as printing at -vvv; all of it is searched.
+    output = run_integration(
+        session,
+        '-vvv',
+        env={'ANSIBLE_DIFF_ALWAYS': 'true', 'ANSIBLE_LOG_PATH': str(capture / 'ansible.log')},
+        silent=True,
+    )
+    (capture / 'stdout.txt').write_text(output or '')
+    session.run(
+        'python', 'tests/reliability/scan_secrets.py',
+        '--secret', EMULATOR_ENV['JDCLOUD_SECRET_KEY'],
+        '--secrets-from-yaml', 'tests/integration/targets',
+        str(capture),
+        env={'PYTHONPATH': str(REPO / 'emulator')},
+    )  # fmt: skip
