@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import re
 import secrets
@@ -69,6 +70,7 @@ nox.options.sessions = [
 antsibull_nox.load_antsibull_nox_toml()
 
 
+@functools.cache
 def find_python(version: str) -> str:
     """The newest installed X.Y.Z of Python X.Y: pyenv's versions (its shims refuse unselected ones), then PATH."""
     roots = [os.environ.get('PYENV_ROOT'), str(Path.home() / '.pyenv')]
