@@ -302,7 +302,9 @@ def demo(session: nox.Session) -> None:
     failed = [line for line in output if 'FAILED' in line]
     if failed:
         session.error(f'the playbook succeeded but printed FAILED lines:\n{"".join(failed)}')
-    session.log('the lifecycle demo passed (no FAILED line, and the password never appeared in its output)')
+    session.log(
+        'the lifecycle demo passed (no line of its output reports a failure, and the password never appeared in it)'
+    )
 
 
 @nox.session(python=find_python(RUN_PYTHON), default=False)
