@@ -201,6 +201,11 @@ for _python, _core in MATRIX:
     _sanity(_python, _core)
 
 
+@nox.session(python=False, default=False, requires=[f'sanity-{core.rsplit(".", 1)[0]}' for _python, core in MATRIX])
+def sanity(session: nox.Session) -> None:
+    """Every sanity-* session (the whole matrix)."""
+
+
 def run_integration(session: nox.Session, *args: str, env: dict | None = None, silent: bool = False) -> str | None:
     install(session, f'ansible-core=={RUN_CORE}', REQUESTS)
     tree = collection_tree(session)
