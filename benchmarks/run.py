@@ -267,6 +267,16 @@ class Runner:
             return [json.loads(line) for line in handle]
 
 
+def kept_modules(remote):
+    """The first AnsiballZ wrapper kept (ANSIBLE_KEEP_REMOTE_FILES) for each module under remote, by module name."""
+    files = {}
+    for directory in sorted(os.listdir(remote)):
+        for name in os.listdir(os.path.join(remote, directory)):
+            if name.startswith('AnsiballZ_'):
+                files.setdefault(name[len('AnsiballZ_') : -len('.py')], os.path.join(remote, directory, name))
+    return files
+
+
 def task_spans(events):
     """{task name: (start, end, items)} from bench_timer events, for tasks that ran on the host."""
     spans = {}
@@ -558,11 +568,7 @@ class Benchmark:
                 ANSIBLE_KEEP_REMOTE_FILES='1',
                 ANSIBLE_REMOTE_TMP=remote,
             )
-            files = {}
-            for directory in sorted(os.listdir(remote)):
-                for name in os.listdir(os.path.join(remote, directory)):
-                    if name.startswith('AnsiballZ_'):
-                        files.setdefault(name[len('AnsiballZ_') : -len('.py')], os.path.join(remote, directory, name))
+            files = kept_modules(remote)
             kinds = (('ping', 'ping'), ('floor', 'bench_floor'), ('ours', 'jcs_redis_instance'))
             cpu = {kind: [] for kind, dummy in kinds}
             wall = {kind: [] for kind, dummy in kinds}
@@ -698,11 +704,7 @@ class Benchmark:
                 ANSIBLE_KEEP_REMOTE_FILES='1',
                 ANSIBLE_REMOTE_TMP=remote,
             )
-            files = {}
-            for directory in sorted(os.listdir(remote)):
-                for name in os.listdir(os.path.join(remote, directory)):
-                    if name.startswith('AnsiballZ_'):
-                        files.setdefault(name[len('AnsiballZ_') : -len('.py')], os.path.join(remote, directory, name))
+            files = kept_modules(remote)
             env = dict(os.environ)
             env.update(emu.env())
             counts = self.instructions([('floor', 'bench_floor')] + [(m, m) for m in modules], files, env)
