@@ -55,6 +55,13 @@ class SettingModule(JCSModule):
     def advise(self, after):
         """Warn about the setting as it ends up (once per run)."""
 
+    def change_names(self, current, after, writes):
+        """The names of what changes, sorted, for the result's ``changes``: the keys that differ when
+        the setting is a dict; a setting of another shape names its own parts (groups, ...)."""
+        if not isinstance(current, dict) or not isinstance(after, dict):
+            raise NotImplementedError()
+        return sorted(key for key in set(current) | set(after) if current.get(key) != after.get(key))
+
     # -- the pattern ----------------------------------------------------------------
 
     def run(self):
@@ -74,7 +81,13 @@ class SettingModule(JCSModule):
             if writes and self.write_changes_status and params['wait']:
                 self.wait_running(instance_id, 'to run again after the change')
         self.advise(after)
-        result = {'changed': bool(writes), 'instance_id': instance_id, self.setting: after}
+        result = {
+            'changed': bool(writes),
+            'instance_id': instance_id,
+            self.setting: after,
+            # what a caller (the redis_fleet role) reports per instance, without reading the diff
+            'changes': self.change_names(current, after, writes) if writes else [],
+        }
         if self.module._diff:
             result['diff'] = dict(before={self.setting: current}, after={self.setting: after})
         return result

@@ -123,6 +123,14 @@ instance_id:
   returned: success
   type: str
   sample: redis-m0vcg462xe31
+changes:
+  description:
+    - Names of the groups that are (in check mode, would be) added, changed or deleted, sorted; empty when nothing
+      changes.
+  returned: success
+  type: list
+  elements: str
+  sample: [bastion, default]
 whitelist:
   description:
     - Every white-list group of the instance after the change (in check mode, as it would be), in the API's order.
@@ -250,6 +258,9 @@ class JCSRedisWhitelist(SettingModule):
         # adds and changes before deletes: a client moving to a new group is never locked out in between
         writes.sort(key=lambda w: w[0] == 'delete')
         return after, writes
+
+    def change_names(self, current, after, writes):
+        return sorted({name for _action, name, _ips in writes})
 
     def advise(self, after):
         for group in after:

@@ -47,6 +47,7 @@ def test_create_groups_then_unchanged_in_one_call(emulator, sdk_client, instance
     assert not first.failed, first.result
     assert first.changed and first.result['instance_id'] == instance
     assert first.result['whitelist'] == APPS
+    assert first.result['changes'] == ['apps', 'default']
     # one write per group that differs; the instance was running, so one describe before writing
     assert emulator.calls() == {
         'describeWhiteListGroup': 1,
@@ -62,7 +63,7 @@ def test_create_groups_then_unchanged_in_one_call(emulator, sdk_client, instance
     emulator.admin.reset(state=False)
     again = run(emulator, instance_id=instance, groups=APPS)
     assert not again.failed and not again.changed
-    assert again.result['whitelist'] == APPS
+    assert again.result['whitelist'] == APPS and again.result['changes'] == []
     assert emulator.calls() == {'describeWhiteListGroup': 1}
 
 
@@ -100,6 +101,7 @@ def test_change_ips_writes_only_that_group(emulator, sdk_client, instance):
     assert emulator.calls().get('modifyWhiteListGroup') == 1 and writes(emulator) == 1
     # groups not listed are left alone without purge
     assert changed.result['whitelist'] == [APPS[0], {'name': 'apps', 'ips': ['10.0.3.0/24']}]
+    assert changed.result['changes'] == ['apps']
     assert sdk_groups(sdk_client, instance)[1] == {'name': 'apps', 'ips': '10.0.3.0/24'}
 
 
@@ -114,6 +116,7 @@ def test_purge_deletes_unlisted_groups_but_never_default(emulator, sdk_client, i
         {'name': 'apps', 'ips': '10.0.2.0/24'},
     ]
     assert purged.result['whitelist'] == [APPS[0], {'name': 'apps', 'ips': ['10.0.2.0/24']}]
+    assert purged.result['changes'] == ['apps', 'old']
     # purge with no group listed leaves only default
     emptied = run(emulator, instance_id=instance, purge=True, groups=[])
     assert emptied.changed and [g['name'] for g in sdk_groups(sdk_client, instance)] == ['default']
@@ -140,7 +143,7 @@ def test_absent_refuses_the_default_group(emulator, instance):
 def test_check_mode_predicts_and_writes_nothing(emulator, sdk_client, instance):
     predicted = run(emulator, instance_id=instance, groups=APPS, check_mode=True, diff=True)
     assert not predicted.failed and predicted.changed
-    assert predicted.result['whitelist'] == APPS
+    assert predicted.result['whitelist'] == APPS and predicted.result['changes'] == ['apps', 'default']
     assert predicted.result['diff'] == {
         'before': {'whitelist': [{'name': 'default', 'ips': ['0.0.0.0/0']}]},
         'after': {'whitelist': APPS},
