@@ -58,6 +58,11 @@ SECTIONS = ('calls', 'overhead', 'startup', 'large', 'lag', 'fleet')
 STARTUP_INSTRUCTIONS_MAX = 1592e6
 BENCH_WHITELIST = [dict(name='default', ips=['10.0.1.0/24']), dict(name='bench', ips=['10.0.2.0/24', '10.0.9.10'])]
 
+# The settings every instance of the fleet section declares (one key per settings module of the role).
+FLEET_SETTINGS = dict(whitelist=BENCH_WHITELIST)
+# Operations that change something start with one of these.
+WRITE_PREFIXES = ('create', 'modify', 'delete', 'add', 'reset', 'restore')
+
 # Where each instance of the benchmark lives; the emulator does not model networks, any id works.
 PLACEMENT = dict(
     redis_version='4.0',
@@ -918,7 +923,8 @@ class Benchmark:
                 dict(
                     bench_overhead_loops=overhead_loops,
                     bench_fleet_instances=[
-                        dict(name='bench_fleet_%02d' % i, instance_class=SMALL_CLASS) for i in range(size)
+                        dict(name='bench_fleet_%02d' % i, instance_class=SMALL_CLASS, **FLEET_SETTINGS)
+                        for i in range(size)
                     ],
                 ),
                 os.path.join(self.workdir, 'fleet.timer'),
@@ -927,7 +933,15 @@ class Benchmark:
             instances = emu.admin('GET', 'stats')['instances']
         finally:
             emu.stop()
-        spans = task_spans(events)
+        # The role runs twice under the same task names: the spans of its first run are those before the
+        # second begins.
+        second = next(
+            i
+            for i, e in enumerate(events)
+            if e['event'] == 'task_start' and e.get('task', '').startswith('Fleet again')
+        )
+        spans = task_spans(events[:second])
+        again_end = task_spans(events)['Mark: fleet again ends'][0]
         single = spans['Single: create one instance and wait until it runs']
         single_time = single[1] - single[0]
         overhead = spans['Overhead: re-run the unchanged instance by id']
@@ -960,10 +974,8 @@ class Benchmark:
                     loops.append(
                         '"%s" %d polls %.1f s' % (task.split(' : ', 1)[1][:24], 1 + retries[task], finish - start)
                     )
-        calls = {}
-        for entry in log:
-            if begin <= entry['time'] <= end:
-                calls[entry['operation']] = calls.get(entry['operation'], 0) + 1
+        calls = calls_between(log, begin, end)
+        again = calls_between(log, end, again_end)
         # the single instance and every instance of the fleet exist (the playbook checked that they run)
         all_exist = instances == size + 1
         limit = 2 * single_time + module_runs * per_task
@@ -977,6 +989,7 @@ class Benchmark:
             role_tasks=role_tasks,
             task_runs=module_runs,
             calls=calls,
+            unchanged_calls=again,
             instances=instances,
         )
         self.row(
@@ -994,6 +1007,17 @@ class Benchmark:
             None,
         )
         self.row('fleet', 'the role\'s loops and polls', '; '.join(loops), '-', None)
+        # An unchanged run reads: the region's listing and the quota once, then per instance its lookup by
+        # name and one read per declared setting.
+        limit = 2 + size * (1 + len(FLEET_SETTINGS))
+        writes = {op: n for op, n in again.items() if op.startswith(WRITE_PREFIXES)}
+        self.row(
+            'fleet',
+            'unchanged re-run of %d instances with %d settings each, API calls' % (size, len(FLEET_SETTINGS)),
+            '%d (%s)' % (sum(again.values()), fmt_calls(again)),
+            '<= 2 + %d x (1 + %d) = %d, no write' % (size, len(FLEET_SETTINGS), limit),
+            sum(again.values()) <= limit and not writes,
+        )
         self.row(
             'fleet',
             'API calls of the role (%d module runs in %d tasks)' % (module_runs, role_tasks),
@@ -1001,6 +1025,15 @@ class Benchmark:
             '-',
             None,
         )
+
+
+def calls_between(log, begin, end):
+    """{operation: count} of the emulator's request log between two timestamps."""
+    calls = {}
+    for entry in log:
+        if begin <= entry['time'] <= end:
+            calls[entry['operation']] = calls.get(entry['operation'], 0) + 1
+    return calls
 
 
 def fmt_calls(calls):
