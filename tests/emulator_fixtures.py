@@ -34,6 +34,7 @@ WRITE_OPERATIONS = (
     'addWhiteListGroup',
     'modifyWhiteListGroup',
     'deleteWhiteListGroup',
+    'modifyInstanceConfig',
 )
 
 

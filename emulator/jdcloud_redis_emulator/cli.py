@@ -62,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     life.add_argument(
         '--delete-delay', type=_non_negative, default=0.0, help='seconds in deleting before gone (default 0)'
     )
+    life.add_argument(
+        '--config-delay',
+        type=_non_negative,
+        default=0.0,
+        help='seconds in configuring before running after a parameter change (default 0)',
+    )
     life.add_argument('--quota', type=int, default=20, help='instance quota per region (default 20)')
     life.add_argument(
         '--seed', type=int, default=0, metavar='N', help='start with N running instances (only if the state is empty)'
@@ -120,6 +126,7 @@ def options_from_args(args: argparse.Namespace) -> dict:
         create_delay=args.create_delay,
         resize_delay=args.resize_delay,
         delete_delay=args.delete_delay,
+        config_delay=args.config_delay,
         quota=args.quota,
         seed=args.seed,
         seed_region=args.seed_region,

@@ -1,4 +1,5 @@
-"""Routing and the operations: the nine v1 operations (docs/dev/api-notes.md#operations) and the white-list groups."""
+"""Routing and the operations: the nine v1 operations (docs/dev/api-notes.md#operations), the white-list groups
+and the engine parameters."""
 
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ ROUTES = (
             'PUT': 'modifyWhiteListGroup',
             'DELETE': 'deleteWhiteListGroup',
         },
+    ),
+    (
+        re.compile('^' + _INSTANCE + '/instanceConfig$'),
+        {'GET': 'describeInstanceConfig', 'POST': 'modifyInstanceConfig'},
     ),
     (re.compile('^' + _REGION + r'/instanceClass$'), {'GET': 'describeInstanceClass'}),
     (re.compile('^' + _REGION + r'/quota$'), {'GET': 'describeUserQuota'}),
@@ -96,6 +101,7 @@ def _execute(store: Store, settings: RuntimeSettings, target: Route, query: str,
                 'resetCacheInstancePassword',
                 'addWhiteListGroup',
                 'modifyWhiteListGroup',
+                'modifyInstanceConfig',
             )
             else {}
         )
@@ -137,5 +143,10 @@ def _execute(store: Store, settings: RuntimeSettings, target: Route, query: str,
         return None
     if op == 'deleteWhiteListGroup':
         store.delete_white_list_group(region.region_id, target.instance, whitelist.validate_delete(params))
+        return None
+    if op == 'describeInstanceConfig':
+        return store.instance_config(region.region_id, target.instance)
+    if op == 'modifyInstanceConfig':
+        store.modify_instance_config(region.region_id, target.instance, params, settings.config_delay)
         return None
     raise AssertionError('unrouted operation %s' % op)

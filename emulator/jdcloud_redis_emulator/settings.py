@@ -20,6 +20,8 @@ OPERATIONS = (
     'addWhiteListGroup',
     'modifyWhiteListGroup',
     'deleteWhiteListGroup',
+    'describeInstanceConfig',
+    'modifyInstanceConfig',
 )
 WRITE_OPERATIONS = (
     'createCacheInstance',
@@ -30,6 +32,7 @@ WRITE_OPERATIONS = (
     'addWhiteListGroup',
     'modifyWhiteListGroup',
     'deleteWhiteListGroup',
+    'modifyInstanceConfig',
 )
 
 DEFAULT_ACCESS_KEY = 'EMULATORACCESSKEY0000000000000001'
@@ -43,6 +46,7 @@ class RuntimeSettings:
     create_delay: float = 0.0
     resize_delay: float = 0.0
     delete_delay: float = 0.0
+    config_delay: float = 0.0
     skew_seconds: float | None = 900.0
     verify_signatures: bool = True
     error_rate: float = 0.0
@@ -70,7 +74,7 @@ class RuntimeSettings:
 
 
 _RATES = ('error_rate', 'throttle_rate', 'reset_rate', 'drop_response_rate')
-_SECONDS = ('create_delay', 'resize_delay', 'delete_delay', 'latency_ms')
+_SECONDS = ('create_delay', 'resize_delay', 'delete_delay', 'config_delay', 'latency_ms')
 _FIELDS = {f.name for f in dataclasses.fields(RuntimeSettings)}
 
 

@@ -29,7 +29,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from . import catalogue
+from . import catalogue, parameters
 from .errors import (
     already_exists,
     failed_precondition,
@@ -102,6 +102,8 @@ class Instance:
     extension: dict = field(default_factory=dict)
     # a new instance is open to everything through the group that cannot be deleted (README)
     white_lists: list = field(default_factory=lambda: [dict(DEFAULT_GROUP)])
+    # engine parameters changed from their defaults (maxmemory-policy lives in maxmemory_policy)
+    config: dict = field(default_factory=dict)
 
     @property
     def cls(self) -> catalogue.InstanceClass:
@@ -496,6 +498,28 @@ class Store:
             if name == DEFAULT_GROUP['name']:
                 raise failed_precondition("white list group '%s' cannot be deleted" % name)
             inst.white_lists.remove(existing)
+            self.save()
+
+    # ----------------------------------------------------------------- engine parameters
+    def instance_config(self, region: str, instance_id: str) -> dict:
+        with self.lock:
+            inst = self.get(region, instance_id)
+            return parameters.describe(inst.redis_version, inst.config, inst.maxmemory_policy)
+
+    def modify_instance_config(self, region: str, instance_id: str, body: dict, delay: float) -> None:
+        with self.lock:
+            inst = self.get(region, instance_id)
+            parameters.require_running(inst.id, inst.status)
+            changes = parameters.validate_modify(body, inst.redis_version, inst.config, inst.maxmemory_policy)
+            # the values are reported at once; the instance is configuring while they are applied
+            for name, value in changes.items():
+                if name == 'maxmemory-policy':
+                    inst.maxmemory_policy = value
+                else:
+                    inst.config[name] = value
+            inst.status = 'configuring'
+            self._schedule(inst, self.clock() + delay)
+            self._settle(inst, self.clock())
             self.save()
 
     # ----------------------------------------------------------------- admin

@@ -7,6 +7,7 @@ import time
 import pytest
 import requests
 import sdk_signer
+from emulator_fixtures import RunningEmulator
 from jdcloud_sdk.core.config import Config
 from jdcloud_sdk.core.credential import Credential
 from jdcloud_sdk.core.logger import Logger
@@ -41,6 +42,10 @@ from jdcloud_sdk.services.redis.apis.DescribeInstanceClassRequest import (
     DescribeInstanceClassParameters,
     DescribeInstanceClassRequest,
 )
+from jdcloud_sdk.services.redis.apis.DescribeInstanceConfigRequest import (
+    DescribeInstanceConfigParameters,
+    DescribeInstanceConfigRequest,
+)
 from jdcloud_sdk.services.redis.apis.DescribeUserQuotaRequest import (
     DescribeUserQuotaParameters,
     DescribeUserQuotaRequest,
@@ -57,6 +62,10 @@ from jdcloud_sdk.services.redis.apis.ModifyCacheInstanceClassRequest import (
     ModifyCacheInstanceClassParameters,
     ModifyCacheInstanceClassRequest,
 )
+from jdcloud_sdk.services.redis.apis.ModifyInstanceConfigRequest import (
+    ModifyInstanceConfigParameters,
+    ModifyInstanceConfigRequest,
+)
 from jdcloud_sdk.services.redis.apis.ModifyWhiteListGroupRequest import (
     ModifyWhiteListGroupParameters,
     ModifyWhiteListGroupRequest,
@@ -68,6 +77,7 @@ from jdcloud_sdk.services.redis.apis.ResetCacheInstancePasswordRequest import (
 from jdcloud_sdk.services.redis.client.RedisClient import RedisClient
 from jdcloud_sdk.services.redis.models.AzIdSpec import AzIdSpec
 from jdcloud_sdk.services.redis.models.CacheInstanceSpec import CacheInstanceSpec
+from jdcloud_sdk.services.redis.models.ConfigItem import ConfigItem
 
 REGION = 'cn-north-1'
 PASSWORD = 'Passw0rd1234'
@@ -210,7 +220,8 @@ def test_all_nine_operations(variant, sdk, emulator, wire):
     algorithms = {s['headers']['Authorization'].split(' ', 1)[0] for s in wire['sent']}
     assert algorithms == {variant + '-HMAC-SHA256'}
     calls = emulator.admin.stats()['calls']
-    nine = [op for op in calls if 'WhiteList' not in op]  # the white-list groups have their own test
+    # the white-list groups and the engine parameters have their own tests
+    nine = [op for op in calls if 'WhiteList' not in op and 'InstanceConfig' not in op]
     assert len(nine) == 9 and all(calls[op] >= 1 for op in nine) and calls['describeCacheInstance'] == 5
 
 
@@ -416,3 +427,182 @@ def _run(sdk, op, instance_id):
     params = ModifyCacheInstanceAttributeParameters(REGION, instance_id)
     params.setCacheInstanceName('sdk_renamed')
     return sdk.send(ModifyCacheInstanceAttributeRequest(params))
+
+
+# -- engine parameters (describeInstanceConfig / modifyInstanceConfig) -------------------------------------
+
+
+def instance_config(sdk, instance_id):
+    resp = sdk.send(DescribeInstanceConfigRequest(DescribeInstanceConfigParameters(REGION, instance_id)))
+    assert resp.error is None, vars(resp.error)
+    return resp.result
+
+
+def modify_config(sdk, instance_id, **values):
+    items = [ConfigItem(name, value) for name, value in values.items()]
+    return sdk.send(ModifyInstanceConfigRequest(ModifyInstanceConfigParameters(REGION, instance_id, items))).error
+
+
+def config_values(sdk, instance_id):
+    return {i['configName']: i['configValue'] for i in instance_config(sdk, instance_id)['instanceConfig']}
+
+
+def test_instance_config_read_and_change(variant, sdk, emulator, wire):
+    instance_id = create(sdk)
+    result = instance_config(sdk, instance_id)
+    assert wire['sent'][-1]['method'] == 'GET' and wire['sent'][-1]['url'].endswith(instance_id + '/instanceConfig')
+    assert 'list-max-ziplist-entries' in result['unSupportConfigs']
+    items = {i['configName']: i for i in result['instanceConfig']}
+    # the ConfigItem model of the SDK can be built from every item as read
+    assert all(ConfigItem(**item).configName == name for name, item in items.items())
+    assert items['maxmemory-policy'] == {
+        'configName': 'maxmemory-policy',
+        'configValue': 'volatile-lru',
+        'configDefaultValue': 'volatile-lru',
+        'configValueType': 'string',
+        'configValueOptional': [
+            'volatile-lru',
+            'allkeys-lru',
+            'volatile-lfu',
+            'allkeys-lfu',
+            'volatile-random',
+            'allkeys-random',
+            'volatile-ttl',
+            'noeviction',
+        ],
+        'configDescription': items['maxmemory-policy']['configDescription'],
+        'configUnSupport': False,
+    }
+    entries = items['hash-max-ziplist-entries']
+    assert (
+        entries['configValueType'],
+        entries['configValue'],
+        entries['configValueMin'],
+        entries['configValueMax'],
+    ) == (
+        'int',
+        '512',
+        0,
+        10000,
+    )
+    assert items['list-max-ziplist-size']['configValueMin'] == -5
+    assert items['notify-keyspace-events']['configValueType'] == 'byteArray'
+    assert items['notify-keyspace-events']['configValue'] == ''
+
+    # the SDK's ConfigItem sends every unset member as null: only name and value count
+    assert (
+        modify_config(sdk, instance_id, **{'maxmemory-policy': 'allkeys-lru', 'hash-max-ziplist-entries': '1024'})
+        is None
+    )
+    sent = wire['sent'][-1]
+    assert sent['method'] == 'POST' and sent['url'].endswith(instance_id + '/instanceConfig')
+    assert '"configDefaultValue": null' in sent['body']
+    values = config_values(sdk, instance_id)
+    assert (values['maxmemory-policy'], values['hash-max-ziplist-entries']) == ('allkeys-lru', '1024')
+    # maxmemory-policy is the instance's maxmemoryPolicy
+    assert describe(sdk, instance_id).result['cacheInstance']['maxmemoryPolicy'] == 'allkeys-lru'
+    # reported in Redis's own form: integers without sign or zeros, keyspace flags with A for every class
+    assert (
+        modify_config(sdk, instance_id, **{'notify-keyspace-events': 'KEA', 'slowlog-log-slower-than': '+0050'}) is None
+    )
+    values = config_values(sdk, instance_id)
+    assert (values['notify-keyspace-events'], values['slowlog-log-slower-than']) == ('AKE', '50')
+    assert modify_config(sdk, instance_id, **{'notify-keyspace-events': 'xEg'}) is None
+    assert config_values(sdk, instance_id)['notify-keyspace-events'] == 'gxE'
+    calls = emulator.admin.stats()['calls']
+    assert (calls['describeInstanceConfig'], calls['modifyInstanceConfig']) == (4, 3)
+
+
+def test_instance_config_catalogue_per_version(sdk):
+    old = instance_config(sdk, create(sdk, name='sdk_old', cls='redis.m1.micro.basic', version='2.8'))
+    names = [i['configName'] for i in old['instanceConfig']]
+    assert 'list-max-ziplist-entries' in names and 'list-max-ziplist-size' not in names
+    assert 'notify-keyspace-events' in old['unSupportConfigs']
+    policy = next(i for i in old['instanceConfig'] if i['configName'] == 'maxmemory-policy')
+    assert 'allkeys-lfu' not in policy['configValueOptional']
+
+    new = instance_config(sdk, create(sdk, name='sdk_new', version='6.2'))
+    items = {i['configName']: i for i in new['instanceConfig']}
+    assert 'm' in items['notify-keyspace-events']['configValueOptional']
+    buffer = items['client-output-buffer-limit']
+    assert buffer['configValueType'] == 'outputBuffer' and buffer['configValueOutputBuffer']
+    assert 'configValueMin' not in buffer
+
+    newest = instance_config(sdk, create(sdk, name='sdk_newest', version='7.2'))
+    items = {i['configName']: i for i in newest['instanceConfig']}
+    assert items['hash-max-listpack-entries']['configUnSupport'] is False
+    assert items['hash-max-ziplist-entries']['configUnSupport'] is True
+
+
+def test_instance_config_output_buffer_merges_classes(sdk):
+    instance_id = create(sdk, version='5.0')
+    assert modify_config(sdk, instance_id, **{'client-output-buffer-limit': 'pubsub 64mb 16MB 120'}) is None
+    assert config_values(sdk, instance_id)['client-output-buffer-limit'] == (
+        'normal 0 0 0 slave 268435456 67108864 60 pubsub 67108864 16777216 120'
+    )
+    assert modify_config(sdk, instance_id, **{'client-output-buffer-limit': 'replica 1gb 1k 0'}) is None
+    assert config_values(sdk, instance_id)['client-output-buffer-limit'] == (
+        'normal 0 0 0 slave 1073741824 1000 0 pubsub 67108864 16777216 120'
+    )
+
+
+@pytest.mark.parametrize(
+    'values, words',
+    [
+        ({'no-such-parameter': '1'}, ['instanceConfig[0].configName', 'supported: maxmemory-policy']),
+        ({'maxmemory': '1gb'}, ['instanceConfig[0].configName', 'not supported']),
+        ({'maxmemory-policy': 'lru'}, ['instanceConfig[0].configValue (maxmemory-policy)', 'one of']),
+        ({'maxmemory-policy': 'ALLKEYS-LRU'}, ['one of']),
+        ({'hash-max-ziplist-entries': '10001'}, ['between 0 and 10000']),
+        ({'list-max-ziplist-size': '-6'}, ['between -5 and 10000']),
+        ({'slowlog-log-slower-than': '1.5'}, ['must be an integer']),
+        ({'slowlog-log-slower-than': ''}, ['must be an integer']),
+        ({'notify-keyspace-events': 'KEt'}, ["'t' not allowed"]),
+        ({'notify-keyspace-events': 'ke'}, ["'k' not allowed"]),
+        ({'set-max-intset-entries': '1', 'zset-max-ziplist-value': 'x'}, ['instanceConfig[1].configValue']),
+    ],
+)
+def test_instance_config_errors(sdk, emulator, values, words):
+    instance_id = create(sdk)
+    before = config_values(sdk, instance_id)
+    error = modify_config(sdk, instance_id, **values)
+    assert (error.code, error.status) == (400, 'INVALID_ARGUMENT')
+    assert all(word in error.message for word in words), error.message
+    assert config_values(sdk, instance_id) == before  # nothing of a refused change is applied
+    assert describe(sdk, instance_id).result['cacheInstance']['cacheInstanceStatus'] == 'running'
+
+
+def test_instance_config_request_errors(sdk, emulator):
+    instance_id = create(sdk)
+    empty = sdk.send(ModifyInstanceConfigRequest(ModifyInstanceConfigParameters(REGION, instance_id, []))).error
+    assert (empty.code, empty.status, empty.message) == (400, 'INVALID_ARGUMENT', 'instanceConfig is required')
+    twice = [ConfigItem('list-compress-depth', '1'), ConfigItem('list-compress-depth', '2')]
+    error = sdk.send(ModifyInstanceConfigRequest(ModifyInstanceConfigParameters(REGION, instance_id, twice))).error
+    assert error.code == 400 and 'more than once' in error.message
+    missing = modify_config(sdk, 'redis-000000000000', **{'list-compress-depth': '1'})
+    assert (missing.code, missing.status) == (404, 'NOT_FOUND')
+    gone = sdk.send(DescribeInstanceConfigRequest(DescribeInstanceConfigParameters(REGION, 'redis-000000000000')))
+    assert gone.error.code == 404
+
+    # a change only while running; reads in any status
+    emulator.admin.force_status(instance_id, 'changing')
+    busy = modify_config(sdk, instance_id, **{'list-compress-depth': '1'})
+    assert (busy.code, busy.status) == (400, 'FAILED_PRECONDITION') and 'changing' in busy.message
+    assert config_values(sdk, instance_id)['list-compress-depth'] == '0'
+
+
+def test_instance_config_configuring_for_the_delay():
+    slow = RunningEmulator(config_delay=1.0)
+    try:
+        sdk = make_client(slow)
+        instance_id = create(sdk)
+        assert modify_config(sdk, instance_id, **{'list-compress-depth': '3'}) is None
+        inst = describe(sdk, instance_id).result['cacheInstance']
+        assert inst['cacheInstanceStatus'] == 'configuring'
+        assert config_values(sdk, instance_id)['list-compress-depth'] == '3'
+        again = modify_config(sdk, instance_id, **{'list-compress-depth': '4'})
+        assert (again.code, again.status) == (400, 'FAILED_PRECONDITION') and 'configuring' in again.message
+        time.sleep(1.2)
+        assert describe(sdk, instance_id).result['cacheInstance']['cacheInstanceStatus'] == 'running'
+    finally:
+        slow.stop()
