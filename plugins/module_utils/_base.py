@@ -84,6 +84,51 @@ _LOOPBACK_HOSTS = ('localhost', '::1')
 ACCESS_KEY_PATTERN = re.compile(r'[\x21-\x7e]+\Z')
 
 
+def connection_problem(params: dict[str, Any]) -> str | None:
+    """What is wrong with the credential and connection options, naming the option, or None.
+    The endpoint is checked by the client itself (new_client)."""
+    missing = [
+        f'{option} (or the environment variable {variable})'
+        for option, variable in (('access_key', 'JDCLOUD_ACCESS_KEY'), ('secret_key', 'JDCLOUD_SECRET_KEY'))
+        if not params.get(option)
+    ]
+    if missing:
+        return 'Missing JD Cloud credentials: set ' + ' and '.join(missing)
+    # The access key travels in a header: a character that cannot go on the wire would fail deep in the
+    # HTTP stack instead of here, naming the option.
+    if not ACCESS_KEY_PATTERN.match(params['access_key']):
+        return 'access_key must be printable ASCII characters without spaces'
+    if params['ca_path'] is not None and not os.path.isfile(params['ca_path']):
+        return 'ca_path {!r} is not a readable file of CA certificates'.format(params['ca_path'])
+    # Upper bounds too: a timeout beyond the platform's time_t overflows deep in the socket layer,
+    # and thousands of retries with backoff would hold a task for days.
+    for option, low, high in (('api_timeout', 1, API_TIMEOUT_MAX), ('api_retries', 0, API_RETRIES_MAX)):
+        if not low <= params[option] <= high:
+            return f'{option} must be between {low} and {high}, got {params[option]}'
+    return None
+
+
+def new_client(params: dict[str, Any], max_pool: int) -> JDCloudClient:
+    """The client of checked connection options; JDCloudError when the endpoint is not valid."""
+    return JDCloudClient(
+        access_key=params['access_key'],
+        secret_key=params['secret_key'],
+        endpoint=params['endpoint'],
+        timeout=params['api_timeout'],
+        retries=params['api_retries'],
+        validate_certs=params['validate_certs'],
+        ca_path=params['ca_path'],
+        max_pool=max_pool,
+    )
+
+
+def plain_http_warning(endpoint: str) -> str | None:
+    parts = urlsplit(endpoint)
+    if parts.scheme == 'http' and not (parts.hostname in _LOOPBACK_HOSTS or parts.hostname.startswith('127.')):
+        return f'endpoint {endpoint} uses plain HTTP: requests and responses are not encrypted'
+    return None
+
+
 def error_dict(exc: JDCloudError) -> dict[str, Any]:
     """The structured ``error`` of a failed call, with a client-side status
     for failures that never got an API answer."""
@@ -186,44 +231,16 @@ class JCSModule:
         return self._client
 
     def _make_client(self) -> JDCloudClient:
-        params = self.params
-        missing = [
-            f'{option} (or the environment variable {variable})'
-            for option, variable in (('access_key', 'JDCLOUD_ACCESS_KEY'), ('secret_key', 'JDCLOUD_SECRET_KEY'))
-            if not params.get(option)
-        ]
-        if missing:
-            self.fail('Missing JD Cloud credentials: set ' + ' and '.join(missing), status='INVALID_ARGUMENT')
-        # The access key travels in a header: a character that cannot go on the wire would fail deep in the
-        # HTTP stack instead of here, naming the option.
-        if not ACCESS_KEY_PATTERN.match(params['access_key']):
-            self.fail('access_key must be printable ASCII characters without spaces', status='INVALID_ARGUMENT')
-        if params['ca_path'] is not None and not os.path.isfile(params['ca_path']):
-            self.fail(
-                'ca_path {!r} is not a readable file of CA certificates'.format(params['ca_path']),
-                status='INVALID_ARGUMENT',
-            )
-        # Upper bounds too: a timeout beyond the platform's time_t overflows deep in the socket layer,
-        # and thousands of retries with backoff would hold a task for days.
-        for option, low, high in (('api_timeout', 1, API_TIMEOUT_MAX), ('api_retries', 0, API_RETRIES_MAX)):
-            if not low <= params[option] <= high:
-                self.fail(f'{option} must be between {low} and {high}, got {params[option]}', status='INVALID_ARGUMENT')
+        problem = connection_problem(self.params)
+        if problem:
+            self.fail(problem, status='INVALID_ARGUMENT')
         try:
-            client = JDCloudClient(
-                access_key=params['access_key'],
-                secret_key=params['secret_key'],
-                endpoint=params['endpoint'],
-                timeout=params['api_timeout'],
-                retries=params['api_retries'],
-                validate_certs=params['validate_certs'],
-                ca_path=params['ca_path'],
-                max_pool=self.max_connections(),
-            )
+            client = new_client(self.params, self.max_connections())
         except JDCloudError as exc:  # the endpoint: the other arguments are checked above
             self.fail(exc.message, status='INVALID_ARGUMENT')
-        parts = urlsplit(client.endpoint)
-        if parts.scheme == 'http' and not (parts.hostname in _LOOPBACK_HOSTS or parts.hostname.startswith('127.')):
-            self.module.warn(f'endpoint {client.endpoint} uses plain HTTP: requests and responses are not encrypted')
+        warning = plain_http_warning(client.endpoint)
+        if warning:
+            self.module.warn(warning)
         return client
 
     def max_connections(self) -> int:

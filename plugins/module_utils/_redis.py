@@ -171,12 +171,18 @@ class RedisAPI:
             raise
         return result.get('cacheInstance')
 
-    def list_page(self, page, filters=None, sorts=None, page_size=PAGE_SIZE):
-        query = dict(pageNumber=page, pageSize=page_size, filters=filters or None, sorts=sorts or None)
+    def list_page(self, page, filters=None, sorts=None, page_size=PAGE_SIZE, tag_filters=None):
+        query = dict(
+            pageNumber=page,
+            pageSize=page_size,
+            filters=filters or None,
+            sorts=sorts or None,
+            tagFilters=tag_filters or None,
+        )
         result = self.client.request('GET', self._path('cacheInstance'), self.region, query=query)
         return result.get('cacheInstances') or [], result.get('totalCount') or 0
 
-    def list_instances(self, filters=None, sorts=None, concurrency=1, convert=None, merge=True):
+    def list_instances(self, filters=None, sorts=None, concurrency=1, convert=None, merge=True, tag_filters=None):
         """describeCacheInstances over every page: ``(instances, settled)``.
 
         Offset paging is not a snapshot: an instance that comes, goes or is renamed between two pages
@@ -188,21 +194,22 @@ class RedisAPI:
         reads. When no two reads agree, ``settled`` is False and the instances are those of every
         read, the ones not seen by all reads checked again by id (with ``merge``; otherwise those of
         the last read). ``convert`` is applied to each
-        instance as its page arrives.
+        instance as its page arrives. ``tag_filters`` is the API's ``tagFilters`` (``[{key, values}]``).
         """
-        reads = [self._read(filters, sorts, concurrency, convert)]
+        query = dict(filters=filters, sorts=sorts, tag_filters=tag_filters)
+        reads = [self._read(query, concurrency, convert)]
         if reads[0].clean and reads[0].total <= PAGE_SIZE:
             return reads[0].instances(), True
         while len(reads) < LIST_READS:
-            reads.append(self._read(filters, sorts, concurrency, convert, reverse_of=reads[-1]))
+            reads.append(self._read(query, concurrency, convert, reverse_of=reads[-1]))
             previous, last = reads[-2], reads[-1]
             if previous.clean and last.clean and previous.keys == last.keys:
                 return last.instances(), True
-        return (self._merge(reads, filters, convert) if merge else reads[-1].instances()), False
+        return (self._merge(reads, filters, tag_filters, convert) if merge else reads[-1].instances()), False
 
-    def _read(self, filters, sorts, concurrency, convert, reverse_of=None):
+    def _read(self, query, concurrency, convert, reverse_of=None):
         def fetch(number):
-            items, total = self.list_page(number, filters, sorts)
+            items, total = self.list_page(number, **query)
             return (
                 number,
                 total,
@@ -232,7 +239,7 @@ class RedisAPI:
         pages.sort(key=lambda page: page[0])
         return _Read(pages, reverse)
 
-    def _merge(self, reads, filters, convert):
+    def _merge(self, reads, filters, tag_filters, convert):
         """The instances of reads that never agreed: those every read saw, and those some read missed
         that one more listing by id still finds (with the caller's filters, so a renamed or deleted
         one drops out). The order is that of the last read, the rechecked ones after."""
@@ -245,7 +252,9 @@ class RedisAPI:
         others = [f for f in filters or () if f.get('name') != 'cacheInstanceId']
         for start in range(0, len(doubtful), PAGE_SIZE):
             chunk = doubtful[start : start + PAGE_SIZE]
-            items, dummy = self.list_page(1, others + [dict(name='cacheInstanceId', values=chunk)])
+            items, dummy = self.list_page(
+                1, others + [dict(name='cacheInstanceId', values=chunk)], tag_filters=tag_filters
+            )
             confirmed.update((item.get('cacheInstanceId'), item) for item in items)
         kept = [i for i in reads[-1].ids if i in everywhere or i in confirmed]
         kept += [i for i in doubtful if i in confirmed and i not in reads[-1].by_id]

@@ -1,0 +1,456 @@
+# Copyright: Contributors to the jdcloud.cloud collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The jcs_redis inventory plugin run by ``ansible-inventory`` against the emulator over HTTP.
+
+Instances with distinct attributes are created through the official JD Cloud SDK (an
+implementation independent of ours); bulk instances come from the emulator's admin seed.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from invrunner import run_inventory
+from jdcloud_sdk.services.redis.apis.CreateCacheInstanceRequest import CreateCacheInstanceRequest
+from modrunner import run_module
+
+REGION = 'cn-north-1'
+AZS = {'cn-north-1': ('cn-north-1a', 'cn-north-1b'), 'cn-south-1': ('cn-south-1a', 'cn-south-1b')}
+
+
+class SDK:
+    """The official JD Cloud SDK, creating instances behind the plugin's back."""
+
+    def __init__(self, emulator):
+        from jdcloud_sdk.core.config import Config
+        from jdcloud_sdk.core.credential import Credential
+        from jdcloud_sdk.core.logger import Logger
+        from jdcloud_sdk.services.redis.client.RedisClient import RedisClient
+
+        endpoint = emulator.url.split('://', 1)[1]
+        self.client = RedisClient(
+            Credential(emulator.access_key, emulator.secret_key), Config(endpoint=endpoint, scheme='http'), Logger(0)
+        )
+
+
+@pytest.fixture
+def sdk_client(emulator):
+    return SDK(emulator)
+
+
+def create(sdk, name, region=REGION, version='4.0', instance_class='redis.m.micro.basic', tags=None):
+    spec = {
+        'vpcId': 'vpc-inventory01',
+        'subnetId': 'subnet-inventory01',
+        'cacheInstanceName': name,
+        'cacheInstanceClass': instance_class,
+        'azId': {'master': AZS[region][0], 'slave': AZS[region][1]},
+        'redisVersion': version,
+        'password': 'Inv3ntoryPw',
+    }
+    if tags:
+        spec['userTags'] = [dict(key=k, value=v) for k, v in tags.items()]
+    response = sdk.client.send(CreateCacheInstanceRequest({'regionId': region, 'cacheInstance': spec}))
+    assert response.error is None, vars(response.error)
+    return response.result['cacheInstanceId']
+
+
+def source(emulator, **options):
+    """An inventory file's settings pointing at the emulator (credentials from the environment)."""
+    config = dict(plugin='jdcloud.cloud.jcs_redis', endpoint=emulator.url, regions=[REGION])
+    config.update(options)
+    return config
+
+
+def credentials(emulator, **extra):
+    env = dict(JDCLOUD_ACCESS_KEY=emulator.access_key, JDCLOUD_SECRET_KEY=emulator.secret_key)
+    env.update(extra)
+    return env
+
+
+def listing(emulator, tmp_path, env=None, **options):
+    return run_inventory(tmp_path, source(emulator, **options), env=credentials(emulator, **(env or {})))
+
+
+def list_calls(emulator):
+    return emulator.admin.stats()['calls'].get('describeCacheInstances', 0)
+
+
+@pytest.fixture
+def fleet(emulator, sdk_client):
+    """Five instances: versions 4.0 and 5.0, master-slave and cluster, tagged, two regions, one in error."""
+    ids = dict(
+        orders=create(sdk_client, 'orders', version='5.0', tags={'team': 'orders', 'env': 'prod'}),
+        orders_eu=create(sdk_client, 'orders_eu', version='5.0', tags={'team': 'orders', 'env': 'staging'}),
+        sessions=create(
+            sdk_client, 'sessions', instance_class='redis.c.small.basic', tags={'team': 'web', 'env': 'prod'}
+        ),
+        broken=create(sdk_client, 'broken'),
+        south=create(sdk_client, 'south', region='cn-south-1', version='5.0', tags={'team': 'orders'}),
+    )
+    emulator.admin.force_status(ids['broken'], 'error')
+    emulator.admin.reset(state=False)  # counters only
+    return ids
+
+
+# --- the hosts and their variables ---------------------------------------------------------------------
+
+
+def test_every_instance_is_a_host_with_the_info_module_shape(emulator, tmp_path, fleet):
+    run = listing(emulator, tmp_path)
+    hostvars = run.hostvars
+    assert sorted(hostvars) == ['broken', 'orders', 'orders_eu', 'sessions']
+    # one region of at most 100 instances is one call
+    assert list_calls(emulator) == 1
+    info = run_module('jcs_redis_info', emulator.connection())
+    assert info.rc == 0, info.result
+    for instance in info.result['instances']:
+        host = hostvars[instance['name']]
+        # exactly what jcs_redis_info returns, plus the connection address
+        assert host['jcs_redis'] == instance
+        assert host['ansible_host'] == instance['connection_domain']
+        assert host['ansible_port'] == instance['port'] == 6379
+        assert set(host) == {'jcs_redis', 'ansible_host', 'ansible_port'}
+    assert hostvars['orders']['jcs_redis']['tags'] == {'team': 'orders', 'env': 'prod'}
+    assert 'password' not in run.stdout.lower() and 'Inv3ntoryPw' not in run.stdout + run.stderr
+    # no reserved variable names (name, port, tags) at the top level: Ansible would warn about each
+    assert 'reserved' not in run.stderr
+
+
+def test_api_data_is_never_templated(emulator, tmp_path, sdk_client):
+    # A description is free text: whoever can rename or describe an instance must not run templates.
+    instance_id = create(sdk_client, 'described')
+    run_module(
+        'jcs_redis_instance', emulator.connection(instance_id=instance_id, description="{{ lookup('env', 'HOME') }}")
+    )
+    run = listing(emulator, tmp_path, compose=dict(note='jcs_redis.description'))
+    assert run.hostvars['described']['note'] == "{{ lookup('env', 'HOME') }}"
+    assert run.hostvars['described']['jcs_redis']['description'] == "{{ lookup('env', 'HOME') }}"
+
+
+def test_several_regions_from_the_environment(emulator, tmp_path, fleet):
+    config = dict(plugin='jdcloud.cloud.jcs_redis', endpoint=emulator.url)
+    run = run_inventory(tmp_path, config, env=credentials(emulator, JDCLOUD_REGION='cn-north-1,cn-south-1'))
+    assert sorted(run.hostvars) == ['broken', 'orders', 'orders_eu', 'sessions', 'south']
+    assert run.hostvars['south']['jcs_redis']['region'] == 'cn-south-1'
+    assert list_calls(emulator) == 2
+
+
+def test_every_page_of_a_large_region_is_listed(emulator, tmp_path):
+    seeded = emulator.admin.seed(230)
+    run = listing(emulator, tmp_path, hostnames='id', concurrency=4)
+    assert sorted(run.hostvars) == sorted(seeded)
+    # three pages, read twice (the second read in the other order) to be consistent
+    assert list_calls(emulator) == 6
+
+
+# --- filters ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ('options', 'expected'),
+    [
+        (dict(statuses=['running']), ['orders', 'orders_eu', 'sessions']),
+        (dict(statuses=['error']), ['broken']),
+        (dict(redis_versions=['5']), ['orders', 'orders_eu']),
+        (dict(redis_versions=['4.0.14', '5.0']), ['broken', 'orders', 'orders_eu', 'sessions']),
+        (dict(instance_types=['cluster']), ['sessions']),
+        (dict(instance_types=['master-slave', 'native-cluster']), ['broken', 'orders', 'orders_eu']),
+        # exact: the API's name filter matches parts of names, and orders_eu contains orders
+        (dict(names=['orders']), ['orders']),
+        (dict(names=['orders', 'sessions']), ['orders', 'sessions']),
+        (dict(names=['ORDERS']), []),
+        (dict(tags={'team': 'orders'}), ['orders', 'orders_eu']),
+        (dict(tags={'team': 'orders', 'env': 'prod'}), ['orders']),
+        (dict(tags={'env': ['prod', 'staging']}), ['orders', 'orders_eu', 'sessions']),
+        (dict(tags={'team': 'nobody'}), []),
+        (dict(statuses=['running'], redis_versions=['5.0'], tags={'env': 'staging'}), ['orders_eu']),
+    ],
+)
+def test_filters(emulator, tmp_path, fleet, options, expected):
+    run = listing(emulator, tmp_path, **options)
+    assert sorted(run.hostvars) == expected
+    assert list_calls(emulator) == 1
+
+
+def test_filters_are_sent_to_the_api(emulator, tmp_path, fleet):
+    emulator.admin.seed(150)
+    run = listing(emulator, tmp_path, statuses=['running'], tags={'team': 'orders'})
+    assert sorted(run.hostvars) == ['orders', 'orders_eu']
+    # 152 instances in the region, but the API returned one page of two: the filters went to the API
+    assert list_calls(emulator) == 1
+
+
+# --- groups and composed variables -----------------------------------------------------------------------
+
+
+def test_keyed_groups_groups_and_compose(emulator, tmp_path, fleet):
+    run = listing(
+        emulator,
+        tmp_path,
+        regions=['cn-north-1', 'cn-south-1'],
+        keyed_groups=[
+            dict(prefix='redis_version', key='jcs_redis.redis_version'),
+            dict(prefix='status', key='jcs_redis.status'),
+            dict(prefix='type', key='jcs_redis.instance_type'),
+            dict(prefix='region', key='jcs_redis.region'),
+            dict(prefix='tag', key='jcs_redis.tags'),
+        ],
+        groups=dict(big='jcs_redis.memory_mb > 4096', prod="jcs_redis.tags.env | default('') == 'prod'"),
+        compose=dict(redis_url="'redis://' ~ jcs_redis.connection_domain ~ ':' ~ jcs_redis.port"),
+    )
+    assert run.group('redis_version_5_0') == ['orders', 'orders_eu', 'south']
+    assert run.group('redis_version_4_0') == ['broken', 'sessions']
+    assert run.group('status_error') == ['broken']
+    assert run.group('type_cluster') == ['sessions']
+    assert run.group('region_cn_south_1') == ['south']
+    assert run.group('tag_team_orders') == ['orders', 'orders_eu', 'south']
+    assert run.group('tag_env_prod') == ['orders', 'sessions']
+    assert run.group('big') == ['sessions']
+    assert run.group('prod') == ['orders', 'sessions']
+    orders = run.hostvars['orders']
+    assert orders['redis_url'] == 'redis://{}:6379'.format(orders['jcs_redis']['connection_domain'])
+
+
+def test_strict_fails_on_a_bad_keyed_group(emulator, tmp_path, fleet):
+    keyed = [dict(prefix='x', key='jcs_redis.no_such_field')]
+    assert listing(emulator, tmp_path, keyed_groups=keyed).rc == 0
+    run = listing(emulator, tmp_path, keyed_groups=keyed, strict=True)
+    assert run.rc != 0
+    assert 'no_such_field' in run.warnings
+
+
+# --- host names ------------------------------------------------------------------------------------------
+
+
+def test_colliding_names_fall_back_to_ids_with_a_warning(emulator, tmp_path, sdk_client):
+    first = create(sdk_client, 'twin')
+    second = create(sdk_client, 'twin')
+    single = create(sdk_client, 'single')
+    run = listing(emulator, tmp_path)
+    assert sorted(run.hostvars) == sorted([first, second, 'single'])
+    assert run.hostvars['single']['jcs_redis']['id'] == single
+    assert run.hostvars[first]['jcs_redis']['name'] == 'twin'
+    assert "'twin' ({})".format(', '.join(sorted([first, second]))) in run.warnings
+    assert 'named by their IDs' in run.warnings
+
+
+def test_hostnames_id(emulator, tmp_path, fleet):
+    run = listing(emulator, tmp_path, hostnames='id')
+    assert sorted(run.hostvars) == sorted(v for k, v in fleet.items() if k != 'south')
+
+
+def test_hostnames_template_and_its_collisions(emulator, tmp_path, fleet):
+    run = listing(emulator, tmp_path, hostnames='{{ jcs_redis.name }}-{{ jcs_redis.redis_version }}')
+    assert sorted(run.hostvars) == ['broken-4.0', 'orders-5.0', 'orders_eu-5.0', 'sessions-4.0']
+    run = listing(emulator, tmp_path, hostnames='v{{ jcs_redis.redis_version }}')
+    # every name collides: each instance is named by its ID
+    assert sorted(run.hostvars) == sorted(v for k, v in fleet.items() if k != 'south')
+    assert "'v5.0'" in run.warnings and "'v4.0'" in run.warnings
+
+
+def test_hostnames_template_that_fails_or_is_empty(emulator, tmp_path, fleet):
+    template = '{{ jcs_redis.tags.env }}_{{ jcs_redis.name }}'
+    run = listing(emulator, tmp_path, hostnames=template)
+    # broken has no env tag: named by its ID, with a warning
+    assert sorted(run.hostvars) == sorted(['prod_orders', 'staging_orders_eu', 'prod_sessions', fleet['broken']])
+    assert 'the template failed for instance ' + fleet['broken'] in run.warnings
+    run = listing(emulator, tmp_path, hostnames=template, strict=True)
+    assert run.rc != 0 and 'hostnames: the template' in run.warnings and fleet['broken'] in run.warnings
+    run = listing(emulator, tmp_path, hostnames="{{ jcs_redis.tags.env | default('') }}", names=['broken'])
+    assert list(run.hostvars) == [fleet['broken']]
+    assert 'empty name for instance ' + fleet['broken'] in run.warnings
+
+
+# --- caching ---------------------------------------------------------------------------------------------
+
+
+def test_cache_serves_the_second_run_without_calls(emulator, tmp_path, sdk_client):
+    create(sdk_client, 'cached_one')
+    cache = dict(cache=True, cache_plugin='ansible.builtin.jsonfile', cache_connection=str(tmp_path / 'cache'))
+    first = listing(emulator, tmp_path, **cache)
+    assert sorted(first.hostvars) == ['cached_one']
+    assert list_calls(emulator) == 1
+    create(sdk_client, 'cached_two')
+    # from the cache: no call, and the new instance is not there yet
+    second = listing(emulator, tmp_path, **cache)
+    assert second.hostvars == first.hostvars
+    assert list_calls(emulator) == 1
+    # grouping options are applied to the cached instances
+    grouped = listing(emulator, tmp_path, keyed_groups=[dict(prefix='v', key='jcs_redis.redis_version')], **cache)
+    assert grouped.group('v_4_0') == ['cached_one']
+    assert list_calls(emulator) == 1
+    # --flush-cache lists again and refreshes the cache
+    run = run_inventory(
+        tmp_path, source(emulator, **cache), env=credentials(emulator), args=('--list', '--flush-cache')
+    )
+    assert sorted(run.hostvars) == ['cached_one', 'cached_two']
+    assert list_calls(emulator) == 2
+    assert sorted(listing(emulator, tmp_path, **cache).hostvars) == ['cached_one', 'cached_two']
+    assert list_calls(emulator) == 2
+    # other filters are another listing: not served from the cache of this one
+    assert sorted(listing(emulator, tmp_path, names=['cached_two'], **cache).hostvars) == ['cached_two']
+    assert list_calls(emulator) == 3
+
+
+def test_cache_timeout(emulator, tmp_path, sdk_client):
+    create(sdk_client, 'cached_one')
+    cache = dict(
+        cache=True, cache_plugin='ansible.builtin.jsonfile', cache_connection=str(tmp_path / 'cache'), cache_timeout=1
+    )
+    listing(emulator, tmp_path, **cache)
+    time.sleep(1.5)
+    listing(emulator, tmp_path, **cache)
+    assert list_calls(emulator) == 2
+
+
+def test_cache_holds_no_secret(emulator, tmp_path, fleet):
+    cache_dir = tmp_path / 'cache'
+    listing(emulator, tmp_path, cache=True, cache_plugin='ansible.builtin.jsonfile', cache_connection=str(cache_dir))
+    files = list(cache_dir.iterdir())
+    assert files
+    text = ''.join(f.read_text() for f in files)
+    assert 'orders_eu' in text
+    assert emulator.secret_key not in text and 'Inv3ntoryPw' not in text
+
+
+# --- credentials and endpoint from the environment ---------------------------------------------------------
+
+
+def test_credentials_region_and_endpoint_from_the_environment(emulator, tmp_path, fleet):
+    env = credentials(emulator, JDCLOUD_REGION=REGION, JDCLOUD_ENDPOINT=emulator.url)
+    run = run_inventory(tmp_path, dict(plugin='jdcloud.cloud.jcs_redis'), env=env)
+    assert sorted(run.hostvars) == ['broken', 'orders', 'orders_eu', 'sessions']
+
+
+def test_options_win_over_the_environment(emulator, tmp_path, fleet):
+    env = credentials(emulator, JDCLOUD_REGION='cn-east-2', JDCLOUD_ENDPOINT='http://127.0.0.1:9')
+    run = run_inventory(tmp_path, source(emulator), env=env)
+    assert sorted(run.hostvars) == ['broken', 'orders', 'orders_eu', 'sessions']
+
+
+@pytest.mark.parametrize(
+    ('variable', 'message'),
+    [
+        (
+            'JDCLOUD_ACCESS_KEY',
+            'Missing JD Cloud credentials: set access_key (or the environment variable JDCLOUD_ACCESS_KEY)',
+        ),
+        (
+            'JDCLOUD_SECRET_KEY',
+            'Missing JD Cloud credentials: set secret_key (or the environment variable JDCLOUD_SECRET_KEY)',
+        ),
+        ('JDCLOUD_REGION', 'Missing region: set regions (or the environment variable JDCLOUD_REGION)'),
+    ],
+)
+def test_an_empty_variable_counts_as_not_set(emulator, tmp_path, variable, message):
+    env = credentials(emulator, JDCLOUD_REGION=REGION)
+    env[variable] = ''
+    run = run_inventory(tmp_path, dict(plugin='jdcloud.cloud.jcs_redis', endpoint=emulator.url), env=env)
+    assert run.rc != 0
+    assert message in run.warnings
+    assert list_calls(emulator) == 0
+
+
+def test_an_empty_endpoint_variable_means_the_jd_cloud_api(emulator, tmp_path):
+    # A proxy that refuses connections keeps the request on this machine; the error names the host.
+    env = credentials(
+        emulator,
+        JDCLOUD_REGION=REGION,
+        JDCLOUD_ENDPOINT='',
+        HTTPS_PROXY='http://127.0.0.1:9',
+        https_proxy='http://127.0.0.1:9',
+        NO_PROXY='',
+        no_proxy='',
+    )
+    run = run_inventory(tmp_path, dict(plugin='jdcloud.cloud.jcs_redis', api_retries=0), env=env)
+    assert run.rc != 0
+    assert 'Could not list the Redis instances of region cn-north-1' in run.warnings
+    assert 'redis.jdcloud-api.com' in run.warnings
+    assert 'status=CONNECTION_ERROR' in run.warnings
+
+
+# --- errors ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ('options', 'message'),
+    [
+        (dict(regions=[]), 'regions must name at least one region'),
+        (dict(regions=['cn-north-1', 'North']), "regions must be JD Cloud region IDs such as cn-north-1, got 'North'"),
+        (dict(statuses=['runing']), "Invalid value ['runing'] for config 'statuses'"),
+        (dict(statuses=[]), 'statuses must not be empty; omit the option to list instances in every status'),
+        (dict(instance_types=['sentinel']), "Invalid value ['sentinel'] for config 'instance_types'"),
+        (dict(redis_versions=['latest']), "redis_versions must be versions such as 5.0, got 'latest'"),
+        (dict(names=['']), 'names must be non-empty instance names'),
+        (dict(tags={'team': []}), 'tags.team must be a tag value or a non-empty list of tag values'),
+        (dict(tags={'team': {'a': 1}}), 'tags.team must be a tag value or a non-empty list of tag values'),
+        (dict(tags={}), 'tags must not be empty'),
+        (dict(hostnames='fqdn'), "hostnames must be id, name or a Jinja2 template such as"),
+        (dict(concurrency=17), 'concurrency must be between 1 and 16, got 17'),
+        (dict(api_timeout=0), 'api_timeout must be between 1 and 3600, got 0'),
+        (dict(api_retries=101), 'api_retries must be between 0 and 100, got 101'),
+        (dict(endpoint=''), 'endpoint must be a URL like https://redis.jdcloud-api.com'),
+        (
+            dict(endpoint='ftp://127.0.0.1'),
+            "endpoint must be a URL like https://redis.jdcloud-api.com or http://127.0.0.1:8765 (scheme, host and port only), got 'ftp://127.0.0.1'",
+        ),
+        (
+            dict(ca_path='/nonexistent/ca.pem'),
+            "ca_path '/nonexistent/ca.pem' is not a readable file of CA certificates",
+        ),
+        (dict(access_key='has space'), 'access_key must be printable ASCII characters without spaces'),
+        (dict(concurrency='many'), 'concurrency'),
+    ],
+)
+def test_bad_options_fail_naming_the_option_before_any_call(emulator, tmp_path, options, message):
+    run = listing(emulator, tmp_path, **options)
+    assert run.rc != 0
+    assert message in run.warnings
+    assert 'Traceback' not in run.stderr
+    assert list_calls(emulator) == 0
+
+
+def test_a_file_of_another_name_is_not_taken(emulator, tmp_path):
+    run = run_inventory(tmp_path, source(emulator), env=credentials(emulator), filename='redis.yml')
+    assert run.rc != 0
+    assert 'could not be verified by inventory plugin' in run.warnings
+    assert list_calls(emulator) == 0
+
+
+def test_api_errors_reach_the_user_with_code_status_and_request_id(emulator, tmp_path):
+    run = listing(emulator, tmp_path, regions=['xx-nowhere-1'])
+    assert run.rc != 0
+    assert (
+        'Could not list the Redis instances of region xx-nowhere-1: JD Cloud API error 400 INVALID_ARGUMENT'
+        in run.warnings
+    )
+    assert 'code=400, status=INVALID_ARGUMENT, request_id=' in run.warnings
+    assert 'Traceback' not in run.stderr
+
+
+def test_a_wrong_secret_key_is_explained_and_never_shown(emulator, tmp_path):
+    wrong = 'WrongSecretKey0000000000000000x9'
+    run = listing(emulator, tmp_path, env=dict(JDCLOUD_SECRET_KEY=wrong))
+    assert run.rc != 0
+    assert 'JD Cloud rejected the request signature' in run.warnings
+    assert 'status=ACCESS_ERROR' in run.warnings or 'code=401' in run.warnings
+    assert wrong not in run.stdout + run.stderr
+    assert 'Traceback' not in run.stderr
+    verbose = run_inventory(
+        tmp_path, source(emulator), env=credentials(emulator, JDCLOUD_SECRET_KEY=wrong), args=('--list', '-vvvv')
+    )
+    assert verbose.rc != 0
+    assert wrong not in verbose.stdout + verbose.stderr
+    assert emulator.secret_key not in verbose.stdout + verbose.stderr
+
+
+def test_temporary_errors_are_retried(emulator, tmp_path, fleet):
+    # seed 2: the first answer is a throttle
+    emulator.admin.config(throttle_rate=0.5, retry_after=0, fault_seed=2)
+    run = listing(emulator, tmp_path)
+    assert sorted(run.hostvars) == ['broken', 'orders', 'orders_eu', 'sessions']
+    stats = emulator.admin.stats()
+    assert stats['faults'].get('throttle', 0) >= 1, (stats, emulator.admin.config())
