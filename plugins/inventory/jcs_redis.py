@@ -22,8 +22,9 @@ description:
     C(region), C(redis_version), C(instance_type), C(connection_domain), C(port), C(tags), ...).
     C(ansible_host), the connection domain of the instance. C(ansible_port), the port clients connect to.
     The instance's password is never returned by the API and never appears in any variable.
-  - The values read from the API are never templated (Ansible marks them unsafe; C(ansible-inventory --list) shows
-    them as C({"__ansible_unsafe": ...})), so a description or tag holding C({{ }}) stays text.
+  - The values read from the API are never templated (Ansible marks them unsafe, and C(ansible-inventory --list)
+    shows each as a dictionary with the key C(__ansible_unsafe)), so a description or tag holding C({{ }}) stays
+    text.
   - The instance is one variable rather than one variable per field because C(name), C(port) and C(tags) are
     reserved names in Ansible, which warns about hosts that define them.
 author:

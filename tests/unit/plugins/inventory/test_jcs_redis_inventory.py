@@ -9,14 +9,21 @@ implementation independent of ours); bulk instances come from the emulator's adm
 
 from __future__ import annotations
 
+import ast
+import json
+import os
+import subprocess
 import time
+from pathlib import Path
 
 import pytest
-from invrunner import run_inventory
+import yaml
+from invrunner import ansible_inventory, inventory_env, run_inventory
 from jdcloud_sdk.services.redis.apis.CreateCacheInstanceRequest import CreateCacheInstanceRequest
 from modrunner import run_module
 
 REGION = 'cn-north-1'
+PLUGIN = 'jdcloud.cloud.jcs_redis'
 AZS = {'cn-north-1': ('cn-north-1a', 'cn-north-1b'), 'cn-south-1': ('cn-south-1a', 'cn-south-1b')}
 
 
@@ -454,3 +461,53 @@ def test_temporary_errors_are_retried(emulator, tmp_path, fleet):
     assert sorted(run.hostvars) == ['broken', 'orders', 'orders_eu', 'sessions']
     stats = emulator.admin.stats()
     assert stats['faults'].get('throttle', 0) >= 1, (stats, emulator.admin.config())
+
+
+# --- documentation ---------------------------------------------------------------------------------------
+
+
+def plugin_examples():
+    path = Path(__file__).resolve().parents[4] / 'plugins' / 'inventory' / 'jcs_redis.py'
+    for node in ast.parse(path.read_text(encoding='utf-8')).body:
+        if isinstance(node, ast.Assign) and node.targets[0].id == 'EXAMPLES':
+            return list(yaml.safe_load_all(ast.literal_eval(node.value)))
+    raise AssertionError('no EXAMPLES')
+
+
+def test_ansible_doc_shows_the_plugin(tmp_path):
+    proc = subprocess.run(
+        [os.path.join(os.path.dirname(ansible_inventory()), 'ansible-doc'), '-t', 'inventory', '--json', PLUGIN],
+        env=inventory_env(str(tmp_path)),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)[PLUGIN]
+    options = doc['doc']['options']
+    for option in ('regions', 'statuses', 'redis_versions', 'instance_types', 'names', 'tags', 'hostnames'):
+        assert options[option]['description'], option
+    # Constructable and Cacheable options come from ansible-core's fragments
+    for option in ('compose', 'groups', 'keyed_groups', 'strict', 'cache', 'cache_timeout'):
+        assert option in options, option
+    assert 'keyed_groups' in doc['examples'] and 'hostnames' in doc['examples']
+
+
+@pytest.mark.parametrize('number', range(3))
+def test_every_documented_example_runs(emulator, tmp_path, fleet, sdk_client, number):
+    create(
+        sdk_client,
+        'orders_cluster',
+        version='5.0',
+        instance_class='redis.c.small.basic',
+        tags={'team': 'orders', 'env': 'prod'},
+    )
+    config = plugin_examples()[number]
+    config.update(endpoint=emulator.url)
+    if 'cache_connection' in config:
+        config['cache_connection'] = str(tmp_path / 'cache')
+    if number == 0:
+        config['regions'] = ['cn-north-1', 'cn-south-1']
+    run = run_inventory(tmp_path, config, env=credentials(emulator))
+    assert run.rc == 0, run.stderr
+    assert run.hostvars, config
