@@ -35,6 +35,9 @@ WRITE_OPERATIONS = (
     'modifyWhiteListGroup',
     'deleteWhiteListGroup',
     'modifyInstanceConfig',
+    'modifyBackupPolicy',
+    'createBackup',
+    'restoreInstance',
 )
 
 

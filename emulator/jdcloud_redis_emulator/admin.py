@@ -85,5 +85,16 @@ class AdminClient:
     def expire(self, instance_id: str) -> dict:
         return self.call('POST', 'instances/%s/expire' % instance_id, {})
 
+    def seed_backups(
+        self, instance_id: str, count: int, name_prefix: str = 'seeded', interval: float = 60, auto: bool = False
+    ) -> list:
+        """``count`` successful backups of an instance, ``interval`` seconds apart, the newest ending now."""
+        body = {'count': count, 'name_prefix': name_prefix, 'interval': interval, 'auto': auto}
+        return self.call('POST', 'instances/%s/backups' % instance_id, body)['ids']
+
+    def fail_next_backup(self, instance_id: str) -> dict:
+        """Make the next backup created for the instance fail when it ends."""
+        return self.call('POST', 'instances/%s/fail-next-backup' % instance_id, {})
+
     def check_password(self, instance_id: str, password: str) -> bool:
         return self.call('POST', 'instances/%s/check-password' % instance_id, {'password': password})['matches']

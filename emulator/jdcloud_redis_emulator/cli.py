@@ -68,6 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.0,
         help='seconds in configuring before running after a parameter change (default 0)',
     )
+    life.add_argument(
+        '--backup-delay',
+        type=_non_negative,
+        default=0.0,
+        help='seconds a backup runs before it succeeds (or fails, see the admin endpoint) (default 0)',
+    )
+    life.add_argument(
+        '--restore-delay', type=_non_negative, default=0.0, help='seconds in restoring before running (default 0)'
+    )
     life.add_argument('--quota', type=int, default=20, help='instance quota per region (default 20)')
     life.add_argument(
         '--seed', type=int, default=0, metavar='N', help='start with N running instances (only if the state is empty)'
@@ -127,6 +136,8 @@ def options_from_args(args: argparse.Namespace) -> dict:
         resize_delay=args.resize_delay,
         delete_delay=args.delete_delay,
         config_delay=args.config_delay,
+        backup_delay=args.backup_delay,
+        restore_delay=args.restore_delay,
         quota=args.quota,
         seed=args.seed,
         seed_region=args.seed_region,

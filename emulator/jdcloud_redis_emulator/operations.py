@@ -1,5 +1,5 @@
-"""Routing and the operations: the nine v1 operations (docs/dev/api-notes.md#operations), the white-list groups
-and the engine parameters."""
+"""Routing and the operations: the nine v1 operations (docs/dev/api-notes.md#operations), the white-list groups,
+the engine parameters and the backups."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import re
 from urllib.parse import unquote
 
-from . import listing, validation, whitelist
+from . import backups, listing, validation, whitelist
 from .errors import invalid_argument
 from .settings import RuntimeSettings
 from .store import Store
@@ -35,6 +35,10 @@ ROUTES = (
         re.compile('^' + _INSTANCE + '/instanceConfig$'),
         {'GET': 'describeInstanceConfig', 'POST': 'modifyInstanceConfig'},
     ),
+    (re.compile('^' + _INSTANCE + '/backupPolicy$'), {'GET': 'describeBackupPolicy', 'PATCH': 'modifyBackupPolicy'}),
+    (re.compile('^' + _INSTANCE + '/backup$'), {'GET': 'describeBackups', 'POST': 'createBackup'}),
+    (re.compile('^' + _INSTANCE + '/backup/(?P<backup>[^/:]+)$'), {'GET': 'describeBackupInfo'}),
+    (re.compile('^' + _INSTANCE + '/restore$'), {'POST': 'restoreInstance'}),
     (re.compile('^' + _REGION + r'/instanceClass$'), {'GET': 'describeInstanceClass'}),
     (re.compile('^' + _REGION + r'/quota$'), {'GET': 'describeUserQuota'}),
 )
@@ -47,8 +51,10 @@ class Route:
         region: str | None = None,
         instance: str | None = None,
         allowed: tuple = (),
+        backup: str | None = None,
     ):
         self.operation = operation
+        self.backup = backup
         self.region = region
         self.instance = instance
         self.allowed = allowed
@@ -61,7 +67,9 @@ def route(method: str, raw_path: str) -> Route | None:
         match = pattern.match(path)
         if match:
             groups = match.groupdict()
-            return Route(methods.get(method), groups['region'], groups.get('instance'), tuple(methods))
+            return Route(
+                methods.get(method), groups['region'], groups.get('instance'), tuple(methods), groups.get('backup')
+            )
     return None
 
 
@@ -88,7 +96,7 @@ def execute(store: Store, settings: RuntimeSettings, target: Route, query: str, 
 def _execute(store: Store, settings: RuntimeSettings, target: Route, query: str, body: bytes):
     region = validation.region_or_error(target.region)
     op = target.operation
-    if op in ('describeCacheInstances', 'describeInstanceClass', 'deleteWhiteListGroup'):
+    if op in ('describeCacheInstances', 'describeInstanceClass', 'deleteWhiteListGroup', 'describeBackups'):
         params = listing.parse_query(query)
     else:
         params = (
@@ -102,6 +110,9 @@ def _execute(store: Store, settings: RuntimeSettings, target: Route, query: str,
                 'addWhiteListGroup',
                 'modifyWhiteListGroup',
                 'modifyInstanceConfig',
+                'modifyBackupPolicy',
+                'createBackup',
+                'restoreInstance',
             )
             else {}
         )
@@ -148,5 +159,21 @@ def _execute(store: Store, settings: RuntimeSettings, target: Route, query: str,
         return store.instance_config(region.region_id, target.instance)
     if op == 'modifyInstanceConfig':
         store.modify_instance_config(region.region_id, target.instance, params, settings.config_delay)
+        return None
+    if op == 'describeBackupPolicy':
+        return store.backup_policy(region.region_id, target.instance)
+    if op == 'modifyBackupPolicy':
+        store.modify_backup_policy(region.region_id, target.instance, backups.validate_policy(params))
+        return None
+    if op == 'createBackup':
+        name = backups.validate_create(params)
+        return store.create_backup(region.region_id, target.instance, name, settings.backup_delay)
+    if op == 'describeBackups':
+        return store.backups(region.region_id, target.instance, backups.list_query(params))
+    if op == 'describeBackupInfo':
+        return store.backup_info(region.region_id, target.instance, target.backup)
+    if op == 'restoreInstance':
+        base_id = backups.validate_restore(params)
+        store.restore(region.region_id, target.instance, base_id, settings.restore_delay)
         return None
     raise AssertionError('unrouted operation %s' % op)

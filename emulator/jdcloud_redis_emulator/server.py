@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import socket
 import ssl
 import struct
@@ -295,6 +296,8 @@ class Emulator:
         resize_delay: float = 0.0,
         delete_delay: float = 0.0,
         config_delay: float = 0.0,
+        backup_delay: float = 0.0,
+        restore_delay: float = 0.0,
         quota: int = 20,
         seed: int = 0,
         seed_region: str = 'cn-north-1',
@@ -330,6 +333,8 @@ class Emulator:
                 resize_delay=resize_delay,
                 delete_delay=delete_delay,
                 config_delay=config_delay,
+                backup_delay=backup_delay,
+                restore_delay=restore_delay,
                 skew_seconds=skew_seconds,
                 verify_signatures=verify_signatures,
                 error_rate=error_rate,
@@ -481,6 +486,21 @@ class Emulator:
                 return {'ok': True}
             if action == 'expire':
                 self.store.expire(instance_id)
+                return {'ok': True}
+            if action == 'backups':
+                count, prefix = data.get('count'), data.get('name_prefix', 'seeded')
+                interval, auto = data.get('interval', 60), data.get('auto', False)
+                if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 10000:
+                    raise AdminError(400, 'count must be an integer between 0 and 10000')
+                if not isinstance(prefix, str) or not re.match(r'^[A-Za-z0-9_]{1,26}$', prefix):
+                    raise AdminError(400, 'name_prefix must be 1-26 letters, digits or underscores')
+                if isinstance(interval, bool) or not isinstance(interval, (int, float)) or interval <= 0:
+                    raise AdminError(400, 'interval must be a positive number of seconds')
+                if not isinstance(auto, bool):
+                    raise AdminError(400, 'auto must be a boolean')
+                return {'ids': self.store.seed_backups(instance_id, count, prefix, float(interval), auto)}
+            if action == 'fail-next-backup':
+                self.store.set_fail_next_backup(instance_id)
                 return {'ok': True}
             if action == 'check-password':
                 password = data.get('password', '')

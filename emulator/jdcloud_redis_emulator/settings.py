@@ -22,6 +22,12 @@ OPERATIONS = (
     'deleteWhiteListGroup',
     'describeInstanceConfig',
     'modifyInstanceConfig',
+    'describeBackupPolicy',
+    'modifyBackupPolicy',
+    'createBackup',
+    'describeBackups',
+    'describeBackupInfo',
+    'restoreInstance',
 )
 WRITE_OPERATIONS = (
     'createCacheInstance',
@@ -33,6 +39,9 @@ WRITE_OPERATIONS = (
     'modifyWhiteListGroup',
     'deleteWhiteListGroup',
     'modifyInstanceConfig',
+    'modifyBackupPolicy',
+    'createBackup',
+    'restoreInstance',
 )
 
 DEFAULT_ACCESS_KEY = 'EMULATORACCESSKEY0000000000000001'
@@ -47,6 +56,8 @@ class RuntimeSettings:
     resize_delay: float = 0.0
     delete_delay: float = 0.0
     config_delay: float = 0.0
+    backup_delay: float = 0.0
+    restore_delay: float = 0.0
     skew_seconds: float | None = 900.0
     verify_signatures: bool = True
     error_rate: float = 0.0
@@ -74,7 +85,15 @@ class RuntimeSettings:
 
 
 _RATES = ('error_rate', 'throttle_rate', 'reset_rate', 'drop_response_rate')
-_SECONDS = ('create_delay', 'resize_delay', 'delete_delay', 'config_delay', 'latency_ms')
+_SECONDS = (
+    'create_delay',
+    'resize_delay',
+    'delete_delay',
+    'config_delay',
+    'backup_delay',
+    'restore_delay',
+    'latency_ms',
+)
 _FIELDS = {f.name for f in dataclasses.fields(RuntimeSettings)}
 
 

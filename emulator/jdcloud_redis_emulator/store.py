@@ -29,6 +29,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from . import backups as bk
 from . import catalogue, parameters
 from .errors import (
     already_exists,
@@ -104,6 +105,9 @@ class Instance:
     white_lists: list = field(default_factory=lambda: [dict(DEFAULT_GROUP)])
     # engine parameters changed from their defaults (maxmemory-policy lives in maxmemory_policy)
     config: dict = field(default_factory=dict)
+    backup_policy: dict = field(default_factory=lambda: dict(bk.DEFAULT_POLICY))
+    backups: list = field(default_factory=list)  # newest last
+    fail_next_backup: bool = False
 
     @property
     def cls(self) -> catalogue.InstanceClass:
@@ -520,6 +524,143 @@ class Store:
             inst.status = 'configuring'
             self._schedule(inst, self.clock() + delay)
             self._settle(inst, self.clock())
+            self.save()
+
+    # ----------------------------------------------------------------- backups
+    def _running(self, region: str, instance_id: str, what: str) -> Instance:
+        inst = self.get(region, instance_id)
+        if inst.status != 'running':
+            raise failed_precondition("cacheInstance '%s' is %s; %s only while running" % (inst.id, inst.status, what))
+        return inst
+
+    def _settle_backups(self, inst: Instance) -> None:
+        now = self.clock()
+        for backup in inst.backups:
+            if backup['status'] == bk.STATUS_RUNNING and backup['done_at'] <= now:
+                backup['status'] = bk.STATUS_FAILED if backup['fails'] else bk.STATUS_SUCCESS
+                backup['end'] = backup['done_at']
+
+    def backup_policy(self, region: str, instance_id: str) -> dict:
+        with self.lock:
+            return bk.render_policy(self.get(region, instance_id).backup_policy, self.clock())
+
+    def modify_backup_policy(self, region: str, instance_id: str, policy: dict) -> None:
+        with self.lock:
+            inst = self._running(region, instance_id, 'its backup policy can be changed')
+            inst.backup_policy = dict(policy)
+            self.save()
+
+    def _new_backup_id(self) -> str:
+        value = '%032x' % self._ids.getrandbits(128)
+        return '%s-%s-4%s-a%s-%s' % (value[:8], value[8:12], value[13:16], value[17:20], value[20:])
+
+    def _backup(self, inst: Instance, name: str, start: float, backup_type: int, status: int, done_at: float) -> dict:
+        cls = inst.cls
+        backup = dict(
+            id=self._new_backup_id(),
+            name=name,
+            instance_id=inst.id,
+            start=start,
+            end=done_at if status != bk.STATUS_RUNNING else None,
+            type=backup_type,
+            status=status,
+            done_at=done_at,
+            fails=False,
+            # a size that looks real and stays the same for the same backup
+            size=cls.memory_mb * 1024 * (7 + self._ids.randrange(90)),
+            shard_memory_mb=cls.memory_mb_per_shard,
+            shard_num=cls.shards,
+        )
+        inst.backups.append(backup)
+        return backup
+
+    def create_backup(self, region: str, instance_id: str, name: str, delay: float) -> dict:
+        with self.lock:
+            inst = self._running(region, instance_id, 'a backup can be taken')
+            self._settle_backups(inst)
+            if any(b['status'] == bk.STATUS_RUNNING for b in inst.backups):
+                raise failed_precondition("cacheInstance '%s' already has a backup running" % inst.id)
+            now = self.clock()
+            backup = self._backup(inst, name, now, bk.TYPE_MANUAL, bk.STATUS_RUNNING, now + delay)
+            backup['fails'], inst.fail_next_backup = inst.fail_next_backup, False
+            self._settle_backups(inst)
+            self.save()
+            return {'baseId': backup['id']}
+
+    def backups(self, region: str, instance_id: str, query: dict) -> dict:
+        with self.lock:
+            inst = self.get(region, instance_id)
+            self._settle_backups(inst)
+            matched = [
+                b
+                for b in reversed(inst.backups)  # newest first
+                # to the second, as the API shows the times
+                if (query['start'] is None or int(b['start']) >= query['start'])
+                and (query['end'] is None or int(b['start']) <= query['end'])
+                and (query['base_id'] is None or b['id'] == query['base_id'])
+            ]
+            first = (query['page_number'] - 1) * query['page_size']
+            return {
+                'backups': [bk.render(b) for b in matched[first : first + query['page_size']]],
+                'totalCount': len(matched),
+            }
+
+    def _find_backup(self, inst: Instance, base_id: str) -> dict:
+        self._settle_backups(inst)
+        backup = next((b for b in inst.backups if b['id'] == base_id), None)
+        if backup is None:
+            # a backup of another instance is unknown to this one
+            raise not_found("backup '%s' not found for cacheInstance '%s'" % (base_id, inst.id))
+        return backup
+
+    def backup_info(self, region: str, instance_id: str, base_id: str) -> dict:
+        with self.lock:
+            inst = self.get(region, instance_id)
+            result = bk.render(self._find_backup(inst, base_id))
+            result['extension'] = {
+                'regionId': region,
+                'redisVersion': inst.redis_version,
+                'platform': 'jcs',
+                'cacheInstanceType': inst.cls.instance_type,
+                'cpuArchType': inst.cpu_arch,
+                'databaseNum': inst.db_num,
+                'replicaNumber': inst.replica_number,
+            }
+            return result
+
+    def restore(self, region: str, instance_id: str, base_id: str, delay: float) -> None:
+        with self.lock:
+            inst = self.get(region, instance_id)
+            backup = self._find_backup(inst, base_id)
+            inst = self._running(region, instance_id, 'it can be restored')
+            if backup['status'] != bk.STATUS_SUCCESS:
+                raise failed_precondition(
+                    "backup '%s' is %s; only a successful backup can be restored"
+                    % (base_id, 'running' if backup['status'] == bk.STATUS_RUNNING else 'failed')
+                )
+            inst.status = 'restoring'
+            now = self.clock()
+            self._schedule(inst, now + delay)
+            self._settle(inst, now)
+            self.save()
+
+    def seed_backups(self, instance_id: str, count: int, name_prefix: str, interval: float, auto: bool) -> list:
+        """``count`` successful backups of an instance, ``interval`` seconds apart, the newest ending now."""
+        with self.lock:
+            inst = self._any_region(instance_id)
+            now = self.clock()
+            ids = []
+            for index in range(count):
+                start = now - (count - index) * interval
+                name = '%s_%05d' % (name_prefix, len(inst.backups) + 1)
+                backup_type = bk.TYPE_AUTO if auto else bk.TYPE_MANUAL
+                ids.append(self._backup(inst, name, start, backup_type, bk.STATUS_SUCCESS, start + 1)['id'])
+            self.save()
+            return ids
+
+    def set_fail_next_backup(self, instance_id: str) -> None:
+        with self.lock:
+            self._any_region(instance_id).fail_next_backup = True
             self.save()
 
     # ----------------------------------------------------------------- admin

@@ -120,3 +120,19 @@ attributes:
     membership:
       - jdcloud.cloud.jcs
 '''
+
+    # Attributes of modules that act on an instance rather than converge a setting (a backup, a restore).
+    ACTION_MODULE = r'''
+attributes:
+  check_mode:
+    description: Makes no change; reports whether the module would act and on what (the backup it would use).
+    support: full
+  diff_mode:
+    description: The module takes or restores backups rather than changing a setting, so there is no diff to show.
+    support: none
+  action_group:
+    description: Use C(group/jdcloud.cloud.jcs) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - jdcloud.cloud.jcs
+'''

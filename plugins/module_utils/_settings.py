@@ -32,65 +32,13 @@ SETTING_MODULE_KWARGS = dict(
 )
 
 
-class SettingModule(JCSModule):
-    setting = None  # the result key, snake_case
-    # True when a write moves the instance out of running (configuring, ...): the module then waits
-    # for it to run again, as wait and wait_timeout say
-    write_changes_status = False
+class InstanceModule(JCSModule):
+    """What every module acting on one existing instance shares: the instance by id or exact name, the
+    checks of those options, and the waits for the instance to run. ``SettingModule`` builds the
+    settings pattern on it; a module that acts rather than converges (a backup, a restore) uses it directly."""
 
-    def validate(self):
-        raise NotImplementedError()
-
-    def read(self, instance_id):
-        """The current setting, normalised; raises JDCloudAPIError 404 when the instance does not exist."""
-        raise NotImplementedError()
-
-    def plan(self, current):
-        """``(after, writes)``: the setting once changed, and the writes (for ``apply``) that make it so."""
-        raise NotImplementedError()
-
-    def apply(self, instance_id, write):
-        raise NotImplementedError()
-
-    def advise(self, after):
-        """Warn about the setting as it ends up (once per run)."""
-
-    def change_names(self, current, after, writes):
-        """The names of what changes, sorted, for the result's ``changes``: the keys that differ when
-        the setting is a dict; a setting of another shape names its own parts (groups, ...)."""
-        if not isinstance(current, dict) or not isinstance(after, dict):
-            raise NotImplementedError()
-        return sorted(key for key in set(current) | set(after) if current.get(key) != after.get(key))
-
-    # -- the pattern ----------------------------------------------------------------
-
-    def run(self):
-        params = self.params
-        self._validate_common()
-        self.validate()
-        instance_id, instance = self.target()
-        current = self.read_or_fail(instance_id)
-        after, writes = self.plan(current)
-        if writes and not self.check_mode:
-            instance = self.runnable(instance_id, instance)
-            if instance is not None:  # it was busy: the setting may have moved while waiting
-                current = self.read_or_fail(instance_id)
-                after, writes = self.plan(current)
-            for write in writes:
-                self.apply(instance_id, write)
-            if writes and self.write_changes_status and params['wait']:
-                self.wait_running(instance_id, 'to run again after the change')
-        self.advise(after)
-        result = {
-            'changed': bool(writes),
-            'instance_id': instance_id,
-            self.setting: after,
-            # what a caller (the redis_fleet role) reports per instance, without reading the diff
-            'changes': self.change_names(current, after, writes) if writes else [],
-        }
-        if self.module._diff:
-            result['diff'] = dict(before={self.setting: current}, after={self.setting: after})
-        return result
+    # the result key of a setting, snake_case; messages name it ("changing its whitelist")
+    setting = None
 
     def _validate_common(self):
         params = self.params
@@ -141,9 +89,11 @@ class SettingModule(JCSModule):
         api = self.api.get_instance(instance_id)
         return instance_to_result(api, self.api.region) if api is not None else None
 
-    def runnable(self, instance_id, instance):
+    def runnable(self, instance_id, instance, action=None):
         """Make sure the instance is running before a write. Returns None when it already was, else
-        the instance once it runs (after waiting, bounded by wait_timeout)."""
+        the instance once it runs (after waiting, bounded by wait_timeout). ``action`` words the write
+        for messages (default: changing the setting)."""
+        action = action or 'changing its ' + self.setting
         if instance is None:
             instance = self.describe(instance_id)
             if instance is None:
@@ -155,13 +105,13 @@ class SettingModule(JCSModule):
             return None
         if not self.params['wait']:
             self.fail(
-                'Instance {} is {}; its {} can only be changed while it runs (set wait: true to wait)'.format(
-                    instance_id, instance['status'], self.setting
+                'Instance {} is {}; {} is only possible while it runs (set wait: true to wait)'.format(
+                    instance_id, instance['status'], action
                 ),
                 error=local_error('INSTANCE_NOT_RUNNING', 'instance status is ' + str(instance['status'])),
                 instance=instance,
             )
-        return self.wait_running(instance_id, 'to run before changing its ' + self.setting)
+        return self.wait_running(instance_id, 'to run before ' + action)
 
     def wait_running(self, instance_id, what):
         def done(instance):
@@ -172,3 +122,71 @@ class SettingModule(JCSModule):
         return self.wait_for(
             lambda: self.describe(instance_id), done, self.params['wait_timeout'], f'instance {instance_id} {what}'
         )
+
+
+class SettingModule(InstanceModule):
+    setting = None  # the result key, snake_case
+    # True when a write moves the instance out of running (configuring, ...): the module then waits
+    # for it to run again, as wait and wait_timeout say
+    write_changes_status = False
+
+    def validate(self):
+        raise NotImplementedError()
+
+    def read(self, instance_id):
+        """The current setting, normalised; raises JDCloudAPIError 404 when the instance does not exist."""
+        raise NotImplementedError()
+
+    def plan(self, current):
+        """``(after, writes)``: the setting once changed, and the writes (for ``apply``) that make it so."""
+        raise NotImplementedError()
+
+    def apply(self, instance_id, write):
+        raise NotImplementedError()
+
+    def settled(self, instance_id, after):
+        """The setting once the writes are made (not in check mode): ``after`` by default; a setting
+        with parts only the API computes (the next backup window) reads it again."""
+        return after
+
+    def advise(self, after):
+        """Warn about the setting as it ends up (once per run)."""
+
+    def change_names(self, current, after, writes):
+        """The names of what changes, sorted, for the result's ``changes``: the keys that differ when
+        the setting is a dict; a setting of another shape names its own parts (groups, ...)."""
+        if not isinstance(current, dict) or not isinstance(after, dict):
+            raise NotImplementedError()
+        return sorted(key for key in set(current) | set(after) if current.get(key) != after.get(key))
+
+    # -- the pattern ----------------------------------------------------------------
+
+    def run(self):
+        params = self.params
+        self._validate_common()
+        self.validate()
+        instance_id, instance = self.target()
+        current = self.read_or_fail(instance_id)
+        after, writes = self.plan(current)
+        if writes and not self.check_mode:
+            instance = self.runnable(instance_id, instance)
+            if instance is not None:  # it was busy: the setting may have moved while waiting
+                current = self.read_or_fail(instance_id)
+                after, writes = self.plan(current)
+            for write in writes:
+                self.apply(instance_id, write)
+            if writes and self.write_changes_status and params['wait']:
+                self.wait_running(instance_id, 'to run again after the change')
+            if writes:
+                after = self.settled(instance_id, after)
+        self.advise(after)
+        result = {
+            'changed': bool(writes),
+            'instance_id': instance_id,
+            self.setting: after,
+            # what a caller (the redis_fleet role) reports per instance, without reading the diff
+            'changes': self.change_names(current, after, writes) if writes else [],
+        }
+        if self.module._diff:
+            result['diff'] = dict(before={self.setting: current}, after={self.setting: after})
+        return result

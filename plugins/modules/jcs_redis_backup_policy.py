@@ -1,0 +1,245 @@
+#!/usr/bin/python
+# Copyright: Contributors to the jdcloud.cloud collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+
+DOCUMENTATION = r'''
+module: jcs_redis_backup_policy
+short_description: Manage the automatic backups of a JD Cloud JCS for Redis instance
+version_added: 1.1.0
+description:
+  - Manages the automatic backup policy of an existing JCS for Redis instance - whether it backs up automatically,
+    on which weekdays, and in which window of the day.
+  - Options left out keep their current value. The API needs the days and the window in every change, so a change
+    of one sends the current value of the other.
+  - Days are compared as a set, and windows by the moment they mean, so V(01:00-02:00 +0800) on Monday and
+    V(17:00-18:00 +0000) on Sunday are the same schedule and never cause a change. The module keeps the form the
+    API holds when nothing changes.
+  - An unchanged run makes one API call with O(instance_id), two with O(instance_name).
+  - Changes are only made while the instance runs; the module first waits for a busy instance (O(wait), O(wait_timeout)).
+  - To take a backup now or restore one, use M(jdcloud.cloud.jcs_redis_backup).
+author:
+  - Contributors to jdcloud.cloud (@jdcloud-cloud)
+extends_documentation_fragment:
+  - jdcloud.cloud.common
+  - jdcloud.cloud.common.setting_module
+options:
+  instance_id:
+    description:
+      - ID of the instance.
+      - Exactly one of O(instance_id) and O(instance_name) is required.
+    type: str
+  instance_name:
+    description:
+      - Name of the instance, compared exactly.
+      - The module fails when no instance or more than one instance has this name, listing the candidates; use
+        O(instance_id) then.
+    type: str
+  auto_backup:
+    description:
+      - Whether the instance backs up automatically. Left out, unchanged.
+      - V(false) keeps the days and the window, so that turning automatic backups on again restores them.
+      - Turning them on for an instance that has no days or no window needs O(backup_days) and O(backup_window).
+    type: bool
+  backup_days:
+    description:
+      - The weekdays of the automatic backups, for example V([Monday, Thursday]). Left out, unchanged.
+      - Full names or their first three letters, in any case and any order (V(mon), V(Monday), V(MONDAY)).
+      - Must name at least one day; to stop automatic backups, set O(auto_backup=false).
+      - The days are those of the zone of O(backup_window).
+    type: list
+    elements: str
+  backup_window:
+    description:
+      - The hour of the day the automatic backups run in, as V(HH:MM-HH:MM), optionally followed by a UTC offset,
+        for example V(01:00-02:00), V(01:00-02:00 +0800) or V(17:00-18:00 +0000). Left out, unchanged.
+      - Without an offset the window is in China Standard Time, V(+0800), the zone of JD Cloud's regions and of the
+        API's own example. V(Z) and V(UTC) mean V(+0000).
+      - The window starts and ends on the hour and ends at another hour than it starts; it may cross midnight
+        (V(23:00-01:00)).
+    type: str
+  wait:
+    description:
+      - Wait for an instance that is not running (being created or resized, for example) before changing its
+        backup policy. With V(false) the module fails instead.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - How many seconds to wait for the instance to run.
+    type: int
+    default: 1800
+seealso:
+  - module: jdcloud.cloud.jcs_redis_backup
+  - module: jdcloud.cloud.jcs_redis_backup_info
+'''
+
+EXAMPLES = r'''
+- name: Back up every night at 01:00 China Standard Time
+  jdcloud.cloud.jcs_redis_backup_policy:
+    region: cn-north-1
+    instance_id: redis-m0vcg462xe31
+    auto_backup: true
+    backup_days: [Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday]
+    backup_window: "01:00-02:00"
+
+- name: Only on weekends, the window unchanged
+  jdcloud.cloud.jcs_redis_backup_policy:
+    region: cn-north-1
+    instance_name: orders_cache
+    backup_days: [sat, sun]
+
+- name: No automatic backups
+  jdcloud.cloud.jcs_redis_backup_policy:
+    region: cn-north-1
+    instance_id: redis-m0vcg462xe31
+    auto_backup: false
+'''
+
+RETURN = r'''
+instance_id:
+  description: ID of the instance.
+  returned: success
+  type: str
+  sample: redis-m0vcg462xe31
+changes:
+  description:
+    - Names of the parts of the policy that are (in check mode, would be) changed, sorted, out of V(auto_backup),
+      V(backup_days) and V(backup_window); empty when nothing changes.
+  returned: success
+  type: list
+  elements: str
+  sample: [backup_days]
+backup_policy:
+  description: The backup policy after the change (in check mode, as it would be).
+  returned: success
+  type: dict
+  contains:
+    auto_backup:
+      description: Whether the instance backs up automatically.
+      type: bool
+      sample: true
+    backup_days:
+      description: The weekdays of the automatic backups, in week order.
+      type: list
+      elements: str
+      sample: [Monday, Thursday]
+    backup_window:
+      description: The window of the automatic backups as the API holds it, V(HH:MM-HH:MM +zzzz); null when none is set.
+      type: str
+      sample: 01:00-02:00 +0800
+    next_backup_window:
+      description:
+        - The next automatic backup window the API reports, as V(start~end) in UTC; null when automatic backups are
+          off.
+        - In check mode, null when the schedule would change (only the API computes it).
+      type: str
+      sample: 2026-11-29T17:00:00Z~2026-11-29T18:00:00Z
+  sample:
+    auto_backup: true
+    backup_days: [Monday, Thursday]
+    backup_window: 01:00-02:00 +0800
+    next_backup_window: 2026-11-29T17:00:00Z~2026-11-29T18:00:00Z
+'''
+
+from ansible_collections.jdcloud.cloud.plugins.module_utils import _backup as bk
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
+from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import (
+    SETTING_ARGUMENT_SPEC,
+    SETTING_MODULE_KWARGS,
+    SettingModule,
+)
+
+PARTS = ('auto_backup', 'backup_days', 'backup_window')
+
+
+class JCSRedisBackupPolicy(SettingModule):
+    setting = 'backup_policy'
+    argument_spec = dict(
+        SETTING_ARGUMENT_SPEC,
+        auto_backup=dict(type='bool'),
+        backup_days=dict(type='list', elements='str'),
+        backup_window=dict(type='str'),
+    )
+    module_kwargs = SETTING_MODULE_KWARGS
+
+    def validate(self):
+        params = self.params
+        self.days = self.window = None
+        if params['backup_days'] is not None:
+            try:
+                self.days = bk.parse_days(params['backup_days'])
+            except ValueError as exc:
+                self.fail(f'backup_days: {exc}', status='INVALID_ARGUMENT')
+            if not self.days:
+                self.fail(
+                    'backup_days must name at least one weekday; to stop automatic backups, set auto_backup: false',
+                    status='INVALID_ARGUMENT',
+                )
+        if params['backup_window'] is not None:
+            try:
+                self.window = bk.render_window(bk.parse_window(params['backup_window']))
+            except ValueError as exc:
+                self.fail(f'backup_window {exc}, got {params["backup_window"]!r}', status='INVALID_ARGUMENT')
+
+    def read(self, instance_id):
+        return bk.describe_policy(self.client, self.checked_region(), instance_id)
+
+    def plan(self, current):
+        auto = current['auto_backup'] if self.params['auto_backup'] is None else self.params['auto_backup']
+        days = current['backup_days'] if self.days is None else self.days
+        window = current['backup_window'] if self.window is None else self.window
+        if not days or not window:
+            if not auto and not current['auto_backup']:
+                return current, []  # off, and nothing to remember for later
+            missing = ' and '.join(
+                option for option, value in (('backup_days', days), ('backup_window', window)) if not value
+            )
+            self.fail(
+                f'The instance has no automatic backup {missing.replace("backup_", "")} set; '
+                f'set {missing} to turn automatic backups on',
+                status='INVALID_ARGUMENT',
+            )
+        if self.days is None and self.window is None:
+            same_schedule = True
+        else:
+            wanted = bk.schedule_key(days, window)
+            same_schedule = wanted is not None and wanted == bk.schedule_key(
+                current['backup_days'], current['backup_window'] or ''
+            )
+        if auto == current['auto_backup'] and same_schedule:
+            return current, []
+        if same_schedule:  # the API's own form of an unchanged schedule
+            days, window = current['backup_days'], current['backup_window']
+        # only the API computes the next window of a changed policy
+        after = dict(auto_backup=auto, backup_days=days, backup_window=window, next_backup_window=None)
+        return after, [after]
+
+    def apply(self, instance_id, write):
+        try:
+            bk.modify_policy(
+                self.client,
+                self.checked_region(),
+                instance_id,
+                write['auto_backup'],
+                write['backup_days'],
+                write['backup_window'],
+            )
+        except JDCloudAPIError as exc:
+            self.fail_from(exc, f'Could not change the backup policy of instance {instance_id}')
+
+    def settled(self, instance_id, after):
+        # the next window is the API's to compute
+        return self.read_or_fail(instance_id)
+
+    def change_names(self, current, after, writes):
+        return [part for part in PARTS if current.get(part) != after.get(part)]
+
+
+def main():
+    JCSRedisBackupPolicy().execute()
+
+
+if __name__ == '__main__':
+    main()
