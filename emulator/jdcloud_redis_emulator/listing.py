@@ -187,7 +187,7 @@ def sort_instances(instances: list, order: tuple) -> list:
     if memory is None:
         return sorted(instances, key=lambda i: (created_sign * int(i.create_time), i.id))
     memory_sign = -1 if memory == 'desc' else 1
-    return sorted(instances, key=lambda i: (memory_sign * i.cls.memory_mb, created_sign * int(i.create_time), i.id))
+    return sorted(instances, key=lambda i: (memory_sign * i.memory_mb, created_sign * int(i.create_time), i.id))
 
 
 def describe(store, region: str, query: dict) -> dict:

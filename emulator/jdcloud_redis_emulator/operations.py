@@ -41,6 +41,7 @@ ROUTES = (
     (re.compile('^' + _INSTANCE + '/restore$'), {'POST': 'restoreInstance'}),
     (re.compile('^' + _REGION + r'/instanceClass$'), {'GET': 'describeInstanceClass'}),
     (re.compile('^' + _REGION + r'/quota$'), {'GET': 'describeUserQuota'}),
+    (re.compile('^' + _REGION + r'/availableResource$'), {'GET': 'describeAvailableResource'}),
 )
 
 
@@ -144,6 +145,8 @@ def _execute(store: Store, settings: RuntimeSettings, target: Route, query: str,
         return {'instanceClasses': classes, 'totalCount': len(classes)}
     if op == 'describeUserQuota':
         return {'quota': store.quota(region.region_id)}
+    if op == 'describeAvailableResource':
+        return {'availableResources': region.available_resources()}
     if op == 'describeWhiteListGroup':
         return {'whiteLists': store.white_lists(region.region_id, target.instance)}
     if op == 'addWhiteListGroup':

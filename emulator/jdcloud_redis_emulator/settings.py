@@ -28,6 +28,7 @@ OPERATIONS = (
     'describeBackups',
     'describeBackupInfo',
     'restoreInstance',
+    'describeAvailableResource',
 )
 WRITE_OPERATIONS = (
     'createCacheInstance',

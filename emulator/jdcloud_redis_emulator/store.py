@@ -39,7 +39,7 @@ from .errors import (
     not_found,
     quota_exceeded,
 )
-from .validation import charge_expiry
+from .validation import charge_expiry, replica_count, shard_count
 from .whitelist import DEFAULT_GROUP
 
 STATUSES = ('creating', 'running', 'error', 'changing', 'deleting', 'configuring', 'restoring', 'upgrading')
@@ -93,6 +93,10 @@ class Instance:
     ipv6_on: int = 0
     transition_at: float | None = None
     pending_class: str | None = None
+    # set for custom-shard classes only; every other class has the shard count of its definition
+    shard_number: int | None = None
+    pending_shard_number: int | None = None
+    pending_replica_number: int | None = None
     tags: list | None = None
     resource_group_id: str = ''
     db_num: int = 16
@@ -113,6 +117,14 @@ class Instance:
     def cls(self) -> catalogue.InstanceClass:
         return catalogue.find_class_any_version(self.instance_class)
 
+    @property
+    def shards(self) -> int:
+        return self.shard_number if self.cls.custom_shards and self.shard_number else self.cls.shards
+
+    @property
+    def memory_mb(self) -> int:
+        return self.cls.total_memory_mb(self.shards)
+
     def render(self) -> dict:
         """The CacheInstance model (docs/dev/api-notes.md#instance-model) as describeCacheInstance(s) return it."""
         cls = self.cls
@@ -128,7 +140,7 @@ class Instance:
             'cacheInstanceId': self.id,
             'cacheInstanceName': self.name,
             'cacheInstanceClass': self.instance_class,
-            'cacheInstanceMemoryMB': cls.memory_mb,
+            'cacheInstanceMemoryMB': self.memory_mb,
             'cacheInstanceStatus': self.status,
             'cacheInstanceDescription': self.description,
             'createTime': iso(self.create_time),
@@ -149,7 +161,7 @@ class Instance:
             'ipv6On': self.ipv6_on,
             'tags': [dict(t) for t in self.tags] if self.tags else None,
             'resourceGroupId': self.resource_group_id,
-            'shardNumber': cls.shards,
+            'shardNumber': self.shards,
             'memoryMBPerShard': cls.memory_mb_per_shard,
             'extension': dict(self.extension),
             'slaveAppendonly': self.slave_appendonly,
@@ -265,7 +277,9 @@ class Store:
         reclassed = inst.status == 'changing' and inst.pending_class
         if reclassed:
             inst.instance_class = inst.pending_class
-        inst.pending_class = None
+            inst.shard_number = inst.pending_shard_number
+            inst.replica_number = inst.pending_replica_number or inst.replica_number
+        inst.pending_class = inst.pending_shard_number = inst.pending_replica_number = None
         inst.status = 'running'
         self._changed(inst.region, reorders=bool(reclassed))  # a new class may move it in a totalMemory sort
         return True
@@ -378,6 +392,7 @@ class Store:
                 resource_group_id=spec['resource_group_id'],
                 db_num=spec['db_num'],
                 replica_number=spec['replica_number'],
+                shard_number=spec['shard_number'],
                 slave_appendonly=spec['slave_appendonly'],
                 maxmemory_policy=spec['maxmemory_policy'],
                 cpu_arch=spec['cpu_arch'],
@@ -419,25 +434,33 @@ class Store:
                     "cacheInstance '%s' is %s; the class can only be changed while running" % (inst.id, inst.status)
                 )
             current = inst.cls
-            target = catalogue.REGIONS[region].find_class(inst.redis_version, request['class'])
+            zone = catalogue.REGIONS[region]
+            target = zone.find_class(inst.redis_version, request['class'])
             if target is None:
                 raise invalid_argument(
                     "cacheInstanceClass '%s' is not available in %s for redisVersion %s"
                     % (request['class'], region, inst.redis_version)
                 )
-            if request['shard_number'] is not None and request['shard_number'] != target.shards:
-                raise invalid_argument(
-                    'shardNumber %d does not match class %s (%d shards); custom-shard classes are not offered'
-                    % (request['shard_number'], target.code, target.shards)
+            shards = shard_count(target, request['shard_number'], 'shardNumber', inst.shards)
+            replicas = request['replica_number']
+            if replicas is not None:
+                replica_count(zone, target, replicas, 'replicaNumber')
+            if target.code == current.code and shards == inst.shards and replicas in (None, inst.replica_number):
+                raise failed_precondition(
+                    "cacheInstance '%s' already has class %s with %d shards and %d replicas"
+                    % (inst.id, target.code, shards, inst.replica_number)
                 )
-            if target.code == current.code:
-                raise failed_precondition("cacheInstance '%s' already has class %s" % (inst.id, target.code))
-            if current.instance_type == 'cluster' and target.instance_type == 'master-slave':
-                raise failed_precondition('a cluster instance cannot be changed to a master-slave class')
-            if inst.charge_mode == 'prepaid_by_duration' and target.memory_mb < current.memory_mb:
+            if current.instance_type != target.instance_type and current.instance_type != 'master-slave':
+                raise failed_precondition(
+                    'a %s instance cannot be changed to the %s class %s'
+                    % (current.instance_type, target.instance_type, target.code)
+                )
+            if inst.charge_mode == 'prepaid_by_duration' and target.total_memory_mb(shards) < inst.memory_mb:
                 raise failed_precondition('prepaid instances can only be changed to a class with more memory')
             inst.status = 'changing'
             inst.pending_class = target.code
+            inst.pending_shard_number = shards if target.custom_shards else None
+            inst.pending_replica_number = replicas
             self._schedule(inst, self.clock() + delay)
             self.save()
             return self._order()

@@ -202,6 +202,41 @@ def instance_class(region: catalogue.Region, version: str, value, field: str) ->
     return cls
 
 
+def shard_count(cls: catalogue.InstanceClass, value, field: str, current: int = None) -> int:
+    """The shard count of an instance of ``cls``: required from the allowed ones for a custom-shard class (the
+    ``current`` count of an instance already of that class when not given), else the class's own."""
+    if cls.custom_shards:
+        if value is None and current is not None and current in cls.shard_choices:
+            return current
+        if value is None:
+            raise invalid_argument(
+                '%s is required for the custom-shard class %s (one of %s)'
+                % (field, cls.code, ', '.join(map(str, cls.shard_choices)))
+            )
+        if value not in cls.shard_choices:
+            raise invalid_argument(
+                '%s %d is not allowed for class %s (allowed: %s)'
+                % (field, value, cls.code, ', '.join(map(str, cls.shard_choices)))
+            )
+        return value
+    if value is not None and value != cls.shards:
+        raise invalid_argument(
+            '%s %d does not match class %s (%d shards); only custom-shard classes take a shard count'
+            % (field, value, cls.code, cls.shards)
+        )
+    return cls.shards
+
+
+def replica_count(region: catalogue.Region, cls: catalogue.InstanceClass, value: int, field: str) -> int:
+    low, high = region.replica_range(cls.instance_type)
+    if not low <= value <= high:
+        raise invalid_argument(
+            '%s %d is not allowed for %s instances in %s (allowed: %d to %d)'
+            % (field, value, cls.instance_type, region.region_id, low, high)
+        )
+    return value
+
+
 def _tags(obj: dict, key: str, field: str):
     value = obj.get(key)
     if value is None:
@@ -338,13 +373,7 @@ def validate_create(region: catalogue.Region, body: dict) -> dict:
 
     version = redis_version(region, spec.get('redisVersion'), p + 'redisVersion')
     cls = instance_class(region, version, spec.get('cacheInstanceClass'), p + 'cacheInstanceClass')
-    shard_number = _integer(spec, 'shardNumber', p + 'shardNumber', 1, 128)
-    if shard_number is not None and shard_number != cls.shards:
-        # custom-shard (redis.s.*) classes are not offered, so the shard count is fixed by the class
-        raise invalid_argument(
-            '%sshardNumber %d does not match class %s (%d shards); custom-shard classes are not offered'
-            % (p, shard_number, cls.code, cls.shards)
-        )
+    shard_number = shard_count(cls, _integer(spec, 'shardNumber', p + 'shardNumber', 1, 128), p + 'shardNumber')
     instance_type = _choice(
         spec, 'cacheInstanceType', p + 'cacheInstanceType', ('master-slave', 'cluster', 'native-cluster')
     )
@@ -357,6 +386,8 @@ def validate_create(region: catalogue.Region, body: dict) -> dict:
     db_num = _integer(spec, 'dbNum', p + 'dbNum', 16, 256)
     port = _integer(spec, 'port', p + 'port', 1024, 65535)
     replica_number = _integer(spec, 'replicaNumber', p + 'replicaNumber', 1, 9)
+    if replica_number is not None:
+        replica_count(region, cls, replica_number, p + 'replicaNumber')
     smart_proxy = _integer(spec, 'enableSmartProxy', p + 'enableSmartProxy', 0, 1)
     if smart_proxy:
         raise invalid_argument('%senableSmartProxy is only valid for native-cluster instances' % p)
@@ -385,7 +416,8 @@ def validate_create(region: catalogue.Region, body: dict) -> dict:
         'ipv6_on': ipv6_on,
         'db_num': db_num or 16,
         'port': port or 6379,
-        'replica_number': replica_number or 2,
+        'replica_number': replica_number or catalogue.DEFAULT_REPLICAS,
+        'shard_number': shard_number if cls.custom_shards else None,
         'slave_appendonly': appendonly or 'no',
         'maxmemory_policy': policy or 'volatile-lru',
         'cpu_arch': arch or 'amd64',
@@ -430,7 +462,7 @@ def validate_resize(body: dict) -> dict:
     azs = body.get('replicaAzs2Add')
     if azs is not None and (not isinstance(azs, list) or not all(isinstance(a, str) for a in azs)):
         raise invalid_argument('replicaAzs2Add must be a list of strings')
-    return {'class': code, 'shard_number': body.get('shardNumber')}
+    return {'class': code, 'shard_number': body.get('shardNumber'), 'replica_number': body.get('replicaNumber')}
 
 
 def validate_reset_password(body: dict) -> str:

@@ -17,6 +17,7 @@ import time
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import ID_PATTERN, local_error
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError, JDCloudError
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
+    API_DEFAULT_VERSION,
     CHARGE_DURATION_MAX,
     TRANSITIONAL,
     description_problem,
@@ -24,6 +25,13 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
     name_problem,
     normalize_version,
     password_problem,
+)
+from ansible_collections.jdcloud.cloud.plugins.module_utils._shards import (
+    architecture_problem,
+    class_layout,
+    replica_problem,
+    shard_problem,
+    target_shards,
 )
 
 REDACTED = '<redacted>'
@@ -84,6 +92,9 @@ def validate(params):
         )
     if params['redis_version'] is not None and normalize_version(params['redis_version']) is None:
         problems.append('redis_version must be a version such as 4.0 or 5.0, got {!r}'.format(params['redis_version']))
+    for option in ('shard_number', 'replica_number'):
+        if params[option] is not None and params[option] < 1:
+            problems.append(f'{option} must be a positive number, got {params[option]}')
     if params['wait_timeout'] < 1:
         problems.append('wait_timeout must be at least 1 second, got {}'.format(params['wait_timeout']))
     problems.extend(_charge_problems(params))
@@ -147,6 +158,10 @@ def create_request(params):
         spec['redisVersion'] = normalize_version(params['redis_version'])
     if params['ipv6'] is not None:
         spec['ipv6On'] = 1 if params['ipv6'] else 0
+    if params['shard_number'] is not None:
+        spec['shardNumber'] = params['shard_number']
+    if params['replica_number'] is not None:
+        spec['replicaNumber'] = params['replica_number']
     charge = None
     if params['charge_mode'] is not None:
         charge = dict(chargeMode=params['charge_mode'])
@@ -165,6 +180,8 @@ CLUSTER_SHARDS = {'small': 8, 'medium': 8, 'large': 8, 'xlarge': 16, '2xlarge': 
 def class_shape(instance_class):
     """``(shard_number, memory_mb_per_shard)`` of a describeInstanceClass entry; None for what the
     catalogue does not tell."""
+    if 'shardNumber' in instance_class:  # an entry made from describeAvailableResource
+        return instance_class['shardNumber'], instance_class['memoryMBPerShard']
     memory = instance_class.get('memoryMB')
     shards = None
     if instance_class.get('instanceType') == 'master-slave':
@@ -178,10 +195,9 @@ def class_shape(instance_class):
 def resize_problem(current, new_class):
     """Why the API would refuse to resize ``current`` to the class entry ``new_class``, or None.
     Check mode and the real run both ask, so check mode never predicts a resize that fails."""
-    if current.get('instance_type') == 'cluster' and new_class.get('instanceType') == 'master-slave':
-        return 'instance {} is a cluster and cannot be changed to the master-slave class {}'.format(
-            current['id'], new_class.get('instanceClass')
-        )
+    problem = architecture_problem(current, new_class.get('instanceType'), new_class.get('instanceClass'))
+    if problem:
+        return problem
     memory = new_class.get('memoryMB')
     if current.get('charge_mode') == 'prepaid_by_duration' and memory and memory < (current.get('memory_mb') or 0):
         return 'instance {} is prepaid and can only be changed to a class with more memory ({} MB < {} MB)'.format(
@@ -203,10 +219,36 @@ def predicted_new(params, region, instance_class):
         cacheInstanceMemoryMB=instance_class.get('memoryMB'),
         shardNumber=shards,
         memoryMBPerShard=per_shard,
+        replicaNumber=params['replica_number'],
         auth=bool(params['password']),
         charge=charge or dict(chargeMode='postpaid_by_duration'),
     )
     return instance_to_result(api, region)
+
+
+def class_changes(params, current):
+    """Whether the options ask for another class, shard count or replica count."""
+    return any(
+        params[option] is not None and params[option] != current.get(option)
+        for option in ('instance_class', 'shard_number', 'replica_number')
+    )
+
+
+def resized(instance, plan):
+    """Whether ``instance`` has the class and counts of the resize ``plan``."""
+    return all(
+        plan[option] is None or instance.get(option) == plan[option]
+        for option in ('instance_class', 'shard_number', 'replica_number')
+    )
+
+
+def resize_text(plan):
+    parts = ['class ' + plan['instance_class']]
+    if plan['shard_number'] is not None:
+        parts.append('{} shards'.format(plan['shard_number']))
+    if plan['replica_number'] is not None:
+        parts.append('{} replicas'.format(plan['replica_number']))
+    return ', '.join(parts)
 
 
 def immutable_differences(params, current):
@@ -453,7 +495,7 @@ class InstanceOperations:
         params = self.params
         return bool(
             attribute_changes(params, current)
-            or (params['instance_class'] is not None and params['instance_class'] != current['instance_class'])
+            or class_changes(params, current)
             or (params['password'] is not None and params['update_password'] == 'always')
         )
 
@@ -471,7 +513,17 @@ class InstanceOperations:
         instance_class = {}
         quota = {}
         if params['preflight']:
-            instance_class = self.find_class(params['instance_class'], normalize_version(params['redis_version']))
+            entry, layout = self.class_facts(
+                params['instance_class'],
+                normalize_version(params['redis_version']),
+                params['shard_number'] is not None or params['replica_number'] is not None,
+            )
+            instance_class = entry
+            if layout is not None:
+                self.check_layout(layout, params['shard_number'])
+                instance_class = layout.entry(
+                    params['shard_number'] if params['shard_number'] is not None else next(iter(layout.shards))
+                )
             quota = self.api.quota()
         if quota and quota.get('used', 0) >= quota.get('max', 0):
             self.fail(
@@ -529,13 +581,36 @@ class InstanceOperations:
             self.fail(message, error=local_error('AMBIGUOUS_NAME', message))
         return instance_to_result(matches[0], self.region_id) if matches else None
 
-    def find_class(self, instance_class, redis_version, resize=False):
-        classes = self.instance_classes(redis_version)
-        for entry in classes:
-            if entry.get('instanceClass') == instance_class:
-                return entry
-        self.class_not_sold(instance_class, redis_version, classes, resize=resize)
-        return None
+    def class_facts(self, instance_class, redis_version, need_layout, resize=False):
+        """``(describeInstanceClass entry, None)`` or ``(None, Layout)`` of a class the region sells; fails
+        for one it does not. The layout (describeAvailableResource) is read when shard or replica counts are
+        asked for, or for a class describeInstanceClass does not list (custom-shard classes are not there)."""
+        classes = None
+        if not need_layout:
+            classes = self.instance_classes(redis_version)
+            for entry in classes:
+                if entry.get('instanceClass') == instance_class:
+                    return entry, None
+        layout = class_layout(self.api.available_resources(), redis_version or API_DEFAULT_VERSION, instance_class)
+        if layout is None:
+            if classes is None:
+                classes = self.instance_classes(redis_version)
+            self.class_not_sold(instance_class, redis_version, classes, resize=resize)
+        return None, layout
+
+    def check_layout(self, layout, shard_number, current=None):
+        """Fail, before any write, for shard or replica counts the API does not sell for the class."""
+        problems = [
+            p
+            for p in (
+                shard_problem(layout, shard_number, self.region_id),
+                replica_problem(layout, self.params['replica_number'], self.region_id),
+            )
+            if p
+        ]
+        if problems:
+            kwargs = dict(instance=current) if current is not None else {}
+            self.fail('; '.join(problems), status='INVALID_ARGUMENT', **kwargs)
 
     def check_rename(self, current, name):
         """Refuse a rename to a name another instance has, unless allowed: afterwards neither could be
@@ -557,31 +632,28 @@ class InstanceOperations:
     def update(self, current):
         params = self.params
         attributes = attribute_changes(params, current)
-        resize = params['instance_class'] is not None and params['instance_class'] != current['instance_class']
+        resize = class_changes(params, current)
         reset_password = params['password'] is not None and params['update_password'] == 'always'
         if 'name' in attributes:
             self.check_rename(current, attributes['name'])
         after = dict(current)
         after.update(attributes)
         self.changes.extend(sorted(attributes))
+        # None as well when the counts asked for are those the instance has (a fixed class's own count, say)
+        resize = self.plan_resize(current) if resize else None
         if resize:
-            new_class = {}
-            if params['preflight']:
-                new_class = self.find_class(
-                    params['instance_class'], normalize_version(current['redis_version']), resize=True
-                )
-            problem = resize_problem(current, new_class)
-            if problem:
-                self.fail(f'instance_class: {problem}', status='FAILED_PRECONDITION', instance=current)
+            new_class = resize['entry']
             shards, per_shard = class_shape(new_class)
             after.update(
-                instance_class=params['instance_class'],
+                instance_class=resize['instance_class'],
                 memory_mb=new_class.get('memoryMB'),
                 instance_type=new_class.get('instanceType'),
                 shard_number=shards,
                 memory_mb_per_shard=per_shard,
             )
-            self.changes.append('instance_class')
+            if params['replica_number'] is not None:
+                after['replica_number'] = params['replica_number']
+            self.changes.extend(resize['changes'])
         if reset_password:
             self.module.warn(
                 'update_password is always: the password of {} is reset on every run'.format(current['id'])
@@ -595,35 +667,77 @@ class InstanceOperations:
         if reset_password:
             self.applying(['password'], lambda: self.api.reset_password(current['id'], params['password']))
         if resize:
-            self.resize(current)
+            self.resize(current, resize)
         instance = (
             self.describe(current['id'])
             if not (resize and params['wait'])
             else self.wait_until(
                 current['id'],
-                lambda i: i['status'] == 'running' and i['instance_class'] == params['instance_class'],
-                'to run with class ' + params['instance_class'],
+                lambda i: i['status'] == 'running' and resized(i, resize),
+                'to run with ' + resize_text(resize),
             )
         )
         return current, instance
 
-    def resize(self, current):
+    def plan_resize(self, current):
+        """The resize the options ask for (class, shard and replica counts), checked against what the region
+        sells before any write, in check mode too; None when it would change nothing."""
+        params = self.params
+        new_class = params['instance_class'] or current['instance_class']
+        shards = params['shard_number']
+        entry = {}
+        if params['preflight']:
+            entry, layout = self.class_facts(
+                new_class,
+                normalize_version(current['redis_version']),
+                shards is not None or params['replica_number'] is not None,
+                resize=True,
+            )
+            if layout is not None:
+                shards = target_shards(layout, shards, current)
+                self.check_layout(layout, shards, current)
+                entry = layout.entry(shards)
+                if not layout.custom:
+                    shards = None  # a fixed count is the class's: only custom-shard classes take shardNumber
+        problem = resize_problem(current, entry)
+        if problem:
+            self.fail(f'instance_class: {problem}', status='FAILED_PRECONDITION', instance=current)
+        changes = []
+        if new_class != current['instance_class']:
+            changes.append('instance_class')
+        if shards is not None and shards != current['shard_number']:
+            changes.append('shard_number')
+        replicas = params['replica_number']
+        if replicas is not None and replicas != current.get('replica_number'):
+            changes.append('replica_number')
+        if not changes:
+            return None
+        return dict(
+            instance_class=new_class, shard_number=shards, replica_number=replicas, entry=entry, changes=changes
+        )
+
+    def resize(self, current, plan):
         if current['status'] != 'running':
             self.fail(
                 'Instance {} is {}; it can only be resized while running'.format(current['id'], current['status']),
                 status='FAILED_PRECONDITION',
                 instance=current,
             )
-        new_class = self.params['instance_class']
 
         def applied():
             instance = self.describe(current['id'])
-            if instance and (instance['status'] == 'changing' or instance['instance_class'] == new_class):
+            if instance and (instance['status'] == 'changing' or resized(instance, plan)):
                 return instance
             return None
 
         result, dummy = self.applying(
-            ['instance_class'], lambda: self.write(lambda: self.api.modify_class(current['id'], new_class), applied)
+            plan['changes'],
+            lambda: self.write(
+                lambda: self.api.modify_class(
+                    current['id'], plan['instance_class'], plan['shard_number'], plan['replica_number']
+                ),
+                applied,
+            ),
         )
         if result:
             self.order = billing_order(result)

@@ -108,6 +108,7 @@ def instance_to_result(api, region):
         memory_mb=api.get('cacheInstanceMemoryMB'),
         memory_mb_per_shard=api.get('memoryMBPerShard'),
         shard_number=api.get('shardNumber'),
+        replica_number=api.get('replicaNumber'),
         redis_version=api.get('redisVersion'),
         instance_version=api.get('instanceVersion'),
         vpc_id=api.get('vpcId'),
@@ -276,6 +277,11 @@ class RedisAPI:
     def quota(self):
         return self.client.request('GET', self._path('quota'), self.region).get('quota') or {}
 
+    def available_resources(self):
+        """describeAvailableResource: what the region sells, by architecture, version and memory size, with the
+        shard counts of each class and the replica counts of each architecture."""
+        return self.client.request('GET', self._path('availableResource'), self.region).get('availableResources') or []
+
     def instance_classes(self, redis_version=None):
         query = dict(redisVersion=redis_version) if redis_version else None
         return (
@@ -298,12 +304,15 @@ class RedisAPI:
         # Setting the same name/description twice has the same effect as once.
         return self.client.request('PATCH', self._instance_path(instance_id), self.region, body=body, idempotent=True)
 
-    def modify_class(self, instance_id, instance_class):
+    def modify_class(self, instance_id, instance_class, shard_number=None, replica_number=None):
+        # cacheInstanceClass is required even when only the shard or replica count changes
+        body = dict(cacheInstanceClass=instance_class)
+        if shard_number is not None:
+            body['shardNumber'] = shard_number
+        if replica_number is not None:
+            body['replicaNumber'] = replica_number
         return self.client.request(
-            'POST',
-            self._instance_path(instance_id, 'modifyCacheInstanceClass'),
-            self.region,
-            body=dict(cacheInstanceClass=instance_class),
+            'POST', self._instance_path(instance_id, 'modifyCacheInstanceClass'), self.region, body=body
         )
 
     def reset_password(self, instance_id, password):

@@ -248,6 +248,11 @@ instances:
       description: Number of shards (1 for master-slave instances).
       type: int
       sample: 1
+    replica_number:
+      description: Number of replicas of each shard, the primary included; null when the API does not say.
+      type: int
+      sample: 2
+      version_added: 1.1.0
     redis_version:
       description: Redis engine version.
       type: str

@@ -59,8 +59,32 @@ options:
         version V(2.8) when it is not set; see M(jdcloud.cloud.jcs_redis_instance_class_info). A class that is not
         sold fails naming the versions for which it is sold.
       - Changing it on an existing instance resizes the instance.
+      - For a custom-shard cluster class (V(redis.s.*), Redis 4.0 and later) the class is the size of one shard
+        and O(shard_number) says how many; such classes are sold by C(describeAvailableResource), not listed by
+        C(describeInstanceClass).
       - Required to create an instance.
     type: str
+  shard_number:
+    description:
+      - Number of shards of a custom-shard cluster class (V(redis.s.*)); required to create an instance of such a
+        class. Changing it on an existing instance resizes the instance in place, in the same
+        C(modifyCacheInstanceClass) call as a new O(instance_class).
+      - Must be one of the shard counts the region sells for the class (C(describeAvailableResource)), checked
+        before any call that changes something, in check mode too. Classes with a fixed shard count refuse any
+        other count.
+      - When a custom-shard instance changes class without it, the instance keeps its shard count if the new class
+        allows it.
+    type: int
+    version_added: 1.1.0
+  replica_number:
+    description:
+      - Number of replicas of each shard, the primary included (V(2) is one primary and one replica).
+      - Must be between the smallest and largest replica counts the region sells for the architecture of the class
+        (C(describeAvailableResource)), checked before any call that changes something; an architecture sold with
+        one replica count only refuses any other.
+      - Changing it on an existing instance resizes the instance in place (C(modifyCacheInstanceClass)).
+    type: int
+    version_added: 1.1.0
   vpc_id:
     description:
       - VPC of the instance. Required to create an instance; cannot be changed.
@@ -169,6 +193,9 @@ notes:
   - A lookup by O(name) whose candidates span more than one page of the API's listing reads the listing again until
     two reads agree; when the listing keeps changing, the module fails with status C(ABORTED) and changes nothing.
   - Prepaid instances cannot be deleted before their term ends; the module says so before calling the API.
+  - A resize (O(instance_class), O(shard_number), O(replica_number)) that the API does not allow is refused before
+    any write and in check mode too, with the rule; a cluster cannot become a master-slave instance, and a prepaid
+    instance cannot shrink.
   - If the outcome of a create is unknown (a timeout or dropped connection after the request was sent),
     the module looks the instance up by name before trying again, so it never creates a duplicate.
 '''
@@ -196,6 +223,20 @@ EXAMPLES = r'''
     name: orders_cache
     instance_class: redis.m.medium.basic
     description: Order service cache (resized)
+
+- name: A custom-shard cluster of 8 shards of 2 GB with two replicas each (the primary included)
+  jdcloud.cloud.jcs_redis_instance:
+    region: cn-north-1
+    name: sessions_cluster
+    instance_class: redis.s.small.basic
+    shard_number: 8
+    replica_number: 2
+    redis_version: "5.0"
+    vpc_id: vpc-hvo176vm93
+    subnet_id: subnet-k8sjnalvo3
+    master_az: cn-north-1a
+    slave_az: cn-north-1b
+    password: "{{ vault_redis_password }}"
 
 - name: Rename an instance (needs its ID)
   jdcloud.cloud.jcs_redis_instance:
@@ -259,6 +300,11 @@ instance:
     memory_mb: {description: Total memory in MB., type: int, returned: success, sample: 2048}
     memory_mb_per_shard: {description: Memory per shard in MB., type: int, returned: success, sample: 2048}
     shard_number: {description: Number of shards., type: int, returned: success, sample: 1}
+    replica_number:
+      description: Number of replicas of each shard, the primary included; null when the API does not say (in check mode, when not set).
+      type: int
+      returned: success
+      sample: 2
     redis_version: {description: Redis engine version., type: str, returned: success, sample: "5.0"}
     instance_version: {description: Detailed engine version., type: str, returned: success, sample: 5.0-1.3}
     vpc_id: {description: VPC ID., type: str, returned: success, sample: vpc-hvo176vm93}
@@ -298,6 +344,8 @@ class JCSRedisInstance(InstanceOperations, JCSModule):
         allow_duplicate_name=dict(type='bool', default=False),
         description=dict(type='str'),
         instance_class=dict(type='str'),
+        shard_number=dict(type='int'),
+        replica_number=dict(type='int'),
         vpc_id=dict(type='str'),
         subnet_id=dict(type='str'),
         master_az=dict(type='str'),
