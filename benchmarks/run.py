@@ -22,6 +22,8 @@ Sections (all by default; calls runs during lag, whose minute is mostly waiting)
             time from the instance turning running to the module returning, and polls per wait.
   fleet     The redis_fleet role converging 50 new instances whose creates take 10 s, against one
             create with wait and the cost of one module task, in the same ansible-playbook run.
+  inventory ansible-inventory --list with the jcs_redis inventory plugin over 10,000 seeded instances
+            at 0 and 50 ms emulator latency, without and with keyed groups: wall time, peak RSS, calls.
 
 Every figure is measured in this run, side by side where it is a ratio; the table at the end shows
 each figure, its target and whether it was met. The benchmark starts its own emulators (one process
@@ -52,7 +54,7 @@ EMULATOR_DIR = os.path.join(REPO, 'emulator')
 ACCESS_KEY = 'EMULATORACCESSKEY0000000000000001'
 SECRET_KEY = 'EMULATORSECRETKEY000000000000000x9'
 REGION = 'cn-north-1'
-SECTIONS = ('calls', 'overhead', 'startup', 'large', 'lag', 'fleet')
+SECTIONS = ('calls', 'overhead', 'startup', 'large', 'lag', 'fleet', 'inventory')
 # Instructions of the dearest module's unchanged run (jcs_redis_instance) when the settings modules came:
 # adding a module must not make any module dearer than that (issue 15).
 STARTUP_INSTRUCTIONS_MAX = 1592e6
@@ -829,6 +831,108 @@ class Benchmark:
                 self.row('large', label, value, '<= 1.5 s, %d calls' % pages, r['wall'] <= 1.5 and r['calls'] == pages)
             else:
                 self.row('large', label, value, '%d calls' % pages, r['calls'] == pages)
+
+    # -- Inventory plugin ------------------------------------------------------------------------------
+
+    def inventory_run(self, emulator, source):
+        """``ansible-inventory -i source --list`` in its own process, as AWX runs an inventory update."""
+        config = os.path.join(self.workdir, 'ansible.cfg')
+        with open(config, 'w') as handle:
+            handle.write('# empty: the benchmark runs on ansible-core defaults\n')
+        env = dict(os.environ)
+        env.update(emulator.env())
+        env.update(
+            ANSIBLE_CONFIG=config,
+            ANSIBLE_COLLECTIONS_PATH=self.runner.collections,
+            ANSIBLE_INVENTORY_UNPARSED_FAILED='1',
+            ANSIBLE_NOCOLOR='1',
+            PYTHONDONTWRITEBYTECODE='1',
+        )
+        out_path = os.path.join(self.workdir, 'inventory.json')
+        err_path = os.path.join(self.workdir, 'inventory.err')
+        command = [os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'), '-i', source, '--list']
+        seq = emulator.last_seq()
+        before = emulator.calls()
+        with open(out_path, 'wb') as out, open(err_path, 'wb') as err:
+            started = time.time()
+            proc = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=self.workdir)  # pylint: disable=consider-using-with
+            dummy, status, usage = os.wait4(proc.pid, 0)
+            ended = time.time()
+        with open(err_path) as handle:
+            stderr = handle.read()
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise RuntimeError('ansible-inventory failed: %s' % stderr[-2000:])
+        with open(out_path) as handle:
+            listed = json.load(handle)
+        os.unlink(out_path)
+        requests = [e for e in emulator.requests(seq) if e['operation'] == 'describeCacheInstances']
+        return dict(
+            hosts=len(listed['_meta']['hostvars']),
+            groups=len([g for g in listed if g != '_meta']),
+            wall=ended - started,
+            maxrss_mb=usage.ru_maxrss / 1024.0,
+            calls=sum(diff_calls(before, emulator.calls()).values()),
+            startup=requests[0]['time'] - started,
+            listing=requests[-1]['time'] - requests[0]['time'],
+            after=ended - requests[-1]['time'],
+        )
+
+    def section_inventory(self, count=10000):
+        emu = self.emulator('--quota', str(count + 1))
+        sources = {}
+        for kind, extra in (
+            ('plain', ''),
+            (
+                'keyed groups',
+                'keyed_groups:\n'
+                '  - prefix: redis_version\n    key: jcs_redis.redis_version\n'
+                '  - prefix: status\n    key: jcs_redis.status\n'
+                '  - prefix: class\n    key: jcs_redis.instance_class\n',
+            ),
+        ):
+            sources[kind] = os.path.join(self.workdir, 'bench-%s.jcs_redis.yml' % kind.replace(' ', '-'))
+            with open(sources[kind], 'w') as handle:
+                handle.write('---\nplugin: jdcloud.cloud.jcs_redis\n' + extra)
+        results = []
+        try:
+            emu.seed(count, name_prefix='bench_inv')
+            emu.config(latency_ms=0)
+            self.inventory_run(emu, sources['plain'])  # warms the page cache; not reported
+            for latency in (0, 50):
+                emu.config(latency_ms=latency)
+                for kind, source in sources.items():
+                    run = self.inventory_run(emu, source)
+                    if run['hosts'] != count:
+                        raise RuntimeError('ansible-inventory listed %d hosts, not %d' % (run['hosts'], count))
+                    results.append(dict(run, latency_ms=latency, kind=kind))
+        finally:
+            emu.stop()
+        self.details['inventory'] = dict(runs=results)
+        pages = math.ceil(count / 100)
+        pages = pages if pages == 1 else 2 * pages  # two agreeing reads, as jcs_redis_info
+        self.row(
+            'inventory',
+            'wall time split: start-up to 1st request + listing (1st to last request) + hosts, groups and output',
+            '-',
+            '-',
+            None,
+        )
+        for r in results:
+            label = 'ansible-inventory --list, %d instances, %d ms latency, %s (%d groups)' % (
+                count,
+                r['latency_ms'],
+                r['kind'],
+                r['groups'],
+            )
+            value = '%.2f s (%.2f + %.2f + %.2f), %.0f MB peak RSS, %d calls' % (
+                r['wall'],
+                r['startup'],
+                r['listing'],
+                r['after'],
+                r['maxrss_mb'],
+                r['calls'],
+            )
+            self.row('inventory', label, value, '%d calls' % pages, r['calls'] == pages)
 
     # -- 4. Wait lag -----------------------------------------------------------------------------------
 

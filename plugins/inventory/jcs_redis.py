@@ -22,9 +22,9 @@ description:
     C(region), C(redis_version), C(instance_type), C(connection_domain), C(port), C(tags), ...).
     C(ansible_host), the connection domain of the instance. C(ansible_port), the port clients connect to.
     The instance's password is never returned by the API and never appears in any variable.
-  - The values read from the API are never templated (Ansible marks them unsafe, and C(ansible-inventory --list)
-    shows each as a dictionary with the key C(__ansible_unsafe)), so a description or tag holding C({{ }}) stays
-    text.
+  - A value read from the API that could hold a template (a description or tag with C({{), C({%) or C({#)) is never
+    templated, so it stays text; C(ansible-inventory --list) shows such a value as a dictionary with the key
+    C(__ansible_unsafe). Every other value is a plain string, which AWX imports as it is.
   - The instance is one variable rather than one variable per field because C(name), C(port) and C(tags) are
     reserved names in Ansible, which warns about hosts that define them.
 author:
@@ -225,6 +225,7 @@ from collections import Counter
 
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.template import trust_as_template
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import (
     REGION_PATTERN,
@@ -454,6 +455,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _populate(self, instances, hostnames):
         strict = self.get_option('strict')
         compose, groups, keyed_groups = (self.get_option(o) for o in ('compose', 'groups', 'keyed_groups'))
+        instances = [self._inert(instance) for instance in instances]
         for instance, host in zip(instances, self._host_names(instances, hostnames, strict)):
             self.inventory.add_host(host)
             for key, value in host_variables(instance).items():
@@ -462,6 +464,20 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._set_composite_vars(compose, host_vars, host, strict=strict)
             self._add_host_to_composed_groups(groups, {}, host, strict=strict)
             self._add_host_to_keyed_groups(keyed_groups, {}, host, strict=strict)
+
+    def _inert(self, value):
+        """``value`` with its strings that cannot be templates marked trusted. Ansible treats every other string
+        of an inventory plugin as untrusted, and ``ansible-inventory --list`` writes each as an
+        ``{"__ansible_unsafe": ...}`` dictionary, which AWX imports as a dictionary instead of the string (an
+        ``ansible_host`` that is a dictionary cannot be connected to). A string without template markers renders
+        as itself, so trusting it changes nothing else; one with markers stays untrusted and is never rendered."""
+        if isinstance(value, str):
+            return value if self.templar.is_possibly_template(value) else trust_as_template(value)
+        if isinstance(value, dict):
+            return {key: self._inert(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self._inert(item) for item in value]
+        return value
 
     def _host_names(self, instances, hostnames, strict):
         """One host name per instance; instances whose names collide, or that have none, get their IDs."""

@@ -135,6 +135,12 @@ def test_api_data_is_never_templated(emulator, tmp_path, sdk_client):
     run = listing(emulator, tmp_path, compose=dict(note='jcs_redis.description'))
     assert run.hostvars['described']['note'] == "{{ lookup('env', 'HOME') }}"
     assert run.hostvars['described']['jcs_redis']['description'] == "{{ lookup('env', 'HOME') }}"
+    # ansible-inventory marks it as unsafe, for a consumer such as AWX never to render it either
+    raw = run.data['_meta']['hostvars']['described']
+    assert raw['jcs_redis']['description'] == {'__ansible_unsafe': "{{ lookup('env', 'HOME') }}"}
+    # values that hold no template are plain strings: AWX imports the output as it is
+    assert raw['jcs_redis']['name'] == 'described'
+    assert raw['ansible_host'] == raw['jcs_redis']['connection_domain'] and isinstance(raw['ansible_host'], str)
 
 
 def test_several_regions_from_the_environment(emulator, tmp_path, fleet):
