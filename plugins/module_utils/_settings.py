@@ -159,6 +159,10 @@ class SettingModule(InstanceModule):
             raise NotImplementedError()
         return sorted(key for key in set(current) | set(after) if current.get(key) != after.get(key))
 
+    def diff(self, current, after):
+        """The diff mode's ``before`` and ``after``: the whole setting, unless a subclass shows less."""
+        return dict(before={self.setting: current}, after={self.setting: after})
+
     # -- the pattern ----------------------------------------------------------------
 
     def run(self):
@@ -188,5 +192,5 @@ class SettingModule(InstanceModule):
             'changes': self.change_names(current, after, writes) if writes else [],
         }
         if self.module._diff:
-            result['diff'] = dict(before={self.setting: current}, after={self.setting: after})
+            result['diff'] = self.diff(current, after)
         return result

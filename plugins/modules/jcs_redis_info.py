@@ -100,9 +100,11 @@ options:
         O(concurrency) connections at once.
       - V(whitelist) adds RV(instances[].whitelist), in the shape the M(jdcloud.cloud.jcs_redis_whitelist) module
         returns.
+      - V(config) adds RV(instances[].config), the engine parameters in the shape the M(jdcloud.cloud.jcs_redis_config)
+        module returns.
     type: list
     elements: str
-    choices: [whitelist]
+    choices: [whitelist, config]
     default: []
     version_added: 1.1.0
   wait_for:
@@ -162,6 +164,13 @@ EXAMPLES = r'''
     statuses: [running]
     include: [whitelist]
   register: access
+
+- name: Engine parameters of each running instance, for an audit
+  jdcloud.cloud.jcs_redis_info:
+    region: cn-north-1
+    statuses: [running]
+    include: [config]
+  register: tuning
 
 - name: Share the connection options of a block of tasks
   module_defaults:
@@ -335,6 +344,14 @@ instances:
           type: list
           elements: str
           sample: [10.0.1.0/24, 10.0.9.10]
+    config:
+      description:
+        - The engine parameters of the instance, name to value as the API reports them, as
+          M(jdcloud.cloud.jcs_redis_config) returns them; V(null) for an instance deleted while the module ran.
+      returned: when O(include) contains V(config)
+      type: dict
+      version_added: 1.1.0
+      sample: {maxmemory-policy: allkeys-lru, notify-keyspace-events: Ex}
 '''
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, local_error
@@ -376,7 +393,7 @@ class JCSRedisInfo(JCSModule):
         sort_by=dict(type='str', choices=list(SORT_NAMES)),
         sort_order=dict(type='str', choices=['asc', 'desc'], default='asc'),
         concurrency=dict(type='int', default=8),
-        include=dict(type='list', elements='str', choices=['whitelist'], default=[]),
+        include=dict(type='list', elements='str', choices=['whitelist', 'config'], default=[]),
         wait_for=dict(type='str', choices=['running', 'absent']),
         wait_timeout=dict(type='int', default=1800),
         poll_interval=dict(type='float', default=2),
@@ -472,8 +489,8 @@ class JCSRedisInfo(JCSModule):
         else:
             result = self.wait(listing)
             instances = result['instances']
-        if 'whitelist' in params['include'] and instances:
-            self.add_whitelists(instances)
+        if params['include'] and instances:
+            self.add_settings(instances, set(params['include']))
         return result
 
     def wait(self, listing):
@@ -489,22 +506,31 @@ class JCSRedisInfo(JCSModule):
             self.fail(problem, error=local_error(status, problem), **result)
         return result
 
-    def add_whitelists(self, instances):
-        # Imported here: the white-list code is compiled on every run that imports it, and only this option needs it.
+    def add_settings(self, instances, include):
+        # Imported here: the settings code is compiled on every run that imports it, and only this option needs it.
         from concurrent.futures import ThreadPoolExecutor
 
-        from ansible_collections.jdcloud.cloud.plugins.module_utils import _whitelist
         from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
 
         client, region = self.api.client, self.api.region
+        readers = {}
+        if 'whitelist' in include:
+            from ansible_collections.jdcloud.cloud.plugins.module_utils import _whitelist
+
+            readers['whitelist'] = _whitelist.describe
+        if 'config' in include:
+            from ansible_collections.jdcloud.cloud.plugins.module_utils import _parameters
+
+            readers['config'] = lambda *args: _parameters.describe(*args).values()
 
         def fetch(instance):
-            try:
-                instance['whitelist'] = _whitelist.describe(client, region, instance['id'])
-            except JDCloudAPIError as exc:
-                if exc.code != 404:
-                    raise
-                instance['whitelist'] = None  # deleted since it was listed
+            for key, read in readers.items():
+                try:
+                    instance[key] = read(client, region, instance['id'])
+                except JDCloudAPIError as exc:
+                    if exc.code != 404:
+                        raise
+                    instance[key] = None  # deleted since it was listed
 
         with ThreadPoolExecutor(max_workers=min(self.params['concurrency'], len(instances))) as pool:
             list(pool.map(fetch, instances))

@@ -1,0 +1,210 @@
+# Copyright: Contributors to the jdcloud.cloud collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Engine parameters of an instance (docs/dev/api-notes.md#config-parameters): the API calls, the
+normalised shape and the checks of wanted values against what the instance itself reports.
+
+FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without notice.
+
+Shared by jcs_redis_config and jcs_redis_info (``include: [config]``); it imports nothing of the
+collection, so that neither pays for more than it uses.
+
+Every rule comes from describeInstanceConfig (type, min/max, optional values, unsupported names), never
+from a list of our own, except what the API cannot say in its fields: which keyspace event letters
+``A`` stands for, and the client classes and size units of an ``outputBuffer`` value (both Redis's).
+"""
+
+import re
+from difflib import get_close_matches
+from urllib.parse import quote
+
+KEYSPACE_EVENTS = 'notify-keyspace-events'
+# Letters of notify-keyspace-events that 'A' does not stand for: the keyspace/keyevent switches and, as
+# Redis documents them, key-miss (m) and new-key (n) events.
+NOT_IN_ALL = frozenset('KEAmn')
+BUFFER_CLASSES = ('normal', 'slave', 'pubsub')
+BUFFER_ALIASES = {'replica': 'slave'}
+# Redis's memory units (memtoll): k/m/g are powers of 1000, kb/mb/gb of 1024.
+UNITS = {'': 1, 'b': 1, 'k': 1000, 'kb': 1024, 'm': 1000**2, 'mb': 1024**2, 'g': 1000**3, 'gb': 1024**3}
+_INTEGER = re.compile(r'[-+]?[0-9]{1,19}\Z')
+_SIZE = re.compile(r'([0-9]{1,19})([a-z]{0,2})\Z')
+SHOWN = 60  # characters of a refused value repeated in a message
+
+
+def shown(value):
+    text = repr(value)
+    return text if len(text) <= SHOWN else text[: SHOWN - 5] + '...' + text[-2:]
+
+
+def option(name):
+    """The option path of a parameter in messages, a hostile name cut short."""
+    return 'parameters.' + (name if len(name) <= SHOWN else shown(name))
+
+
+def unknown_name(name, instance_id, catalogue):
+    """The message for a name the instance has no settable parameter of."""
+    supported = catalogue.supported()
+    if name in catalogue.items or name in catalogue.unsupported:
+        what = f'instance {instance_id} does not support setting this parameter'
+    else:
+        what = f'instance {instance_id} has no such parameter'
+        close = get_close_matches(name, supported, n=1)
+        if close:
+            what += f' (did you mean {close[0]}?)'
+    return '{}: {}; the parameters it supports: {}'.format(option(name), what, ', '.join(supported) or 'none')
+
+
+def _path(region, instance_id):
+    return '/regions/{}/cacheInstance/{}/instanceConfig'.format(quote(region, safe=''), quote(instance_id, safe=''))
+
+
+class Catalogue:
+    """describeInstanceConfig of one instance: ``items`` by name in the API's order, ``unsupported`` names."""
+
+    def __init__(self, result):
+        self.items = {}
+        for item in (result or {}).get('instanceConfig') or ():
+            if isinstance(item, dict) and isinstance(item.get('configName'), str):
+                self.items[item['configName']] = item
+        self.unsupported = [n for n in (result or {}).get('unSupportConfigs') or () if isinstance(n, str)]
+
+    def values(self):
+        """``{name: value}`` as the API reports them (strings), every item included."""
+        return {name: item.get('configValue') for name, item in self.items.items()}
+
+    def supported(self):
+        return [name for name, item in self.items.items() if not item.get('configUnSupport')]
+
+
+def describe(client, region, instance_id):
+    """describeInstanceConfig as a Catalogue."""
+    return Catalogue(client.request('GET', _path(region, instance_id), region))
+
+
+def modify(client, region, instance_id, changes):
+    """modifyInstanceConfig with every ``{name: value}`` of ``changes`` in one call."""
+    items = [dict(configName=name, configValue=value) for name, value in changes.items()]
+    return client.request('POST', _path(region, instance_id), region, body=dict(instanceConfig=items))
+
+
+# -- values --------------------------------------------------------------------------
+
+
+def value_problem(value):
+    """What is wrong with a value whatever the parameter (before any call), or None."""
+    if value is None:
+        return 'must have a value (use an empty string for an empty value)'
+    if isinstance(value, bool):
+        return f'must be a string or a number, got a boolean {value} (quote yes/no/on/off/true/false in YAML)'
+    if not isinstance(value, (str, int, float)):
+        return f'must be a string or a number, got a {type(value).__name__}'
+    return None
+
+
+def _size(text):
+    match = _SIZE.match(text.lower())
+    if not match or match.group(2) not in UNITS:
+        raise ValueError(f'{shown(text)} is not a size (bytes, or a number with k, kb, m, mb, g or gb)')
+    return int(match.group(1)) * UNITS[match.group(2)]
+
+
+def parse_buffer(text):
+    """``{class: (hard, soft, seconds)}`` of an outputBuffer value; ValueError says why not."""
+    words = text.split()
+    if not words or len(words) % 4:
+        raise ValueError('must be one or more groups of "<class> <hard limit> <soft limit> <soft seconds>"')
+    limits = {}
+    for index in range(0, len(words), 4):
+        klass, hard, soft, seconds = words[index : index + 4]
+        klass = BUFFER_ALIASES.get(klass.lower(), klass.lower())
+        if klass not in BUFFER_CLASSES:
+            raise ValueError(f'unknown client class {shown(klass)} (normal, slave, replica or pubsub)')
+        if klass in limits:
+            raise ValueError(f'the client class {klass} is given more than once')
+        if not seconds.isdigit() or len(seconds) > 10:
+            raise ValueError(f'soft seconds must be a whole number, got {shown(seconds)}')
+        limits[klass] = (_size(hard), _size(soft), int(seconds))
+    return limits
+
+
+def render_buffer(limits):
+    return ' '.join('{} {} {} {}'.format(k, *limits[k]) for k in BUFFER_CLASSES if k in limits)
+
+
+def event_flags(item, text):
+    """The set of keyspace event letters of ``text``, 'A' expanded into the classes it stands for."""
+    flags = set(text)
+    if 'A' in flags:
+        flags.discard('A')
+        flags.update(c for c in item.get('configValueOptional') or () if len(c) == 1 and c not in NOT_IN_ALL)
+    return frozenset(flags)
+
+
+def check(name, item, value):
+    """``(to_send, key)`` of a wanted ``value`` for ``item``: the string to send and what it is compared by.
+    ValueError names the rule it breaks (without the option's name)."""
+    kind = item.get('configValueType')
+    optional = [o for o in item.get('configValueOptional') or () if isinstance(o, str)]
+    if kind == 'int':
+        if isinstance(value, float) or (isinstance(value, str) and not _INTEGER.match(value.strip())):
+            raise ValueError(f'must be a whole number, got {shown(value)}')
+        number = int(value)
+        low, high = item.get('configValueMin'), item.get('configValueMax')
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise ValueError(
+                'must be between {} and {}, got {}'.format(
+                    '-infinity' if low is None else low, 'infinity' if high is None else high, number
+                )
+            )
+        return str(number), number
+    text = value if isinstance(value, str) else str(value)
+    if kind == 'byteArray':
+        wrong = sorted(set(text) - set(optional)) if optional else []
+        if wrong:
+            raise ValueError(
+                '{} not allowed: use a combination of {} (case-sensitive), or an empty string'.format(
+                    ', '.join(shown(c) for c in wrong), ''.join(optional)
+                )
+            )
+        return text, (event_flags(item, text) if name == KEYSPACE_EVENTS else frozenset(text))
+    if kind == 'outputBuffer':
+        limits = parse_buffer(text)
+        return render_buffer(limits), limits
+    if optional:
+        if text in optional:
+            return text, text
+        # the API's spelling of a value given in another case: Redis reads these names case-insensitively
+        match = [o for o in optional if o.lower() == text.lower()]
+        if match:
+            return match[0], match[0]
+        raise ValueError('must be one of {}, got {}'.format(', '.join(optional), shown(text)))
+    return text, text
+
+
+def key_of(name, item, text):
+    """What the API's value ``text`` is compared by; None when it cannot be read (it then differs from any)."""
+    try:
+        return check(name, dict(item, configValueMin=None, configValueMax=None), text)[1]
+    except (ValueError, TypeError):
+        return None
+
+
+def same(item, wanted, current):
+    """Whether the current key already is the wanted one. An outputBuffer value only sets the classes it
+    names, so only those are compared."""
+    if item.get('configValueType') == 'outputBuffer' and isinstance(current, dict):
+        return all(current.get(k) == v for k, v in wanted.items())
+    return wanted == current
+
+
+def predicted(item, sent, current_text):
+    """The value the API should report after ``sent`` was written over ``current_text``."""
+    if item.get('configValueType') == 'outputBuffer':
+        try:
+            limits = parse_buffer(current_text or '')
+        except ValueError:
+            return sent
+        limits.update(parse_buffer(sent))
+        return render_buffer(limits)
+    return sent
