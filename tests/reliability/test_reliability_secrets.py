@@ -126,3 +126,68 @@ def test_search_finds_a_planted_secret(secrets_run):
     for form in secret_forms(SECRET_KEY):
         planted = {'stdout': secrets_run['blobs']['ansible-playbook stdout'] + form}
         assert find_secrets(planted, [SECRET_KEY]), form
+
+
+def test_inventory_plugin_leaks_no_secret(tmp_path):
+    """ansible-inventory with the jcs_redis inventory plugin, succeeding and failing at -vvvv, with the inventory
+    cache on: neither its output nor the cache holds the secret key or an instance password."""
+    from invrunner import run_inventory
+    from modrunner import run_module
+
+    emu = RunningEmulator(access_key=ACCESS_KEY, secret_key=SECRET_KEY)
+    try:
+        created = run_module(
+            'jcs_redis_instance',
+            emu.instance_args(name='inventory_leak', password=SECRETS['password_1']),
+        )
+        assert created.changed, created.result
+        cache_dir = tmp_path / 'cache'
+        source = dict(
+            plugin='jdcloud.cloud.jcs_redis',
+            endpoint=emu.url,
+            regions=['cn-north-1'],
+            cache=True,
+            cache_plugin='ansible.builtin.jsonfile',
+            cache_connection=str(cache_dir),
+            compose=dict(redis_url="'redis://' ~ ansible_host ~ ':' ~ ansible_port"),
+        )
+        env = dict(JDCLOUD_ACCESS_KEY=ACCESS_KEY, JDCLOUD_SECRET_KEY=SECRET_KEY)
+        runs = dict(
+            listed=run_inventory(tmp_path, source, env=env, args=('--list', '-vvvv')),
+            host=run_inventory(tmp_path, source, env=env, args=('--host', 'inventory_leak', '-vvvv')),
+            wrong_key=run_inventory(
+                tmp_path,
+                dict(source, cache=False),
+                env=dict(env, JDCLOUD_SECRET_KEY=WRONG_SECRET_KEY),
+                args=('--list', '-vvvv'),
+            ),
+            # the secret key given in the file: it must not come back in any message either
+            wrong_key_in_file=run_inventory(
+                tmp_path,
+                dict(source, cache=False, secret_key=WRONG_SECRET_KEY, api_retries=0),
+                env=dict(JDCLOUD_ACCESS_KEY=ACCESS_KEY),
+                args=('--list', '-vvvv'),
+            ),
+        )
+        # at -vvvv ansible-inventory prints its set-up before the JSON, so the output is searched, not parsed
+        assert runs['listed'].rc == 0 and '"inventory_leak"' in runs['listed'].stdout, runs['listed'].stderr
+        assert runs['host'].rc == 0, runs['host'].stderr
+        for name in ('wrong_key', 'wrong_key_in_file'):
+            assert runs[name].rc != 0 and 'JD Cloud rejected the request signature' in runs[name].warnings, name
+        blobs = {}
+        for name, run in runs.items():
+            blobs['ansible-inventory %s stdout' % name] = run.stdout
+            blobs['ansible-inventory %s stderr' % name] = run.stderr
+        files = list(cache_dir.iterdir())
+        assert files, 'the inventory cache was not written'
+        for path in files:
+            blobs['inventory cache %s' % path.name] = path.read_text(encoding='utf-8')
+        for what in ('requests', 'stats', 'config'):
+            blobs['emulator /_emulator/%s' % what] = json.dumps(emu.admin.call('GET', what), ensure_ascii=False)
+    finally:
+        emu.stop()
+    secrets = [SECRET_KEY, WRONG_SECRET_KEY, SECRETS['password_1']]
+    hits = find_secrets(blobs, secrets)
+    FIGURES.set(SUITE, 'inventory plugin sources searched', len(blobs))
+    FIGURES.set(SUITE, 'inventory plugin secrets found', len(hits))
+    assert hits == [], ['%s: secret %d (%s)' % hit for hit in hits]
