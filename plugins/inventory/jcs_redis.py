@@ -12,6 +12,8 @@ description:
     (with C(connection=local) or C(delegate_to=localhost)).
   - The inventory source is a YAML file whose name ends in C(jcs_redis.yml) or C(jcs_redis.yaml) and that sets
     O(plugin) to V(jdcloud.cloud.jcs_redis).
+  - O(access_key), O(secret_key), O(regions) and O(endpoint) set in the file may be Jinja2 templates, for example a
+    lookup or a variable given with C(--extra-vars); values from the environment variables are used as they are.
   - The instances are listed the way M(jdcloud.cloud.jcs_redis_info) lists them. Every page of each region is read,
     the pages after the first on up to O(concurrency) connections at once, and a listing of more than 100 instances
     is read until two reads agree, so an instance that exists for the whole listing is never missing because others
@@ -280,14 +282,23 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _option(self, name):
         """The option's value, an empty environment variable counting as not set (AWX sets a variable
-        for every field of a credential, also the empty ones), and templates rendered."""
+        for every field of a credential, also the empty ones). A value from the inventory file may be a
+        template (a lookup, a variable of --extra-vars); one from the environment is taken as it is, since a
+        key that happens to hold ``{{`` is no template."""
         value, origin = self.get_option_and_origin(name)
-        if str(origin).startswith('env:') and value in ('', ['']):
-            return None
-        if isinstance(value, str):
-            value = self.templar.template(value)
-        elif isinstance(value, list):
-            value = [self.templar.template(item) if isinstance(item, str) else item for item in value]
+        if str(origin).startswith('env:'):
+            return None if value in ('', ['']) else value
+        # the extra variables (-e) are the only variables there are before the hosts
+        self.templar.available_variables = self._vars
+        try:
+            if isinstance(value, str):
+                return self.templar.template(value)
+            if isinstance(value, list):
+                return [self.templar.template(item) if isinstance(item, str) else item for item in value]
+        except Exception as exc:  # pylint: disable=broad-except
+            # the error would quote the template, which may hold a key
+            detail = '' if name == 'secret_key' else f': {exc}'
+            raise AnsibleParserError(f'{name} is a template that could not be rendered{detail}') from None
         return value
 
     def _settings(self):

@@ -517,3 +517,37 @@ def test_every_documented_example_runs(emulator, tmp_path, fleet, sdk_client, nu
     run = run_inventory(tmp_path, config, env=credentials(emulator))
     assert run.rc == 0, run.stderr
     assert run.hostvars, config
+
+
+def test_options_from_the_file_may_be_templates(emulator, tmp_path, fleet):
+    config = dict(
+        source(emulator),
+        access_key="{{ lookup('ansible.builtin.env', 'KEY_FOR_TEST') }}",
+        secret_key='{{ test_secret }}',
+        regions=['{{ test_region }}'],
+    )
+    extra = tmp_path / 'extra.yml'
+    extra.write_text(f'test_secret: {emulator.secret_key}\ntest_region: {REGION}\n')
+    run = run_inventory(
+        tmp_path, config, env=dict(KEY_FOR_TEST=emulator.access_key), args=('--list', '-e', f'@{extra}')
+    )
+    assert sorted(run.hostvars) == ['broken', 'orders', 'orders_eu', 'sessions']
+
+
+def test_a_key_from_the_environment_is_no_template(emulator, tmp_path):
+    broken = 'Abc{{ nonsense' + emulator.secret_key
+    run = listing(emulator, tmp_path, env=dict(JDCLOUD_SECRET_KEY=broken))
+    assert run.rc != 0
+    # sent as it is, so the API refuses the signature; never rendered, never shown
+    assert 'JD Cloud rejected the request signature' in run.warnings
+    assert broken not in run.stdout + run.stderr
+
+
+def test_a_template_in_the_file_that_fails_does_not_show_the_key(emulator, tmp_path):
+    secret = 'Sec{{ ret' + emulator.secret_key
+    run = run_inventory(
+        tmp_path, dict(source(emulator), secret_key=secret), env=dict(JDCLOUD_ACCESS_KEY=emulator.access_key)
+    )
+    assert run.rc != 0
+    assert 'secret_key is a template that could not be rendered' in run.warnings
+    assert emulator.secret_key not in run.stdout + run.stderr
