@@ -31,6 +31,7 @@ MODULES = (
     'jcs_redis_quota',
     'jcs_redis_instance_class_info',
     'jcs_redis_whitelist',
+    'jcs_redis_config',
 )
 
 

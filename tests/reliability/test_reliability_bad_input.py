@@ -92,6 +92,34 @@ COMMON = {
         ]
     ),
 }
+# Engine parameter names and values: the instance's own (4.0), unsupported and unknown names, values of the
+# wrong type, range or spelling.
+PARAMETER_NAMES = st.one_of(
+    st.sampled_from(
+        [
+            'maxmemory-policy',
+            'notify-keyspace-events',
+            'slowlog-log-slower-than',
+            'list-max-ziplist-size',
+            'hash-max-ziplist-entries',
+            'client-output-buffer-limit',
+            'list-max-ziplist-entries',
+            'maxmemory',
+            'requirepass',
+            'MAXMEMORY-POLICY',
+            'maxmemory-policy ',
+        ]
+    ),
+    NASTY_TEXT,
+)
+PARAMETER_VALUES = st.one_of(
+    st.sampled_from(
+        ['allkeys-lru', 'AllKeys-LFU', 'lru', 'KEA', 'Ex', 'KEt', '', '-5', '-6', '10000', '10001', ' 512 ', '1e3']
+    ),
+    st.sampled_from(['pubsub 64mb 16mb 60', 'pubsub 1 2', 'replica 1xb 0 0']),
+    st.integers(min_value=-10, max_value=20000),
+    ANY,
+)
 MODULE_OPTIONS = {
     'jcs_redis_instance': {
         'state': choice(['present', 'absent']),
@@ -185,6 +213,14 @@ MODULE_OPTIONS = {
         'wait': BOOLEAN,
         'wait_timeout': NUMBER,
     },
+    'jcs_redis_config': {
+        'instance_id': st.one_of(st.sampled_from(['redis-abcdefghijkl', 'redis-', 'REDIS-ABC', 'redis-abc def']), ANY),
+        'instance_name': st.one_of(st.sampled_from(['input_00002', 'x', 'input']), ANY),
+        'parameters': st.one_of(st.dictionaries(PARAMETER_NAMES, PARAMETER_VALUES, max_size=3), ANY),
+        'reset_unlisted': BOOLEAN,
+        'wait': BOOLEAN,
+        'wait_timeout': NUMBER,
+    },
 }
 # Combinations that cannot all hold at once; each names the options involved.
 IMPOSSIBLE = {
@@ -210,6 +246,14 @@ IMPOSSIBLE = {
         dict(groups=[dict(name='apps', ips=['10.0.0.1']), dict(name='apps', ips=['10.0.0.2'])]),
         dict(wait_timeout=0),
     ],
+    'jcs_redis_config': [
+        dict(parameters={'maxmemory': '1gb'}),
+        dict(parameters={'slowlog-log-slower-than': 10**6}),
+        dict(parameters={'notify-keyspace-events': 'KEt'}),
+        dict(instance_id='redis-doesnotexist1'),
+        dict(instance_id='redis-abcdefghijkl', instance_name='input_00001'),
+        dict(wait_timeout=0),
+    ],
 }
 UNKNOWN_OPTIONS = st.sampled_from(['passwd', 'regionId', 'Name', 'endpoint_url', '_ansible_bogus', 'name '])
 # A complete, valid request of each module, which the generated options then spoil.
@@ -220,6 +264,7 @@ BASE = {
     'jcs_redis_instance_class_info': {},
     # the instance the emulator is seeded with before each example
     'jcs_redis_whitelist': dict(instance_name='input_00001', groups=[dict(name='apps', ips=['10.0.0.0/24'])]),
+    'jcs_redis_config': dict(instance_name='input_00001', parameters={'maxmemory-policy': 'allkeys-lru'}),
 }
 # What AnsibleModule itself says about a missing required option, for `required` / `required_one_of`.
 REQUIRED = {
@@ -228,6 +273,7 @@ REQUIRED = {
     'jcs_redis_quota': ('region',),
     'jcs_redis_instance_class_info': ('region',),
     'jcs_redis_whitelist': ('region', 'instance_id', 'instance_name'),
+    'jcs_redis_config': ('region', 'instance_id', 'instance_name'),
 }
 MISSING = object()
 # Cases that once slipped through, run before the generated ones in every run, short or soak.
@@ -253,6 +299,14 @@ EXPLICIT = {
         dict(groups=[dict(name='apps\n', ips=['10.0.0.1'])]),
         dict(groups=[dict(name='apps', ips=['10.0.0.1\n,'])]),
         dict(instance_name='x'),
+    ],
+    'jcs_redis_config': [
+        dict(parameters={'notify-keyspace-events': True}),
+        dict(parameters={'maxmemory-policy': None}),
+        dict(parameters={'x' * 300: 1}),
+        dict(parameters={'hash-max-ziplist-entries': float('nan')}),
+        dict(parameters={'slowlog-log-slower-than': '9' * 400}),
+        dict(parameters='maxmemory-policy=allkeys-lru'),
     ],
 }
 
@@ -302,7 +356,7 @@ def test_generated_arguments(module, input_emulator):
     @given(spoiled=arguments(module))
     def check(spoiled):
         emu.admin.reset(state=True)
-        if module == 'jcs_redis_whitelist':
+        if module in ('jcs_redis_whitelist', 'jcs_redis_config'):
             emu.admin.seed(1, name_prefix='input')  # input_00001, running
         args = emu.connection(**BASE[module])
         for name, value in spoiled.items():
@@ -342,3 +396,67 @@ def test_generated_arguments(module, input_emulator):
         FIGURES.add(SUITE, 'accepted (clean result)', seen['accepted'])
         FIGURES.add(SUITE, 'tracebacks', seen['tracebacks'])
         FIGURES.add(SUITE, 'write calls for refused input', seen['refused_writes'])
+
+
+# Values the 4.0 instance accepts, so that the accepted path is exercised as often as the refusals.
+GOOD_PARAMETERS = st.fixed_dictionaries(
+    {},
+    optional={
+        'maxmemory-policy': st.sampled_from(['allkeys-lru', 'NOEVICTION', 'volatile-lfu']),
+        'notify-keyspace-events': st.text(alphabet='KEg$lshzxeA', max_size=6),
+        'slowlog-log-slower-than': st.one_of(st.integers(0, 10000), st.integers(0, 10000).map(str)),
+        'list-max-ziplist-size': st.integers(-5, 10000).map(lambda n: ' %d' % n),
+        'hash-max-ziplist-entries': st.integers(0, 10000),
+    },
+)
+
+
+@st.composite
+def parameter_sets(draw):
+    good = draw(GOOD_PARAMETERS)
+    if draw(st.booleans()) or not good:
+        good.update(draw(st.dictionaries(PARAMETER_NAMES, PARAMETER_VALUES, min_size=1, max_size=2)))
+    return good
+
+
+def option_in(message, name):
+    """Whether ``message`` names the parameter ``name`` (a long name is cut short, as its repr)."""
+    return ('parameters.' + (name if len(name) <= 60 else repr(name)[:40])) in message
+
+
+def test_generated_engine_parameters(input_emulator):
+    """Names and values only, on a running 4.0 instance: refused with the name of a parameter given and
+    no write, or accepted, held by the API, and unchanged on a re-run that costs one call."""
+    emu = input_emulator
+    seen = dict(examples=0, refused=0, accepted=0)
+
+    @settings(max_examples=EXAMPLES * 2, deadline=None, database=None, derandomize=True)
+    @given(parameters=parameter_sets())
+    def check(parameters):
+        emu.admin.reset(state=True)
+        emu.admin.seed(1, name_prefix='input')
+        args = emu.connection(instance_name='input_00001', parameters=parameters)
+        run = run_module('jcs_redis_config', args)
+        assert_clean_run(run, repr(parameters))
+        seen['examples'] += 1
+        if run.failed:
+            seen['refused'] += 1
+            msg = run.result['msg']
+            assert run.result['error']['status'] == 'INVALID_ARGUMENT', run.result
+            assert any(option_in(msg, name) for name in parameters), msg
+            assert emu.writes() == 0, msg
+            return
+        seen['accepted'] += 1
+        emu.admin.reset(state=False)
+        args.pop('instance_name')
+        again = run_module('jcs_redis_config', dict(args, instance_id=run.result['instance_id']))
+        assert not again.failed and not again.changed, (parameters, again.result)
+        assert emu.calls() == {'describeInstanceConfig': 1}
+        assert again.result['config'] == run.result['config']
+
+    try:
+        check()
+    finally:
+        FIGURES.add(SUITE, 'engine parameter sets run', seen['examples'])
+        FIGURES.add(SUITE, 'engine parameter sets refused naming a parameter, no write', seen['refused'])
+        FIGURES.add(SUITE, 'engine parameter sets accepted, then unchanged in one call', seen['accepted'])

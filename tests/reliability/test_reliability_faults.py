@@ -28,6 +28,9 @@ MICRO, SMALL = 'redis.m.micro.basic', 'redis.m.small.basic'
 # The white list declared for the first instance (with purge), and how the API then holds it.
 WHITELIST = [dict(name='default', ips=['10.0.1.0/24']), dict(name='apps', ips=['10.0.9.10', '10.0.2.0/24'])]
 WHITELIST_HELD = [dict(name='default', ips='10.0.1.0/24'), dict(name='apps', ips='10.0.2.0/24,10.0.9.10')]
+# The engine parameters declared for the first instance, and how the API then reports them.
+CONFIG = {'maxmemory-policy': 'allkeys-lru', 'notify-keyspace-events': 'KEA', 'slowlog-log-slower-than': 2000}
+CONFIG_HELD = {'maxmemory-policy': 'allkeys-lru', 'notify-keyspace-events': 'AKE', 'slowlog-log-slower-than': '2000'}
 BYSTANDERS = 2
 
 MIXED = dict(error_rate=0.1, throttle_rate=0.05, retry_after=1, reset_rate=0.05, drop_response_rate=0.3, latency_ms=5)
@@ -40,7 +43,11 @@ PROFILES = {
         api_retries=1,
     ),
     # transitions take time, so the waiters poll through the faults too
-    'slow': dict(faults=MIXED, api_retries=5, delays=dict(create_delay=0.6, resize_delay=0.6, delete_delay=0.4)),
+    'slow': dict(
+        faults=MIXED,
+        api_retries=5,
+        delays=dict(create_delay=0.6, resize_delay=0.6, delete_delay=0.4, config_delay=0.4),
+    ),
 }
 # Client-side statuses and server-side statuses a task may end with once its retries are spent;
 # anything else (INVALID_ARGUMENT, FAILED_PRECONDITION, NOT_FOUND...) would be a logic error that
@@ -245,6 +252,43 @@ class Scenario:
             self.problems.append('%s: task succeeded but the white list is %s' % (step, after))
         return run
 
+    def config_held(self, name):
+        """Whether the instance named ``name`` reports the declared parameters; None when it does not exist."""
+        found = [i for i in self.emu.server.store.list(REGION) if i.name == name]
+        if len(found) != 1:
+            return None
+        values = {
+            i['configName']: i['configValue']
+            for i in self.emu.server.store.instance_config(REGION, found[0].id)['instanceConfig']
+        }
+        return all(values.get(k) == v for k, v in CONFIG_HELD.items())
+
+    def config_task(self, step, check=True):
+        """jcs_redis_config on the first instance, by name, when it exists."""
+        name = self.names[0]
+        before = self.config_held(name)
+        if before is None:
+            return None
+        args = self.emu.connection(
+            instance_name=name, parameters=CONFIG, api_retries=self.api_retries, api_timeout=10, wait_timeout=120
+        )
+        run = self.task(step, 'jcs_redis_config', args, name + ' config')
+        writes = [e for e in self.tasks[-1].entries if e['operation'] == 'modifyInstanceConfig' and e['status'] == 200]
+        if before and (run.changed or writes):
+            self.problems.append('%s: parameters already held but changed=%s, writes %s' % (step, run.changed, writes))
+        if len(writes) > 1:
+            self.problems.append('%s: %d parameter writes applied for one change' % (step, len(writes)))
+        if check and not run.failed:
+            if not self.config_held(name):
+                self.problems.append('%s: task succeeded but the parameters do not hold' % step)
+            if self.snapshot_of(name) != 'running':
+                self.problems.append('%s: task succeeded but the instance is %s' % (step, self.snapshot_of(name)))
+        return run
+
+    def snapshot_of(self, name):
+        found = [d['status'] for d in self.snapshot().values() if d['name'] == name]
+        return found[0] if len(found) == 1 else None
+
     def read_tasks(self, step):
         """info, quota and class listing; their answers must agree with the emulator's state."""
         prefix = 'rel%d_' % self.seed
@@ -287,6 +331,8 @@ class Scenario:
         self.apply('password', [Declared(b, description='v2', password=PASSWORD_2, update_password='always')])
         self.whitelist_task('whitelist')
         self.whitelist_task('re-run whitelist')
+        self.config_task('config')
+        self.config_task('re-run config')
         self.read_tasks('read')
         self.apply('delete', [Declared(c, state='absent')])
         self.apply('re-run delete', [Declared(c, state='absent')])
@@ -301,12 +347,14 @@ class Scenario:
         recovery_start = len(self.tasks)
         self.apply('recovery', final, check=False)
         self.whitelist_task('recovery', check=False)
+        self.config_task('recovery', check=False)
         for task in self.tasks[recovery_start:]:
             if task.run.failed:
                 self.problems.append('recovery of %s failed: %s' % (task.target, task.run.result.get('msg')))
         self.final = self.snapshot()
         self.final_holds = {item.name: self.holds(item, self.final) for item in final}
         self.final_holds[a + ' whitelist'] = self.white_list(a) == WHITELIST_HELD
+        self.final_holds[a + ' config'] = self.config_held(a) is True
 
     # -- the figures -------------------------------------------------------------------------------
 
@@ -361,6 +409,9 @@ def test_lifecycle_under_faults(profile, seed):
         FIGURES.add(
             SUITE, 'white-list tasks run', sum(1 for t in scenario.tasks if (t.target or '').endswith('whitelist'))
         )
+        FIGURES.add(
+            SUITE, 'engine parameter tasks run', sum(1 for t in scenario.tasks if (t.target or '').endswith(' config'))
+        )
         FIGURES.add(SUITE, 'retries made', scenario.retries())
         FIGURES.add(SUITE, 'tasks failed (retry budget spent)', scenario.failed_tasks)
         FIGURES.count(SUITE, 'failed tasks by error.status', scenario.failures)
@@ -377,7 +428,8 @@ def test_lifecycle_under_faults(profile, seed):
         assert duplicates == 0, scenario.seen
         assert scenario.creates_applied() == len(scenario.seen) - BYSTANDERS, 'a create was applied twice'
         assert unintended == [], 'deleted without being declared absent: %s' % unintended
-        assert scenario.final_holds == dict.fromkeys(scenario.names + [scenario.names[0] + ' whitelist'], True), (
+        declared = scenario.names + [scenario.names[0] + ' whitelist', scenario.names[0] + ' config']
+        assert scenario.final_holds == dict.fromkeys(declared, True), (
             scenario.final_holds,
             scenario.final,
         )

@@ -40,6 +40,8 @@ EXPECTED_FAILURES = (
     'echo_create',
     'whitelist_bad',
     'whitelist_wrong_key',
+    'config_bad',
+    'config_wrong_key',
 )
 
 
@@ -103,6 +105,9 @@ def test_playbook_ran_every_case(secrets_run):
     assert results['whitelist_ok']['changed'] and 'diff' in results['whitelist_ok'], results['whitelist_ok']
     assert results['whitelist_wrong_key']['error']['status'] == 'ACCESS_ERROR', results['whitelist_wrong_key']
     assert results['info_whitelist']['instances'][0]['whitelist'] == results['whitelist_ok']['whitelist']
+    assert results['config_ok']['changed'] and 'diff' in results['config_ok'], results['config_ok']
+    assert results['config_wrong_key']['error']['status'] == 'ACCESS_ERROR', results['config_wrong_key']
+    assert results['info_config']['instances'][0]['config'] == results['config_ok']['config']
     assert results['echo_reset']['error']['status'] == 'INVALID_ARGUMENT', results['echo_reset']
     # the gateway did echo the password, so the search below is meaningful
     assert any(SECRETS['password_3'] in text for text in secrets_run['echoed']), secrets_run['echoed']
