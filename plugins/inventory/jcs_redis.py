@@ -221,10 +221,13 @@ hostnames: "{{ jcs_redis.name }}_{{ jcs_redis.region | replace('-', '_') }}"
 #           ...
 '''
 
+import difflib
 import hashlib
 import json
+import math
 from collections import Counter
 
+from ansible import constants as C
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.template import trust_as_template
@@ -241,6 +244,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._client import DEFAU
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
     RedisAPI,
     instance_to_result,
+    name_problem,
     normalize_version,
 )
 
@@ -262,7 +266,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def parse(self, inventory, loader, path, cache=True):
         super().parse(inventory, loader, path, cache)
-        self._read_config_data(path)
+        try:
+            config = self._read_config_data(path)
+        except OverflowError:
+            # ansible-core's int conversion fails on infinity without naming the option
+            raise AnsibleParserError(self._infinite_options(path)) from None
+        self._refuse_unknown_options(config)
         settings = self._settings()
 
         cache_key = self._listing_cache_key(path, settings)
@@ -279,6 +288,37 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self._populate(instances, settings['hostnames'])
 
     # -- options ---------------------------------------------------------------------------
+
+    def _definitions(self):
+        return C.config.get_configuration_definitions('inventory', self._load_name)
+
+    def _refuse_unknown_options(self, config):
+        """Ansible ignores a key of the file that is no option; a misspelt filter would then list every
+        instance."""
+        definitions = self._definitions()
+        known = set(definitions)
+        for definition in definitions.values():
+            known.update(definition.get('aliases') or ())
+        unknown = sorted(str(key) for key in config if key not in known)
+        if unknown:
+            hints = []
+            for key in unknown:
+                close = difflib.get_close_matches(key, sorted(known), n=1)
+                hints.append(f'{key!r} (did you mean {close[0]}?)' if close else repr(key))
+            raise AnsibleParserError(
+                'unknown option{} {} in the inventory file; ansible-doc -t inventory {} lists the options'.format(
+                    '' if len(unknown) == 1 else 's', ', '.join(hints), self.NAME
+                )
+            )
+
+    def _infinite_options(self, path):
+        config = self.loader.load_from_file(path, cache='none') or {}
+        names = [
+            name
+            for name, definition in self._definitions().items()
+            if definition.get('type') in ('int', 'integer') and _is_infinite(config.get(name))
+        ]
+        return '{} must be a whole number, got infinity'.format(' and '.join(names) or 'an integer option')
 
     def _option(self, name):
         """The option's value, an empty environment variable counting as not set (AWX sets a variable
@@ -368,8 +408,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _names(self):
         names = self._nonempty_list('names', 'whatever their names')
-        if names is not None and not all(isinstance(n, str) and n for n in names):
-            raise AnsibleParserError(f'names must be non-empty instance names, got {names!r}')
+        for name in names or ():
+            # a name the API would refuse names no instance; a long one would only make the request too long
+            problem = name_problem(name) if isinstance(name, str) else 'must be a string'
+            if problem:
+                shown = name if len(str(name)) <= 40 else str(name)[:40] + '...'
+                raise AnsibleParserError(f'names: each name {problem}, got {shown!r}')
         return names
 
     def _tags(self):
@@ -543,6 +587,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             )
             return instance['id']
         return name
+
+
+def _is_infinite(value):
+    try:
+        return math.isinf(float(value))
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 def server_filters(settings):

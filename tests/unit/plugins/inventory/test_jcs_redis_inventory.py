@@ -397,7 +397,19 @@ def test_an_empty_endpoint_variable_means_the_jd_cloud_api(emulator, tmp_path):
         (dict(statuses=[]), 'statuses must not be empty; omit the option to list instances in every status'),
         (dict(instance_types=['sentinel']), "Invalid value ['sentinel'] for config 'instance_types'"),
         (dict(redis_versions=['latest']), "redis_versions must be versions such as 5.0, got 'latest'"),
-        (dict(names=['']), 'names must be non-empty instance names'),
+        (
+            dict(names=['']),
+            "names: each name must be 2 to 32 characters of letters, digits, underscores or Chinese characters (no hyphens or spaces), got ''",
+        ),
+        (
+            dict(names=['x' * 100000]),
+            "names: each name must be 2 to 32 characters of letters, digits, underscores or Chinese characters (no hyphens or spaces), got '{}...'".format(
+                'x' * 40
+            ),
+        ),
+        (dict(status=['running']), "unknown option 'status' (did you mean statuses?) in the inventory file"),
+        (dict(tag={'a': 'b'}, colour=1), "unknown options 'colour', 'tag' (did you mean tags?) in the inventory file"),
+        (dict(api_timeout=float('inf')), 'api_timeout must be a whole number, got infinity'),
         (dict(tags={'team': []}), 'tags.team must be a tag value or a non-empty list of tag values'),
         (dict(tags={'team': {'a': 1}}), 'tags.team must be a tag value or a non-empty list of tag values'),
         (dict(tags={}), 'tags must not be empty'),
@@ -551,3 +563,9 @@ def test_a_template_in_the_file_that_fails_does_not_show_the_key(emulator, tmp_p
     assert run.rc != 0
     assert 'secret_key is a template that could not be rendered' in run.warnings
     assert emulator.secret_key not in run.stdout + run.stderr
+
+
+def test_region_is_an_alias_of_regions(emulator, tmp_path, fleet):
+    config = dict(plugin=PLUGIN, endpoint=emulator.url, region='cn-south-1')
+    run = run_inventory(tmp_path, config, env=credentials(emulator))
+    assert list(run.hostvars) == ['south']
