@@ -8,8 +8,8 @@
 Sections (all by default; calls runs during lag, whose minute is mostly waiting):
 
   calls     API calls per task, from the emulator's counters: unchanged re-run by id and by name,
-            create / resize / delete with wait, info over N instances, jcs_redis_whitelist unchanged
-            by id and by name.
+            create / resize / delete with wait, info over N instances, jcs_redis_whitelist and
+            jcs_redis_config unchanged by id and by name, a jcs_redis_config change with wait.
   overhead  Wall time of 50 looped jcs_redis_instance tasks (unchanged, by id) and of 50 looped
             tasks of a floor module (AnsibleModule + requests + one GET), each divided by that of 50
             looped ansible.builtin.ping tasks, in one ansible-playbook run of three rotated rounds
@@ -59,6 +59,7 @@ SECTIONS = ('calls', 'overhead', 'startup', 'large', 'lag', 'fleet', 'inventory'
 # adding a module must not make any module dearer than that (issue 15).
 STARTUP_INSTRUCTIONS_MAX = 1592e6
 BENCH_WHITELIST = [dict(name='default', ips=['10.0.1.0/24']), dict(name='bench', ips=['10.0.2.0/24', '10.0.9.10'])]
+BENCH_CONFIG = {'maxmemory-policy': 'allkeys-lru', 'notify-keyspace-events': 'Ex', 'slowlog-log-slower-than': 5000}
 
 # The settings every instance of the fleet section declares (one key per settings module of the role).
 FLEET_SETTINGS = dict(whitelist=BENCH_WHITELIST)
@@ -353,7 +354,7 @@ class Benchmark:
         delay = 5
         emu = self.emulator('--quota', '400')
         try:
-            emu.config(create_delay=delay, resize_delay=delay, delete_delay=delay)
+            emu.config(create_delay=delay, resize_delay=delay, delete_delay=delay, config_delay=delay)
             create = self.measured(
                 'jcs_redis_instance', emu, name='bench_calls', instance_class=SMALL_CLASS, **PLACEMENT
             )
@@ -375,6 +376,11 @@ class Benchmark:
             self.run_checked('jcs_redis_whitelist', emu, instance_id=instance_id, groups=BENCH_WHITELIST)
             wl_by_id = self.measured('jcs_redis_whitelist', emu, instance_id=instance_id, groups=BENCH_WHITELIST)
             wl_by_name = self.measured('jcs_redis_whitelist', emu, instance_name='bench_calls', groups=BENCH_WHITELIST)
+            config = self.measured('jcs_redis_config', emu, instance_id=instance_id, parameters=BENCH_CONFIG)
+            config_by_id = self.measured('jcs_redis_config', emu, instance_id=instance_id, parameters=BENCH_CONFIG)
+            config_by_name = self.measured(
+                'jcs_redis_config', emu, instance_name='bench_calls', parameters=BENCH_CONFIG
+            )
             resize = self.measured('jcs_redis_instance', emu, instance_id=instance_id, instance_class=LARGER_CLASS)
             delete = self.measured('jcs_redis_instance', emu, instance_id=instance_id, state='absent')
             # 99 seeded remain; 151 more make N = 250 (three pages)
@@ -402,6 +408,8 @@ class Benchmark:
         for label, run, expected in (
             ('jcs_redis_whitelist unchanged by id', wl_by_id, 1),
             ('jcs_redis_whitelist unchanged by name (100 candidates)', wl_by_name, 2),
+            ('jcs_redis_config unchanged by id', config_by_id, 1),
+            ('jcs_redis_config unchanged by name (100 candidates)', config_by_name, 2),
         ):
             self.row(
                 'calls', label, '%d (%s)' % (total(run), fmt_calls(run.calls)), str(expected), total(run) == expected
@@ -411,6 +419,7 @@ class Benchmark:
             ('create with wait', create, 'createCacheInstance'),
             ('resize with wait', resize, 'modifyCacheInstanceClass'),
             ('delete with wait', delete, 'deleteCacheInstance'),
+            ('jcs_redis_config change with wait', config, 'modifyInstanceConfig'),
         ):
             count = polls(run, write_op)
             self.row(
@@ -442,6 +451,9 @@ class Benchmark:
                 ('info', info),
                 ('whitelist_by_id', wl_by_id),
                 ('whitelist_by_name', wl_by_name),
+                ('config', config),
+                ('config_by_id', config_by_id),
+                ('config_by_name', config_by_name),
             )
         }
 
@@ -690,13 +702,14 @@ class Benchmark:
         emu = self.emulator()
         remote = os.path.join(self.workdir, 'remote-startup')
         modules = ('jcs_redis_instance', 'jcs_redis_info', 'jcs_redis_quota', 'jcs_redis_instance_class_info')
-        modules += ('jcs_redis_whitelist',)
+        modules += ('jcs_redis_whitelist', 'jcs_redis_config')
         try:
             created = self.run_checked(
                 'jcs_redis_instance', emu, name='bench_startup', instance_class=SMALL_CLASS, **PLACEMENT
             )
             instance = created.result['instance']
             self.run_checked('jcs_redis_whitelist', emu, instance_id=instance['id'], groups=BENCH_WHITELIST)
+            self.run_checked('jcs_redis_config', emu, instance_id=instance['id'], parameters=BENCH_CONFIG)
             self.runner.playbook(
                 'startup.yml',
                 emu,
@@ -705,6 +718,7 @@ class Benchmark:
                     bench_instance_name=instance['name'],
                     bench_instance_class=instance['instance_class'],
                     bench_whitelist=BENCH_WHITELIST,
+                    bench_config=BENCH_CONFIG,
                     bench_floor_url=emu.url + '/_emulator/stats',
                 ),
                 os.path.join(self.workdir, 'startup.timer'),
@@ -1175,6 +1189,8 @@ def fmt_calls(calls):
         addWhiteListGroup='whitelist-add',
         modifyWhiteListGroup='whitelist-modify',
         deleteWhiteListGroup='whitelist-delete',
+        describeInstanceConfig='config',
+        modifyInstanceConfig='config-modify',
     )
     return ' '.join('%s %d' % (short.get(op, op), n) for op, n in sorted(calls.items())) or 'none'
 

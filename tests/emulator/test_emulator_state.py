@@ -96,3 +96,23 @@ def test_white_list_groups_survive_restart(tmp_path):
             {'name': 'apps', 'ips': '10.0.0.0/8'},
         ]
         api.close()
+
+
+def test_engine_parameters_survive_restart(tmp_path):
+    state = str(tmp_path / 'state.json')
+    with Emulator(state_file=state) as emu:
+        api = _client(emu)
+        instance_id = api.call('POST', BASE, body=create_body()).result['cacheInstanceId']
+        config = BASE + '/' + instance_id + '/instanceConfig'
+        items = [
+            {'configName': 'maxmemory-policy', 'configValue': 'allkeys-lfu'},
+            {'configName': 'notify-keyspace-events', 'configValue': 'Ex'},
+        ]
+        assert api.call('POST', config, body={'instanceConfig': items}).status == 200
+        api.close()
+    with Emulator(state_file=state) as emu:
+        api = _client(emu)
+        values = {i['configName']: i['configValue'] for i in api.call('GET', config).result['instanceConfig']}
+        assert (values['maxmemory-policy'], values['notify-keyspace-events']) == ('allkeys-lfu', 'xE')
+        assert api.call('GET', BASE + '/' + instance_id).result['cacheInstance']['maxmemoryPolicy'] == 'allkeys-lfu'
+        api.close()
