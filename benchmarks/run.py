@@ -381,6 +381,9 @@ class Benchmark:
             config_by_name = self.measured(
                 'jcs_redis_config', emu, instance_name='bench_calls', parameters=BENCH_CONFIG
             )
+            policy_by_id = self.measured('jcs_redis_backup_policy', emu, instance_id=instance_id, auto_backup=True)
+            emu.admin('POST', 'instances/%s/backups' % instance_id, {'count': 250})
+            backups = self.measured('jcs_redis_backup_info', emu, instance_id=instance_id)
             resize = self.measured('jcs_redis_instance', emu, instance_id=instance_id, instance_class=LARGER_CLASS)
             delete = self.measured('jcs_redis_instance', emu, instance_id=instance_id, state='absent')
             # 99 seeded remain; 151 more make N = 250 (three pages)
@@ -410,6 +413,8 @@ class Benchmark:
             ('jcs_redis_whitelist unchanged by name (100 candidates)', wl_by_name, 2),
             ('jcs_redis_config unchanged by id', config_by_id, 1),
             ('jcs_redis_config unchanged by name (100 candidates)', config_by_name, 2),
+            ('jcs_redis_backup_policy unchanged by id', policy_by_id, 1),
+            ('jcs_redis_backup_info over 250 backups by id', backups, 3),
         ):
             self.row(
                 'calls', label, '%d (%s)' % (total(run), fmt_calls(run.calls)), str(expected), total(run) == expected
@@ -703,6 +708,7 @@ class Benchmark:
         remote = os.path.join(self.workdir, 'remote-startup')
         modules = ('jcs_redis_instance', 'jcs_redis_info', 'jcs_redis_quota', 'jcs_redis_instance_class_info')
         modules += ('jcs_redis_whitelist', 'jcs_redis_config')
+        modules += ('jcs_redis_backup_policy', 'jcs_redis_backup', 'jcs_redis_backup_info')
         try:
             created = self.run_checked(
                 'jcs_redis_instance', emu, name='bench_startup', instance_class=SMALL_CLASS, **PLACEMENT
@@ -710,6 +716,8 @@ class Benchmark:
             instance = created.result['instance']
             self.run_checked('jcs_redis_whitelist', emu, instance_id=instance['id'], groups=BENCH_WHITELIST)
             self.run_checked('jcs_redis_config', emu, instance_id=instance['id'], parameters=BENCH_CONFIG)
+            # the backup the start-up run then finds by name, unchanged
+            self.run_checked('jcs_redis_backup', emu, instance_id=instance['id'], name='bench_startup')
             self.runner.playbook(
                 'startup.yml',
                 emu,

@@ -461,12 +461,14 @@ class JCSModule:
         what: str,
         sleep: Callable[[float], None] = time.sleep,
         stop: tuple[str, ...] = ('error',),
+        key: str = 'instance',
     ) -> dict[str, Any] | None:
         """Poll ``fetch()`` until ``done(value)`` is true.
 
         ``fetch`` returns the current resource (or None when it is gone).  A
         resource whose ``status`` is in ``stop`` ends the wait at once.  On
-        timeout the module fails with the last status seen.
+        timeout the module fails with the last status seen, and the last value
+        under ``key`` (a backup is not an instance).
         """
         deadline = time.monotonic() + timeout
         delay = POLL_FIRST
@@ -488,7 +490,7 @@ class JCSModule:
                 self.fail(
                     f'Timed out after {timeout} seconds waiting for {what}; last status seen: {status}',
                     error=local_error('WAIT_TIMEOUT', f'last status: {status}'),
-                    instance=value,
+                    **{key: value},
                 )
             sleep(min(delay, remaining))
             delay = min(delay * POLL_FACTOR, POLL_CAP)

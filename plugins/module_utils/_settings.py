@@ -51,7 +51,7 @@ class InstanceModule(JCSModule):
             )
         if params['instance_name'] == '':
             self.fail('instance_name must not be empty', status='INVALID_ARGUMENT')
-        if params['wait_timeout'] < 1:
+        if params.get('wait_timeout') is not None and params['wait_timeout'] < 1:  # info modules never wait
             self.fail(
                 'wait_timeout must be at least 1 second, got {}'.format(params['wait_timeout']),
                 status='INVALID_ARGUMENT',

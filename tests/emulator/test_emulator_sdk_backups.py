@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
+import requests
+import sdk_signer
 from jdcloud_sdk.services.redis.apis.CreateBackupRequest import CreateBackupParameters, CreateBackupRequest
 from jdcloud_sdk.services.redis.apis.DescribeBackupInfoRequest import (
     DescribeBackupInfoParameters,
@@ -21,7 +24,34 @@ from jdcloud_sdk.services.redis.apis.ModifyBackupPolicyRequest import (
     ModifyBackupPolicyRequest,
 )
 from jdcloud_sdk.services.redis.apis.RestoreInstanceRequest import RestoreInstanceParameters, RestoreInstanceRequest
-from test_emulator_sdk import REGION, create, describe, make_client, sdk, variant, wire  # noqa: F401 (fixtures)
+from test_emulator_sdk import REGION, create, describe, make_client
+
+
+@pytest.fixture(params=['JDCLOUD3', 'JDCLOUD2'])
+def variant(request):
+    """JDCLOUD3 is what the SDK signs; JDCLOUD2 is the SDK signer with the variant strings swapped."""
+    with sdk_signer.variant(request.param):
+        yield request.param
+
+
+@pytest.fixture
+def wire(monkeypatch):
+    """Records what the SDK puts on the wire."""
+    real = requests.request
+    sent = []
+
+    def spy(method, url, data=None, headers=None, timeout=None):
+        sent.append({'method': method, 'url': url, 'body': data, 'headers': dict(headers)})
+        return real(method, url, data=data, headers=headers, timeout=timeout)
+
+    monkeypatch.setattr(requests, 'request', spy)
+    return {'sent': sent}
+
+
+@pytest.fixture
+def sdk(emulator):
+    return make_client(emulator)
+
 
 BACKUP_FIELDS = {
     'baseId',
@@ -71,7 +101,7 @@ def restore(client, instance_id, base_id):
     return client.send(RestoreInstanceRequest(RestoreInstanceParameters(REGION, instance_id, base_id)))
 
 
-def test_backup_policy(variant, sdk, emulator, wire):  # noqa: F811
+def test_backup_policy(variant, sdk, emulator, wire):
     instance_id = create(sdk)
     current = policy(sdk, instance_id)
     # a new instance backs up every day (the emulator's documented assumption)
@@ -104,7 +134,7 @@ def test_backup_policy(variant, sdk, emulator, wire):  # noqa: F811
     assert (calls['describeBackupPolicy'], calls['modifyBackupPolicy']) == (4, 3)
 
 
-def test_backup_policy_refusals(sdk, emulator):  # noqa: F811
+def test_backup_policy_refusals(sdk, emulator):
     instance_id = create(sdk)
     for window in ('01:00-02:00', '1:00-2:00 +0800', '01:30-02:30 +0800', '01:00-01:00 +0800', '24:00-01:00 +0800'):
         error = modify_policy(sdk, instance_id, window, 'Monday').error
@@ -122,7 +152,7 @@ def test_backup_policy_refusals(sdk, emulator):  # noqa: F811
     assert policy(sdk, instance_id)['backupTime'] == '01:00-02:00 +0800'  # reads work in any status
 
 
-def test_backup_and_restore(variant, sdk, emulator, wire):  # noqa: F811
+def test_backup_and_restore(variant, sdk, emulator, wire):
     emulator.admin.config(backup_delay=0.4, restore_delay=0.4)
     instance_id = create(sdk)
     created = backup(sdk, instance_id, 'before_resize')
@@ -172,7 +202,7 @@ def test_backup_and_restore(variant, sdk, emulator, wire):  # noqa: F811
     assert (calls['createBackup'], calls['restoreInstance'], calls['describeBackupInfo']) == (3, 3, 2)
 
 
-def test_failed_backup_cannot_be_restored(sdk, emulator):  # noqa: F811
+def test_failed_backup_cannot_be_restored(sdk, emulator):
     instance_id = create(sdk)
     emulator.admin.fail_next_backup(instance_id)
     failed = backup(sdk, instance_id, 'doomed').result['baseId']
@@ -184,7 +214,7 @@ def test_failed_backup_cannot_be_restored(sdk, emulator):  # noqa: F811
     assert info(sdk, instance_id, fine).result['backupStatus'] == 2
 
 
-def test_backup_refusals(sdk, emulator):  # noqa: F811
+def test_backup_refusals(sdk, emulator):
     instance_id = create(sdk)
     other = create(sdk, name='sdk_other')
     for name in ('has-hyphen', 'x' * 33, 'with space', ''):
@@ -215,7 +245,7 @@ def test_backup_refusals(sdk, emulator):  # noqa: F811
     assert (busy.code, busy.status) == (400, 'FAILED_PRECONDITION')
 
 
-def test_describe_backups_pages_and_filters(sdk, emulator):  # noqa: F811
+def test_describe_backups_pages_and_filters(sdk, emulator):
     instance_id = create(sdk)
     ids = emulator.admin.seed_backups(instance_id, 25, interval=3600)  # one an hour, the newest an hour ago
     newest_first = list(reversed(ids))

@@ -32,6 +32,9 @@ MODULES = (
     'jcs_redis_instance_class_info',
     'jcs_redis_whitelist',
     'jcs_redis_config',
+    'jcs_redis_backup_policy',
+    'jcs_redis_backup',
+    'jcs_redis_backup_info',
 )
 
 

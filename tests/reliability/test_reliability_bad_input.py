@@ -221,6 +221,41 @@ MODULE_OPTIONS = {
         'wait': BOOLEAN,
         'wait_timeout': NUMBER,
     },
+    'jcs_redis_backup_policy': {
+        'instance_id': st.one_of(st.sampled_from(['redis-abcdefghijkl', 'redis-', 'REDIS-ABC']), ANY),
+        'auto_backup': BOOLEAN,
+        'backup_days': st.one_of(
+            st.lists(
+                st.one_of(st.sampled_from(['mon', 'Sunday', 'FRIDAY', 'Mo', 'Funday', '']), NASTY_TEXT), max_size=4
+            ),
+            ANY,
+        ),
+        'backup_window': st.one_of(
+            st.sampled_from(
+                ['01:00-02:00', '17:00-18:00 +0000', '1:30-2:30', '01:00-01:00', '24:00-01:00', '01:00-02:00 +1500']
+            ),
+            ANY,
+        ),
+        'wait': BOOLEAN,
+        'wait_timeout': NUMBER,
+    },
+    'jcs_redis_backup': {
+        'instance_id': st.one_of(st.sampled_from(['redis-abcdefghijkl', 'redis-']), ANY),
+        'name': st.one_of(st.sampled_from(['nightly', 'bad-name', 'x' * 33, '']), ANY),
+        'backup_id': st.one_of(st.sampled_from(['a607efba-ff06-4d78-ba3c-b3119fce27fd', '../x', 'x' * 100]), ANY),
+        'state': choice(['present', 'restored', 'absent']),
+        'wait': BOOLEAN,
+        'wait_timeout': NUMBER,
+    },
+    'jcs_redis_backup_info': {
+        'instance_id': st.one_of(st.sampled_from(['redis-abcdefghijkl', 'redis-']), ANY),
+        'backup_id': st.one_of(st.sampled_from(['a607efba-ff06-4d78-ba3c-b3119fce27fd', 'a/b']), ANY),
+        'name': ANY,
+        'start_time': st.one_of(
+            st.sampled_from(['2024-05-01', '2024-05-01T08:00:00Z', 'yesterday', '2024-13-01']), ANY
+        ),
+        'end_time': st.one_of(st.sampled_from(['2024-05-31', '2024-05-01 16:00:00+08:00', '0']), ANY),
+    },
 }
 # Combinations that cannot all hold at once; each names the options involved.
 IMPOSSIBLE = {
@@ -254,6 +289,24 @@ IMPOSSIBLE = {
         dict(instance_id='redis-abcdefghijkl', instance_name='input_00001'),
         dict(wait_timeout=0),
     ],
+    'jcs_redis_backup_policy': [
+        dict(backup_days=['Monday'], backup_window='01:00-01:00'),
+        dict(auto_backup=True, backup_days=[]),
+        dict(instance_id='redis-doesnotexist1', instance_name=None),
+        dict(wait_timeout=0),
+    ],
+    'jcs_redis_backup': [
+        dict(state='restored', backup_id='a607efba-ff06-4d78-ba3c-b3119fce27fd', name=None),
+        dict(state='present', name=None),
+        dict(backup_id='x/y', state='restored', name=None),
+        dict(instance_id='redis-doesnotexist1', instance_name=None),
+        dict(wait_timeout=0),
+    ],
+    'jcs_redis_backup_info': [
+        dict(start_time='2024-05-02', end_time='2024-05-01'),
+        dict(backup_id='a/b'),
+        dict(instance_id='redis-doesnotexist1', instance_name=None),
+    ],
 }
 UNKNOWN_OPTIONS = st.sampled_from(['passwd', 'regionId', 'Name', 'endpoint_url', '_ansible_bogus', 'name '])
 # A complete, valid request of each module, which the generated options then spoil.
@@ -265,6 +318,9 @@ BASE = {
     # the instance the emulator is seeded with before each example
     'jcs_redis_whitelist': dict(instance_name='input_00001', groups=[dict(name='apps', ips=['10.0.0.0/24'])]),
     'jcs_redis_config': dict(instance_name='input_00001', parameters={'maxmemory-policy': 'allkeys-lru'}),
+    'jcs_redis_backup_policy': dict(instance_name='input_00001', backup_days=['Monday'], backup_window='01:00-02:00'),
+    'jcs_redis_backup': dict(instance_name='input_00001', name='input_backup'),
+    'jcs_redis_backup_info': dict(instance_name='input_00001'),
 }
 # What AnsibleModule itself says about a missing required option, for `required` / `required_one_of`.
 REQUIRED = {
@@ -274,6 +330,9 @@ REQUIRED = {
     'jcs_redis_instance_class_info': ('region',),
     'jcs_redis_whitelist': ('region', 'instance_id', 'instance_name'),
     'jcs_redis_config': ('region', 'instance_id', 'instance_name'),
+    'jcs_redis_backup_policy': ('region', 'instance_id', 'instance_name'),
+    'jcs_redis_backup': ('region', 'instance_id', 'instance_name', 'name', 'backup_id'),
+    'jcs_redis_backup_info': ('region', 'instance_id', 'instance_name'),
 }
 MISSING = object()
 # Cases that once slipped through, run before the generated ones in every run, short or soak.
@@ -307,6 +366,20 @@ EXPLICIT = {
         dict(parameters={'hash-max-ziplist-entries': float('nan')}),
         dict(parameters={'slowlog-log-slower-than': '9' * 400}),
         dict(parameters='maxmemory-policy=allkeys-lru'),
+    ],
+    'jcs_redis_backup_policy': [
+        dict(backup_days=[]),
+        dict(backup_window='01:00-02:00\n'),
+        dict(auto_backup=False, backup_window='x' * 10000),
+    ],
+    'jcs_redis_backup': [
+        dict(state='restored', name=None),
+        dict(state='restored', name='no_such_backup'),
+        dict(backup_id='a607efba-ff06-4d78-ba3c-b3119fce27fd'),
+    ],
+    'jcs_redis_backup_info': [
+        dict(start_time='2024-05-02', end_time='2024-05-01'),
+        dict(instance_id='redis-doesnotexist1', instance_name=None),
     ],
 }
 
@@ -356,7 +429,13 @@ def test_generated_arguments(module, input_emulator):
     @given(spoiled=arguments(module))
     def check(spoiled):
         emu.admin.reset(state=True)
-        if module in ('jcs_redis_whitelist', 'jcs_redis_config'):
+        if module in (
+            'jcs_redis_whitelist',
+            'jcs_redis_config',
+            'jcs_redis_backup_policy',
+            'jcs_redis_backup',
+            'jcs_redis_backup_info',
+        ):
             emu.admin.seed(1, name_prefix='input')  # input_00001, running
         args = emu.connection(**BASE[module])
         for name, value in spoiled.items():

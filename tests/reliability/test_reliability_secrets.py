@@ -42,6 +42,8 @@ EXPECTED_FAILURES = (
     'whitelist_wrong_key',
     'config_bad',
     'config_wrong_key',
+    'backup_bad',
+    'restore_wrong_key',
 )
 
 
@@ -109,6 +111,11 @@ def test_playbook_ran_every_case(secrets_run):
     assert results['config_wrong_key']['error']['status'] == 'ACCESS_ERROR', results['config_wrong_key']
     assert results['info_config']['instances'][0]['config'] == results['config_ok']['config']
     assert results['echo_reset']['error']['status'] == 'INVALID_ARGUMENT', results['echo_reset']
+    assert (
+        results['backup_policy_ok']['changed'] and results['backup_ok']['changed'] and results['restore_ok']['changed']
+    )
+    assert results['restore_wrong_key']['error']['status'] == 'ACCESS_ERROR', results['restore_wrong_key']
+    assert results['backup_info_ok']['backups'] == [results['backup_ok']['backup']]
     # the gateway did echo the password, so the search below is meaningful
     assert any(SECRETS['password_3'] in text for text in secrets_run['echoed']), secrets_run['echoed']
     assert 'ESTABLISH LOCAL CONNECTION' in proc.stdout, 'not run at -vvv'

@@ -1,0 +1,189 @@
+#!/usr/bin/python
+# Copyright: Contributors to the jdcloud.cloud collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+
+DOCUMENTATION = r'''
+module: jcs_redis_backup_info
+short_description: List the backups of a JD Cloud JCS for Redis instance
+version_added: 1.1.0
+description:
+  - Lists the backups of an existing JCS for Redis instance, automatic and manual, newest first, in the shape
+    M(jdcloud.cloud.jcs_redis_backup) returns.
+  - Every page is read, 100 backups a call, so 250 backups cost three calls (with O(instance_id)).
+author:
+  - Contributors to jdcloud.cloud (@jdcloud-cloud)
+extends_documentation_fragment:
+  - jdcloud.cloud.common
+  - jdcloud.cloud.common.info_module
+options:
+  instance_id:
+    description:
+      - ID of the instance.
+      - Exactly one of O(instance_id) and O(instance_name) is required.
+    type: str
+  instance_name:
+    description:
+      - Name of the instance, compared exactly.
+      - The module fails when no instance or more than one instance has this name, listing the candidates; use
+        O(instance_id) then.
+    type: str
+  backup_id:
+    description:
+      - Only the backup with this ID.
+    type: str
+  name:
+    description:
+      - Only the backups with this name, compared exactly.
+    type: str
+  start_time:
+    description:
+      - Only the backups that started at or after this time.
+      - An ISO 8601 time such as V(2024-05-01T08:00:00Z) or V(2024-05-01 16:00:00+08:00) (UTC when it has no offset),
+        or a date such as V(2024-05-01) (its start, UTC).
+    type: str
+  end_time:
+    description:
+      - Only the backups that started at or before this time, in the forms of O(start_time); a date alone means its
+        last second.
+    type: str
+seealso:
+  - module: jdcloud.cloud.jcs_redis_backup
+  - module: jdcloud.cloud.jcs_redis_backup_policy
+'''
+
+EXAMPLES = r'''
+- name: The backups of May 2024
+  jdcloud.cloud.jcs_redis_backup_info:
+    region: cn-north-1
+    instance_id: redis-m0vcg462xe31
+    start_time: "2024-05-01"
+    end_time: "2024-05-31"
+  register: may
+
+- name: The newest successful backup
+  ansible.builtin.set_fact:
+    newest: "{{ may.backups | selectattr('status', 'equalto', 'success') | first }}"
+'''
+
+RETURN = r'''
+instance_id:
+  description: ID of the instance.
+  returned: success
+  type: str
+  sample: redis-m0vcg462xe31
+backups:
+  description: The backups of the instance that match, newest first.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: ID of the backup (the API's C(baseId)).
+      type: str
+      sample: a607efba-ff06-4d78-ba3c-b3119fce27fd
+    name:
+      description: Name of the backup (the API's C(backupFileName)).
+      type: str
+      sample: before_resize_2024_05
+    instance_id:
+      description: ID of the instance the backup belongs to.
+      type: str
+      sample: redis-m0vcg462xe31
+    status:
+      description: V(running), V(success) or V(failed).
+      type: str
+      sample: success
+    type:
+      description: V(manual) or V(automatic).
+      type: str
+      sample: manual
+    start_time:
+      description: When the backup started, ISO 8601 UTC.
+      type: str
+      sample: "2024-05-01T08:00:00Z"
+    end_time:
+      description: When the backup ended, ISO 8601 UTC; null while it runs.
+      type: str
+      sample: "2024-05-01T08:01:12Z"
+    size_bytes:
+      description: Size of the backup in bytes, over all shards.
+      type: int
+      sample: 7340032
+    shard_memory_mb:
+      description: Memory of a shard when the backup was taken, in MB.
+      type: int
+      sample: 1024
+    shard_count:
+      description: Number of shards backed up.
+      type: int
+      sample: 1
+'''
+
+from ansible_collections.jdcloud.cloud.plugins.module_utils import _backup as bk
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
+from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import InstanceModule
+
+
+class JCSRedisBackupInfo(InstanceModule):
+    setting = 'backups'
+    argument_spec = dict(
+        instance_id=dict(type='str'),
+        instance_name=dict(type='str'),
+        backup_id=dict(type='str'),
+        name=dict(type='str'),
+        start_time=dict(type='str'),
+        end_time=dict(type='str'),
+    )
+    module_kwargs = dict(
+        supports_check_mode=True,
+        required_one_of=[('instance_id', 'instance_name')],
+        mutually_exclusive=[('instance_id', 'instance_name')],
+    )
+
+    def run(self):
+        params = self.params
+        self._validate_common()
+        if params['backup_id'] is not None and bk.backup_id_problem(params['backup_id']):
+            self.fail(
+                'backup_id {}, got {!r}'.format(bk.backup_id_problem(params['backup_id']), params['backup_id']),
+                status='INVALID_ARGUMENT',
+            )
+        if params['name'] is not None and bk.name_problem(params['name']):
+            self.fail(f'name {bk.name_problem(params["name"])}, got {params["name"]!r}', status='INVALID_ARGUMENT')
+        times = {}
+        for option in ('start_time', 'end_time'):
+            if params[option] is not None:
+                try:
+                    times[option] = bk.parse_time(params[option], end_of_day=option == 'end_time')
+                except ValueError as exc:
+                    self.fail(f'{option} {exc}, got {params[option]!r}', status='INVALID_ARGUMENT')
+        if len(times) == 2 and times['start_time'] > times['end_time']:
+            self.fail('start_time {start_time} is after end_time {end_time}'.format(**times), status='INVALID_ARGUMENT')
+        region = self.checked_region()
+        instance_id, _instance = self.target()
+        try:
+            backups, _settled = bk.list_backups(
+                self.client,
+                region,
+                instance_id,
+                start_time=times.get('start_time'),
+                end_time=times.get('end_time'),
+                backup_id=params['backup_id'],
+            )
+        except JDCloudAPIError as exc:
+            if exc.code != 404:
+                raise
+            self.fail_from(exc, f'instance_id {instance_id}: no such instance in region {region}')
+        if params['name'] is not None:
+            backups = [b for b in backups if b['name'] == params['name']]
+        return dict(changed=False, instance_id=instance_id, backups=backups)
+
+
+def main():
+    JCSRedisBackupInfo().execute()
+
+
+if __name__ == '__main__':
+    main()
