@@ -49,9 +49,11 @@ def unknown_name(name, instance_id, catalogue):
         what = f'instance {instance_id} does not support setting this parameter'
     else:
         what = f'instance {instance_id} has no such parameter'
-        close = get_close_matches(name, supported, n=1)
-        if close:
-            what += f' (did you mean {close[0]}?)'
+    # a misspelling, or an old name the instance lists as unsupported (Redis 7 says listpack where 6 said
+    # ziplist); never for a parameter JD Cloud manages itself (maxmemory is not maxmemory-policy)
+    close = [] if name in catalogue.unsupported else get_close_matches(name, supported, n=1, cutoff=0.7)
+    if close:
+        what += f' (did you mean {close[0]}?)'
     return '{}: {}; the parameters it supports: {}'.format(option(name), what, ', '.join(supported) or 'none')
 
 

@@ -234,6 +234,21 @@ def test_2_8_instance_has_its_own_catalogue(emulator, sdk_client):
     assert run(emulator, instance_id=old, parameters={'list-max-ziplist-entries': 256}).changed
 
 
+def test_a_parameter_jd_manages_is_not_mistaken_for_a_misspelling(emulator, instance):
+    refused = run(emulator, instance_id=instance, parameters={'maxmemory': '2gb'})
+    assert refused.failed and 'does not support' in refused.result['msg']
+    assert 'did you mean' not in refused.result['msg']
+
+
+def test_7_2_instance_names_the_listpack_parameters(emulator, sdk_client):
+    newest = sdk_client.create('cfg_newest', redis_version='7.2')
+    refused = run(emulator, instance_id=newest, parameters={'hash-max-ziplist-entries': 256})
+    assert refused.failed and 'does not support' in refused.result['msg']
+    assert 'did you mean hash-max-listpack-entries?' in refused.result['msg']
+    changed = run(emulator, instance_id=newest, parameters={'hash-max-listpack-entries': 256})
+    assert changed.changed and changed.result['config']['hash-max-listpack-entries'] == '256'
+
+
 def test_instance_not_found(emulator):
     by_id = run(emulator, instance_id='redis-000000000000', parameters=TUNED)
     assert by_id.failed and by_id.result['error']['status'] == 'NOT_FOUND'
