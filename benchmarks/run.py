@@ -76,6 +76,8 @@ PLACEMENT = dict(
     allow_passwordless=True,
 )
 SMALL_CLASS = 'redis.m.micro.basic'
+SHARD_CLASS = 'redis.s.small.basic'
+BENCH_TAGS = dict(team='payments', env='bench')
 LARGER_CLASS = 'redis.m.small.basic'
 
 
@@ -389,6 +391,18 @@ class Benchmark:
             # 99 seeded remain; 151 more make N = 250 (three pages)
             emu.seed(151, name_prefix='bench_info')
             info = self.measured('jcs_redis_info', emu)
+            # a tagged custom-shard cluster (issue 18): tags and counts come with the instance read
+            cluster_args = dict(
+                PLACEMENT, name='bench_cluster', instance_class=SHARD_CLASS, shard_number=4, replica_number=2
+            )
+            cluster = self.run_checked('jcs_redis_instance', emu, tags=BENCH_TAGS, **cluster_args)
+            cluster_id = cluster.result['instance']['id']
+            cluster_by_id = self.measured(
+                'jcs_redis_instance', emu, instance_id=cluster_id, tags=BENCH_TAGS, purge_tags=True, **cluster_args
+            )
+            retag = self.measured(
+                'jcs_redis_instance', emu, instance_id=cluster_id, tags=dict(team='search'), purge_tags=True
+            )
         finally:
             emu.stop()
 
@@ -444,6 +458,20 @@ class Benchmark:
             '%d (%s)' % (total(info), fmt_calls(info.calls)),
             '2 x ceil(N/100) = %d' % expected,
             info.calls.get('describeCacheInstances') == expected and total(info) == expected,
+        )
+        self.row(
+            'calls',
+            'unchanged re-run by id of a tagged custom-shard cluster (shards, replicas, tags, purge_tags)',
+            '%d (%s)' % (total(cluster_by_id), fmt_calls(cluster_by_id.calls)),
+            '1',
+            total(cluster_by_id) == 1,
+        )
+        self.row(
+            'calls',
+            'tags changed with purge_tags (one tag changed, one removed)',
+            '%d (%s)' % (total(retag), fmt_calls(retag.calls)),
+            '4: read, untag, tag, read',
+            retag.calls == dict(describeCacheInstance=2, tagResources=1, unTagResources=1),
         )
         self.details['calls'] = {
             label: run.calls
@@ -1199,6 +1227,9 @@ def fmt_calls(calls):
         deleteWhiteListGroup='whitelist-delete',
         describeInstanceConfig='config',
         modifyInstanceConfig='config-modify',
+        describeAvailableResource='resources',
+        tagResources='tag',
+        unTagResources='untag',
     )
     return ' '.join('%s %d' % (short.get(op, op), n) for op, n in sorted(calls.items())) or 'none'
 

@@ -38,6 +38,8 @@ WRITE_OPERATIONS = (
     'modifyBackupPolicy',
     'createBackup',
     'restoreInstance',
+    'tagResources',
+    'unTagResources',
 )
 
 

@@ -96,5 +96,10 @@ class AdminClient:
         """Make the next backup created for the instance fail when it ends."""
         return self.call('POST', 'instances/%s/fail-next-backup' % instance_id, {})
 
+    def tag_failure(self, instance_id: str, message: str) -> dict:
+        """Make the tag service fail for the instance with ``message`` (a 200 answer listing it as failed);
+        an empty message ends that."""
+        return self.call('POST', 'instances/%s/tag-failure' % instance_id, {'message': message})
+
     def check_password(self, instance_id: str, password: str) -> bool:
         return self.call('POST', 'instances/%s/check-password' % instance_id, {'password': password})['matches']

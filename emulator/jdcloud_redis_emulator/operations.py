@@ -7,7 +7,7 @@ import json
 import re
 from urllib.parse import unquote
 
-from . import backups, listing, validation, whitelist
+from . import backups, listing, tagging, validation, whitelist
 from .errors import invalid_argument
 from .settings import RuntimeSettings
 from .store import Store
@@ -43,6 +43,11 @@ ROUTES = (
     (re.compile('^' + _REGION + r'/quota$'), {'GET': 'describeUserQuota'}),
     (re.compile('^' + _REGION + r'/availableResource$'), {'GET': 'describeAvailableResource'}),
 )
+# The resource-tag service, signed for its own service name, on the same server by path.
+TAG_ROUTES = (
+    (re.compile('^' + _REGION + r'/tags:tagResources$'), {'POST': 'tagResources'}),
+    (re.compile('^' + _REGION + r'/tags:unTagResources$'), {'POST': 'unTagResources'}),
+)
 
 
 class Route:
@@ -53,8 +58,10 @@ class Route:
         instance: str | None = None,
         allowed: tuple = (),
         backup: str | None = None,
+        service: str = 'redis',
     ):
         self.operation = operation
+        self.service = service
         self.backup = backup
         self.region = region
         self.instance = instance
@@ -64,6 +71,10 @@ class Route:
 def route(method: str, raw_path: str) -> Route | None:
     """Route by the decoded path, so ':action' and '%3Aaction' reach the same operation."""
     path = unquote(raw_path)
+    for pattern, methods in TAG_ROUTES:
+        match = pattern.match(path)
+        if match:
+            return Route(methods.get(method), match.group('region'), allowed=tuple(methods), service=tagging.SERVICE)
     for pattern, methods in ROUTES:
         match = pattern.match(path)
         if match:
@@ -97,6 +108,8 @@ def execute(store: Store, settings: RuntimeSettings, target: Route, query: str, 
 def _execute(store: Store, settings: RuntimeSettings, target: Route, query: str, body: bytes):
     region = validation.region_or_error(target.region)
     op = target.operation
+    if target.service == tagging.SERVICE:
+        return tagging.execute(store, region.region_id, op, parse_body(body))
     if op in ('describeCacheInstances', 'describeInstanceClass', 'deleteWhiteListGroup', 'describeBackups'):
         params = listing.parse_query(query)
     else:

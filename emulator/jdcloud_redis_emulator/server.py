@@ -192,6 +192,7 @@ class Handler(BaseHTTPRequestHandler):
                         body,
                         emulator.credentials,
                         expected_region=target.region,
+                        expected_service=target.service,
                         skew_seconds=settings.skew_seconds,
                     )
                 except signing.SignatureError as exc:
@@ -486,6 +487,12 @@ class Emulator:
                 return {'ok': True}
             if action == 'expire':
                 self.store.expire(instance_id)
+                return {'ok': True}
+            if action == 'tag-failure':
+                message = data.get('message', '')
+                if not isinstance(message, str):
+                    raise AdminError(400, 'message must be a string')
+                self.store.set_tag_failure(instance_id, message)
                 return {'ok': True}
             if action == 'backups':
                 count, prefix = data.get('count'), data.get('name_prefix', 'seeded')

@@ -29,6 +29,8 @@ OPERATIONS = (
     'describeBackupInfo',
     'restoreInstance',
     'describeAvailableResource',
+    'tagResources',
+    'unTagResources',
 )
 WRITE_OPERATIONS = (
     'createCacheInstance',
@@ -43,6 +45,8 @@ WRITE_OPERATIONS = (
     'modifyBackupPolicy',
     'createBackup',
     'restoreInstance',
+    'tagResources',
+    'unTagResources',
 )
 
 DEFAULT_ACCESS_KEY = 'EMULATORACCESSKEY0000000000000001'

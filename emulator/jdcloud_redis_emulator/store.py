@@ -98,6 +98,8 @@ class Instance:
     pending_shard_number: int | None = None
     pending_replica_number: int | None = None
     tags: list | None = None
+    # set through the admin endpoint: the tag service then fails for this instance with this reason
+    tag_failure: str = ''
     resource_group_id: str = ''
     db_num: int = 16
     replica_number: int = 2
@@ -765,6 +767,39 @@ class Store:
             inst.charge_status = 'overdue'
             self._changed(inst.region)
             self.save()
+
+    def set_tag_failure(self, instance_id: str, message: str) -> None:
+        with self.lock:
+            self._any_region(instance_id).tag_failure = message
+            self.save()
+
+    def change_tags(self, region: str, resources: list, tags: dict, bind: bool, limit: int) -> tuple:
+        """Bind (or unbind) ``tags`` to each ``(serviceCode, id)``: ``([(id, reason)] failed, bindings made)``.
+        Unbinding a tag the resource does not have with that value is not a failure."""
+        with self.lock:
+            self._settle_due()
+            failed, success = [], 0
+            for code, resource_id in resources:
+                inst = self.instances.get(resource_id)
+                if code != 'redis' or inst is None or inst.region != region:
+                    failed.append((resource_id, 'resource %s not found in %s' % (resource_id, region)))
+                    continue
+                if inst.tag_failure:
+                    failed.append((resource_id, inst.tag_failure))
+                    continue
+                current = {t['key']: t['value'] for t in inst.tags or ()}
+                if bind:
+                    new = dict(current, **tags)
+                    if len(new) > limit:
+                        failed.append((resource_id, 'a resource has at most %d tags, %d requested' % (limit, len(new))))
+                        continue
+                else:
+                    new = {k: v for k, v in current.items() if tags.get(k, object()) != v}
+                success += len(tags)
+                inst.tags = [{'key': k, 'value': v} for k, v in new.items()] or None
+                self._changed(region)
+            self.save()
+            return failed, success
 
     def check_password(self, instance_id: str, password: str) -> bool:
         with self.lock:

@@ -73,6 +73,22 @@ notes:
     client-side C(CONNECTION_ERROR), C(TIMEOUT), C(OUTCOME_UNKNOWN)), C(message) and C(request_id).
 '''
 
+    # The endpoint of JD Cloud's resource-tag service, for modules that change tags after a create.
+    TAG_ENDPOINT = r'''
+options:
+  tag_endpoint:
+    description:
+      - Base URL of JD Cloud's resource-tag service, which changes the tags of an existing instance
+        (C(TagResources), C(UnTagResources)); its requests are signed for the service C(resourcetag).
+      - If not set, the value of the E(JDCLOUD_TAG_ENDPOINT) environment variable is used (an empty one counts as
+        not set). Otherwise it follows O(endpoint) - C(https://resourcetag.jdcloud-api.com) while O(endpoint) is JD
+        Cloud's Redis API C(https://redis.jdcloud-api.com), and the same scheme, host and port as O(endpoint) when
+        O(endpoint) points anywhere else, so that the emulator, which serves both services, needs no other setting.
+      - It is only used when tags change on an existing instance.
+    type: str
+    version_added: 1.1.0
+'''
+
     # Attributes of modules that only read.
     INFO_MODULE = r'''
 attributes:

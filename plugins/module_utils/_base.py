@@ -26,6 +26,7 @@ from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, m
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
+    SERVICE,
     JDCloudAPIError,
     JDCloudClient,
     JDCloudError,
@@ -108,12 +109,16 @@ def connection_problem(params: dict[str, Any]) -> str | None:
     return None
 
 
-def new_client(params: dict[str, Any], max_pool: int) -> JDCloudClient:
-    """The client of checked connection options; JDCloudError when the endpoint is not valid."""
+def new_client(
+    params: dict[str, Any], max_pool: int, endpoint: str | None = None, service: str = SERVICE
+) -> JDCloudClient:
+    """The client of checked connection options; JDCloudError when the endpoint is not valid. ``endpoint``
+    and ``service`` (the name in the signature scope) are those of the Redis API unless given."""
     return JDCloudClient(
         access_key=params['access_key'],
         secret_key=params['secret_key'],
-        endpoint=params['endpoint'],
+        endpoint=params['endpoint'] if endpoint is None else endpoint,
+        service=service,
         timeout=params['api_timeout'],
         retries=params['api_retries'],
         validate_certs=params['validate_certs'],
@@ -213,6 +218,7 @@ class JCSModule:
         self.params = self.module.params
         self.check_mode = self.module.check_mode
         self._client: JDCloudClient | None = None
+        self._other_clients: list[JDCloudClient] = []
         self._api: RedisAPI | None = None
         self.deleting: list[str] = []
         if not HAS_REQUESTS:
@@ -230,12 +236,12 @@ class JCSModule:
             self._client = self._make_client()
         return self._client
 
-    def _make_client(self) -> JDCloudClient:
+    def _make_client(self, endpoint: str | None = None, service: str = SERVICE) -> JDCloudClient:
         problem = connection_problem(self.params)
         if problem:
             self.fail(problem, status='INVALID_ARGUMENT')
         try:
-            client = new_client(self.params, self.max_connections())
+            client = new_client(self.params, self.max_connections(), endpoint, service)
         except JDCloudError as exc:  # the endpoint: the other arguments are checked above
             self.fail(exc.message, status='INVALID_ARGUMENT')
         warning = plain_http_warning(client.endpoint)
@@ -431,9 +437,16 @@ class JCSModule:
             msg = f'{context}: {msg}'
         self.fail(msg, error=error_dict(exc), **kwargs)
 
+    def other_client(self, endpoint: str, service: str) -> JDCloudClient:
+        """A client of this run for another service (same keys and connection options), closed with the run's."""
+        client = self._make_client(endpoint, service)
+        self._other_clients.append(client)
+        return client
+
     def _close(self) -> None:
-        if self._client is not None:
-            self._client.close()
+        for client in [self._client, *self._other_clients]:
+            if client is not None:
+                client.close()
 
     # -- running ----------------------------------------------------------------
 

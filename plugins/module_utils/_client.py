@@ -40,6 +40,9 @@ COLLECTION_VERSION = '1.0.0'
 DEFAULT_ENDPOINT = 'https://redis.jdcloud-api.com'
 USER_AGENT = 'jdcloud.cloud/%s (+ansible)' % COLLECTION_VERSION
 SERVICE = 'redis'
+# The resource-tag service: its own host, and its own name in the signature scope.
+TAG_SERVICE = 'resourcetag'
+DEFAULT_TAG_ENDPOINT = 'https://resourcetag.jdcloud-api.com'
 API_VERSION = 'v1'
 # The Go and Java SDKs' variant, which the official signing document describes (docs/dev/api-notes.md#signing).
 SIGNING_VERSION = 'JDCLOUD2'
@@ -251,6 +254,17 @@ def signing_host(url: str) -> str:
     return host
 
 
+def tag_endpoint_for(endpoint: str) -> str:
+    """The resource-tag endpoint that goes with a Redis ``endpoint``: JD Cloud's own for JD Cloud's Redis
+    endpoint, otherwise the same origin (an emulator or a proxy serves both, by path)."""
+    origin, host = parse_endpoint(endpoint)
+    default_origin, default_host = parse_endpoint(DEFAULT_ENDPOINT)
+    # compared as signed, so that an explicit :443 is still JD Cloud's endpoint
+    if (origin.split(':', 1)[0], host) == (default_origin.split(':', 1)[0], default_host):
+        return DEFAULT_TAG_ENDPOINT
+    return origin
+
+
 def parse_endpoint(endpoint: str) -> tuple[str, str]:
     """``(origin, signing host)`` of an endpoint URL: http(s), a host and an optional port, nothing else.
 
@@ -406,15 +420,17 @@ class JDCloudClient:
         validate_certs: bool = True,
         ca_path: str | None = None,
         max_pool: int = 10,
+        service: str = SERVICE,
     ) -> None:
         """Raises JDCloudError when requests is missing, a key is empty or the endpoint is not
-        valid (see parse_endpoint)."""
+        valid (see parse_endpoint). ``service`` is the name the signature scope carries."""
         if not HAS_REQUESTS:
             raise JDCloudError('the Python library "requests" is required to talk to the JD Cloud API')
         if not access_key or not secret_key:
             raise JDCloudError('both an access key and a secret key are required')
         self.access_key = access_key
         self._secret_key = secret_key
+        self.service = service
         self.endpoint, self._host = parse_endpoint(endpoint)
         self.timeout = float(timeout)
         self.retries = max(int(retries), 0)
@@ -500,7 +516,7 @@ class JDCloudClient:
             self.access_key,
             self._secret_key,
             region,
-            SERVICE,
+            self.service,
             date,
         )
         headers['Authorization'] = signature['authorization']

@@ -15,7 +15,13 @@ import re
 import time
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import ID_PATTERN, local_error
-from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError, JDCloudError
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
+    TAG_SERVICE,
+    JDCloudAPIError,
+    JDCloudError,
+    parse_endpoint,
+    tag_endpoint_for,
+)
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
     API_DEFAULT_VERSION,
     CHARGE_DURATION_MAX,
@@ -32,6 +38,14 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._shards import (
     replica_problem,
     shard_problem,
     target_shards,
+)
+from ansible_collections.jdcloud.cloud.plugins.module_utils._tags import (
+    TAGS_MAX,
+    TagAPI,
+    failures,
+    tag_plan,
+    tags_problems,
+    user_tags,
 )
 
 REDACTED = '<redacted>'
@@ -92,6 +106,16 @@ def validate(params):
         )
     if params['redis_version'] is not None and normalize_version(params['redis_version']) is None:
         problems.append('redis_version must be a version such as 4.0 or 5.0, got {!r}'.format(params['redis_version']))
+    if params['tags'] is not None:
+        problems.extend(tags_problems('tags', params['tags']))
+    if params['tag_endpoint'] is not None:
+        try:
+            parse_endpoint(params['tag_endpoint'])
+        except JDCloudError:
+            problems.append(
+                'tag_endpoint must be a URL like https://resourcetag.jdcloud-api.com or http://127.0.0.1:8765 '
+                '(scheme, host and port only)'
+            )
     for option in ('shard_number', 'replica_number'):
         if params[option] is not None and params[option] < 1:
             problems.append(f'{option} must be a positive number, got {params[option]}')
@@ -162,6 +186,8 @@ def create_request(params):
         spec['shardNumber'] = params['shard_number']
     if params['replica_number'] is not None:
         spec['replicaNumber'] = params['replica_number']
+    if params['tags']:
+        spec['userTags'] = user_tags(params['tags'])
     charge = None
     if params['charge_mode'] is not None:
         charge = dict(chargeMode=params['charge_mode'])
@@ -212,6 +238,7 @@ def predicted_new(params, region, instance_class):
     spec, charge = create_request(params)
     api = dict(spec)
     api.pop('password')
+    api['tags'] = api.pop('userTags', None)
     shards, per_shard = class_shape(instance_class)
     api.update(
         cacheInstanceStatus='running',
@@ -497,6 +524,7 @@ class InstanceOperations:
             attribute_changes(params, current)
             or class_changes(params, current)
             or (params['password'] is not None and params['update_password'] == 'always')
+            or any(tag_plan(current['tags'], params['tags'], params['purge_tags'])[:2])
         )
 
     def create(self, lock):
@@ -660,12 +688,31 @@ class InstanceOperations:
             )
             self.changes.append('password')
             after['auth_enabled'] = bool(params['password'])
+        to_set, to_remove = {}, {}
+        if params['tags'] is not None:
+            to_set, to_remove, after['tags'] = tag_plan(current['tags'], params['tags'], params['purge_tags'])
+            if len(after['tags']) > TAGS_MAX:
+                self.fail(
+                    'tags: instance {} would have {} tags, more than the {} JD Cloud allows; remove some, or set '
+                    'purge_tags: true to remove the tags not in tags'.format(
+                        current['id'], len(after['tags']), TAGS_MAX
+                    ),
+                    status='INVALID_ARGUMENT',
+                    instance=current,
+                )
+            if to_set or to_remove:
+                self.changes.append('tags')
         if self.check_mode or not self.changes:
             return current, after
         if attributes:
             self.applying(sorted(attributes), lambda: self.api.modify_attribute(current['id'], **attributes))
         if reset_password:
             self.applying(['password'], lambda: self.api.reset_password(current['id'], params['password']))
+        # removals first: the limit on the number of tags applies when tags are bound
+        if to_remove:
+            self.change_tags(current, 'untag', to_remove)
+        if to_set:
+            self.change_tags(current, 'tag', to_set)
         if resize:
             self.resize(current, resize)
         instance = (
@@ -678,6 +725,32 @@ class InstanceOperations:
             )
         )
         return current, instance
+
+    @property
+    def tag_api(self):
+        """The resource-tag service, on its own endpoint: tag_endpoint, or the one that goes with endpoint."""
+        if getattr(self, '_tag_api', None) is None:
+            endpoint = self.params['tag_endpoint'] or tag_endpoint_for(self.client.endpoint)
+            self._tag_api = TagAPI(self.other_client(endpoint, TAG_SERVICE), self.region_id)
+        return self._tag_api
+
+    def change_tags(self, current, action, tags):
+        """Bind (``tag``) or unbind (``untag``) ``tags``; a 200 answer that lists the instance among the
+        resources it failed for is a failure."""
+        call = self.tag_api.tag if action == 'tag' else self.tag_api.untag
+        result = self.applying(['tags'], lambda: call(current['id'], tags))
+        failed = failures(result)
+        if failed:
+            if not (result.get('data') or {}).get('successCount'):
+                self.applied.remove('tags')  # nothing was bound or unbound
+            what = 'Adding or changing' if action == 'tag' else 'Removing'
+            message = '{} the tags {} of instance {} failed: {}'.format(
+                what,
+                ', '.join(sorted(tags)),
+                current['id'],
+                '; '.join(f'{resource}: {reason}' for resource, reason in failed),
+            )
+            self.fail(message, error=local_error('TAG_FAILED', message), instance=current, failed_resources=failed)
 
     def plan_resize(self, current):
         """The resize the options ask for (class, shard and replica counts), checked against what the region

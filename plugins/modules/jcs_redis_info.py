@@ -75,6 +75,14 @@ options:
       - Only list instances with this billing mode.
     type: str
     choices: [prepaid_by_duration, postpaid_by_duration]
+  tags:
+    description:
+      - Only list instances that have all these tags, as a dictionary of keys and values. A list as the value of a key
+        accepts any of its values.
+      - The API filters by tags itself (C(tagFilters)); the module compares the tags of the listed instances again.
+      - An empty list as a value matches no instance (the module then makes no API call).
+    type: dict
+    version_added: 1.1.0
   sort_by:
     description:
       - Ask the API to sort the instances by creation time or by total memory.
@@ -157,6 +165,14 @@ EXAMPLES = r'''
     instance_type: cluster
     sort_by: create_time
     sort_order: desc
+
+- name: The instances of one cost owner in production
+  jdcloud.cloud.jcs_redis_info:
+    region: cn-north-1
+    tags:
+      team: payments
+      env: [prod, production]
+  register: payments
 
 - name: Who may connect to each running instance
   jdcloud.cloud.jcs_redis_info:
@@ -390,6 +406,7 @@ class JCSRedisInfo(JCSModule):
         redis_version=dict(type='str'),
         instance_type=dict(type='str', choices=['master-slave', 'cluster', 'native-cluster']),
         charge_mode=dict(type='str', choices=['prepaid_by_duration', 'postpaid_by_duration']),
+        tags=dict(type='dict'),
         sort_by=dict(type='str', choices=list(SORT_NAMES)),
         sort_order=dict(type='str', choices=['asc', 'desc'], default='asc'),
         concurrency=dict(type='int', default=8),
@@ -399,6 +416,7 @@ class JCSRedisInfo(JCSModule):
         poll_interval=dict(type='float', default=2),
     )
     module_kwargs = dict(supports_check_mode=True)
+    tag_filters = None
 
     def max_connections(self):
         return min(max(self.params['concurrency'], CONCURRENCY_MIN), CONCURRENCY_MAX)
@@ -412,6 +430,14 @@ class JCSRedisInfo(JCSModule):
                 ),
                 status='INVALID_ARGUMENT',
             )
+        if params['tags']:
+            # Imported here, like _whitelist: every module run compiles what it imports (docs/performance.md).
+            from ansible_collections.jdcloud.cloud.plugins.module_utils._tags import tag_filter_problem, tag_filters
+
+            problem = tag_filter_problem(params['tags'])
+            if problem:
+                self.fail(problem, status='INVALID_ARGUMENT')
+            self.tag_filters = tag_filters(params['tags'])
         # An empty string would otherwise drop the filter and list every instance.
         for option in ('name', 'vpc_id', 'subnet_id'):
             if params[option] == '':
@@ -459,12 +485,17 @@ class JCSRedisInfo(JCSModule):
         params = self.params
         if params['name'] and params['name_match'] == 'exact' and instance['name'] != params['name']:
             return False
+        if self.tag_filters:
+            from ansible_collections.jdcloud.cloud.plugins.module_utils._tags import has_tags
+
+            if not has_tags(instance, self.tag_filters):
+                return False
         return not (params['instance_type'] and instance['instance_type'] != params['instance_type'])
 
     def run(self):
         params = self.params
         self.validate()
-        if params['instance_ids'] == [] or params['statuses'] == []:
+        if params['instance_ids'] == [] or params['statuses'] == [] or [] in (params['tags'] or {}).values():
             return dict(changed=False, instances=[], total=0)
         sorts = None
         if params['sort_by']:
@@ -474,6 +505,7 @@ class JCSRedisInfo(JCSModule):
         def listing():
             found, settled = self.api.list_instances(
                 filters=self.server_filters(),
+                tag_filters=self.tag_filters or None,
                 sorts=sorts,
                 concurrency=params['concurrency'],
                 convert=lambda api: instance_to_result(api, region),

@@ -164,6 +164,25 @@ options:
     type: bool
     default: true
     version_added: 1.1.0
+  tags:
+    description:
+      - Tags of the instance, as a dictionary of keys and values (a value that is not a string is kept as its text,
+        a null value as an empty string).
+      - On create they are set with the instance (C(userTags)). On an existing instance, tags that are missing or have
+        another value are set with one C(TagResources) call of JD Cloud's resource-tag service (see O(tag_endpoint));
+        the other tags of the instance stay, unless O(purge_tags=true).
+      - A key has 1 to 127 characters and cannot start with C(jrn:) or C(jdc-); a value has at most 255 characters;
+        an instance has at most 10 tags. Values that break these rules fail before any change.
+      - When not set, the tags are left as they are, whatever O(purge_tags) says.
+    type: dict
+    version_added: 1.1.0
+  purge_tags:
+    description:
+      - Whether to remove the tags of the instance that are not in O(tags), with one C(UnTagResources) call.
+      - Only used with O(tags); O(tags={}) with O(purge_tags=true) removes every tag.
+    type: bool
+    default: false
+    version_added: 1.1.0
   wait:
     description:
       - Wait until the instance is V(running) after a create or resize (or when it was already busy),
@@ -179,6 +198,7 @@ options:
     default: 1800
 extends_documentation_fragment:
   - jdcloud.cloud.common
+  - jdcloud.cloud.common.tag_endpoint
   - jdcloud.cloud.common.state_module
 notes:
   - An instance in a transitional status (V(creating), V(changing) and the like) is waited for, at most O(wait_timeout)
@@ -192,6 +212,8 @@ notes:
     has the same name.
   - A lookup by O(name) whose candidates span more than one page of the API's listing reads the listing again until
     two reads agree; when the listing keeps changing, the module fails with status C(ABORTED) and changes nothing.
+  - The resource-tag service answers HTTP 200 even when it could not tag the instance; the module then fails with
+    status C(TAG_FAILED), the reason the service gave, and RV(ignore:failed_resources).
   - Prepaid instances cannot be deleted before their term ends; the module says so before calling the API.
   - A resize (O(instance_class), O(shard_number), O(replica_number)) that the API does not allow is refused before
     any write and in check mode too, with the rule; a cluster cannot become a master-slave instance, and a prepaid
@@ -237,6 +259,15 @@ EXAMPLES = r'''
     master_az: cn-north-1a
     slave_az: cn-north-1b
     password: "{{ vault_redis_password }}"
+
+- name: Set the cost owner's tags and remove every other tag
+  jdcloud.cloud.jcs_redis_instance:
+    region: cn-north-1
+    instance_id: "{{ redis.instance.id }}"
+    tags:
+      team: payments
+      cost_center: "4711"
+    purge_tags: true
 
 - name: Rename an instance (needs its ID)
   jdcloud.cloud.jcs_redis_instance:
@@ -327,7 +358,7 @@ instance:
     tags: {description: Tags as a dictionary., type: dict, returned: success, sample: {env: prod}}
 '''
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule
+from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, env_fallback
 from ansible_collections.jdcloud.cloud.plugins.module_utils._instance import (
     InstanceOperations,
     diff_of,
@@ -359,6 +390,9 @@ class JCSRedisInstance(InstanceOperations, JCSModule):
         charge_unit=dict(type='str', choices=['month', 'year']),
         charge_duration=dict(type='int'),
         auto_renew=dict(type='bool'),
+        tags=dict(type='dict'),
+        purge_tags=dict(type='bool', default=False),
+        tag_endpoint=dict(type='str', fallback=(env_fallback, ['JDCLOUD_TAG_ENDPOINT'])),
         preflight=dict(type='bool', default=True),
         wait=dict(type='bool', default=True),
         wait_timeout=dict(type='int', default=1800),

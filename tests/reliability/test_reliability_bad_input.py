@@ -158,6 +158,18 @@ MODULE_OPTIONS = {
         'auto_renew': BOOLEAN,
         'wait': BOOLEAN,
         'wait_timeout': NUMBER,
+        'shard_number': NUMBER,
+        'replica_number': NUMBER,
+        'tags': st.one_of(
+            st.dictionaries(
+                st.one_of(st.sampled_from(['team', 'jdc-owner', 'JRN:x', '', ' pad', 'k' * 128]), NASTY_TEXT),
+                st.one_of(st.sampled_from(['v', 'v' * 256, '']), NASTY_TEXT, NUMBER, BOOLEAN),
+                max_size=3,
+            ),
+            ANY,
+        ),
+        'purge_tags': BOOLEAN,
+        'tag_endpoint': st.one_of(st.sampled_from(['ftp://127.0.0.1:1', 'http://', '', 'http://user:pw@h']), ANY),
     },
     'jcs_redis_info': {
         'instance_ids': st.one_of(
@@ -174,6 +186,9 @@ MODULE_OPTIONS = {
         'sort_by': choice(['create_time', 'total_memory']),
         'sort_order': choice(['asc', 'desc']),
         'concurrency': NUMBER,
+        'tags': st.one_of(
+            st.dictionaries(NASTY_TEXT, st.one_of(NASTY_TEXT, st.lists(NASTY_TEXT, max_size=2), ANY), max_size=2), ANY
+        ),
     },
     'jcs_redis_quota': {
         'min_available': NUMBER,
@@ -269,6 +284,10 @@ IMPOSSIBLE = {
         dict(name=None, instance_id=None),
         dict(wait_timeout=0),
         dict(auto_renew=True),
+        dict(instance_class='redis.m.small.basic', shard_number=4),
+        dict(instance_class='redis.s.small.basic', redis_version='5.0', shard_number=3),
+        dict(replica_number=9),
+        dict(tags={'k%d' % n: 'v' for n in range(11)}),
     ],
     'jcs_redis_info': [dict(concurrency=0), dict(concurrency=17), dict(name='')],
     'jcs_redis_quota': [dict(min_available=-1), dict(min_available=21)],
@@ -349,8 +368,17 @@ EXPLICIT = {
         dict(api_retries=10**9),
         # found by the soak too: infinity escaped ansible-core's int check as OverflowError
         dict(api_timeout=float('inf'), access_key='WRONGACCESSKEY000000000000000000'),
+        dict(instance_class='redis.s.small.basic', redis_version='5.0'),
+        dict(tags={'jdc-owner': 'x'}),
+        dict(tags={'team': ['a']}),
+        dict(tag_endpoint='ftp://127.0.0.1:1'),
+        dict(shard_number=0),
     ],
-    'jcs_redis_info': [dict(access_key='\u4e00'), dict(access_key='AK\r\nX-Injected: 1')],
+    'jcs_redis_info': [
+        dict(access_key='\u4e00'),
+        dict(access_key='AK\r\nX-Injected: 1'),
+        dict(tags={'team': {'a': 'b'}}),
+    ],
     'jcs_redis_quota': [dict(endpoint='https://[::1'), dict(access_key='AK\nX-Injected: 1')],
     'jcs_redis_instance_class_info': [dict(redis_version='9.9'), dict(access_key='\u4e00\u4e01')],
     'jcs_redis_whitelist': [
