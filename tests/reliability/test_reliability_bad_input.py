@@ -394,6 +394,8 @@ EXPLICIT = {
         dict(parameters={'hash-max-ziplist-entries': float('nan')}),
         dict(parameters={'slowlog-log-slower-than': '9' * 400}),
         dict(parameters='maxmemory-policy=allkeys-lru'),
+        # found by a longer run: a null instance_name passed required_one_of and listed by no name
+        dict(instance_name=None, parameters={'maxmemory': '1gb'}),
     ],
     'jcs_redis_backup_policy': [
         dict(backup_days=[]),

@@ -225,6 +225,13 @@ def test_values_of_no_parameter_are_refused_before_any_call(emulator, instance, 
     assert emulator.admin.stats()['total_calls'] == 0
 
 
+def test_null_instance_options_are_refused_before_any_call(emulator, instance):
+    for module, extra in (('jcs_redis_config', dict(parameters=TUNED)), ('jcs_redis_whitelist', dict(groups=[]))):
+        refused = run_module(module, emulator.connection(instance_name=None, **extra))
+        assert refused.failed and 'instance_id and instance_name' in refused.result['msg'], refused.result
+    assert emulator.admin.stats()['total_calls'] == 0
+
+
 def test_2_8_instance_has_its_own_catalogue(emulator, sdk_client):
     old = sdk_client.create('cfg_old', instance_class='redis.m1.micro.basic', redis_version='2.8')
     refused = run(emulator, instance_id=old, parameters={'notify-keyspace-events': 'Ex'})
