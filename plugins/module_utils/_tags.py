@@ -19,24 +19,33 @@ RESERVED_PREFIXES = ('jrn:', 'jdc-')
 SERVICE_CODE = 'redis'
 
 
+def _shown(key):
+    """A key as an error message shows it: a very long one is cut, so that the message stays readable."""
+    text = repr(key)
+    return text if len(text) <= 60 else f'{text[:40]}... ({len(key)} characters)'
+
+
 def tags_problems(option, tags):
     """Problems with a dict of tags given as ``option``, each naming the option and the rule."""
     problems = []
     for key, value in tags.items():
+        shown = _shown(key)
         if not isinstance(key, str) or not 1 <= len(key) <= TAG_KEY_MAX or key != key.strip():
             problems.append(
-                f'{option}: the key {key!r} must be 1 to {TAG_KEY_MAX} characters without leading or trailing spaces'
+                f'{option}: the key {shown} must be 1 to {TAG_KEY_MAX} characters without leading or trailing spaces'
             )
         elif key.lower().startswith(RESERVED_PREFIXES):
             problems.append(
-                '{}: the key {!r} starts with {}, which JD Cloud keeps for its own tags'.format(
-                    option, key, ' or '.join(RESERVED_PREFIXES)
+                '{}: the key {} starts with {}, which JD Cloud keeps for its own tags'.format(
+                    option, shown, ' or '.join(RESERVED_PREFIXES)
                 )
             )
         if value is not None and not isinstance(value, (str, int, float, bool)):
-            problems.append(f'{option}: the value of {key!r} must be a string, got {type(value).__name__}')
+            problems.append(f'{option}: the value of {shown} must be a string, got {type(value).__name__}')
         elif len(tag_value(value)) > TAG_VALUE_MAX:
-            problems.append(f'{option}: the value of {key!r} must be at most {TAG_VALUE_MAX} characters')
+            problems.append(
+                f'{option}: the value of {shown} must be at most {TAG_VALUE_MAX} characters, got {len(tag_value(value))}'
+            )
     if len(tags) > TAGS_MAX:
         problems.append(f'{option}: an instance has at most {TAGS_MAX} tags, got {len(tags)}')
     return problems

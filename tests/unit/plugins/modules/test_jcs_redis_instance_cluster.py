@@ -177,7 +177,8 @@ def test_illegal_resizes_are_refused_in_check_mode_too(emulator, check_mode):
 
 
 def test_prepaid_cluster_cannot_shrink(emulator):
-    cluster = create(emulator, charge_mode='prepaid_by_duration', charge_duration=1, **dict(CLUSTER, shard_number=8))
+    eight = {**CLUSTER, 'shard_number': 8}
+    cluster = create(emulator, charge_mode='prepaid_by_duration', charge_duration=1, **eight)
     run = run_module(MODULE, emulator.connection(instance_id=cluster['id'], shard_number=4), check_mode=True)
     assert run.failed and 'prepaid' in run.result['msg'] and '8192 MB < 16384 MB' in run.result['msg']
     assert emulator.writes() == 1  # the create

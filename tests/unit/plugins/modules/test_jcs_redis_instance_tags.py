@@ -135,6 +135,12 @@ def test_bad_tags_fail_before_any_call(emulator, tags, rule, check_mode):
     assert emulator.admin.stats()['total_calls'] == 0
 
 
+def test_a_huge_key_is_not_echoed_in_full(emulator):
+    run = run_module(MODULE, emulator.instance_args(tags={'k' * 5000: 'v' * 5000}))
+    assert run.failed and '(5000 characters)' in run.result['msg']
+    assert len(run.result['msg']) < 400, run.result['msg']
+
+
 @pytest.mark.parametrize('check_mode', [False, True])
 def test_more_than_ten_tags_together_are_refused_before_any_write(emulator, check_mode):
     instance = create(emulator, tags={'old%d' % n: 'v' for n in range(8)})
