@@ -524,7 +524,7 @@ class InstanceOperations:
             attribute_changes(params, current)
             or class_changes(params, current)
             or (params['password'] is not None and params['update_password'] == 'always')
-            or any(tag_plan(current['tags'], params['tags'], params['purge_tags'])[:2])
+            or (params['tags'] is not None and any(tag_plan(current['tags'], params['tags'], params['purge_tags'])[:2]))
         )
 
     def create(self, lock):

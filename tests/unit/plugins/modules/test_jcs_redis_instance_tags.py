@@ -89,6 +89,21 @@ def test_purge_removes_the_tags_not_given(emulator):
     assert not idle.changed and emulator.calls() == {'describeCacheInstance': 1}
 
 
+def test_purge_tags_alone_asks_for_no_change_of_a_busy_instance(emulator):
+    instance = create(emulator, tags=dict(env='prod'))
+    emulator.admin.force_status(instance['id'], 'changing')
+    run = run_module(
+        MODULE, emulator.connection(instance_id=instance['id'], purge_tags=True, wait=False, wait_timeout=1)
+    )
+    assert not run.failed and not run.changed, run.result
+    # a tag change is a change: the module waits for the instance first (and here times out)
+    run = run_module(
+        MODULE, emulator.connection(instance_id=instance['id'], tags={}, purge_tags=True, wait=False, wait_timeout=1)
+    )
+    assert run.failed and run.result['error']['status'] == 'WAIT_TIMEOUT'
+    assert stored_tags(emulator, instance['id']) == {'env': 'prod'}
+
+
 def test_tags_with_a_resize_and_a_rename_in_one_run(emulator):
     instance = create(emulator, tags=dict(env='prod'))
     run = run_module(
