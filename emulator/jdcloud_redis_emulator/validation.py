@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from . import catalogue
+from . import catalogue, tagging
 from .errors import invalid_argument
 
 NAME_RE = re.compile(r'^[0-9A-Za-z_\u4e00-\u9fa5]{2,32}$')
@@ -258,6 +258,23 @@ def _tags(obj: dict, key: str, field: str):
     return tags
 
 
+def user_tags(obj: dict, key: str, field: str):
+    """The user tags of a create, under the rules of the resource-tag service."""
+    tags = _tags(obj, key, field)
+    for index, tag in enumerate(tags or ()):
+        item = '%s[%d]' % (field, index)
+        if len(tag['key']) > tagging.KEY_MAX or tag['key'].lower().startswith(tagging.RESERVED_PREFIXES):
+            raise invalid_argument(
+                '%s.key must be 1 to %d characters, not starting with %s'
+                % (item, tagging.KEY_MAX, ' or '.join(tagging.RESERVED_PREFIXES))
+            )
+        if len(tag['value']) > tagging.VALUE_MAX:
+            raise invalid_argument('%s.value must be at most %d characters' % (item, tagging.VALUE_MAX))
+    if tags and len({t['key'] for t in tags}) > tagging.TAGS_MAX:
+        raise invalid_argument('%s: a resource has at most %d tags' % (field, tagging.TAGS_MAX))
+    return tags
+
+
 def _az_list(obj: dict, key: str, field: str, region: catalogue.Region):
     value = obj.get(key)
     if value is None:
@@ -395,7 +412,7 @@ def validate_create(region: catalogue.Region, body: dict) -> dict:
     policy = _choice(spec, 'maxmemoryPolicy', p + 'maxmemoryPolicy', MAXMEMORY_POLICIES)
     arch = _choice(spec, 'cpuArchType', p + 'cpuArchType', ('amd64', 'arm64'))
     resource_group = _string(spec, 'resourceGroupId', p + 'resourceGroupId')
-    tags = _tags(spec, 'userTags', p + 'userTags')
+    tags = user_tags(spec, 'userTags', p + 'userTags')
     _tags(spec, 'opsTags', p + 'opsTags')
     extension = _object(spec, 'extension', p + 'extension', required=False)
     for key in ('configTemplateId',):

@@ -154,3 +154,35 @@ def test_tag_rules_are_refused(tagging, emulator, instance_id, tags, message):
 def test_unknown_product_line_is_refused(tagging, instance_id):
     resp = tag(tagging, [instance_id], {'a': 'b'}, service_code='nosuch')
     assert resp.error.status == 'INVALID_ARGUMENT' and 'serviceCode' in resp.error.message
+
+
+@pytest.mark.parametrize(
+    'tags, message',
+    [
+        ([Tag('jdc-owner', 'v')], 'userTags[0].key must be 1 to 127 characters, not starting with jrn: or jdc-'),
+        ([Tag('k', 'v' * 256)], 'userTags[0].value must be at most 255 characters'),
+        ([Tag('k%02d' % n, 'v') for n in range(11)], 'userTags: a resource has at most 10 tags'),
+    ],
+)
+def test_user_tags_at_create_follow_the_tag_rules(redis, emulator, tags, message):
+    from jdcloud_sdk.services.redis.apis.CreateCacheInstanceRequest import (
+        CreateCacheInstanceParameters,
+        CreateCacheInstanceRequest,
+    )
+    from jdcloud_sdk.services.redis.models.AzIdSpec import AzIdSpec
+    from jdcloud_sdk.services.redis.models.CacheInstanceSpec import CacheInstanceSpec
+
+    spec = CacheInstanceSpec(
+        'vpc-aaaa1111',
+        'subnet-bbbb2222',
+        'tagged',
+        'redis.m.micro.basic',
+        AzIdSpec(master='cn-north-1a', slave='cn-north-1b'),
+        password='Passw0rd1234',
+        redisVersion='4.0',
+        userTags=[dict(key=t.key, value=t.value) for t in tags],
+    )
+    resp = redis.send(CreateCacheInstanceRequest(CreateCacheInstanceParameters(REGION, spec)))
+    assert resp.error is not None and resp.error.status == 'INVALID_ARGUMENT'
+    assert message in resp.error.message
+    assert emulator.instances() == {}
