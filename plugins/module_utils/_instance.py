@@ -738,10 +738,11 @@ class InstanceOperations:
         """Bind (``tag``) or unbind (``untag``) ``tags``; a 200 answer that lists the instance among the
         resources it failed for is a failure."""
         call = self.tag_api.tag if action == 'tag' else self.tag_api.untag
-        result = self.applying(['tags'], lambda: call(current['id'], tags))
+        new = [] if 'tags' in self.applied else ['tags']  # an untag before may have changed the tags already
+        result = self.applying(new, lambda: call(current['id'], tags))
         failed = failures(result)
         if failed:
-            if not (result.get('data') or {}).get('successCount'):
+            if new and not (result.get('data') or {}).get('successCount'):
                 self.applied.remove('tags')  # nothing was bound or unbound
             what = 'Adding or changing' if action == 'tag' else 'Removing'
             message = '{} the tags {} of instance {} failed: {}'.format(
