@@ -62,9 +62,13 @@ BENCH_WHITELIST = [dict(name='default', ips=['10.0.1.0/24']), dict(name='bench',
 BENCH_CONFIG = {'maxmemory-policy': 'allkeys-lru', 'notify-keyspace-events': 'Ex', 'slowlog-log-slower-than': 5000}
 
 # The settings every instance of the fleet section declares (one key per settings module of the role).
-FLEET_SETTINGS = dict(whitelist=BENCH_WHITELIST)
+FLEET_SETTINGS = dict(
+    whitelist=BENCH_WHITELIST,
+    backup_policy=dict(auto_backup=True, backup_days=['mon', 'thu'], backup_window='02:00-03:00'),
+    config=BENCH_CONFIG,
+)
 # Operations that change something start with one of these.
-WRITE_PREFIXES = ('create', 'modify', 'delete', 'add', 'reset', 'restore')
+WRITE_PREFIXES = ('create', 'modify', 'delete', 'add', 'reset', 'restore', 'tag', 'unTag')
 
 # Where each instance of the benchmark lives; the emulator does not model networks, any id works.
 PLACEMENT = dict(
@@ -1089,7 +1093,8 @@ class Benchmark:
     # -- 5. Fleet --------------------------------------------------------------------------------------
 
     def section_fleet(self, size=50, delay=10, overhead_loops=10):
-        emu = self.emulator('--create-delay', str(delay), '--quota', str(size + 10))
+        # the engine parameter changes make every instance configuring for a while, which the role waits for
+        emu = self.emulator('--create-delay', str(delay), '--config-delay', '5', '--quota', str(size + 10))
         try:
             events = self.runner.playbook(
                 'fleet.yml',
@@ -1227,6 +1232,8 @@ def fmt_calls(calls):
         deleteWhiteListGroup='whitelist-delete',
         describeInstanceConfig='config',
         modifyInstanceConfig='config-modify',
+        describeBackupPolicy='backup-policy',
+        modifyBackupPolicy='backup-policy-modify',
         describeAvailableResource='resources',
         tagResources='tag',
         unTagResources='untag',
