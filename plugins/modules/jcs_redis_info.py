@@ -110,9 +110,11 @@ options:
         returns.
       - V(config) adds RV(instances[].config), the engine parameters in the shape the M(jdcloud.cloud.jcs_redis_config)
         module returns.
+      - V(backup_policy) adds RV(instances[].backup_policy), the automatic backup policy in the shape the
+        M(jdcloud.cloud.jcs_redis_backup_policy) module returns.
     type: list
     elements: str
-    choices: [whitelist, config]
+    choices: [whitelist, config, backup_policy]
     default: []
     version_added: 1.1.0
   wait_for:
@@ -181,11 +183,11 @@ EXAMPLES = r'''
     include: [whitelist]
   register: access
 
-- name: Engine parameters of each running instance, for an audit
+- name: Engine parameters and backup policy of each running instance, for an audit
   jdcloud.cloud.jcs_redis_info:
     region: cn-north-1
     statuses: [running]
-    include: [config]
+    include: [config, backup_policy]
   register: tuning
 
 - name: Share the connection options of a block of tasks
@@ -368,6 +370,19 @@ instances:
       type: dict
       version_added: 1.1.0
       sample: {maxmemory-policy: allkeys-lru, notify-keyspace-events: Ex}
+    backup_policy:
+      description:
+        - The automatic backup policy of the instance (C(auto_backup), C(backup_days), C(backup_window),
+          C(next_backup_window)), as M(jdcloud.cloud.jcs_redis_backup_policy) returns it; V(null) for an instance
+          deleted while the module ran.
+      returned: when O(include) contains V(backup_policy)
+      type: dict
+      version_added: 1.1.0
+      sample:
+        auto_backup: true
+        backup_days: [Monday, Thursday]
+        backup_window: 01:00-02:00 +0800
+        next_backup_window: 2026-11-29T17:00:00Z~2026-11-29T18:00:00Z
 '''
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, local_error
@@ -410,7 +425,7 @@ class JCSRedisInfo(JCSModule):
         sort_by=dict(type='str', choices=list(SORT_NAMES)),
         sort_order=dict(type='str', choices=['asc', 'desc'], default='asc'),
         concurrency=dict(type='int', default=8),
-        include=dict(type='list', elements='str', choices=['whitelist', 'config'], default=[]),
+        include=dict(type='list', elements='str', choices=['whitelist', 'config', 'backup_policy'], default=[]),
         wait_for=dict(type='str', choices=['running', 'absent']),
         wait_timeout=dict(type='int', default=1800),
         poll_interval=dict(type='float', default=2),
@@ -554,6 +569,10 @@ class JCSRedisInfo(JCSModule):
             from ansible_collections.jdcloud.cloud.plugins.module_utils import _parameters
 
             readers['config'] = lambda *args: _parameters.describe(*args).values()
+        if 'backup_policy' in include:
+            from ansible_collections.jdcloud.cloud.plugins.module_utils import _backup
+
+            readers['backup_policy'] = _backup.describe_policy
 
         def fetch(instance):
             for key, read in readers.items():

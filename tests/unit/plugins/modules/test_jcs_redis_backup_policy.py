@@ -204,3 +204,25 @@ def test_unchanged_run_by_id_imports_no_instance_code(emulator, instance):
     )
     assert not again.failed and not again.changed, again.result
     assert 'module_utils._backup' in again.stderr and 'module_utils._redis' not in again.stderr
+
+
+def test_info_includes_the_policy_in_the_module_shape(emulator, sdk_client, instance):
+    other = sdk_client.create('bp_other')
+    set_by_module = run(
+        emulator, instance_id=instance, auto_backup=True, backup_days=['sat'], backup_window='22:00-23:00 +0000'
+    ).result['backup_policy']
+    # the policy a new instance gets, read with the SDK
+    held = sdk_policy(sdk_client, other)
+    emulator.admin.reset(state=False)
+    info = run_module('jcs_redis_info', emulator.connection(name='bp_', name_match='contains', include=['backup_policy']))
+    assert not info.failed, info.result
+    assert emulator.calls() == {'describeCacheInstances': 1, 'describeBackupPolicy': 2}
+    by_id = {i['id']: i for i in info.result['instances']}
+    assert by_id[instance]['backup_policy'] == set_by_module
+    assert by_id[other]['backup_policy'] == dict(
+        auto_backup=held['autoBackup'],
+        backup_days=held['backupPeriod'].split(','),
+        backup_window=held['backupTime'],
+        next_backup_window=held['nextBackupTime'],
+    )
+    assert all('whitelist' not in i and 'config' not in i for i in by_id.values())
