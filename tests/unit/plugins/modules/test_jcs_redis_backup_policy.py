@@ -214,7 +214,9 @@ def test_info_includes_the_policy_in_the_module_shape(emulator, sdk_client, inst
     # the policy a new instance gets, read with the SDK
     held = sdk_policy(sdk_client, other)
     emulator.admin.reset(state=False)
-    info = run_module('jcs_redis_info', emulator.connection(name='bp_', name_match='contains', include=['backup_policy']))
+    info = run_module(
+        'jcs_redis_info', emulator.connection(name='bp_', name_match='contains', include=['backup_policy'])
+    )
     assert not info.failed, info.result
     assert emulator.calls() == {'describeCacheInstances': 1, 'describeBackupPolicy': 2}
     by_id = {i['id']: i for i in info.result['instances']}
