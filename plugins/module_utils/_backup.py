@@ -15,7 +15,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError, shown
 from ansible_collections.jdcloud.cloud.plugins.module_utils._paging import read_all
 
 DAYS = ('Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday')
@@ -63,7 +63,7 @@ def parse_days(values):
     for value in values:
         day = _DAY_NAMES.get(str(value).strip().lower())
         if day is None:
-            raise ValueError(f'{value!r} is not a weekday (Monday to Sunday, or Mon to Sun)')
+            raise ValueError(f'{shown(value)} is not a weekday (Monday to Sunday, or Mon to Sun)')
         days.add(day)
     return [day for day in DAYS if day in days]
 

@@ -33,6 +33,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
     JDCloudOutcomeUnknownError,
     JDCloudTimeoutError,
     JDCloudTransportError,
+    shown,
 )
 
 # _redis is imported where it is used: a module that reads one setting of an instance by id needs
@@ -100,7 +101,7 @@ def connection_problem(params: dict[str, Any]) -> str | None:
     if not ACCESS_KEY_PATTERN.match(params['access_key']):
         return 'access_key must be printable ASCII characters without spaces'
     if params['ca_path'] is not None and not os.path.isfile(params['ca_path']):
-        return 'ca_path {!r} is not a readable file of CA certificates'.format(params['ca_path'])
+        return 'ca_path {} is not a readable file of CA certificates'.format(shown(params['ca_path']))
     # Upper bounds too: a timeout beyond the platform's time_t overflows deep in the socket layer,
     # and thousands of retries with backoff would hold a task for days.
     for option, low, high in (('api_timeout', 1, API_TIMEOUT_MAX), ('api_retries', 0, API_RETRIES_MAX)):
@@ -263,7 +264,8 @@ class JCSModule:
             )
         if not REGION_PATTERN.match(region):
             self.fail(
-                f'region must be a JD Cloud region ID such as cn-north-1, got {region!r}', status='INVALID_ARGUMENT'
+                f'region must be a JD Cloud region ID such as cn-north-1, got {shown(region)}',
+                status='INVALID_ARGUMENT',
             )
         return region
 
@@ -285,7 +287,7 @@ class JCSModule:
         except JDCloudAPIError as exc:
             if exc.code != 400:
                 raise
-            self.fail_from(exc, f'redis_version {redis_version!r} is not offered in region {self.api.region}')
+            self.fail_from(exc, f'redis_version {shown(redis_version)} is not offered in region {self.api.region}')
 
     def check_region(self) -> None:
         """One read in the region, so that a region the API does not know is reported as such, the way the
@@ -295,7 +297,7 @@ class JCSModule:
         except JDCloudAPIError as exc:
             if exc.code not in (400, 404):
                 raise
-            self.fail_from(exc, f'region {self.api.region!r} was refused')
+            self.fail_from(exc, f'region {shown(self.api.region)} was refused')
 
     def class_not_sold(
         self, instance_class: str, redis_version: str | None, classes: list[dict[str, Any]], resize: bool = False
@@ -335,8 +337,8 @@ class JCSModule:
         else:
             hint = 'no Redis version of the region sells it'
         self.fail(
-            'instance_class {!r} is not sold in region {} for {}; {}. Classes sold for Redis {}: {}'.format(
-                instance_class,
+            'instance_class {} is not sold in region {} for {}; {}. Classes sold for Redis {}: {}'.format(
+                shown(instance_class),
                 self.api.region,
                 what,
                 hint,
@@ -357,8 +359,8 @@ class JCSModule:
 
             # "absent" decides a create: never conclude it from a listing that changed under us
             self.fail(
-                f'The instances whose names contain {name!r} kept changing while they were listed ({LIST_READS} reads of the '
-                f'listing disagreed), so whether an instance named {name!r} exists is not certain; nothing was '
+                f'The instances whose names contain {shown(name)} kept changing while they were listed ({LIST_READS} reads '
+                f'of the listing disagreed), so whether an instance named {shown(name)} exists is not certain; nothing was '
                 'changed. Run the task again.',
                 status='ABORTED',
             )

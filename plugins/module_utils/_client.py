@@ -72,6 +72,8 @@ HTTP_STATUS_WORDS = {
 }
 REQUEST_ID_HEADER = 'x-jdcloud-request-id'
 
+SHOWN_MAX = 60  # characters of a refused value that a message repeats
+
 _DATE_FORMAT = '%Y%m%dT%H%M%SZ'
 _MULTI_SLASH = re.compile('/+')
 # Never signed: authorization/user-agent as in every JD Cloud SDK; host always comes from the URL.
@@ -132,6 +134,17 @@ class JDCloudOutcomeUnknownError(JDCloudError):
 # ---------------------------------------------------------------------------------------------
 # Signing (JDCLOUD2-HMAC-SHA256, docs/dev/api-notes.md#signing)
 # ---------------------------------------------------------------------------------------------
+
+
+def shown(value: Any) -> str:
+    """A value the user gave, as a message repeats it: a very long one is cut, so that a hostile input cannot
+    bury the message (or fill a log) and the rule stays readable."""
+    text = repr(value)
+    if len(text) <= SHOWN_MAX:
+        return text
+    if isinstance(value, (list, tuple, dict)):
+        return f'{text[:40]}... ({len(value)} items)'
+    return f'{text[:40]}... ({len(value) if isinstance(value, str) else len(text)} characters)'
 
 
 def _sha256_hex(data: str | bytes) -> str:
@@ -283,7 +296,7 @@ def parse_endpoint(endpoint: str) -> tuple[str, str]:
     except ValueError:
         valid = False
     if not valid:
-        raise JDCloudError(ENDPOINT_RULE + ('' if '@' in endpoint else ', got %r' % endpoint))
+        raise JDCloudError(ENDPOINT_RULE + ('' if '@' in endpoint else ', got ' + shown(endpoint)))
     hostname = parts.hostname
     if ':' in hostname:
         hostname = '[%s]' % hostname

@@ -20,6 +20,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
     JDCloudAPIError,
     JDCloudError,
     parse_endpoint,
+    shown,
     tag_endpoint_for,
 )
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
@@ -77,8 +78,8 @@ def validate(params):
         problems.append('one of instance_id or name is required')
     if params['instance_id'] is not None and not ID_PATTERN.match(params['instance_id']):
         problems.append(
-            'instance_id must look like redis-xxxxxxxxxxxx (lower-case letters and digits), got {!r}'.format(
-                params['instance_id']
+            'instance_id must look like redis-xxxxxxxxxxxx (lower-case letters and digits), got {}'.format(
+                shown(params['instance_id'])
             )
         )
     for option, check in (('name', name_problem), ('description', description_problem)):
@@ -92,7 +93,7 @@ def validate(params):
     ):
         if params[option] is not None and not pattern.match(params[option]):
             problems.append(
-                f'{option} must look like {example} (lower-case letters and digits after the prefix), got {params[option]!r}'
+                f'{option} must look like {example} (lower-case letters and digits after the prefix), got {shown(params[option])}'
             )
     password = params['password']
     if password:
@@ -105,7 +106,9 @@ def validate(params):
             'set allow_passwordless: true if that is intended'
         )
     if params['redis_version'] is not None and normalize_version(params['redis_version']) is None:
-        problems.append('redis_version must be a version such as 4.0 or 5.0, got {!r}'.format(params['redis_version']))
+        problems.append(
+            'redis_version must be a version such as 4.0 or 5.0, got {}'.format(shown(params['redis_version']))
+        )
     if params['tags'] is not None:
         problems.extend(tags_problems('tags', params['tags']))
     if params['tag_endpoint'] is not None:
@@ -133,7 +136,7 @@ def zone_problems(params, region):
         zone = value[len(region) :] if value is not None and value.startswith(region) else ''
         if value is not None and not (len(zone) == 1 and 'a' <= zone <= 'z'):
             problems.append(
-                f'{option} must be an availability zone of region {region}, such as {region}a, got {value!r}'
+                f'{option} must be an availability zone of region {region}, such as {region}a, got {shown(value)}'
             )
     return problems
 
@@ -290,7 +293,7 @@ def immutable_differences(params, current):
         if normalize is not None:
             desired, have = normalize(desired), normalize(have)
         if desired != have:
-            differences.append(f'{option} (current {have!r}, requested {desired!r})')
+            differences.append(f'{option} (current {have!r}, requested {shown(desired)})')
     return differences
 
 

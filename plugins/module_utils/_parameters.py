@@ -19,6 +19,8 @@ import re
 from difflib import get_close_matches
 from urllib.parse import quote
 
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import SHOWN_MAX, shown
+
 KEYSPACE_EVENTS = 'notify-keyspace-events'
 # Letters of notify-keyspace-events that 'A' does not stand for: the keyspace/keyevent switches and, as
 # Redis documents them, key-miss (m) and new-key (n) events.
@@ -29,17 +31,11 @@ BUFFER_ALIASES = {'replica': 'slave'}
 UNITS = {'': 1, 'b': 1, 'k': 1000, 'kb': 1024, 'm': 1000**2, 'mb': 1024**2, 'g': 1000**3, 'gb': 1024**3}
 _INTEGER = re.compile(r'[-+]?[0-9]{1,19}\Z')
 _SIZE = re.compile(r'([0-9]{1,19})([a-z]{0,2})\Z')
-SHOWN = 60  # characters of a refused value repeated in a message
-
-
-def shown(value):
-    text = repr(value)
-    return text if len(text) <= SHOWN else text[: SHOWN - 5] + '...' + text[-2:]
 
 
 def option(name):
     """The option path of a parameter in messages, a hostile name cut short."""
-    return 'parameters.' + (name if len(name) <= SHOWN else shown(name))
+    return 'parameters.' + (name if len(name) <= SHOWN_MAX else shown(name))
 
 
 def unknown_name(name, instance_id, catalogue):

@@ -17,7 +17,7 @@ the instance operations (``_redis``); ``read`` and ``apply`` use ``self.client``
 """
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import ID_PATTERN, JCSModule, local_error
-from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError, shown
 
 SETTING_ARGUMENT_SPEC = dict(
     instance_id=dict(type='str'),
@@ -47,8 +47,8 @@ class InstanceModule(JCSModule):
             self.fail('one of instance_id and instance_name is required, and not null', status='INVALID_ARGUMENT')
         if params['instance_id'] is not None and not ID_PATTERN.match(params['instance_id']):
             self.fail(
-                'instance_id must be a Redis instance ID such as redis-abcdefgh1234, got {!r}'.format(
-                    params['instance_id']
+                'instance_id must be a Redis instance ID such as redis-abcdefgh1234, got {}'.format(
+                    shown(params['instance_id'])
                 ),
                 status='INVALID_ARGUMENT',
             )
@@ -68,8 +68,8 @@ class InstanceModule(JCSModule):
             return params['instance_id'], None
         instance = self.find_instance(name=params['instance_name'])
         if instance is None:
-            message = 'instance_name {!r}: no instance has this name in region {}'.format(
-                params['instance_name'], self.api.region
+            message = 'instance_name {}: no instance has this name in region {}'.format(
+                shown(params['instance_name']), self.api.region
             )
             if self.deleting:
                 message += ' (except {}, being deleted)'.format(', '.join(self.deleting))

@@ -10,6 +10,8 @@ FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without no
 
 from urllib.parse import quote
 
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import shown
+
 # JD Cloud's tag rules (resource-tag service): a key of 1 to 127 characters, a value of at most 255, at most 10
 # user tags on a resource, and the key prefixes JD Cloud keeps for its own tags.
 TAG_KEY_MAX = 127
@@ -19,32 +21,26 @@ RESERVED_PREFIXES = ('jrn:', 'jdc-')
 SERVICE_CODE = 'redis'
 
 
-def _shown(key):
-    """A key as an error message shows it: a very long one is cut, so that the message stays readable."""
-    text = repr(key)
-    return text if len(text) <= 60 else f'{text[:40]}... ({len(key)} characters)'
-
-
 def tags_problems(option, tags):
     """Problems with a dict of tags given as ``option``, each naming the option and the rule."""
     problems = []
     for key, value in tags.items():
-        shown = _shown(key)
+        key_shown = shown(key)
         if not isinstance(key, str) or not 1 <= len(key) <= TAG_KEY_MAX or key != key.strip():
             problems.append(
-                f'{option}: the key {shown} must be 1 to {TAG_KEY_MAX} characters without leading or trailing spaces'
+                f'{option}: the key {key_shown} must be 1 to {TAG_KEY_MAX} characters without leading or trailing spaces'
             )
         elif key.lower().startswith(RESERVED_PREFIXES):
             problems.append(
                 '{}: the key {} starts with {}, which JD Cloud keeps for its own tags'.format(
-                    option, shown, ' or '.join(RESERVED_PREFIXES)
+                    option, key_shown, ' or '.join(RESERVED_PREFIXES)
                 )
             )
         if value is not None and not isinstance(value, (str, int, float, bool)):
-            problems.append(f'{option}: the value of {shown} must be a string, got {type(value).__name__}')
+            problems.append(f'{option}: the value of {key_shown} must be a string, got {type(value).__name__}')
         elif len(tag_value(value)) > TAG_VALUE_MAX:
             problems.append(
-                f'{option}: the value of {shown} must be at most {TAG_VALUE_MAX} characters, got {len(tag_value(value))}'
+                f'{option}: the value of {key_shown} must be at most {TAG_VALUE_MAX} characters, got {len(tag_value(value))}'
             )
     if len(tags) > TAGS_MAX:
         problems.append(f'{option}: an instance has at most {TAGS_MAX} tags, got {len(tags)}')
@@ -96,7 +92,7 @@ def tag_filter_problem(tags):
     for key, value in (tags or {}).items():
         values = value if isinstance(value, list) else [value]
         if not key or any(isinstance(v, (dict, list)) for v in values):
-            return f'tags must map non-empty keys to a value or a list of values, got {key!r}: {value!r}'
+            return f'tags must map non-empty keys to a value or a list of values, got {shown(key)}: {shown(value)}'
     return None
 
 

@@ -14,6 +14,8 @@ the collection, so that neither pays for more than it uses.
 from ipaddress import IPv4Network
 from urllib.parse import quote
 
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import shown
+
 # The group every instance has, open to every address, which cannot be deleted (api-notes).
 DEFAULT_GROUP = 'default'
 EVERYONE = IPv4Network('0.0.0.0/0')
@@ -39,7 +41,9 @@ def parse_ips(values):
             try:
                 networks.add(IPv4Network(entry, strict=False))
             except ValueError:
-                raise ValueError(f'{entry!r} is not an IPv4 address or CIDR block (x.x.x.x or x.x.x.x/n)') from None
+                raise ValueError(
+                    f'{shown(entry)} is not an IPv4 address or CIDR block (x.x.x.x or x.x.x.x/n)'
+                ) from None
     return networks
 
 

@@ -151,7 +151,7 @@ backup:
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils import _backup as bk
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import local_error
-from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError, shown
 from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import SETTING_ARGUMENT_SPEC, InstanceModule
 
 KEPT = ('running', 'success')  # a backup by that name in one of these statuses means "present"
@@ -178,13 +178,13 @@ class JCSRedisBackup(InstanceModule):
         if params['name'] is not None:
             problem = bk.name_problem(params['name'])
             if problem:
-                self.fail(f'name {problem}, got {params["name"]!r}', status='INVALID_ARGUMENT')
+                self.fail(f'name {problem}, got {shown(params["name"])}', status='INVALID_ARGUMENT')
         if params['backup_id'] is not None:
             if params['state'] != 'restored':
                 self.fail('backup_id only applies with state=restored', status='INVALID_ARGUMENT')
             problem = bk.backup_id_problem(params['backup_id'])
             if problem:
-                self.fail(f'backup_id {problem}, got {params["backup_id"]!r}', status='INVALID_ARGUMENT')
+                self.fail(f'backup_id {problem}, got {shown(params["backup_id"])}', status='INVALID_ARGUMENT')
         self.region = self.checked_region()
         instance_id, instance = self.target()
         if params['state'] == 'present':
@@ -320,7 +320,7 @@ class JCSRedisBackup(InstanceModule):
                 )
                 self.fail(message, candidates=successful, error=local_error('AMBIGUOUS_NAME', message))
             if not successful and not candidates:
-                message = f'name {params["name"]!r}: instance {instance_id} has no backup with this name'
+                message = f'name {shown(params["name"])}: instance {instance_id} has no backup with this name'
                 self.fail(message, error=local_error('NOT_FOUND', message))
             backup = successful[0] if successful else candidates[0]
         if backup['status'] != 'success':

@@ -122,7 +122,7 @@ backups:
 '''
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils import _backup as bk
-from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError, shown
 from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import InstanceModule
 
 
@@ -147,18 +147,18 @@ class JCSRedisBackupInfo(InstanceModule):
         self._validate_common()
         if params['backup_id'] is not None and bk.backup_id_problem(params['backup_id']):
             self.fail(
-                'backup_id {}, got {!r}'.format(bk.backup_id_problem(params['backup_id']), params['backup_id']),
+                'backup_id {}, got {}'.format(bk.backup_id_problem(params['backup_id']), shown(params['backup_id'])),
                 status='INVALID_ARGUMENT',
             )
         if params['name'] is not None and bk.name_problem(params['name']):
-            self.fail(f'name {bk.name_problem(params["name"])}, got {params["name"]!r}', status='INVALID_ARGUMENT')
+            self.fail(f'name {bk.name_problem(params["name"])}, got {shown(params["name"])}', status='INVALID_ARGUMENT')
         times = {}
         for option in ('start_time', 'end_time'):
             if params[option] is not None:
                 try:
                     times[option] = bk.parse_time(params[option], end_of_day=option == 'end_time')
                 except ValueError as exc:
-                    self.fail(f'{option} {exc}, got {params[option]!r}', status='INVALID_ARGUMENT')
+                    self.fail(f'{option} {exc}, got {shown(params[option])}', status='INVALID_ARGUMENT')
         if len(times) == 2 and times['start_time'] > times['end_time']:
             self.fail('start_time {start_time} is after end_time {end_time}'.format(**times), status='INVALID_ARGUMENT')
         region = self.checked_region()

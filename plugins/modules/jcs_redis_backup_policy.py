@@ -144,7 +144,7 @@ backup_policy:
 '''
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils import _backup as bk
-from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError, shown
 from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import (
     SETTING_ARGUMENT_SPEC,
     SETTING_MODULE_KWARGS,
@@ -181,7 +181,7 @@ class JCSRedisBackupPolicy(SettingModule):
             try:
                 self.window = bk.render_window(bk.parse_window(params['backup_window']))
             except ValueError as exc:
-                self.fail(f'backup_window {exc}, got {params["backup_window"]!r}', status='INVALID_ARGUMENT')
+                self.fail(f'backup_window {exc}, got {shown(params["backup_window"])}', status='INVALID_ARGUMENT')
 
     def read(self, instance_id):
         return bk.describe_policy(self.client, self.checked_region(), instance_id)

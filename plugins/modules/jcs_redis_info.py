@@ -385,7 +385,7 @@ instances:
         next_backup_window: 2026-11-29T17:00:00Z~2026-11-29T18:00:00Z
 '''
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, local_error
+from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, local_error, shown
 from ansible_collections.jdcloud.cloud.plugins.module_utils._fleet import wait_for_instances, wait_outcome
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import instance_to_result, normalize_version
 
@@ -462,7 +462,7 @@ class JCSRedisInfo(JCSModule):
                 )
         if params['redis_version'] is not None and normalize_version(params['redis_version']) is None:
             self.fail(
-                'redis_version must be a version such as 4.0, got {!r}'.format(params['redis_version']),
+                'redis_version must be a version such as 4.0, got {}'.format(shown(params['redis_version'])),
                 status='INVALID_ARGUMENT',
             )
         if params['wait_timeout'] < 0:

@@ -109,7 +109,7 @@ instance_classes:
       sample: 48
 '''
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule
+from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, shown
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import instance_class_to_result, normalize_version
 
 
@@ -127,7 +127,7 @@ class JCSRedisInstanceClassInfo(JCSModule):
             version = normalize_version(params['redis_version'])
             if version is None:
                 self.fail(
-                    'redis_version must be a version such as 4.0, got {!r}'.format(params['redis_version']),
+                    'redis_version must be a version such as 4.0, got {}'.format(shown(params['redis_version'])),
                     status='INVALID_ARGUMENT',
                 )
         classes = [instance_class_to_result(api) for api in self.instance_classes(version)]

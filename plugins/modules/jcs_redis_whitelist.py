@@ -159,7 +159,7 @@ from ansible.module_utils.basic import AnsibleModule, _load_params
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils import _whitelist as wl
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import COMMON_ARGUMENT_SPEC, local_error
-from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError, shown
 from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import (
     SETTING_ARGUMENT_SPEC,
     SETTING_MODULE_KWARGS,
@@ -205,7 +205,7 @@ class JCSRedisWhitelist(SettingModule):
             name, option = group['name'], f'groups[{index}]'
             problem = wl.name_problem(name)
             if problem:
-                self.fail(f'{option}.name {problem}, got {name!r}', status='INVALID_ARGUMENT')
+                self.fail(f'{option}.name {problem}, got {shown(name)}', status='INVALID_ARGUMENT')
             if name in self.wanted:
                 self.fail(f'{option}.name: the group {name!r} is listed more than once', status='INVALID_ARGUMENT')
             if not present:

@@ -569,3 +569,47 @@ def test_generated_engine_parameters(input_emulator):
         FIGURES.add(SUITE, 'engine parameter sets run', seen['examples'])
         FIGURES.add(SUITE, 'engine parameter sets refused naming a parameter, no write', seen['refused'])
         FIGURES.add(SUITE, 'engine parameter sets accepted, then unchanged in one call', seen['accepted'])
+
+
+LONG = 'x' * 5000
+# One over-long value per option that a refusal repeats: the message names the option and shows the start of the
+# value and its length, never the whole of it.
+LONG_VALUES = [
+    ('jcs_redis_quota', dict(region=LONG), 'region'),
+    ('jcs_redis_quota', dict(endpoint='http://127.0.0.1:1/' + LONG[19:]), 'endpoint'),
+    ('jcs_redis_instance_class_info', dict(redis_version=LONG), 'redis_version'),
+    ('jcs_redis_info', dict(redis_version=LONG), 'redis_version'),
+    ('jcs_redis_instance', dict(instance_id=LONG), 'instance_id'),
+    ('jcs_redis_instance', dict(vpc_id=LONG), 'vpc_id'),
+    ('jcs_redis_instance', dict(master_az=LONG), 'master_az'),
+    ('jcs_redis_instance', dict(tags={LONG: 'v'}), 'tags'),
+    ('jcs_redis_whitelist', dict(instance_name=MISSING, instance_id=LONG), 'instance_id'),
+    ('jcs_redis_whitelist', dict(groups=[dict(name=LONG, ips=['10.0.0.1'])]), 'groups[0].name'),
+    ('jcs_redis_whitelist', dict(groups=[dict(name='apps', ips=[LONG])]), 'groups[0].ips'),
+    ('jcs_redis_config', dict(instance_name=LONG), 'instance_name'),
+    ('jcs_redis_config', dict(parameters={LONG: 1}), 'parameters.'),
+    ('jcs_redis_config', dict(parameters={'maxmemory-policy': LONG}), 'parameters.maxmemory-policy'),
+    ('jcs_redis_backup_policy', dict(backup_window=LONG), 'backup_window'),
+    ('jcs_redis_backup_policy', dict(backup_days=[LONG]), 'backup_days'),
+    ('jcs_redis_backup', dict(name=LONG), 'name'),
+    ('jcs_redis_backup', dict(state='restored', name=MISSING, backup_id=LONG), 'backup_id'),
+    ('jcs_redis_backup_info', dict(name=LONG), 'name'),
+    ('jcs_redis_backup_info', dict(start_time=LONG), 'start_time'),
+]
+
+
+@pytest.mark.parametrize(('module', 'spoiled', 'option'), LONG_VALUES, ids=lambda v: v if isinstance(v, str) else '')
+def test_a_long_value_is_cut_in_the_message(module, spoiled, option, input_emulator):
+    emu = input_emulator
+    emu.admin.reset(state=True)
+    emu.admin.seed(1, name_prefix='input')
+    args = dict(emu.connection(**BASE[module]), **spoiled)
+    args = {name: value for name, value in args.items() if value is not MISSING}
+    run = run_module(module, args)
+    assert_clean_run(run, module)
+    assert run.failed, run.result
+    msg = run.result['msg']
+    assert option in msg, msg
+    assert 'x' * 100 not in msg and len(msg) < 1500, msg[:300]
+    assert '5000 characters' in msg, msg[:300]
+    assert emu.writes() == 0
