@@ -240,7 +240,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._base import (
     new_client,
     plain_http_warning,
 )
-from ansible_collections.jdcloud.cloud.plugins.module_utils._client import DEFAULT_ENDPOINT, JDCloudError
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import DEFAULT_ENDPOINT, JDCloudError, shown
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
     RedisAPI,
     instance_to_result,
@@ -383,7 +383,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         for region in regions:
             if not isinstance(region, str) or not REGION_PATTERN.match(region):
                 raise AnsibleParserError(
-                    f'regions must be JD Cloud region IDs such as cn-north-1, got {region!r} in {regions!r}'
+                    f'regions must be JD Cloud region IDs such as cn-north-1, got {shown(region)} in {shown(regions)}'
                 )
         return list(dict.fromkeys(regions))
 
@@ -402,7 +402,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         for version in versions:
             value = normalize_version(version)
             if value is None:
-                raise AnsibleParserError(f'redis_versions must be versions such as 5.0, got {version!r}')
+                raise AnsibleParserError(f'redis_versions must be versions such as 5.0, got {shown(version)}')
             normalized.append(value)
         return list(dict.fromkeys(normalized))
 
@@ -412,8 +412,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             # a name the API would refuse names no instance; a long one would only make the request too long
             problem = name_problem(name) if isinstance(name, str) else 'must be a string'
             if problem:
-                shown = name if len(str(name)) <= 40 else str(name)[:40] + '...'
-                raise AnsibleParserError(f'names: each name {problem}, got {shown!r}')
+                raise AnsibleParserError(f'names: each name {problem}, got {shown(name)}')
         return names
 
     def _tags(self):
@@ -425,11 +424,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         checked = {}
         for key, value in tags.items():
             if not isinstance(key, str) or not key:
-                raise AnsibleParserError(f'tags keys must be non-empty strings, got {key!r}')
+                raise AnsibleParserError(f'tags keys must be non-empty strings, got {shown(key)}')
             values = value if isinstance(value, list) else [value]
             if not values or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in values):
                 raise AnsibleParserError(
-                    f'tags.{key} must be a tag value or a non-empty list of tag values (strings), got {value!r}'
+                    f'tags.{key} must be a tag value or a non-empty list of tag values (strings), got {shown(value)}'
                 )
             checked[key] = [str(v) for v in values]
         return checked
@@ -442,7 +441,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             return value
         raise AnsibleParserError(
             'hostnames must be id, name or a Jinja2 template such as "{{ jcs_redis.name }}_{{ jcs_redis.region }}", '
-            f'got {value!r}'
+            f'got {shown(value)}'
         )
 
     # -- listing ---------------------------------------------------------------------------

@@ -45,7 +45,9 @@ T = TypeVar('T')
 
 # \Z, not $: $ also matches before a final newline.
 ID_PATTERN = re.compile(r'redis-[a-z0-9]{1,32}\Z')
-REGION_PATTERN = re.compile(r'[a-z]{2,}(-[a-z0-9]+)+\Z')
+# JD Cloud's region IDs are short (cn-north-1, cn-southwest-2); 32 characters leave room for new ones while a
+# hostile value is refused here instead of being sent in every request path.
+REGION_PATTERN = re.compile(r'(?=.{1,32}\Z)[a-z]{2,}(-[a-z0-9]+)+\Z')
 
 
 def env_fallback(*names: str) -> str:

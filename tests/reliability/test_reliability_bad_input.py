@@ -576,6 +576,8 @@ LONG = 'x' * 5000
 # value and its length, never the whole of it.
 LONG_VALUES = [
     ('jcs_redis_quota', dict(region=LONG), 'region'),
+    # the shape of a region ID, but far longer than any: refused before it is sent in a request path
+    ('jcs_redis_info', dict(region='cn-' + LONG[3:]), 'region'),
     ('jcs_redis_quota', dict(endpoint='http://127.0.0.1:1/' + LONG[19:]), 'endpoint'),
     ('jcs_redis_instance_class_info', dict(redis_version=LONG), 'redis_version'),
     ('jcs_redis_info', dict(redis_version=LONG), 'redis_version'),

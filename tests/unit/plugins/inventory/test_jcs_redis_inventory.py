@@ -397,15 +397,23 @@ def test_an_empty_endpoint_variable_means_the_jd_cloud_api(emulator, tmp_path):
         (dict(statuses=[]), 'statuses must not be empty; omit the option to list instances in every status'),
         (dict(instance_types=['sentinel']), "Invalid value ['sentinel'] for config 'instance_types'"),
         (dict(redis_versions=['latest']), "redis_versions must be versions such as 5.0, got 'latest'"),
+        # a long value is shown by its start and length, never in full
+        (
+            dict(redis_versions=['v' * 5000]),
+            "redis_versions must be versions such as 5.0, got '{}... (5000 characters)".format('v' * 39),
+        ),
+        (
+            dict(regions=['cn-' + 'x' * 5000]),
+            "got 'cn-{}... (5003 characters) in ['cn-{}... (1 items)".format('x' * 36, 'x' * 35),
+        ),
         (
             dict(names=['']),
             "names: each name must be 2 to 32 characters of letters, digits, underscores or Chinese characters (no hyphens or spaces), got ''",
         ),
         (
             dict(names=['x' * 100000]),
-            "names: each name must be 2 to 32 characters of letters, digits, underscores or Chinese characters (no hyphens or spaces), got '{}...'".format(
-                'x' * 40
-            ),
+            "names: each name must be 2 to 32 characters of letters, digits, underscores or Chinese characters "
+            "(no hyphens or spaces), got '{}... (100000 characters)".format('x' * 39),
         ),
         (dict(status=['running']), "unknown option 'status' (did you mean statuses?) in the inventory file"),
         (dict(tag={'a': 'b'}, colour=1), "unknown options 'colour', 'tag' (did you mean tags?) in the inventory file"),
