@@ -65,6 +65,8 @@ nox.options.sessions = [
     'build-import-check',
     'docs',
     'package',
+    # the main job of the README, so that CI proves it still runs
+    'demo',
 ]
 
 antsibull_nox.load_antsibull_nox_toml()
@@ -272,7 +274,10 @@ def demo(session: nox.Session) -> None:
     alphabet = string.ascii_letters + string.digits
     # Made here, so that the demo can prove it never appears in what it prints.
     password = 'Demo' + ''.join(secrets.choice(alphabet) for _i in range(8)) + str(secrets.randbelow(10))
-    with emulator(session, '--create-delay', '3', '--resize-delay', '2', '--delete-delay', '1') as (env, log):
+    with emulator(
+        session, '--create-delay', '3', '--resize-delay', '2', '--delete-delay', '1', '--config-delay', '1',
+        '--backup-delay', '1',
+    ) as (env, log):  # fmt: skip
         env = {
             **os.environ,
             **venv_env(session),
