@@ -193,6 +193,28 @@ def _fail_infinite_integers(spec: dict[str, Any], module_kwargs: dict[str, Any])
     module.fail_json(msg=message, error=local_error('INVALID_ARGUMENT', message))
 
 
+def null_required_problem(params: dict[str, Any], module_kwargs: dict[str, Any]) -> str | None:
+    """The ``required_one_of`` and ``required_if`` rules again, with an option set to null as missing:
+    ansible-core counts it as given, and the module would then go on without it (a listing by no name, a backup
+    without a file name)."""
+    for group in module_kwargs.get('required_one_of', ()):
+        if all(params.get(name) is None for name in group):
+            return 'one of {} is required, and not null'.format(' and '.join(group))
+    for rule in module_kwargs.get('required_if', ()):
+        key, value, names = rule[:3]
+        if params.get(key) != value:
+            continue
+        missing = [name for name in names if params.get(name) is None]
+        if len(rule) > 3 and rule[3]:
+            if len(missing) == len(names):
+                return 'one of {} is required with {}={}, and not null'.format(' and '.join(names), key, value)
+        elif missing:
+            return '{} required with {}={}, and not null'.format(
+                ' and '.join(missing) + (' is' if len(missing) == 1 else ' are'), key, value
+            )
+    return None
+
+
 class _AnsibleModule(AnsibleModule):
     def fail_json(self, msg, **kwargs):
         # ansible-core's own refusals (argument validation) get the structured error of every failure
@@ -230,6 +252,9 @@ class JCSModule:
                 exception=REQUESTS_IMPORT_ERROR,
                 error=local_error('FAILED_PRECONDITION', 'the Python library requests is missing'),
             )
+        problem = null_required_problem(self.params, self.module_kwargs)
+        if problem:
+            self.fail(problem, status='INVALID_ARGUMENT')
 
     # -- the one client of this run ------------------------------------------
 

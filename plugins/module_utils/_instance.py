@@ -73,9 +73,6 @@ def validate(params):
     """Problems with the options that need no API call, each naming the option
     and the rule."""
     problems = []
-    # required_one_of counts an explicit null as given.
-    if params['instance_id'] is None and params['name'] is None:
-        problems.append('one of instance_id or name is required')
     if params['instance_id'] is not None and not ID_PATTERN.match(params['instance_id']):
         problems.append(
             'instance_id must look like redis-xxxxxxxxxxxx (lower-case letters and digits), got {}'.format(

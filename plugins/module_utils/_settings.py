@@ -42,9 +42,6 @@ class InstanceModule(JCSModule):
 
     def _validate_common(self):
         params = self.params
-        if params['instance_id'] is None and params['instance_name'] is None:
-            # required_one_of counts an option set to null as given; the lookup would then list by no name
-            self.fail('one of instance_id and instance_name is required, and not null', status='INVALID_ARGUMENT')
         if params['instance_id'] is not None and not ID_PATTERN.match(params['instance_id']):
             self.fail(
                 'instance_id must be a Redis instance ID such as redis-abcdefgh1234, got {}'.format(

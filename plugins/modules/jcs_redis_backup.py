@@ -175,13 +175,6 @@ class JCSRedisBackup(InstanceModule):
     def run(self):
         params = self.params
         self._validate_common()
-        # required_if counts an option set to null as given
-        if params['state'] == 'present' and params['name'] is None:
-            self.fail('name is required with state=present, and not null', status='INVALID_ARGUMENT')
-        if params['state'] == 'restored' and params['name'] is None and params['backup_id'] is None:
-            self.fail(
-                'one of name and backup_id is required with state=restored, and not null', status='INVALID_ARGUMENT'
-            )
         if params['name'] is not None:
             problem = bk.name_problem(params['name'])
             if problem:
