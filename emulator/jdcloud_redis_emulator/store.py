@@ -580,6 +580,7 @@ class Store:
         return '%s-%s-4%s-a%s-%s' % (value[:8], value[8:12], value[13:16], value[17:20], value[20:])
 
     def _backup(self, inst: Instance, name: str, start: float, backup_type: int, status: int, done_at: float) -> dict:
+        # the instance's memory and shard count: a custom-shard class alone says neither
         cls = inst.cls
         backup = dict(
             id=self._new_backup_id(),
@@ -592,9 +593,9 @@ class Store:
             done_at=done_at,
             fails=False,
             # a size that looks real and stays the same for the same backup
-            size=cls.memory_mb * 1024 * (7 + self._ids.randrange(90)),
+            size=inst.memory_mb * 1024 * (7 + self._ids.randrange(90)),
             shard_memory_mb=cls.memory_mb_per_shard,
-            shard_num=cls.shards,
+            shard_num=inst.shards,
         )
         inst.backups.append(backup)
         return backup

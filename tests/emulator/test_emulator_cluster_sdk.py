@@ -7,6 +7,7 @@ import pytest
 from jdcloud_sdk.core.config import Config
 from jdcloud_sdk.core.credential import Credential
 from jdcloud_sdk.core.logger import Logger
+from jdcloud_sdk.services.redis.apis.CreateBackupRequest import CreateBackupParameters, CreateBackupRequest
 from jdcloud_sdk.services.redis.apis.CreateCacheInstanceRequest import (
     CreateCacheInstanceParameters,
     CreateCacheInstanceRequest,
@@ -14,6 +15,10 @@ from jdcloud_sdk.services.redis.apis.CreateCacheInstanceRequest import (
 from jdcloud_sdk.services.redis.apis.DescribeAvailableResourceRequest import (
     DescribeAvailableResourceParameters,
     DescribeAvailableResourceRequest,
+)
+from jdcloud_sdk.services.redis.apis.DescribeBackupInfoRequest import (
+    DescribeBackupInfoParameters,
+    DescribeBackupInfoRequest,
 )
 from jdcloud_sdk.services.redis.apis.DescribeCacheInstanceRequest import (
     DescribeCacheInstanceParameters,
@@ -151,3 +156,19 @@ def test_a_region_without_custom_shards(sdk):
     assert resp.error.status == 'INVALID_ARGUMENT' and 'not available in cn-east-1' in resp.error.message
     resp = create(sdk, 'redis.m.small.basic', region='cn-east-1', replicaNumber=3)
     assert resp.error.status == 'INVALID_ARGUMENT' and 'allowed: 2 to 2' in resp.error.message
+
+
+def test_backup_of_a_custom_shard_cluster_reports_the_instance_shards(sdk, emulator):
+    """Issue 32.8: the backup of an 8-shard custom cluster reported the class's count (1), not the instance's."""
+    created = create(sdk, 'redis.s.small.basic', shardNumber=8)
+    assert created.error is None, vars(created.error)
+    instance_id = created.result['cacheInstanceId']
+    made = sdk.send(CreateBackupRequest(CreateBackupParameters(REGION, instance_id, 'eight_shards', 1)))
+    assert made.error is None, vars(made.error)
+    seeded = emulator.admin.seed_backups(instance_id, 1)[0]
+    for base_id in (made.result['baseId'], seeded):
+        got = sdk.send(DescribeBackupInfoRequest(DescribeBackupInfoParameters(REGION, instance_id, base_id)))
+        assert got.error is None, vars(got.error)
+        assert (got.result['backupShardNum'], got.result['backupShardMemoryMB']) == (8, 2048)
+        # a backup of 16 GB of memory is bigger than 16 GB x 7 % (the smallest share the emulator invents)
+        assert got.result['backupSize'] >= 16384 * 1024 * 7
