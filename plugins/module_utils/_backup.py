@@ -200,12 +200,17 @@ def restore(client, region, instance_id, backup_id):
 # -- times ----------------------------------------------------------------------------------------------
 
 _TIME_FORMATS = ('%Y-%m-%dT%H:%M:%S%z', '%Y-%m-%d %H:%M:%S%z', '%Y-%m-%dT%H:%M%z', '%Y-%m-%d %H:%M%z', '%Y-%m-%d%z')
+TIME_RULE = 'must be a time such as 2024-05-01T08:00:00Z, 2024-05-01 16:00:00+08:00 or 2024-05-01'
+# The API's times are RFC 3339 UTC with four-digit years; a time whose UTC moment falls outside them
+# cannot be sent (and Python cannot even represent year 0 or 10000).
+TIME_RANGE_RULE = 'is out of range: in UTC it must be from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z'
 
 
 def parse_time(value, end_of_day=False):
     """An ISO 8601 time (``2024-05-01T08:00:00Z``, ``2024-05-01 16:00:00+08:00``, ``2024-05-01``; UTC
     when no offset is given) as the API's UTC form ``YYYY-MM-DDTHH:MM:SSZ``. A date alone is the start
-    of that day, or its last second with ``end_of_day``. Raises ValueError."""
+    of that day, or its last second with ``end_of_day``. Raises ValueError, also for a time whose UTC
+    moment is before year 1 or after year 9999."""
     text = str(value).strip()
     if text[-1:] in ('Z', 'z'):
         text = text[:-1] + '+0000'
@@ -217,7 +222,12 @@ def parse_time(value, end_of_day=False):
             moment = datetime.strptime(text, form)
         except ValueError:
             continue
-        if form == '%Y-%m-%d%z' and end_of_day:
-            moment += timedelta(days=1, seconds=-1)
-        return moment.astimezone(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
-    raise ValueError('must be a time such as 2024-05-01T08:00:00Z, 2024-05-01 16:00:00+08:00 or 2024-05-01')
+        try:
+            if form == '%Y-%m-%d%z' and end_of_day:
+                moment += timedelta(days=1, seconds=-1)
+            moment = moment.astimezone(timezone.utc)
+        except OverflowError:
+            raise ValueError(TIME_RANGE_RULE) from None
+        # strftime's %Y drops leading zeros on some platforms (year 999 as "999")
+        return f'{moment.year:04d}-{moment:%m-%dT%H:%M:%S}Z'
+    raise ValueError(TIME_RULE)

@@ -42,6 +42,8 @@ options:
       - Only the backups that started at or after this time.
       - An ISO 8601 time such as V(2024-05-01T08:00:00Z) or V(2024-05-01 16:00:00+08:00) (UTC when it has no offset),
         or a date such as V(2024-05-01) (its start, UTC).
+      - In UTC, from V(0001-01-01T00:00:00Z) to V(9999-12-31T23:59:59Z), the range of the API's times; a time outside
+        it is refused before any API call.
     type: str
   end_time:
     description:

@@ -267,9 +267,14 @@ MODULE_OPTIONS = {
         'backup_id': st.one_of(st.sampled_from(['a607efba-ff06-4d78-ba3c-b3119fce27fd', 'a/b']), ANY),
         'name': ANY,
         'start_time': st.one_of(
-            st.sampled_from(['2024-05-01', '2024-05-01T08:00:00Z', 'yesterday', '2024-13-01']), ANY
+            st.sampled_from(
+                ['2024-05-01', '2024-05-01T08:00:00Z', 'yesterday', '2024-13-01', '0001-01-01T00:00:00+01:00']
+            ),
+            ANY,
         ),
-        'end_time': st.one_of(st.sampled_from(['2024-05-31', '2024-05-01 16:00:00+08:00', '0']), ANY),
+        'end_time': st.one_of(
+            st.sampled_from(['2024-05-31', '2024-05-01 16:00:00+08:00', '0', '9999-12-31T23:00:00-02:00']), ANY
+        ),
     },
 }
 # Combinations that cannot all hold at once; each names the options involved.

@@ -243,6 +243,35 @@ def test_info_bad_input_is_refused_before_any_call(emulator, instance, args, opt
     assert emulator.admin.stats()['total_calls'] == 0
 
 
+@pytest.mark.parametrize(
+    'args, option',
+    [
+        # one hour before 0001-01-01T00:00:00Z and one hour after 9999-12-31T23:59:59Z: no four-digit UTC year
+        (dict(start_time='0001-01-01T00:00:00+01:00'), 'start_time'),
+        (dict(end_time='9999-12-31T23:00:00-02:00'), 'end_time'),
+        (dict(start_time='2024-05-01', end_time='9999-12-31T22:00:00-14:00'), 'end_time'),
+        (dict(end_time='0001-01-01 00:59:59+01:00'), 'end_time'),
+    ],
+)
+def test_info_out_of_range_times_are_refused_before_any_call(emulator, instance, args, option):
+    refused = info(emulator, instance_id=instance, **args)
+    assert refused.failed, refused.result
+    assert refused.result['msg'].startswith(option + ' '), refused.result
+    assert 'out of range' in refused.result['msg'] and '9999-12-31T23:59:59Z' in refused.result['msg']
+    assert refused.result['error']['status'] == 'INVALID_ARGUMENT'
+    assert 'Traceback' not in refused.stdout + refused.stderr
+    assert emulator.admin.stats()['total_calls'] == 0
+
+
+def test_info_times_at_the_edges_of_the_range_are_sent_with_four_digit_years(emulator, instance):
+    emulator.admin.seed_backups(instance, 3, interval=60)
+    emulator.admin.reset(state=False)
+    everything = info(emulator, instance_id=instance, start_time='0001-01-01T01:00:00+01:00', end_time='9999-12-31')
+    assert not everything.failed, everything.result
+    assert len(everything.result['backups']) == 3
+    assert emulator.calls() == {'describeBackups': 1}
+
+
 def test_info_instance_not_found(emulator):
     missing = info(emulator, instance_id='redis-000000000000')
     assert missing.failed and missing.result['error']['status'] == 'NOT_FOUND'
