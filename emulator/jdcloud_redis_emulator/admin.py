@@ -103,3 +103,49 @@ class AdminClient:
 
     def check_password(self, instance_id: str, password: str) -> bool:
         return self.call('POST', 'instances/%s/check-password' % instance_id, {'password': password})['matches']
+
+    # time and transitions: tests drive them instead of waiting (README, "Time and transitions")
+    def clock(self) -> dict:
+        """``{"now", "time", "offset", "frozen"}`` of the emulator's clock."""
+        return self.call('GET', 'clock')
+
+    def advance(self, seconds: float, after: dict = None) -> dict:
+        """Move the emulator's clock ``seconds`` forward, now or ``after`` (see ``after()``)."""
+        return self.call('POST', 'clock', _with_after({'advance': seconds}, after))
+
+    def freeze(self, frozen: bool = True, after: dict = None) -> dict:
+        """Stop (or restart) the emulator's clock; ``advance`` still moves a frozen clock."""
+        return self.call('POST', 'clock', _with_after({'frozen': frozen}, after))
+
+    def hold(self, *transitions: str) -> dict:
+        """From now on, transitions of these kinds (all without argument: create, resize, delete, config,
+        restore, backup) wait for ``release`` whatever their delay; ``hold_none()`` stops holding."""
+        return self.call('POST', 'hold', {'transitions': list(transitions)} if transitions else {})
+
+    def hold_none(self) -> dict:
+        return self.call('POST', 'hold', {'transitions': []})
+
+    def held(self) -> dict:
+        """``{"transitions": kinds held, "held": [{id, region, transition, status, baseId?}], "scheduled": [...]}``."""
+        return self.call('GET', 'hold')
+
+    def release(self, *transitions: str, ids: list = None, after: dict = None) -> dict:
+        """Complete the held transitions of these kinds (all without argument) of these instances (all without
+        ``ids``), now (``{"released": [...]}``) or ``after`` (``{"scheduled": ...}``)."""
+        body = {'transitions': list(transitions) if transitions else None, 'ids': ids}
+        return self.call('POST', 'release', _with_after(body, after))
+
+    def force_status_after(self, instance_id: str, status: str, after: dict) -> dict:
+        return self.call('POST', 'instances/%s/status' % instance_id, {'status': status, 'after': after})
+
+
+def after(operation: str, answers: int = 1) -> dict:
+    """When an admin action runs: right after the ``answers``-th answer of ``operation`` from now is computed,
+    before it is sent."""
+    return {'operation': operation, 'answers': answers}
+
+
+def _with_after(body: dict, when: dict = None) -> dict:
+    if when is not None:
+        body['after'] = when
+    return body

@@ -18,10 +18,11 @@ from urllib.parse import unquote, urlsplit
 
 from . import catalogue, operations, signing
 from .churn import Churn, ChurnError
+from .clock import Clock, Triggers, parse_after
 from .errors import ApiError, access_error, method_not_allowed, not_found
 from .faults import Faults, Observer
 from .settings import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, VERSION, RuntimeSettings
-from .store import STATUSES, Store
+from .store import STATUSES, TRANSITIONS, Store
 from .validation import NAME_RE
 
 MAX_BODY = 1024 * 1024
@@ -138,6 +139,7 @@ class Handler(BaseHTTPRequestHandler):
         request_id = new_request_id()
         target = operations.route(self.command, raw_path)
         operation = target.operation if target else None
+        answered = False  # the operation itself answered (not a fault, a refused signature or a bad route)
         entry = emulator.observer.begin(self.command, raw_path, operation, request_id)
         headers = {'x-jdcloud-request-id': request_id}
         try:
@@ -198,6 +200,7 @@ class Handler(BaseHTTPRequestHandler):
                 except signing.SignatureError as exc:
                     entry['detail'] = str(exc)
                     raise access_error() from None
+            answered = True
             result = operations.execute(emulator.store, settings, target, query, body)
             if operation == 'describeCacheInstances':
                 emulator.churn.after_list(emulator.store)
@@ -213,6 +216,9 @@ class Handler(BaseHTTPRequestHandler):
             error = {'code': 500, 'status': 'INTERNAL', 'message': 'Internal server error'}
             status, payload = 500, {'requestId': request_id, 'error': error}
         entry['status'] = status
+        if answered:
+            # before the answer leaves: a client that gets it can never see the state from before the action
+            emulator.triggers.answered(operation)
         if emulator.faults.drop_after(settings, operation):
             emulator.observer.fault(entry, 'drop_response')
             self._abort()
@@ -234,6 +240,22 @@ class Handler(BaseHTTPRequestHandler):
             self._json(exc.code, {'error': exc.message})
         except ValueError as exc:
             self._json(400, {'error': str(exc)})
+
+
+def check_members(data: dict, known: tuple) -> None:
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise AdminError(400, 'unknown member %s; known: %s' % (', '.join(unknown), ', '.join(known)))
+
+
+def transitions(data: dict, key: str, default):
+    """The list of transition kinds under ``key`` (``default`` when absent)."""
+    value = data.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, list) or not all(v in TRANSITIONS for v in value):
+        raise AdminError(400, '%s must be a list of: %s' % (key, ', '.join(TRANSITIONS)))
+    return list(value)
 
 
 class _Server(ThreadingHTTPServer):
@@ -352,7 +374,9 @@ class Emulator:
         self.settings_lock = threading.Lock()
         self.host, self.port = host, port
         self.verbose = verbose
-        self.store = Store(default_quota=quota, state_file=state_file)
+        self.clock = Clock()
+        self.store = Store(default_quota=quota, state_file=state_file, clock=self.clock)
+        self.triggers = Triggers()
         self.faults = Faults(fault_seed)
         self.observer = Observer()
         self.churn = Churn()
@@ -422,11 +446,47 @@ class Emulator:
             self.faults.reseed(self.initial_settings.fault_seed)
         self.observer.clear()
         self.churn.clear()
+        self.triggers.clear()
+        self.store.hold(())
         if state:
             self.store.reset()
+            self.clock.reset()
 
     def stats(self) -> dict:
         return self.observer.stats(self.store.count())
+
+    def _admin_clock(self, data: dict) -> dict:
+        check_members(data, ('advance', 'frozen', 'after'))
+        advance, frozen = data.get('advance', 0), data.get('frozen')
+        if isinstance(advance, bool) or not isinstance(advance, (int, float)) or not 0 <= advance < 10**9:
+            raise AdminError(400, 'advance must be a non-negative number of seconds')
+        if frozen is not None and not isinstance(frozen, bool):
+            raise AdminError(400, 'frozen must be a boolean')
+        after = parse_after(data.get('after'))
+
+        def apply():
+            if frozen is not None:
+                self.clock.freeze(frozen)
+            # transitions that fall due are settled by the next read, as with the machine's clock
+            self.clock.advance(float(advance))
+
+        if after is not None:
+            return self.triggers.add(after, {'clock': {'advance': advance, 'frozen': frozen}}, apply)
+        apply()
+        return self.clock.status()
+
+    def _hold_status(self) -> dict:
+        return {
+            'transitions': sorted(self.store.holding, key=TRANSITIONS.index),
+            'held': self.store.held(),
+            'scheduled': self.triggers.pending(),
+        }
+
+    def _force_later(self, instance_id: str, status: str) -> None:
+        try:
+            self.store.force_status(instance_id, status)
+        except ApiError:  # gone meanwhile: nothing left to change
+            pass
 
     def admin(self, method: str, path: str, data: dict) -> dict:
         """Handle one admin request (``path`` is decoded, ``data`` the JSON body)."""
@@ -469,6 +529,25 @@ class Emulator:
         if method == 'DELETE' and parts == ['churn']:
             self.churn.clear()
             return self.churn.status()
+        if parts == ['clock'] and method in ('GET', 'POST'):
+            return self._admin_clock(data if method == 'POST' else {})
+        if method == 'GET' and parts == ['hold']:
+            return self._hold_status()
+        if method == 'POST' and parts == ['hold']:
+            check_members(data, ('transitions',))
+            self.store.hold(transitions(data, 'transitions', TRANSITIONS))
+            return self._hold_status()
+        if method == 'POST' and parts == ['release']:
+            check_members(data, ('transitions', 'ids', 'after'))
+            kinds = transitions(data, 'transitions', None)
+            ids = data.get('ids')
+            if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, str) for i in ids)):
+                raise AdminError(400, 'ids must be a list of instance ids')
+            after = parse_after(data.get('after'))
+            if after is not None:
+                description = {'release': {'transitions': kinds, 'ids': ids}}
+                return self.triggers.add(after, description, lambda: self.store.release(kinds, ids))
+            return {'released': self.store.release(kinds, ids)}
         if method == 'POST' and parts == ['quota']:
             region, maximum = data.get('region', 'cn-north-1'), data.get('max')
             if region not in catalogue.REGIONS:
@@ -480,9 +559,15 @@ class Emulator:
         if method == 'POST' and len(parts) == 3 and parts[0] == 'instances':
             instance_id, action = parts[1], parts[2]
             if action == 'status':
+                check_members(data, ('status', 'after'))
                 status = data.get('status')
                 if status not in STATUSES:
                     raise AdminError(400, 'status must be one of %s' % ', '.join(STATUSES))
+                after = parse_after(data.get('after'))
+                if after is not None:
+                    self.store.get_any(instance_id)  # an unknown id is refused now, not when the action runs
+                    description = {'status': {'id': instance_id, 'status': status}}
+                    return self.triggers.add(after, description, lambda: self._force_later(instance_id, status))
                 self.store.force_status(instance_id, status)
                 return {'ok': True}
             if action == 'expire':

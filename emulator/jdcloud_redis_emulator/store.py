@@ -43,6 +43,9 @@ from .validation import charge_expiry, replica_count, shard_count
 from .whitelist import DEFAULT_GROUP
 
 STATUSES = ('creating', 'running', 'error', 'changing', 'deleting', 'configuring', 'restoring', 'upgrading')
+# The transitions that take time, which the admin endpoint can hold until a test releases them. A new kind of
+# transition (a maintenance window) adds its name here and passes it to _schedule.
+TRANSITIONS = ('create', 'resize', 'delete', 'config', 'restore', 'backup')
 QUOTA_NAME = '缓存Redis'
 _ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
 STATE_VERSION = 1
@@ -92,6 +95,7 @@ class Instance:
     port: int = 6379
     ipv6_on: int = 0
     transition_at: float | None = None
+    held: str = ''  # the kind of the pending transition while it is held (transition_at is then None)
     pending_class: str | None = None
     # set for custom-shard classes only; every other class has the shard count of its definition
     shard_number: int | None = None
@@ -187,6 +191,7 @@ class Store:
         self.default_quota = default_quota
         self.state_file = state_file
         self.clock = clock
+        self.holding = set()  # kinds of transition that wait for release() instead of their delay
         self.instances = {}
         self.quotas = {}
         self.seed_counter = 0
@@ -211,8 +216,15 @@ class Store:
             data = json.load(handle)
         if data.get('version') != STATE_VERSION:
             raise ValueError('state file %s has unsupported version %r' % (self.state_file, data.get('version')))
+        now = self.clock()
         for item in data.get('instances', []):
-            self._add(Instance(**item))
+            inst = Instance(**item)
+            if inst.held:  # holds are run-time controls and end with the process that set them
+                inst.held, inst.transition_at = '', now
+            for backup in inst.backups:
+                if backup.get('held'):
+                    backup['held'], backup['done_at'] = False, now
+            self._add(inst)
         self.quotas = {k: int(v) for k, v in data.get('quotas', {}).items()}
         self.seed_counter = int(data.get('seed_counter', 0))
 
@@ -262,9 +274,13 @@ class Store:
         del self._regions[inst.region][inst.id]
         self._changed(inst.region, reorders=True)
 
-    def _schedule(self, inst: Instance, when: float) -> None:
-        inst.transition_at = when
-        heapq.heappush(self._due, (when, inst.id))
+    def _schedule(self, inst: Instance, when: float, kind: str) -> None:
+        """The pending transition of ``inst`` completes at ``when``, or when released if ``kind`` is held."""
+        if kind in self.holding:
+            inst.held, inst.transition_at = kind, None
+        else:
+            inst.held, inst.transition_at = '', when
+            heapq.heappush(self._due, (when, inst.id))
         self._changed(inst.region)
 
     # ----------------------------------------------------------------- lifecycle
@@ -389,7 +405,6 @@ class Store:
                 password_hash=hash_password(spec['password']),
                 port=spec['port'],
                 ipv6_on=spec['ipv6_on'],
-                transition_at=now + delay,
                 tags=spec['tags'],
                 resource_group_id=spec['resource_group_id'],
                 db_num=spec['db_num'],
@@ -401,6 +416,7 @@ class Store:
                 extension=spec['extension'],
             )
             self._add(inst)
+            self._schedule(inst, now + delay, 'create')
             self.save()
             return dict(cacheInstanceId=inst.id, **self._order())
 
@@ -463,7 +479,7 @@ class Store:
             inst.pending_class = target.code
             inst.pending_shard_number = shards if target.custom_shards else None
             inst.pending_replica_number = replicas
-            self._schedule(inst, self.clock() + delay)
+            self._schedule(inst, self.clock() + delay, 'resize')
             self.save()
             return self._order()
 
@@ -486,7 +502,7 @@ class Store:
                 )
             inst.status = 'deleting'
             inst.pending_class = None
-            self._schedule(inst, now + delay)
+            self._schedule(inst, now + delay, 'delete')
             self._settle(inst, now)
             self.save()
 
@@ -547,7 +563,7 @@ class Store:
                 else:
                     inst.config[name] = value
             inst.status = 'configuring'
-            self._schedule(inst, self.clock() + delay)
+            self._schedule(inst, self.clock() + delay, 'config')
             self._settle(inst, self.clock())
             self.save()
 
@@ -561,7 +577,7 @@ class Store:
     def _settle_backups(self, inst: Instance) -> None:
         now = self.clock()
         for backup in inst.backups:
-            if backup['status'] == bk.STATUS_RUNNING and backup['done_at'] <= now:
+            if backup['status'] == bk.STATUS_RUNNING and not backup.get('held') and backup['done_at'] <= now:
                 backup['status'] = bk.STATUS_FAILED if backup['fails'] else bk.STATUS_SUCCESS
                 backup['end'] = backup['done_at']
 
@@ -609,6 +625,7 @@ class Store:
             now = self.clock()
             backup = self._backup(inst, name, now, bk.TYPE_MANUAL, bk.STATUS_RUNNING, now + delay)
             backup['fails'], inst.fail_next_backup = inst.fail_next_backup, False
+            backup['held'] = 'backup' in self.holding
             self._settle_backups(inst)
             self.save()
             return {'baseId': backup['id']}
@@ -666,7 +683,7 @@ class Store:
                 )
             inst.status = 'restoring'
             now = self.clock()
-            self._schedule(inst, now + delay)
+            self._schedule(inst, now + delay, 'restore')
             self._settle(inst, now)
             self.save()
 
@@ -752,11 +769,16 @@ class Store:
             raise instance_not_found(instance_id)
         return inst
 
+    def get_any(self, instance_id: str) -> Instance:
+        with self.lock:
+            return self._any_region(instance_id)
+
     def force_status(self, instance_id: str, status: str) -> None:
         with self.lock:
             inst = self._any_region(instance_id)
             inst.status = status
             inst.transition_at = None  # a forced status stays until changed again (its heap entry goes stale)
+            inst.held = ''
             inst.pending_class = None
             self._changed(inst.region)
             self.save()
@@ -801,6 +823,57 @@ class Store:
                 self._changed(region)
             self.save()
             return failed, success
+
+    def hold(self, kinds) -> None:
+        """From now on, transitions of these kinds wait for release() (those already pending keep their time)."""
+        with self.lock:
+            self.holding = set(kinds)
+
+    def held(self) -> list:
+        """``[{id, region, transition, status, baseId?}]`` of the held transitions."""
+        with self.lock:
+            self._settle_due()
+            out = []
+            for inst in self.instances.values():
+                if inst.held:
+                    out.append({'id': inst.id, 'region': inst.region, 'transition': inst.held, 'status': inst.status})
+                for backup in inst.backups:
+                    if backup.get('held'):
+                        out.append(
+                            {
+                                'id': inst.id,
+                                'region': inst.region,
+                                'transition': 'backup',
+                                'status': inst.status,
+                                'baseId': backup['id'],
+                            }
+                        )
+            return out
+
+    def release(self, kinds=None, ids=None) -> list:
+        """Complete now the held transitions of these kinds (None: all) of these instances (None: all);
+        returns what was released, as held() describes it."""
+        with self.lock:
+            released = [
+                h
+                for h in self.held()
+                if (kinds is None or h['transition'] in kinds) and (ids is None or h['id'] in ids)
+            ]
+            now = self.clock()
+            for entry in released:
+                inst = self.instances[entry['id']]
+                if entry['transition'] == 'backup':
+                    backup = next(b for b in inst.backups if b['id'] == entry['baseId'])
+                    backup['held'], backup['done_at'] = False, now
+                    self._settle_backups(inst)
+                else:
+                    inst.held = ''
+                    inst.transition_at = now
+                    heapq.heappush(self._due, (now, inst.id))
+                    self._settle(inst, now)
+            if released:
+                self.save()
+            return released
 
     def check_password(self, instance_id: str, password: str) -> bool:
         with self.lock:

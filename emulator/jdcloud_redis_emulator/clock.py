@@ -1,0 +1,111 @@
+"""The emulator's time, and admin actions that wait for the N-th answer of an operation.
+
+Tests must not wait in real time for a transition, nor depend on how fast the machine is. Two
+controls make that possible (README, "Time and transitions"):
+
+* ``Clock``: the machine's time plus an offset that ``POST /_emulator/clock {"advance": S}`` moves
+  forward; it can also be frozen. Every time the store uses (transitions, createTime, backups, the
+  backup policy's next window, prepaid expiry) comes from it; the signature check does not, since
+  clients sign with their own clock.
+* ``Triggers``: an admin action (advance the clock, release held transitions, force a status) given
+  ``"after": {"operation": "describeCacheInstances", "answers": 2}`` runs right after the second
+  answer of that operation from then on is computed, before it is sent. A module that polls then
+  sees the change at a known poll, however slow the machine is.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from .settings import OPERATIONS
+
+
+class Clock:
+    """``clock()`` is the emulator's current time in seconds since the epoch."""
+
+    def __init__(self, source=time.time):
+        self._source = source
+        self._lock = threading.Lock()
+        self.offset = 0.0
+        self.frozen_at = None  # the machine's time when frozen
+
+    def __call__(self) -> float:
+        with self._lock:
+            base = self._source() if self.frozen_at is None else self.frozen_at
+            return base + self.offset
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self.offset += seconds
+
+    def freeze(self, frozen: bool) -> None:
+        with self._lock:
+            if frozen and self.frozen_at is None:
+                self.frozen_at = self._source()
+            elif not frozen and self.frozen_at is not None:
+                # thawing keeps the current time and lets it run on from there
+                self.offset += self.frozen_at - self._source()
+                self.frozen_at = None
+
+    def reset(self) -> None:
+        with self._lock:
+            self.offset = 0.0
+            self.frozen_at = None
+
+    def status(self) -> dict:
+        now = self()
+        return {
+            'now': now,
+            'time': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(now)),
+            'offset': self.offset,
+            'frozen': self.frozen_at is not None,
+        }
+
+
+def parse_after(value) -> dict | None:
+    """The ``after`` member of an admin request: ``{"operation", "answers"}`` or None (run at once)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) - {'operation', 'answers'}:
+        raise ValueError('after must be an object {"operation": name, "answers": n}')
+    operation, answers = value.get('operation'), value.get('answers', 1)
+    if operation not in OPERATIONS:
+        raise ValueError('after.operation must be one of %s' % ', '.join(OPERATIONS))
+    if isinstance(answers, bool) or not isinstance(answers, int) or answers < 1:
+        raise ValueError('after.answers must be a positive integer')
+    return {'operation': operation, 'answers': answers}
+
+
+class Triggers:
+    """Admin actions waiting for the N-th answer of an operation."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pending = []  # [operation, answers still to come, description, action]
+
+    def add(self, after: dict, description: dict, action) -> dict:
+        with self._lock:
+            self._pending.append([after['operation'], after['answers'], description, action])
+        return {'scheduled': dict(description, after=after)}
+
+    def answered(self, operation: str) -> None:
+        """Count one answer of ``operation`` and run the actions it makes due, in the order they were set."""
+        with self._lock:
+            due = []
+            for entry in self._pending:
+                if entry[0] == operation:
+                    entry[1] -= 1
+                    if entry[1] == 0:
+                        due.append(entry)
+            self._pending = [e for e in self._pending if e[1] > 0]
+        for entry in due:
+            entry[3]()
+
+    def pending(self) -> list:
+        with self._lock:
+            return [dict(d, after={'operation': op, 'answers_to_come': n}) for op, n, d, dummy in self._pending]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pending = []
