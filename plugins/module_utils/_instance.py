@@ -9,6 +9,7 @@ FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without no
 """
 
 import datetime
+import difflib
 import hashlib
 import os
 import re
@@ -164,6 +165,16 @@ def create_problems(params):
             'which leaves the data open to anyone in the VPC, set allow_passwordless: true'
         )
     return problems
+
+
+def unknown_name_text(name, region, names):
+    """What opens the create problems when nothing has the name: with create options missing, the
+    user more likely meant an existing instance and mistyped its name."""
+    close = difflib.get_close_matches(name, sorted({n for n in names if n and n != name}), n=3)
+    text = f'no instance named {shown(name)} in {region}'
+    if close:
+        text += ' (close names: {})'.format(', '.join(shown(n) for n in close))
+    return text + '; to create it, '
 
 
 def create_request(params):
@@ -537,6 +548,12 @@ class InstanceOperations:
                     'no instance named {!r} exists except {}, which is being deleted, so a new one would be '
                     'created'.format(params['name'], ', '.join(self.deleting)),
                 )
+            elif params['name']:
+                # One more listing, on the way to failing only: the name filter is a substring match,
+                # so the lookup's own listing never holds a mistyped name's neighbours.
+                listed, dummy = self.api.list_instances(merge=False)
+                names = [i.get('cacheInstanceName') for i in listed if i.get('cacheInstanceStatus') != 'deleting']
+                problems[0] = unknown_name_text(params['name'], self.region_id, names) + problems[0]
             self.fail('; '.join(problems), status='INVALID_ARGUMENT')
         instance_class = {}
         quota = {}

@@ -493,3 +493,29 @@ def test_instance_being_deleted_is_not_managed_by_name(emulator):
     # With the create options it is a new instance, not the one on its way out.
     again = run_module(MODULE, emulator.instance_args())
     assert again.changed and again.result['instance']['id'] != instance['id']
+
+
+def test_unknown_name_without_create_options_says_no_instance_has_it_first(emulator):
+    for name in ('orders_prod', 'orders_dev', 'billing_prod'):
+        create(emulator, name=name)
+    writes = emulator.writes()
+    run = run_module(MODULE, emulator.connection(name='orders_prd', description='typo'))
+    assert run.failed
+    msg = run.result['msg']
+    assert msg.startswith("no instance named 'orders_prd' in cn-north-1"), msg
+    # the close names, closest first, and only close ones
+    assert "'orders_prod'" in msg and "'orders_dev'" in msg and 'billing_prod' not in msg, msg
+    assert msg.index("'orders_prod'") < msg.index("'orders_dev'"), msg
+    assert 'to create it, ' in msg and 'vpc_id is required to create an instance' in msg, msg
+    assert msg.index('orders_prod') < msg.index('vpc_id'), msg
+    assert run.result['error']['status'] == 'INVALID_ARGUMENT'
+    assert emulator.writes() == writes
+
+
+def test_unknown_name_with_no_close_names_lists_none(emulator):
+    create(emulator, name='billing_prod')
+    run = run_module(MODULE, emulator.connection(name='zz_other', description='typo'))
+    assert run.failed
+    msg = run.result['msg']
+    assert msg.startswith("no instance named 'zz_other' in cn-north-1; to create it, "), msg
+    assert 'billing_prod' not in msg
