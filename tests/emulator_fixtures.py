@@ -40,6 +40,19 @@ WRITE_OPERATIONS = (
     'restoreInstance',
     'tagResources',
     'unTagResources',
+    'createAccount',
+    'modifyAccount',
+    'modifyAccounts',
+    'deleteAccount',
+    'modifyInstanceTLS',
+    'setDisableCommands',
+    'maintenanceTime',
+    'modifyTaskRunTime',
+    'cancelTask',
+    'interruptTask',
+    'modifyInstanceMinorVersion',
+    'recoverInstance',
+    'deleteRecycledCacheInstance',
 )
 
 

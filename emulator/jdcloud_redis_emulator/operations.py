@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
-from . import backups, listing, tagging, validation, whitelist
+from . import accounts, backups, listing, recycle, security, tagging, tasks, validation, whitelist
 from .errors import invalid_argument
 from .settings import RuntimeSettings
 from .store import Store
@@ -50,6 +50,13 @@ TAG_ROUTES = (
 )
 
 
+# The operations of the day-2 modules, each with its own ROUTES and execute() (docs/dev/api-notes.md#accounts
+# and after); tried first, so that ':recoverInstance' or 'backup:describeDownloadUrl' never reach ROUTES.
+EXTENSIONS = (accounts, security, tasks, recycle)
+# Operations whose path has no region are signed for this region, unless the request names one (regionId)
+REGIONLESS_SIGNING_REGION = 'jdcloud-api'
+
+
 class Route:
     def __init__(
         self,
@@ -59,6 +66,7 @@ class Route:
         allowed: tuple = (),
         backup: str | None = None,
         service: str = 'redis',
+        handler=None,
     ):
         self.operation = operation
         self.service = service
@@ -66,11 +74,32 @@ class Route:
         self.region = region
         self.instance = instance
         self.allowed = allowed
+        self.handler = handler
+
+    def signing_region(self, query: str) -> str | None:
+        """The region the request must be signed for: the path's, or for a path without one the ``regionId``
+        parameter when given (the SDK signs with it) and ``jdcloud-api`` otherwise."""
+        if self.region is not None or self.handler is None:
+            return self.region
+        given = [value for key, value in parse_qsl(query, keep_blank_values=True) if key == 'regionId']
+        return given[0] if given and given[0] else REGIONLESS_SIGNING_REGION
 
 
 def route(method: str, raw_path: str) -> Route | None:
     """Route by the decoded path, so ':action' and '%3Aaction' reach the same operation."""
     path = unquote(raw_path)
+    for module in EXTENSIONS:
+        for pattern, methods in module.ROUTES:
+            match = pattern.match(path)
+            if match:
+                groups = match.groupdict()
+                return Route(
+                    methods.get(method),
+                    groups.get('region'),
+                    groups.get('instance'),
+                    tuple(methods),
+                    handler=module.execute,
+                )
     for pattern, methods in TAG_ROUTES:
         match = pattern.match(path)
         if match:
@@ -106,6 +135,8 @@ def execute(store: Store, settings: RuntimeSettings, target: Route, query: str, 
 
 
 def _execute(store: Store, settings: RuntimeSettings, target: Route, query: str, body: bytes):
+    if target.handler is not None:
+        return target.handler(store, settings, target, query, body)
     region = validation.region_or_error(target.region)
     op = target.operation
     if target.service == tagging.SERVICE:
@@ -133,6 +164,7 @@ def _execute(store: Store, settings: RuntimeSettings, target: Route, query: str,
 
     if op == 'createCacheInstance':
         spec = validation.validate_create(region, params)
+        recycle.check_clone(store, region.region_id, spec)  # a clone from a backup: checked before the create
         return store.create(region.region_id, spec, settings.create_delay)
     if op == 'describeCacheInstances':
         return listing.describe(store, region.region_id, params)
@@ -143,11 +175,11 @@ def _execute(store: Store, settings: RuntimeSettings, target: Route, query: str,
         store.modify_attribute(region.region_id, target.instance, changes)
         return None
     if op == 'deleteCacheInstance':
-        store.delete(region.region_id, target.instance, settings.delete_delay)
+        recycle.delete(store, settings, region.region_id, target.instance)
         return None
     if op == 'modifyCacheInstanceClass':
         request = validation.validate_resize(params)
-        return store.resize(region.region_id, target.instance, request, settings.resize_delay)
+        return tasks.resize(store, settings, region.region_id, target.instance, request)
     if op == 'resetCacheInstancePassword':
         password = validation.validate_reset_password(params)
         store.reset_password(region.region_id, target.instance, password)

@@ -16,7 +16,7 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
-from . import catalogue, operations, signing
+from . import catalogue, day2_admin, operations, signing
 from .churn import Churn, ChurnError
 from .clock import Clock, Triggers, parse_after
 from .errors import ApiError, access_error, method_not_allowed, not_found
@@ -193,7 +193,7 @@ class Handler(BaseHTTPRequestHandler):
                         self._headers_map(),
                         body,
                         emulator.credentials,
-                        expected_region=target.region,
+                        expected_region=target.signing_region(query),
                         expected_service=target.service,
                         skew_seconds=settings.skew_seconds,
                     )
@@ -599,4 +599,7 @@ class Emulator:
                 if not isinstance(password, str):
                     raise AdminError(400, 'password must be a string')
                 return {'matches': self.store.check_password(instance_id, password)}
+        answer = day2_admin.handle(self, method, parts, data)
+        if answer is not None:
+            return answer
         raise AdminError(404, 'no admin endpoint %s %s' % (method, path))

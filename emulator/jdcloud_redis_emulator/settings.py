@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from . import names
+
 VERSION = '0.1.0'
 OPERATIONS = (
     'createCacheInstance',
@@ -32,6 +34,7 @@ OPERATIONS = (
     'tagResources',
     'unTagResources',
 )
+OPERATIONS += names.READ_OPERATIONS + names.WRITE_OPERATIONS  # the day-2 operations
 WRITE_OPERATIONS = (
     'createCacheInstance',
     'modifyCacheInstanceAttribute',
@@ -48,6 +51,12 @@ WRITE_OPERATIONS = (
     'tagResources',
     'unTagResources',
 )
+WRITE_OPERATIONS += names.WRITE_OPERATIONS
+
+# Redis versions whose instances have accounts (ACL users, Redis 6 and later) and TLS; admin settings
+ACCOUNT_VERSIONS = ('6.2', '7.2')
+TLS_VERSIONS = ('6.2', '7.2')
+REDIS_VERSIONS = ('2.8', '4.0', '5.0', '6.2', '7.2')
 
 DEFAULT_ACCESS_KEY = 'EMULATORACCESSKEY0000000000000001'
 DEFAULT_SECRET_KEY = 'EMULATORSECRETKEY000000000000000x9'
@@ -73,10 +82,18 @@ class RuntimeSettings:
     drop_response_rate: float = 0.0
     fault_operations: list | None = None  # None = all operations
     fault_seed: int | None = None
+    # the day-2 choices a real account could see differently (docs/dev/api-notes.md#accounts and after)
+    upgrade_delay: float = 0.0
+    recycle_retention: float = 7 * 86400.0  # seconds a deleted instance stays in the recycle bin; 0: no bin
+    account_versions: list = dataclasses.field(default_factory=lambda: list(ACCOUNT_VERSIONS))
+    tls_versions: list = dataclasses.field(default_factory=lambda: list(TLS_VERSIONS))
 
     def copy(self) -> RuntimeSettings:
         return dataclasses.replace(
-            self, fault_operations=list(self.fault_operations) if self.fault_operations else None
+            self,
+            fault_operations=list(self.fault_operations) if self.fault_operations else None,
+            account_versions=list(self.account_versions),
+            tls_versions=list(self.tls_versions),
         )
 
     def to_dict(self) -> dict:
@@ -98,6 +115,8 @@ _SECONDS = (
     'backup_delay',
     'restore_delay',
     'latency_ms',
+    'upgrade_delay',
+    'recycle_retention',
 )
 _FIELDS = {f.name for f in dataclasses.fields(RuntimeSettings)}
 
@@ -134,6 +153,10 @@ def _check(key: str, value):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             raise ValueError('fault_seed must be an integer or null')
         return value
+    if key in ('account_versions', 'tls_versions'):
+        if not isinstance(value, list) or not all(v in REDIS_VERSIONS for v in value):
+            raise ValueError('%s must be a list of Redis versions among %s' % (key, ', '.join(REDIS_VERSIONS)))
+        return list(value)
     # fault_operations
     if value is None:
         return None

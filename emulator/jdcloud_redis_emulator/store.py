@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass, field
 
 from . import backups as bk
-from . import catalogue, parameters
+from . import catalogue, parameters, tasks
 from .errors import (
     already_exists,
     failed_precondition,
@@ -118,6 +118,20 @@ class Instance:
     backup_policy: dict = field(default_factory=lambda: dict(bk.DEFAULT_POLICY))
     backups: list = field(default_factory=list)  # newest last
     fail_next_backup: bool = False
+    # day 2 (accounts.py, security.py, tasks.py, recycle.py): the normal accounts (the default one is the
+    # instance's password), TLS, disabled commands, the maintenance window, tasks and minor versions
+    accounts: list = field(default_factory=list)
+    tls: dict = field(default_factory=dict)
+    disabled_commands: list = field(default_factory=list)
+    maintenance_start: str = ''
+    maintenance_end: str = ''
+    tasks: list = field(default_factory=list)  # oldest first
+    task_due_at: float | None = None  # when the earliest scheduled task is due
+    minor_version: str = ''  # '' = the version's first release (catalogue)
+    proxy_minor_version: str = ''
+    recycle_retention: float = 0.0  # set by a delete: seconds in the recycle bin once gone (0: destroyed)
+    soft_deleted_at: float | None = None
+    retain_until: float | None = None
 
     @property
     def cls(self) -> catalogue.InstanceClass:
@@ -156,8 +170,8 @@ class Instance:
             'connectionDomain': '%s-proxy-nlb.jvessel-open-%s.jdcloud.com' % (self.id, region.code),
             'port': self.port,
             'charge': charge,
-            'instanceVersion': catalogue.INSTANCE_VERSIONS[self.redis_version],
-            'instanceProxyVersion': catalogue.PROXY_VERSIONS[self.redis_version]
+            'instanceVersion': self.minor_version or catalogue.INSTANCE_VERSIONS[self.redis_version],
+            'instanceProxyVersion': (self.proxy_minor_version or catalogue.PROXY_VERSIONS[self.redis_version])
             if cls.instance_type == 'cluster'
             else '',
             'auth': bool(self.password_hash),
@@ -175,6 +189,9 @@ class Instance:
             'maxmemoryPolicy': self.maxmemory_policy,
             'replicaNumber': self.replica_number,
             'cpuArchType': self.cpu_arch,
+            'maintenanceStartTime': self.maintenance_start,
+            'maintenanceEndTime': self.maintenance_end,
+            'toBeExecutedTaskType': tasks.to_be_executed(self),
         }
 
 
@@ -193,6 +210,7 @@ class Store:
         self.clock = clock
         self.holding = set()  # kinds of transition that wait for release() instead of their delay
         self.instances = {}
+        self.recycled = {}  # id -> Instance in the recycle bin (recycle.py): in no listing, count or quota
         self.quotas = {}
         self.seed_counter = 0
         self._ids = random.Random()
@@ -225,6 +243,9 @@ class Store:
                 if backup.get('held'):
                     backup['held'], backup['done_at'] = False, now
             self._add(inst)
+        for item in data.get('recycled', []):
+            inst = Instance(**item)
+            self.recycled[inst.id] = inst
         self.quotas = {k: int(v) for k, v in data.get('quotas', {}).items()}
         self.seed_counter = int(data.get('seed_counter', 0))
 
@@ -237,6 +258,7 @@ class Store:
                 'quotas': self.quotas,
                 'seed_counter': self.seed_counter,
                 'instances': [dataclasses.asdict(i) for i in self.instances.values()],
+                'recycled': [dataclasses.asdict(i) for i in self.recycled.values()],
             }
             directory = os.path.dirname(os.path.abspath(self.state_file))
             fd, tmp = tempfile.mkstemp(prefix='.emulator-state-', dir=directory)
@@ -265,8 +287,9 @@ class Store:
     def _add(self, inst: Instance) -> None:
         self.instances[inst.id] = inst
         self._regions.setdefault(inst.region, {})[inst.id] = inst
-        if inst.transition_at is not None:
-            heapq.heappush(self._due, (inst.transition_at, inst.id))
+        for when in (inst.transition_at, inst.task_due_at):
+            if when is not None:
+                heapq.heappush(self._due, (when, inst.id))
         self._changed(inst.region, reorders=True)
 
     def _remove(self, inst: Instance) -> None:
@@ -286,13 +309,20 @@ class Store:
     # ----------------------------------------------------------------- lifecycle
     def _settle(self, inst: Instance, now: float) -> bool:
         """Apply a due transition; False if the instance is gone."""
+        if inst.task_due_at is not None and now >= inst.task_due_at:
+            tasks.run_due(self, inst, now)  # a window arrived: its task starts (and may be due to end already)
         if inst.transition_at is None or now < inst.transition_at:
             return True
-        inst.transition_at = None
+        done_at, inst.transition_at = inst.transition_at, None
         if inst.status == 'deleting':
             self._remove(inst)
+            if inst.recycle_retention:
+                inst.soft_deleted_at = done_at
+                inst.retain_until = done_at + inst.recycle_retention
+                self.recycled[inst.id] = inst
             return False
         reclassed = inst.status == 'changing' and inst.pending_class
+        tasks.finished(inst, done_at)
         if reclassed:
             inst.instance_class = inst.pending_class
             inst.shard_number = inst.pending_shard_number
@@ -446,6 +476,14 @@ class Store:
     def resize(self, region: str, instance_id: str, request: dict, delay: float) -> dict:
         with self.lock:
             inst = self.get(region, instance_id)
+            self.apply_resize(inst, self.check_resize(inst, request), self.clock(), delay)
+            self.save()
+            return self._order()
+
+    def check_resize(self, inst: Instance, request: dict) -> tuple:
+        """``(class code, shard number or None, replica number or None)`` of a valid resize of ``inst``."""
+        with self.lock:
+            region = inst.region
             if inst.status != 'running':
                 # also what makes "one resize at a time" hold: a resizing instance is 'changing'
                 raise failed_precondition(
@@ -475,15 +513,30 @@ class Store:
                 )
             if inst.charge_mode == 'prepaid_by_duration' and target.total_memory_mb(shards) < inst.memory_mb:
                 raise failed_precondition('prepaid instances can only be changed to a class with more memory')
-            inst.status = 'changing'
-            inst.pending_class = target.code
-            inst.pending_shard_number = shards if target.custom_shards else None
-            inst.pending_replica_number = replicas
-            self._schedule(inst, self.clock() + delay, 'resize')
-            self.save()
-            return self._order()
+            return target.code, shards if target.custom_shards else None, replicas
 
-    def delete(self, region: str, instance_id: str, delay: float) -> None:
+    def apply_resize(self, inst: Instance, checked: tuple, start: float, delay: float) -> None:
+        """Start a resize checked by ``check_resize``, begun at ``start`` (a window's start, for a scheduled one)."""
+        inst.status = 'changing'
+        inst.pending_class, inst.pending_shard_number, inst.pending_replica_number = checked
+        self._schedule(inst, start + delay, 'resize')
+
+    def order(self) -> dict:
+        return self._order()
+
+    def delete(self, region: str, instance_id: str, delay: float, retention: float = 0.0) -> None:
+        with self.lock:
+            inst = self.check_delete(region, instance_id)
+            now = self.clock()
+            inst.status = 'deleting'
+            inst.pending_class = None
+            inst.recycle_retention = retention
+            self._schedule(inst, now + delay, 'delete')
+            self._settle(inst, now)
+            self.save()
+
+    def check_delete(self, region: str, instance_id: str) -> Instance:
+        """The instance, when the rules allow deleting it now (FAILED_PRECONDITION saying why otherwise)."""
         with self.lock:
             inst = self.get(region, instance_id)
             if inst.status not in ('running', 'error'):
@@ -500,11 +553,7 @@ class Store:
                     "cacheInstance '%s' is prepaid and cannot be deleted before it expires at %s"
                     % (inst.id, iso(inst.charge_expire))
                 )
-            inst.status = 'deleting'
-            inst.pending_class = None
-            self._schedule(inst, now + delay, 'delete')
-            self._settle(inst, now)
-            self.save()
+            return inst
 
     # ----------------------------------------------------------------- white-list groups
     def white_lists(self, region: str, instance_id: str) -> list:
@@ -889,6 +938,7 @@ class Store:
             for region in self._regions:
                 self._changed(region, reorders=True)
             self.instances.clear()
+            self.recycled.clear()
             self._regions.clear()
             self._due.clear()
             self._derived.clear()  # not needed for correctness (the versions moved): frees the memory now

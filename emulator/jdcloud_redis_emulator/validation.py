@@ -417,8 +417,11 @@ def validate_create(region: catalogue.Region, body: dict) -> dict:
     extension = _object(spec, 'extension', p + 'extension', required=False)
     for key in ('configTemplateId',):
         _string(spec, key, p + key)
-    if spec.get('backupId') is not None or spec.get('srcInstanceId') is not None:
-        raise invalid_argument('%sbackupId/srcInstanceId: cloning from a backup is not supported by the emulator' % p)
+    backup_id = _string(spec, 'backupId', p + 'backupId')
+    source_id = _string(spec, 'srcInstanceId', p + 'srcInstanceId')
+    if (backup_id is None) != (source_id is None):
+        # the SDK: "需要与srcInstanceId同时指定" (both or neither)
+        raise invalid_argument('%sbackupId and %ssrcInstanceId must be given together to clone from a backup' % (p, p))
 
     return {
         'name': name,
@@ -442,6 +445,8 @@ def validate_create(region: catalogue.Region, body: dict) -> dict:
         'tags': tags,
         'extension': extension,
         'charge': validate_charge(body),
+        'backup_id': backup_id,
+        'src_instance_id': source_id,
     }
 
 
@@ -475,11 +480,16 @@ def validate_resize(body: dict) -> dict:
     _integer(body, 'shardNumber', 'shardNumber', 1, 128)
     _integer(body, 'replicaNumber', 'replicaNumber', 1, 9)
     _boolean(body, 'parallel', 'parallel')
-    _choice(body, 'effectiveTime', 'effectiveTime', ('Immediately', 'MaintainTime'))
+    effective = _choice(body, 'effectiveTime', 'effectiveTime', ('Immediately', 'MaintainTime'))
     azs = body.get('replicaAzs2Add')
     if azs is not None and (not isinstance(azs, list) or not all(isinstance(a, str) for a in azs)):
         raise invalid_argument('replicaAzs2Add must be a list of strings')
-    return {'class': code, 'shard_number': body.get('shardNumber'), 'replica_number': body.get('replicaNumber')}
+    return {
+        'class': code,
+        'shard_number': body.get('shardNumber'),
+        'replica_number': body.get('replicaNumber'),
+        'effective_time': effective or 'Immediately',
+    }
 
 
 def validate_reset_password(body: dict) -> str:

@@ -1,0 +1,221 @@
+"""Accounts (Redis ACL users) and the password policy check (docs/dev/api-notes.md#accounts).
+
+The SDK gives the operations and fields; the rules are the emulator's documented choices: accounts exist on the
+Redis versions of the ``account_versions`` setting (6.2 and 7.2: ACL users came with Redis 6); the ``default``
+account is the instance's own password (resetCacheInstancePassword), listed but never modified or deleted here;
+names are 2-16 lower-case letters, digits or ``_`` starting with a letter; passwords follow the instance password
+rule, which checkPasswordValid applies too; at most 20 normal accounts; descriptions up to 128 characters.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import day2, validation
+from .errors import already_exists, failed_precondition, invalid_argument, not_found
+
+ROUTES = (
+    day2.route(day2.REGION + '/checkPasswordValid', {'POST': 'checkPasswordValid'}),
+    day2.route(
+        day2.INSTANCE + '/account',
+        {'GET': 'describeAccounts', 'POST': 'createAccount', 'PATCH': 'modifyAccount', 'DELETE': 'deleteAccount'},
+    ),
+    day2.route(day2.INSTANCE + '/accounts', {'PATCH': 'modifyAccounts'}),
+)
+NAME_RE = re.compile(r'^[a-z][a-z0-9_]{1,15}$')
+DEFAULT_ACCOUNT = 'default'
+PRIVILEGES = ('RoleReadOnly', 'RoleReadWrite')
+DESCRIPTION_MAX = 128
+MAX_ACCOUNTS = 20
+_FIELDS = ('accountName', 'accountPassword', 'accountPrivilege', 'accountDescription')
+
+
+def password_problem(password) -> str:
+    """Why a password breaks the policy, '' when it keeps it (the message never contains the password)."""
+    if not isinstance(password, str) or password == '':
+        return 'a password is required'
+    if (
+        not validation.PASSWORD_RE.match(password)
+        or not re.search('[A-Za-z]', password)
+        or not re.search('[0-9]', password)
+    ):
+        return 'must be 8-16 characters, only letters and digits, with at least one letter and one digit'
+    return ''
+
+
+def _name(value, field: str) -> str:
+    if not isinstance(value, str) or value == '':
+        raise invalid_argument('%s is required' % field)
+    if not NAME_RE.match(value):
+        raise invalid_argument(
+            '%s must be 2-16 lower-case letters, digits or underscores, starting with a letter, got %r'
+            % (field, value[:40])
+        )
+    return value
+
+
+def _fields(item: dict, prefix: str, create: bool) -> dict:
+    """The checked fields of one account: name, and password/privilege/description when given."""
+    out = {'name': _name(item.get('accountName'), prefix + 'accountName')}
+    password = item.get('accountPassword')
+    if password is not None or create:
+        problem = password_problem(password)
+        if problem:
+            raise invalid_argument('%saccountPassword %s' % (prefix, problem))
+        out['password'] = password
+    privilege = validation._choice(item, 'accountPrivilege', prefix + 'accountPrivilege', PRIVILEGES)
+    if privilege is not None:
+        out['privilege'] = privilege
+    elif create:
+        out['privilege'] = 'RoleReadWrite'  # the SDK: read-write by default
+    description = validation._string(item, 'accountDescription', prefix + 'accountDescription')
+    if description is not None:
+        if len(description) > DESCRIPTION_MAX:
+            raise invalid_argument('%saccountDescription must be at most %d characters' % (prefix, DESCRIPTION_MAX))
+        out['description'] = description
+    elif create:
+        out['description'] = ''
+    if not create and len(out) == 1:
+        raise invalid_argument(
+            '%saccountPassword, accountPrivilege or accountDescription: nothing to change for account %r'
+            % (prefix, out['name'])
+        )
+    return out
+
+
+def supported(settings, inst) -> bool:
+    return inst.redis_version in settings.account_versions
+
+
+def _writable(settings, inst) -> None:
+    if not supported(settings, inst):
+        raise failed_precondition(
+            "cacheInstance '%s' runs Redis %s, which has no accounts (describeAccounts isSupport is false)"
+            % (inst.id, inst.redis_version)
+        )
+    day2.require_running(inst, 'its accounts can be changed')
+
+
+def _find(inst, name: str) -> dict:
+    if name == DEFAULT_ACCOUNT:
+        raise failed_precondition(
+            "the default account cannot be modified or deleted: its password is the instance's "
+            '(resetCacheInstancePassword)'
+        )
+    account = next((a for a in inst.accounts if a['name'] == name), None)
+    if account is None:
+        raise not_found("account '%s' not found in cacheInstance '%s'" % (name, inst.id))
+    return account
+
+
+def _apply(account: dict, fields: dict) -> None:
+    from .store import hash_password  # the store imports this module's siblings; import late
+
+    if 'password' in fields:
+        account['password_hash'] = hash_password(fields['password'])
+    for key in ('privilege', 'description'):
+        if key in fields:
+            account[key] = fields[key]
+
+
+def render(settings, inst) -> dict:
+    if not supported(settings, inst):
+        return {'isSupport': False, 'accountLists': []}
+    default = {
+        'accountName': DEFAULT_ACCOUNT,
+        'accountType': 'default',
+        'accountPrivilege': 'RoleReadWrite',
+        'accountDescription': '',
+    }
+    return {
+        'isSupport': True,
+        'accountLists': [default]
+        + [
+            {
+                'accountName': a['name'],
+                'accountType': 'normal',
+                'accountPrivilege': a['privilege'],
+                'accountDescription': a['description'],
+            }
+            for a in inst.accounts
+        ],
+    }
+
+
+def execute(store, settings, target, raw_query: str, raw_body: bytes):
+    region = day2.region_id(target)
+    op = target.operation
+    if op == 'checkPasswordValid':
+        params = day2.body(raw_body)
+        validation.check_known(params, ('regionId', 'password'))
+        if 'password' not in params:
+            raise invalid_argument('password is required')
+        problem = password_problem(params['password'])
+        return {'valid': not problem, 'msg': problem}
+    params = day2.query(raw_query) if op in ('describeAccounts', 'deleteAccount') else day2.body(raw_body)
+    inst = store.get(region, target.instance)
+    if op == 'describeAccounts':
+        return render(settings, inst)
+    if op == 'createAccount':
+        validation.check_known(params, day2.PATH_PARAMS + _FIELDS)
+        fields = _fields(params, '', create=True)
+        _writable(settings, inst)
+        if fields['name'] == DEFAULT_ACCOUNT or any(a['name'] == fields['name'] for a in inst.accounts):
+            raise already_exists("account '%s' already exists in cacheInstance '%s'" % (fields['name'], inst.id))
+        if len(inst.accounts) >= MAX_ACCOUNTS:
+            raise failed_precondition(
+                "cacheInstance '%s' already has %d accounts besides default, the most it may have"
+                % (inst.id, MAX_ACCOUNTS)
+            )
+        account = {'name': fields['name']}
+        _apply(account, fields)
+        inst.accounts.append(account)
+    elif op == 'modifyAccount':
+        validation.check_known(params, day2.PATH_PARAMS + _FIELDS)
+        fields = _fields(params, '', create=False)
+        _writable(settings, inst)
+        _apply(_find(inst, fields['name']), fields)
+    elif op == 'modifyAccounts':
+        validation.check_known(params, day2.PATH_PARAMS + ('accounts',))
+        items = params.get('accounts')
+        if not isinstance(items, list) or not items:
+            raise invalid_argument('accounts is required: a list of the accounts to change')
+        checked = []
+        for index, item in enumerate(items):
+            prefix = 'accounts[%d].' % index
+            if not isinstance(item, dict):
+                raise invalid_argument('accounts[%d] must be an object' % index)
+            validation.check_known(item, _FIELDS, prefix)
+            checked.append(_fields(item, prefix, create=False))
+        names = [f['name'] for f in checked]
+        duplicate = next((n for n in names if names.count(n) > 1), None)
+        if duplicate:
+            raise invalid_argument('accounts names account %r more than once' % duplicate)
+        _writable(settings, inst)
+        # all or nothing: every account is found before any is changed
+        found = [_find(inst, f['name']) for f in checked]
+        for account, fields in zip(found, checked):
+            _apply(account, fields)
+    elif op == 'deleteAccount':
+        validation.check_known(params, day2.PATH_PARAMS + ('accountName',))
+        name = _name(params.get('accountName'), 'accountName')
+        _writable(settings, inst)
+        inst.accounts.remove(_find(inst, name))
+    store.save()
+    return None
+
+
+def password_matches(store, instance_id: str, name: str, password: str) -> bool:
+    """For the admin endpoint: whether account ``name`` of the instance has this password."""
+    from .store import password_matches as matches
+
+    with store.lock:
+        inst = store.instances.get(instance_id)
+        if inst is None:
+            raise ValueError('no instance %s' % instance_id)
+        if name == DEFAULT_ACCOUNT:
+            return matches(inst.password_hash, password)
+        account = next((a for a in inst.accounts if a['name'] == name), None)
+        if account is None:
+            raise ValueError('no account %s in %s' % (name, instance_id))
+        return matches(account['password_hash'], password)
