@@ -107,6 +107,44 @@ def schedule_key(days, window):
     return starts, (end - start) % 1440
 
 
+def starts_utc(days, window):
+    """The moments of the week the backups start at, as ``Sunday 17:00`` in UTC, in week order; None
+    when the days or the window cannot be read."""
+    if not window or any(day not in DAYS for day in days or ()):
+        return None
+    key = schedule_key(days, window)
+    if key is None:
+        return None
+    return [f'{DAYS[m // 1440]} {m % 1440 // 60:02d}:{m % 60:02d}' for m in sorted(key[0])]
+
+
+def day_shift(days, old_window, new_window):
+    """``(days, moved, kept, zone)`` when ``new_window`` has another UTC offset than ``old_window`` and,
+    with the same day names, its backups start on other days of the old zone than before: the days in
+    week order, the days (of the old zone) the backups now start on, the day names that would keep
+    them where they were, and the old zone (``+0800``). None
+    otherwise. The day names are those of the window's zone, so a window rewritten in another zone
+    silently moves the days."""
+    if not old_window or not new_window or not days or any(day not in DAYS for day in days):
+        return None
+    try:
+        dummy, dummy_end, old_offset = parse_window(old_window)
+        new_start, dummy_end, new_offset = parse_window(new_window)
+    except ValueError:
+        return None
+    shift = (new_start - new_offset + old_offset) // 1440
+    if old_offset == new_offset or shift % 7 == 0:
+        return None
+    order = sorted({DAYS.index(day) for day in days})
+    zone = render_window((0, 60, old_offset)).split(' ')[1]
+    return (
+        [DAYS[i] for i in order],
+        [DAYS[(i + shift) % 7] for i in order],
+        [DAYS[i] for i in sorted((i - shift) % 7 for i in order)],
+        zone,
+    )
+
+
 def normalise_policy(api):
     """describeBackupPolicy as the modules return it."""
     period = api.get('backupPeriod') or ''

@@ -47,6 +47,22 @@ def parse_ips(values):
     return networks
 
 
+def widened(values):
+    """``[(entry, network)]`` for the entries of ``values`` (as parse_ips reads them) that have host bits
+    set: the API takes the whole block, which is wider than what the entry seems to name."""
+    result = []
+    for value in values:
+        for entry in str(value).split(','):
+            entry = entry.strip()
+            try:
+                network = IPv4Network(entry, strict=False)
+            except ValueError:
+                continue
+            if str(network.network_address) != entry.split('/')[0]:
+                result.append((entry, network))
+    return result
+
+
 def render(networks):
     """The sorted list of ``networks``, one address without /32 (as the API's examples write it)."""
     return [str(n.network_address) if n.prefixlen == 32 else str(n) for n in sorted(networks)]

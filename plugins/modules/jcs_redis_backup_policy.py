@@ -16,6 +16,8 @@ description:
   - Days are compared as a set, and windows by the moment they mean, so V(01:00-02:00 +0800) on Monday and
     V(17:00-18:00 +0000) on Sunday are the same schedule and never cause a change. The module keeps the form the
     API holds when nothing changes.
+  - In diff mode, the policy before and after also has C(backup_starts_utc), the moments of the week the backups
+    start at in UTC (V(Sunday 17:00)), which show what a change of zone does to the days.
   - An unchanged run makes one API call with O(instance_id), two with O(instance_name).
   - Changes are only made while the instance runs; the module first waits for a busy instance (O(wait), O(wait_timeout)).
   - To take a backup now or restore one, use M(jdcloud.cloud.jcs_redis_backup).
@@ -47,7 +49,9 @@ options:
       - The weekdays of the automatic backups, for example V([Monday, Thursday]). Left out, unchanged.
       - Full names or their first three letters, in any case and any order (V(mon), V(Monday), V(MONDAY)).
       - Must name at least one day; to stop automatic backups, set O(auto_backup=false).
-      - The days are those of the zone of O(backup_window).
+      - The days are those of the zone of O(backup_window). A change of O(backup_window) to another UTC offset
+        without O(backup_days) keeps the day names, which then name days of the new zone; when that moves the
+        backups to other days, the module warns and names the O(backup_days) that would keep them where they were.
     type: list
     elements: str
   backup_window:
@@ -187,6 +191,7 @@ class JCSRedisBackupPolicy(SettingModule):
         return bk.describe_policy(self.client, self.checked_region(), instance_id)
 
     def plan(self, current):
+        self.shift = None
         auto = current['auto_backup'] if self.params['auto_backup'] is None else self.params['auto_backup']
         days = current['backup_days'] if self.days is None else self.days
         window = current['backup_window'] if self.window is None else self.window
@@ -212,9 +217,29 @@ class JCSRedisBackupPolicy(SettingModule):
             return current, []
         if same_schedule:  # the API's own form of an unchanged schedule
             days, window = current['backup_days'], current['backup_window']
+        if self.days is None:
+            self.shift = bk.day_shift(days, current['backup_window'], window)
         # only the API computes the next window of a changed policy
         after = dict(auto_backup=auto, backup_days=days, backup_window=window, next_backup_window=None)
         return after, [after]
+
+    def advise(self, after):
+        if self.shift:
+            days, moved, kept, zone = self.shift
+            self.module.warn(
+                'backup_window {} has another UTC offset than the current window, and backup_days is left out, '
+                'so the day names stay and are now days of the new zone: the backups move from {} to {} in {}. To '
+                'keep them on the same days, set backup_days: [{}]'.format(
+                    shown(self.params['backup_window']), ', '.join(days), ', '.join(moved), zone, ', '.join(kept)
+                )
+            )
+
+    def diff(self, current, after):
+        # the moments in UTC show what a change of zone does to the days, which the names alone hide
+        before, after = dict(current), dict(after)
+        for policy in (before, after):
+            policy['backup_starts_utc'] = bk.starts_utc(policy['backup_days'], policy['backup_window'])
+        return dict(before={self.setting: before}, after={self.setting: after})
 
     def apply(self, instance_id, write):
         try:

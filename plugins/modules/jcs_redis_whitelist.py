@@ -16,7 +16,9 @@ description:
     too, by listing it in O(groups) with the addresses it should hold.
   - Addresses are compared as sets of networks, so V(10.0.0.1/16) and V(10.0.0.0/16), their order, duplicates and
     spaces never cause a change. Only the groups that differ are written, one API call each.
-  - The module warns when a group of the instance admits every address (V(0.0.0.0/0)).
+  - The module warns when a group of the instance admits every address (V(0.0.0.0/0)), and when an entry of
+    O(groups[].ips) has host bits set (V(10.0.1.5/24)), naming the entry and the whole block it stands for
+    (V(10.0.1.0/24)), which is what the instance admits and what the diff shows.
   - An unchanged run makes one API call with O(instance_id), two with O(instance_name).
   - Changes are only made while the instance runs; the module first waits for a busy instance (O(wait), O(wait_timeout)).
 author:
@@ -55,6 +57,8 @@ options:
           - IPv4 addresses and CIDR blocks of the group, for example V(10.0.0.0/16) or V(192.168.0.10).
           - Required with O(state=present), and must hold at least one address. Ignored with O(state=absent).
           - An entry may also hold several addresses separated by commas.
+          - A block with host bits set stands for the whole block (V(10.0.1.5/24) is V(10.0.1.0/24)); the module
+            warns about it.
         type: list
         elements: str
   purge:
@@ -226,6 +230,12 @@ class JCSRedisWhitelist(SettingModule):
                 self.wanted[name] = wl.render(wl.parse_ips(group['ips']))
             except ValueError as exc:
                 self.fail(f'{option}.ips: {exc}', status='INVALID_ARGUMENT')
+            for entry, network in wl.widened(group['ips']):
+                self.module.warn(
+                    f'{option}.ips: {shown(entry)} has host bits set and is taken as {network}, the whole block '
+                    f'({network.num_addresses} addresses); write {network} for the block, or '
+                    f'{entry.split("/")[0]} for the one address'
+                )
 
     def read(self, instance_id):
         region = self.checked_region()

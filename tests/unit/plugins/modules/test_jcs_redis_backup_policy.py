@@ -3,6 +3,7 @@ the official SDK, a client we did not write."""
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -79,6 +80,32 @@ def test_same_schedule_in_another_zone_is_unchanged(emulator, sdk_client, instan
     # but Monday 17:00 UTC is another moment
     assert run(emulator, instance_id=instance, backup_days=['Monday'], backup_window='17:00-18:00 UTC').changed
     assert sdk_policy(sdk_client, instance)['backupTime'] == '17:00-18:00 +0000'
+
+
+def test_window_in_another_zone_without_days_says_the_days_move(emulator, sdk_client, instance):
+    run(emulator, instance_id=instance, backup_days=['Monday'], backup_window='01:00-02:00 +0800')
+    # the same hour written in UTC, the days left as they are: Monday is now Monday of UTC
+    moved = run(emulator, instance_id=instance, backup_window='17:00-18:00 +0000', diff=True)
+    assert moved.changed, moved.result
+    warnings = json.dumps(moved.result.get('warnings', []))
+    assert warnings.count('backup_days') >= 1 and 'move from Monday to Tuesday in +0800' in warnings, warnings
+    assert 'set backup_days: [Sunday]' in warnings, warnings
+    diff = moved.result['diff']
+    assert diff['before']['backup_policy']['backup_starts_utc'] == ['Sunday 17:00']
+    assert diff['after']['backup_policy']['backup_starts_utc'] == ['Monday 17:00']
+    assert 'backup_starts_utc' not in moved.result['backup_policy']
+    assert sdk_policy(sdk_client, instance)['backupPeriod'] == 'Monday'
+    # the suggested days with that window keep the backups where they were: no change, no warning
+    assert run(emulator, instance_id=instance, backup_days=['Monday'], backup_window='01:00-02:00 +0800').changed
+    same = run(emulator, instance_id=instance, backup_days=['Sunday'], backup_window='17:00-18:00 +0000')
+    assert not same.changed and not same.result.get('warnings'), same.result
+    # another hour in the same zone moves no day: nothing to say
+    later = run(emulator, instance_id=instance, backup_window='20:00-21:00 +0800')
+    assert later.changed and 'backup_days' not in json.dumps(later.result.get('warnings', []))
+    # another zone that keeps the days (09:00 +0800 is 01:00 UTC, the same day): nothing to say
+    run(emulator, instance_id=instance, backup_days=['Monday'], backup_window='09:00-10:00 +0800')
+    utc = run(emulator, instance_id=instance, backup_window='03:00-04:00 +0000')
+    assert utc.changed and not utc.result.get('warnings'), utc.result
 
 
 def test_change_days_only_sends_the_current_window(emulator, sdk_client, instance):

@@ -171,6 +171,24 @@ def test_warns_when_a_group_admits_everyone(emulator, instance):
     assert not closed.result.get('warnings')
 
 
+def test_warns_when_an_entry_has_host_bits_set(emulator, sdk_client, instance):
+    groups = [{'name': 'apps', 'ips': ['10.0.2.0/24', '10.0.1.5/24,192.168.0.10']}]
+    run_ = run(emulator, instance_id=instance, groups=groups, diff=True)
+    assert run_.changed, run_.result
+    warnings = json.dumps(run_.result.get('warnings', []))
+    assert warnings.count('host bits') == 1, warnings
+    assert "groups[0].ips: '10.0.1.5/24' has host bits set and is taken as 10.0.1.0/24" in warnings, warnings
+    # the diff and the API hold the block, which the warning named
+    assert run_.result['diff']['after']['whitelist'][-1] == {
+        'name': 'apps',
+        'ips': ['10.0.1.0/24', '10.0.2.0/24', '192.168.0.10'],
+    }
+    assert sdk_groups(sdk_client, instance)[-1] == {'name': 'apps', 'ips': '10.0.1.0/24,10.0.2.0/24,192.168.0.10'}
+    # unchanged, the entry is still widened: still said
+    again = run(emulator, instance_id=instance, groups=groups)
+    assert not again.changed and 'host bits' in json.dumps(again.result.get('warnings', []))
+
+
 @pytest.mark.parametrize(
     'groups, option',
     [
