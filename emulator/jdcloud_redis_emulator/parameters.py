@@ -207,11 +207,13 @@ def render_buffer(limits: dict) -> str:
 
 
 def canonical_events(value: str, version: str) -> str:
-    """The flags as Redis reports them: 'A' when every class is on, else the classes, then K, E, m, n."""
+    """The flags as Redis's keyspaceEventsFlagsToString (notify.c, 4.0 to 7.4) reports them: 'A' when every
+    class it stands for is on, else those classes (and n) in Redis's order; then K, E and m. n sits in the
+    branch 'A' replaces, so Redis 7 does not report n beside A (docs/dev/api-notes.md#config-parameters)."""
     classes = EVENT_CLASSES[version]
     flags = set(value.replace('A', classes))
-    out = 'A' if set(classes) <= flags else ''.join(c for c in classes if c in flags)
-    return out + ''.join(c for c in 'KE' + EVENT_EXTRA[version] if c in flags)
+    out = 'A' if set(classes) <= flags else ''.join(c for c in classes + 'n' if c in flags)
+    return out + ''.join(c for c in 'KEm' if c in flags)
 
 
 def check_value(param: Param, value: str, field: str, version: str, current: str) -> str:

@@ -25,6 +25,10 @@ KEYSPACE_EVENTS = 'notify-keyspace-events'
 # Letters of notify-keyspace-events that 'A' does not stand for: the keyspace/keyevent switches and, as
 # Redis documents them, key-miss (m) and new-key (n) events.
 NOT_IN_ALL = frozenset('KEAmn')
+# The order Redis reports the letters in (keyspaceEventsFlagsToString in notify.c, 4.0 to 7.4): 'A' or
+# these classes, then these switches; the API reports the value so (docs/dev/api-notes.md#config-parameters).
+EVENT_CLASS_ORDER = 'g$lshzxetdn'
+EVENT_SWITCH_ORDER = 'KEm'
 BUFFER_CLASSES = ('normal', 'slave', 'pubsub')
 BUFFER_ALIASES = {'replica': 'slave'}
 # Redis's memory units (memtoll): k/m/g are powers of 1000, kb/mb/gb of 1024.
@@ -130,13 +134,35 @@ def render_buffer(limits):
     return ' '.join('{} {} {} {}'.format(k, *limits[k]) for k in BUFFER_CLASSES if k in limits)
 
 
+def _all_classes(item):
+    optional = item.get('configValueOptional') or ()
+    return frozenset(c for c in optional if isinstance(c, str) and len(c) == 1 and c not in NOT_IN_ALL)
+
+
 def event_flags(item, text):
     """The set of keyspace event letters of ``text``, 'A' expanded into the classes it stands for."""
     flags = set(text)
     if 'A' in flags:
         flags.discard('A')
-        flags.update(c for c in item.get('configValueOptional') or () if len(c) == 1 and c not in NOT_IN_ALL)
+        flags.update(_all_classes(item))
     return frozenset(flags)
+
+
+def render_events(item, text):
+    """``text`` as the API reports it: 'A' when every class it stands for is on, else the classes in Redis's
+    order (a letter Redis's order lacks after them); then K, E, m. Beside 'A', n is not reported (Redis 7)."""
+    flags = event_flags(item, text)
+    classes = _all_classes(item)
+    switches = ''.join(c for c in EVENT_SWITCH_ORDER if c in flags)
+    if classes and classes <= flags:
+        return 'A' + ''.join(sorted(flags - classes - set(EVENT_CLASS_ORDER + EVENT_SWITCH_ORDER))) + switches
+    others = sorted(flags - set(EVENT_CLASS_ORDER + EVENT_SWITCH_ORDER))
+    return ''.join(c for c in EVENT_CLASS_ORDER if c in flags) + ''.join(others) + switches
+
+
+def hidden_events(item, text):
+    """The letters of ``text`` the API cannot report back (n beside every class 'A' stands for)."""
+    return ''.join(sorted(event_flags(item, text) - event_flags(item, render_events(item, text))))
 
 
 def check(name, item, value):
@@ -165,7 +191,8 @@ def check(name, item, value):
                     ', '.join(shown(c) for c in wrong), ''.join(optional)
                 )
             )
-        return text, (event_flags(item, text) if name == KEYSPACE_EVENTS else frozenset(text))
+        # keyspace events compare as the API reports them: what it cannot report cannot be compared
+        return text, (render_events(item, text) if name == KEYSPACE_EVENTS else frozenset(text))
     if kind == 'outputBuffer':
         limits = parse_buffer(text)
         return render_buffer(limits), limits
@@ -198,6 +225,8 @@ def same(item, wanted, current):
 
 def predicted(item, sent, current_text):
     """The value the API should report after ``sent`` was written over ``current_text``."""
+    if item.get('configValueType') == 'byteArray' and item.get('configName') == KEYSPACE_EVENTS:
+        return render_events(item, sent)
     if item.get('configValueType') == 'outputBuffer':
         try:
             limits = parse_buffer(current_text or '')

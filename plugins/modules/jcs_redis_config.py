@@ -49,6 +49,9 @@ options:
         sets of letters; for C(notify-keyspace-events), V(A) stands for every event class letter the instance
         offers except V(K), V(E), V(m) (key-miss) and V(n) (new key), as in Redis, so V(KEA), V(AKE) and
         V(KEg$lshzxe) on Redis 4.0 are the same. An empty string turns notifications off.
+      - The configuration returned (also in check mode, and with O(wait=false)) shows every value as the API reports
+        it, for example V(KEA) as V(AKE). Redis 7 does not report V(n) beside V(A): such a value is compared without
+        V(n), with a warning.
       - C(outputBuffer) parameters (C(client-output-buffer-limit)) take groups of
         C(<class> <hard limit> <soft limit> <soft seconds>) with the classes V(normal), V(slave) (or V(replica)) and
         V(pubsub) and sizes in bytes or with V(k), V(kb), V(m), V(mb), V(g), V(gb); only the classes given are
@@ -174,6 +177,12 @@ class JCSRedisConfig(SettingModule):
                 sending[name], keys[name] = pm.check(name, item, value)
             except ValueError as exc:
                 self.fail(f'{pm.option(name)} ({item.get("configValueType")}) {exc}', status='INVALID_ARGUMENT')
+            hidden = pm.hidden_events(item, sending[name]) if name == pm.KEYSPACE_EVENTS else ''
+            if hidden:
+                self.module.warn(
+                    f'{pm.option(name)}: Redis does not report {hidden} beside A, so whether it is on cannot be '
+                    'read back; the value is compared without it'
+                )
         if self.params['reset_unlisted']:
             for name in supported:
                 default = items[name].get('configDefaultValue')

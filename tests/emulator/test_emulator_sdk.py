@@ -528,6 +528,26 @@ def test_instance_config_read_and_change(variant, sdk, emulator, wire):
     assert (calls['describeInstanceConfig'], calls['modifyInstanceConfig']) == (4, 3)
 
 
+@pytest.mark.parametrize(
+    'version, sent, reported',
+    [
+        ('4.0', 'KEA', 'AKE'),
+        ('4.0', 'EKg$lshzxe', 'AKE'),
+        ('5.0', 'KEg$lshzxe', 'g$lshzxeKE'),  # 5.0's A also stands for t
+        ('6.2', 'mAK', 'AKm'),
+        ('6.2', 'mEtd', 'tdEm'),
+        # 7.0 added n after d in the class letters, but 'A' replaces that branch: beside A, n is not reported
+        ('7.2', 'EnKg', 'gnKE'),
+        ('7.2', 'mnEA', 'AEm'),
+    ],
+)
+def test_instance_config_keyspace_events_in_redis_order(sdk, version, sent, reported):
+    # Redis's keyspaceEventsFlagsToString (notify.c): A or the classes g$lshzxetdn, then K, E, m
+    instance_id = create(sdk, version=version)
+    assert modify_config(sdk, instance_id, **{'notify-keyspace-events': sent}) is None
+    assert config_values(sdk, instance_id)['notify-keyspace-events'] == reported
+
+
 def test_instance_config_catalogue_per_version(sdk):
     old = instance_config(sdk, create(sdk, name='sdk_old', cls='redis.m1.micro.basic', version='2.8'))
     names = [i['configName'] for i in old['instanceConfig']]

@@ -3,6 +3,7 @@ official SDK, a client we did not write."""
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -148,6 +149,53 @@ def test_check_mode_predicts_and_writes_nothing(emulator, sdk_client, instance):
     }
     assert writes(emulator) == 0 and emulator.calls() == {'describeInstanceConfig': 1}
     assert sdk_config(sdk_client, instance)['maxmemory-policy'] == 'volatile-lru'
+
+
+# Values the API reports in another form than they are given: check mode must predict that form.
+REPORTED_FORMS = [
+    ('4.0', 'notify-keyspace-events', 'KEA'),
+    ('4.0', 'notify-keyspace-events', 'KEg$lshzxe'),
+    ('4.0', 'notify-keyspace-events', 'xEg'),
+    ('5.0', 'notify-keyspace-events', 'EKtg$lshzxe'),
+    ('6.2', 'notify-keyspace-events', 'mAK'),
+    ('6.2', 'notify-keyspace-events', 'dmEt'),
+    ('7.2', 'notify-keyspace-events', 'EnKg'),
+    ('7.2', 'notify-keyspace-events', 'mnEA'),
+    ('4.0', 'maxmemory-policy', 'ALLKEYS-LRU'),
+    ('4.0', 'slowlog-log-slower-than', '+05000'),
+    ('6.2', 'client-output-buffer-limit', 'PUBSUB 64mb 16MB 120 replica 1gb 1k 0'),
+]
+
+
+@pytest.mark.parametrize('version, name, value', REPORTED_FORMS)
+def test_check_mode_predicts_the_value_as_the_api_reports_it(emulator, sdk_client, version, name, value):
+    instance = sdk_client.create('cfg_forms', redis_version=version)
+    parameters = {name: value}
+    predicted = run(emulator, instance_id=instance, parameters=parameters, check_mode=True, diff=True)
+    assert not predicted.failed and predicted.changed, predicted.result
+    assert writes(emulator) == 0
+    quick = run(emulator, instance_id=instance, parameters=parameters, wait=False, diff=True)
+    assert not quick.failed and quick.changed, quick.result
+    reported = sdk_config(sdk_client, instance)[name]
+    assert predicted.result['diff']['after']['config'][name] == reported, (value, reported)
+    assert predicted.result['config'][name] == reported
+    # without wait the module does not read again: its result is the prediction, which must hold too
+    assert quick.result['config'][name] == quick.result['diff']['after']['config'][name] == reported
+    assert run(emulator, instance_id=instance, parameters=parameters, check_mode=True).changed is False
+
+
+def test_new_key_events_beside_all_classes_are_set_once_with_a_warning(emulator, sdk_client):
+    # Redis 7 does not report n beside A: the value is compared as it can be read back
+    instance = sdk_client.create('cfg_seven', redis_version='7.2')
+    first = run(emulator, instance_id=instance, parameters={'notify-keyspace-events': 'AKEn'})
+    assert first.changed and first.result['config']['notify-keyspace-events'] == 'AKE'
+    assert 'does not report n beside A' in json.dumps(first.result.get('warnings', [])), first.result.get('warnings')
+    sent = [e for e in emulator.admin.requests() if e['operation'] == 'modifyInstanceConfig']
+    assert len(sent) == 1
+    again = run(emulator, instance_id=instance, parameters={'notify-keyspace-events': 'AKEn'})
+    assert not again.failed and not again.changed, again.result
+    assert writes(emulator) == 1
+    assert sdk_config(sdk_client, instance)['notify-keyspace-events'] == 'AKE'
 
 
 def test_diff_shows_only_the_changed_parameters(emulator, instance):
@@ -305,7 +353,7 @@ def test_waits_while_configuring(emulator, instance):
         wait=False,
     )
     assert quick.changed and emulator.instances()[instance]['status'] == 'configuring'
-    assert quick.result['config']['notify-keyspace-events'] == 'KEA'  # not read again: as sent
+    assert quick.result['config']['notify-keyspace-events'] == 'AKE'  # not read again: as the API will report it
     assert emulator.calls() == {'describeInstanceConfig': 1, 'describeCacheInstance': 1, 'modifyInstanceConfig': 1}
     # a second change waits for the first to finish, and times out here
     late = run(emulator, instance_id=instance, parameters={'list-compress-depth': 2}, wait_timeout=1)
