@@ -1,9 +1,183 @@
-"""TLS in transit and disabled commands (docs/dev/api-notes.md#tls, #disabled-commands)."""
+"""TLS in transit and disabled commands (docs/dev/api-notes.md#tls, #disabled-commands).
+
+The SDK gives the operations and fields; the rest are the emulator's documented choices: TLS exists on the Redis
+versions of the ``tls_versions`` setting (6.2 and 7.2), with the versions ``TLSv1.2`` and ``TLSv1.3`` for the
+``standard`` type and none to choose for ``gm``; a certificate lasts 365 days, and enabling TLS changes neither the
+port nor the domain. The commands that may be disabled are a fixed catalogue per Redis version.
+"""
 
 from __future__ import annotations
 
-ROUTES = ()
+from . import day2, validation
+from .errors import failed_precondition, invalid_argument
+
+ROUTES = (
+    day2.route(day2.INSTANCE + '/tls', {'GET': 'describeInstanceTLS', 'POST': 'modifyInstanceTLS'}),
+    day2.route(day2.INSTANCE + '/listDisableCommands', {'GET': 'listDisableCommands'}),
+    day2.route(day2.INSTANCE + '/disableCommands', {'GET': 'getDisableCommands', 'POST': 'setDisableCommands'}),
+)
+TLS_TYPES = ('standard', 'gm')
+TLS_STATUSES = ('enable', 'disable', 'updateCertificate')
+TLS_PROTOCOLS = {'standard': ('TLSv1.2', 'TLSv1.3'), 'gm': ()}
+CERTIFICATE_DAYS = 365
+# what an operator may disable; MEMORY and SWAPDB came with Redis 4.0, FLUSHALL/FLUSHDB ASYNC does not matter here
+_COMMANDS = (
+    'CONFIG',
+    'EVAL',
+    'EVALSHA',
+    'FLUSHALL',
+    'FLUSHDB',
+    'HGETALL',
+    'KEYS',
+    'LRANGE',
+    'MONITOR',
+    'SCRIPT',
+    'SMEMBERS',
+    'SORT',
+    'ZRANGE',
+)
+COMMANDS = {
+    '2.8': _COMMANDS,
+    '4.0': tuple(sorted(_COMMANDS + ('MEMORY', 'SWAPDB'))),
+}
+for _version in ('5.0', '6.2', '7.2'):
+    COMMANDS[_version] = COMMANDS['4.0']
 
 
-def execute(store, settings, target, raw_query, raw_body):
-    raise AssertionError('unrouted operation %s' % target.operation)
+def tls_supported(settings, inst) -> bool:
+    return inst.redis_version in settings.tls_versions
+
+
+def _ca(inst) -> str:
+    # a fixed, recognisable stand-in: the emulator signs nothing
+    return '-----BEGIN CERTIFICATE-----\nEMULATOR-CA-%s\n-----END CERTIFICATE-----\n' % inst.region
+
+
+def describe_tls(settings, inst) -> dict:
+    if not tls_supported(settings, inst):
+        return {
+            'tlsType': '',
+            'tlsStatus': 'disable',
+            'featureSupport': False,
+            'tlsVersion': [],
+            'certExpiration': '',
+            'ca': '',
+            'caDownloadUrl': '',
+        }
+    tls = inst.tls
+    enabled = tls.get('status') == 'enable'
+    return {
+        'tlsType': tls.get('type', 'standard'),
+        'tlsStatus': 'enable' if enabled else 'disable',
+        'featureSupport': True,
+        'tlsVersion': list(tls.get('versions', [])),
+        'certExpiration': day2.iso(tls['expires']) if enabled else '',
+        'ca': _ca(inst) if enabled else '',
+        'caDownloadUrl': 'https://redis-tls.%s.jdcloud-oss.com/%s/ca.pem' % (inst.region, inst.id) if enabled else '',
+    }
+
+
+def modify_tls(store, settings, inst, params: dict) -> None:
+    validation.check_known(params, day2.PATH_PARAMS + ('tlsType', 'tlsStatus', 'tlsVersion'))
+    tls_type = validation._choice(params, 'tlsType', 'tlsType', TLS_TYPES)
+    status = validation._choice(params, 'tlsStatus', 'tlsStatus', TLS_STATUSES)
+    versions = params.get('tlsVersion')
+    if versions is not None and (not isinstance(versions, list) or not all(isinstance(v, str) for v in versions)):
+        raise invalid_argument('tlsVersion must be a list of strings')
+    if tls_type is None and status is None and versions is None:
+        raise invalid_argument('tlsType, tlsStatus or tlsVersion: nothing to change')
+    if not tls_supported(settings, inst):
+        raise failed_precondition(
+            "cacheInstance '%s' runs Redis %s, which has no TLS (describeInstanceTLS featureSupport is false)"
+            % (inst.id, inst.redis_version)
+        )
+    current = inst.tls
+    new_type = tls_type or current.get('type', 'standard')
+    if versions is not None:
+        offered = TLS_PROTOCOLS[new_type]
+        wrong = [v for v in versions if v not in offered]
+        if wrong or len(set(versions)) != len(versions):
+            raise invalid_argument(
+                'tlsVersion for tlsType %s must be distinct values among: %s (empty: not specified), got %s'
+                % (new_type, ', '.join(offered) or 'none', ', '.join(versions))
+            )
+    elif new_type != current.get('type', 'standard'):
+        versions = []  # the versions of the other type do not carry over
+    day2.require_running(inst, 'its TLS can be changed')
+    now = store.clock()
+    enabled = current.get('status') == 'enable'
+    if status == 'disable':
+        inst.tls = {'status': 'disable', 'type': new_type, 'versions': list(versions or [])}
+        store.save()
+        return
+    new = {'status': 'enable' if status or enabled else 'disable', 'type': new_type}
+    new['versions'] = list(current.get('versions', []) if versions is None else versions)
+    if status == 'updateCertificate' or (
+        new['status'] == 'enable' and (not enabled or new_type != current.get('type'))
+    ):
+        # a new certificate always ends later than the one it replaces
+        new['expires'] = max(now + CERTIFICATE_DAYS * 86400, current.get('expires', 0) + 1)
+    elif enabled:
+        new['expires'] = current['expires']
+    inst.tls = new
+    store.save()
+
+
+def catalogue(inst) -> list:
+    return list(COMMANDS[inst.redis_version])
+
+
+def set_disabled(store, inst, params: dict) -> None:
+    validation.check_known(params, day2.PATH_PARAMS + ('disableCommands',))
+    items = params.get('disableCommands')
+    if not isinstance(items, list) or not items:
+        raise invalid_argument('disableCommands is required: a list of {commandName, isDisable}')
+    offered = catalogue(inst)
+    changes = {}
+    for index, item in enumerate(items):
+        prefix = 'disableCommands[%d].' % index
+        if not isinstance(item, dict):
+            raise invalid_argument('disableCommands[%d] must be an object' % index)
+        validation.check_known(item, ('commandName', 'isDisable'), prefix)
+        name = validation._string(item, 'commandName', prefix + 'commandName', required=True)
+        flag = validation._boolean(item, 'isDisable', prefix + 'isDisable')
+        if flag is None:
+            raise invalid_argument('%sisDisable is required' % prefix)
+        command = name.upper()  # Redis command names are case-insensitive
+        if command not in offered:
+            raise invalid_argument(
+                '%scommandName %r cannot be disabled on Redis %s; listDisableCommands offers: %s'
+                % (prefix, name[:40], inst.redis_version, ', '.join(offered))
+            )
+        if command in changes:
+            raise invalid_argument('disableCommands names %s more than once' % command)
+        changes[command] = flag
+    day2.require_running(inst, 'its disabled commands can be changed')
+    now = store.clock()
+    current = {c['commandName']: c for c in inst.disabled_commands}
+    for command, flag in changes.items():
+        if flag and command not in current:
+            current[command] = {'commandName': command, 'disableTime': day2.iso(now)}
+        elif not flag:
+            current.pop(command, None)
+    inst.disabled_commands = sorted(current.values(), key=lambda c: c['commandName'])
+    store.save()
+
+
+def execute(store, settings, target, raw_query: str, raw_body: bytes):
+    region = day2.region_id(target)
+    op = target.operation
+    inst = store.get(region, target.instance)
+    if op == 'describeInstanceTLS':
+        return describe_tls(settings, inst)
+    if op == 'modifyInstanceTLS':
+        modify_tls(store, settings, inst, day2.body(raw_body))
+        return None
+    if op == 'listDisableCommands':
+        return {'disableCommands': catalogue(inst)}
+    if op == 'getDisableCommands':
+        return {'disableCommandLists': [dict(c) for c in inst.disabled_commands]}
+    if op == 'setDisableCommands':
+        set_disabled(store, inst, day2.body(raw_body))
+        return None
+    raise AssertionError('unrouted operation %s' % op)
