@@ -15,13 +15,11 @@ import argparse
 import contextlib
 import functools
 import os
-import re
 import secrets
 import shutil
 import string
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import nox
@@ -32,6 +30,10 @@ except ImportError:
     sys.exit('noxfile.py needs antsibull-nox: run it through `bash scripts/test` (tests/requirements-nox.txt)')
 
 REPO = Path(__file__).resolve().parent
+# The emulator's launcher and the collection tree builder are the ones the tests use (standard library only).
+sys.path[:0] = [str(REPO / 'emulator'), str(REPO / 'tests')]
+import collection_tree as tests_collection_tree  # noqa: E402
+from jdcloud_redis_emulator import testing  # noqa: E402
 
 # The test matrix: (Python, ansible-core). The first entry is the oldest ansible-core the collection
 # supports (meta/runtime.yml requires_ansible) and also runs pytest, integration, demo and bench.
@@ -42,13 +44,6 @@ REQUESTS = 'requests==2.34.2'
 RUFF = 'ruff==0.17.6'  # the same version as .pre-commit-config.yaml
 CHANGELOG = 'antsibull-changelog==0.36.0'
 # antsibull-nox.toml pins the tools of the antsibull-nox sessions, with LINT_CORE as their ansible-core.
-
-# The emulator's documented test credentials; real ones in the environment are never used here.
-EMULATOR_ENV = {
-    'JDCLOUD_ACCESS_KEY': 'EMULATORACCESSKEY0000000000000001',
-    'JDCLOUD_SECRET_KEY': 'EMULATORSECRETKEY000000000000000x9',
-    'JDCLOUD_REGION': 'cn-north-1',
-}
 
 nox.options.reuse_venv = 'yes'
 nox.options.error_on_missing_interpreters = True
@@ -93,67 +88,27 @@ def install(session: nox.Session, *args: str) -> None:
     session.install('--disable-pip-version-check', '--quiet', *args)
 
 
-def collection_tree(session: nox.Session) -> Path:
-    """A fresh copy of the files git would commit at .../ansible_collections/jdcloud/cloud, with its own index.
-
-    ansible-test needs that path, resolves the working directory physically (a symlink is not
-    enough) and lists files through git.
-    """
-    base = Path(session.create_tmp()) / 'tree'
-    shutil.rmtree(base, ignore_errors=True)
-    tree = base / 'ansible_collections' / 'jdcloud' / 'cloud'
-    listed = subprocess.run(
-        ['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'],
-        cwd=REPO,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    for name in filter(None, listed.split('\0')):
-        source, target = REPO / name, tree / name
-        if not (source.exists() or source.is_symlink()):
-            continue  # tracked but deleted in the working tree
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target, follow_symlinks=False)
-    subprocess.run(['git', 'init', '--quiet'], cwd=tree, check=True)
-    subprocess.run(['git', 'add', '--all'], cwd=tree, check=True)
-    return tree
+def collection_tree(session: nox.Session, copy: bool = True) -> Path:
+    """A fresh tree ``.../ansible_collections/jdcloud/cloud`` in the session's temporary directory
+    (tests/collection_tree.py): a copy with its own git index for ansible-test, else a link to the checkout."""
+    return Path(tests_collection_tree.build(str(Path(session.create_tmp()) / 'tree'), copy=copy))
 
 
 @contextlib.contextmanager
-def emulator(session: nox.Session, *flags: str):
-    """Runs the Redis API emulator from the checkout; yields the environment that points a playbook at it."""
+def emulator(session: nox.Session, **options):
+    """Runs the Redis API emulator of the checkout with the session's Python (jdcloud_redis_emulator.testing);
+    yields the environment that points a playbook at it, and its log."""
     workdir = Path(session.create_tmp()) / 'emulator'
     shutil.rmtree(workdir, ignore_errors=True)
-    workdir.mkdir(parents=True)
-    out, log = workdir / 'stdout', workdir / 'emulator.log'
-    env = {**os.environ, 'PYTHONPATH': str(REPO / 'emulator')}
-    with open(out, 'w') as stdout, open(log, 'w') as stderr:
-        proc = subprocess.Popen(
-            [str(Path(session.bin) / 'python'), '-m', 'jdcloud_redis_emulator', '--port', '0', *flags],
-            stdout=stdout,
-            stderr=stderr,
-            env=env,
-        )
     try:
-        deadline = time.monotonic() + 10
-        endpoint = None
-        while endpoint is None:
-            match = re.search(r'^JDCLOUD_ENDPOINT=(\S+)$', out.read_text(), re.M)
-            if match:
-                endpoint = match.group(1)
-            elif proc.poll() is not None or time.monotonic() > deadline:
-                session.error(f'the emulator did not start:\n{log.read_text()}')
-            else:
-                time.sleep(0.05)
-        session.log(f'emulator (pid {proc.pid}) listening on {endpoint}')
-        yield {'JDCLOUD_ENDPOINT': endpoint, **EMULATOR_ENV}, log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        running = testing.RunningEmulator(
+            process=True, python=str(Path(session.bin) / 'python'), workdir=str(workdir), **options
+        )
+    except RuntimeError as exc:
+        session.error(str(exc))
+    with running:
+        session.log(f'emulator (pid {running.proc.pid}) listening on {running.url}')
+        yield running.env, Path(running.log_path)
 
 
 def venv_env(session: nox.Session) -> dict:
@@ -212,7 +167,7 @@ def run_integration(session: nox.Session, *args: str, env: dict | None = None, s
     install(session, f'ansible-core=={RUN_CORE}', REQUESTS)
     tree = collection_tree(session)
     # Each target sets its own delays and faults through the emulator's admin endpoint.
-    with emulator(session, '--quota', '20') as (emulator_env, _log):
+    with emulator(session, quota=20) as (emulator_env, _log):
         config = tree / 'tests' / 'integration' / 'integration_config.yml'
         config.write_text(
             '---\n# Written by noxfile.py for the emulator it started.\n'
@@ -259,7 +214,8 @@ def docs_build(session: nox.Session) -> None:
 def package(session: nox.Session) -> None:
     """The built tarball, installed alone, works against its own emulator; the EE build context is complete."""
     install(session, '-r', 'tests/requirements-package.txt')
-    session.run('bash', 'scripts/test-package', env=venv_env(session), external=True)
+    # -B: the check imports the emulator's launcher from the installed collection, which must stay as built.
+    session.run('python', '-B', 'tests/package_check.py', env=venv_env(session))
 
 
 @nox.session(python=find_python(RUN_PYTHON), default=False)
@@ -267,16 +223,12 @@ def demo(session: nox.Session) -> None:
     """The lifecycle demo (playbooks/demo.yml) against an emulator with short real delays."""
     install(session, f'ansible-core=={RUN_CORE}', REQUESTS)
     # ansible-playbook, unlike ansible-test, accepts a symlink to the checkout as the collection.
-    collections = Path(session.create_tmp()) / 'collections'
-    shutil.rmtree(collections, ignore_errors=True)
-    (collections / 'ansible_collections' / 'jdcloud').mkdir(parents=True)
-    (collections / 'ansible_collections' / 'jdcloud' / 'cloud').symlink_to(REPO)
+    collections = tests_collection_tree.collections_path(str(collection_tree(session, copy=False)))
     alphabet = string.ascii_letters + string.digits
     # Made here, so that the demo can prove it never appears in what it prints.
     password = 'Demo' + ''.join(secrets.choice(alphabet) for _i in range(8)) + str(secrets.randbelow(10))
     with emulator(
-        session, '--create-delay', '3', '--resize-delay', '2', '--delete-delay', '1', '--config-delay', '1',
-        '--backup-delay', '1',
+        session, create_delay=3, resize_delay=2, delete_delay=1, config_delay=1, backup_delay=1
     ) as (env, log):  # fmt: skip
         env = {
             **os.environ,
@@ -284,7 +236,7 @@ def demo(session: nox.Session) -> None:
             **env,
             'DEMO_CREATE_DELAY': '3',
             'DEMO_REDIS_PASSWORD': password,
-            'ANSIBLE_COLLECTIONS_PATH': str(collections),
+            'ANSIBLE_COLLECTIONS_PATH': collections,
             'ANSIBLE_LOCALHOST_WARNING': 'false',
             'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
             'ANSIBLE_RETRY_FILES_ENABLED': 'false',
@@ -362,7 +314,7 @@ def soak(session: nox.Session) -> None:
     (capture / 'stdout.txt').write_text(output or '')
     session.run(
         'python', 'tests/reliability/scan_secrets.py',
-        '--secret', EMULATOR_ENV['JDCLOUD_SECRET_KEY'],
+        '--secret', testing.DEFAULT_SECRET_KEY,
         '--secrets-from-yaml', 'tests/integration/targets',
         str(capture),
         env={'PYTHONPATH': str(REPO / 'emulator')},

@@ -46,13 +46,16 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH)
-EMULATOR_DIR = os.path.join(REPO, 'emulator')
-ACCESS_KEY = 'EMULATORACCESSKEY0000000000000001'
-SECRET_KEY = 'EMULATORSECRETKEY000000000000000x9'
+# The emulator's launcher and the collection tree builder, as the tests use them.
+sys.path[:0] = [os.path.join(REPO, 'emulator'), os.path.join(REPO, 'tests')]
+import collection_tree  # noqa: E402  pylint: disable=wrong-import-position
+from jdcloud_redis_emulator import DEFAULT_ACCESS_KEY as ACCESS_KEY  # noqa: E402  pylint: disable=wrong-import-position
+from jdcloud_redis_emulator import DEFAULT_SECRET_KEY as SECRET_KEY  # noqa: E402  pylint: disable=wrong-import-position
+from jdcloud_redis_emulator import testing  # noqa: E402  pylint: disable=wrong-import-position
+
 REGION = 'cn-north-1'
 SECTIONS = ('calls', 'overhead', 'startup', 'large', 'lag', 'fleet', 'inventory')
 # Instructions of the dearest module's unchanged run (jcs_redis_instance) when the settings modules came:
@@ -93,71 +96,31 @@ def note(message):
 # The emulator, as a separate process
 
 
-class Emulator:
-    """``python -m jdcloud_redis_emulator --port 0 FLAGS`` with the admin endpoint at hand."""
+class Emulator(testing.RunningEmulator):
+    """``python -m jdcloud_redis_emulator FLAGS`` in a process of its own, started by the emulator's launcher,
+    with the admin calls the sections need."""
 
     def __init__(self, workdir, *flags):
-        self.log_path = os.path.join(workdir, 'emulator-%d.log' % int(time.time() * 1000))
-        self._log = open(self.log_path, 'w')  # noqa: SIM115 -- closed in stop(), it outlives __init__
-        env = dict(os.environ, PYTHONPATH=EMULATOR_DIR)
-        self.proc = subprocess.Popen(  # pylint: disable=consider-using-with
-            [sys.executable, '-m', 'jdcloud_redis_emulator', '--port', '0'] + [str(f) for f in flags],
-            stdout=subprocess.PIPE,
-            stderr=self._log,
-            env=env,
-            text=True,
-        )
-        line = self.proc.stdout.readline().strip()
-        if not line.startswith('JDCLOUD_ENDPOINT='):
-            self.stop()
-            raise RuntimeError('the emulator did not start (log: %s)' % self.log_path)
-        self.url = line.split('=', 1)[1]
-
-    def admin(self, method, path, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(
-            self.url + '/_emulator/' + path, data=data, method=method, headers={'Content-Type': 'application/json'}
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return json.loads(response.read().decode())
+        super().__init__(*[str(f) for f in flags], process=True, workdir=workdir, admin_timeout=60)
 
     def calls(self):
-        return self.admin('GET', 'stats')['calls']
+        return self.admin.stats()['calls']
 
     def requests(self, after_seq=0):
-        return [r for r in self.admin('GET', 'requests')['requests'] if r['seq'] > after_seq]
+        return [r for r in self.admin.requests() if r['seq'] > after_seq]
 
     def last_seq(self):
-        log = self.admin('GET', 'requests')['requests']
+        log = self.admin.requests()
         return log[-1]['seq'] if log else 0
 
     def config(self, **settings):
-        return self.admin('POST', 'config', settings)
+        return self.admin.config(**settings)
 
     def seed(self, count, name_prefix='seed'):
-        return self.admin('POST', 'seed', dict(count=count, region=REGION, name_prefix=name_prefix))['ids']
+        return self.admin.seed(count, REGION, name_prefix)
 
     def quota(self, maximum):
-        return self.admin('POST', 'quota', dict(region=REGION, max=maximum))
-
-    def env(self):
-        return dict(
-            JDCLOUD_ENDPOINT=self.url,
-            JDCLOUD_ACCESS_KEY=ACCESS_KEY,
-            JDCLOUD_SECRET_KEY=SECRET_KEY,
-            JDCLOUD_REGION=REGION,
-        )
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc.stdout.close()
-        self._log.close()
+        return self.admin.set_quota(REGION, maximum)
 
 
 def diff_calls(before, after):
@@ -185,9 +148,7 @@ class Runner:
     def __init__(self, workdir):
         self.workdir = workdir
         # ansible_collections/jdcloud/cloud -> the checkout, so the modules import as in a real install
-        self.collections = os.path.join(workdir, 'collections')
-        os.makedirs(os.path.join(self.collections, 'ansible_collections', 'jdcloud'))
-        os.symlink(REPO, os.path.join(self.collections, 'ansible_collections', 'jdcloud', 'cloud'))
+        self.collections = collection_tree.collections_path(collection_tree.build(os.path.join(workdir, 'collections')))
         # The floor module again, in a collection of its own: the floor for any collection module
         floor = os.path.join(self.collections, 'ansible_collections', 'jdcloud_bench', 'floor')
         os.makedirs(os.path.join(floor, 'plugins', 'modules'))
@@ -249,7 +210,7 @@ class Runner:
         with open(config, 'w') as handle:
             handle.write('# empty: the benchmark runs on ansible-core defaults\n')
         env = dict(os.environ)
-        env.update(emulator.env())
+        env.update(emulator.env)
         env.update(
             ANSIBLE_CONFIG=config,
             ANSIBLE_COLLECTIONS_PATH=self.collections,
@@ -388,7 +349,7 @@ class Benchmark:
                 'jcs_redis_config', emu, instance_name='bench_calls', parameters=BENCH_CONFIG
             )
             policy_by_id = self.measured('jcs_redis_backup_policy', emu, instance_id=instance_id, auto_backup=True)
-            emu.admin('POST', 'instances/%s/backups' % instance_id, {'count': 250})
+            emu.admin.seed_backups(instance_id, 250)
             backups = self.measured('jcs_redis_backup_info', emu, instance_id=instance_id)
             resize = self.measured('jcs_redis_instance', emu, instance_id=instance_id, instance_class=LARGER_CLASS)
             delete = self.measured('jcs_redis_instance', emu, instance_id=instance_id, state='absent')
@@ -629,7 +590,7 @@ class Benchmark:
             cpu = {kind: [] for kind, dummy in kinds}
             wall = {kind: [] for kind, dummy in kinds}
             env = dict(os.environ)
-            env.update(emu.env())
+            env.update(emu.env)
             output = os.path.join(self.workdir, 'process.out')
             for _dummy in range(runs):
                 for kind, module in kinds:
@@ -767,7 +728,7 @@ class Benchmark:
             )
             files = kept_modules(remote)
             env = dict(os.environ)
-            env.update(emu.env())
+            env.update(emu.env)
             counts = self.instructions([('floor', 'bench_floor')] + [(m, m) for m in modules], files, env)
         finally:
             emu.stop()
@@ -894,7 +855,7 @@ class Benchmark:
         with open(config, 'w') as handle:
             handle.write('# empty: the benchmark runs on ansible-core defaults\n')
         env = dict(os.environ)
-        env.update(emulator.env())
+        env.update(emulator.env)
         env.update(
             ANSIBLE_CONFIG=config,
             ANSIBLE_COLLECTIONS_PATH=self.runner.collections,
@@ -1109,7 +1070,7 @@ class Benchmark:
                 os.path.join(self.workdir, 'fleet.timer'),
             )
             log = emu.requests()
-            instances = emu.admin('GET', 'stats')['instances']
+            instances = emu.admin.stats()['instances']
         finally:
             emu.stop()
         # The role runs twice under the same task names: the spans of its first run are those before the

@@ -7,13 +7,15 @@ and verified, as in real use.  Per page it prints the wall time seen by a client
 connection and the CPU the server spent on it (the process's CPU time less the client thread's: the
 emulator runs in this process for that part).  The listing part starts the emulator as its own process,
 as the collection's benchmark does, and fetches every page of the default query with concurrent clients.
+
+A checkout tool (not in the built collection): the emulators come from the emulator's launcher
+(jdcloud_redis_emulator.testing) and the signatures from the tests' signer (tests/emulator/sigv.py, which
+is the official jdcloud-sdk's), so run it with the test requirements installed (tests/requirements-test.txt).
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import hmac
 import http.client
 import json
 import math
@@ -23,14 +25,14 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
+TESTS = os.path.join(os.path.dirname(HERE), 'tests')
+sys.path[:0] = [HERE, TESTS, os.path.join(TESTS, 'emulator')]
 
 # pylint: disable=wrong-import-position
-from jdcloud_redis_emulator import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, AdminClient, Emulator  # noqa: E402
-from jdcloud_redis_emulator.signing import canonical_query, canonical_uri, payload_hash, signing_key  # noqa: E402
+import sigv  # noqa: E402
+from jdcloud_redis_emulator import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, testing  # noqa: E402
 
 REGION = 'cn-north-1'
 LIST_PATH = '/v1/regions/%s/cacheInstance' % REGION
@@ -62,46 +64,19 @@ CREATE_BODY = {
 }
 
 
-def sign(method, host, path, query, region, body=b''):
-    date = time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())
-    headers = {
-        'content-type': 'application/json',
-        'host': host,
-        'x-jdcloud-date': date,
-        'x-jdcloud-nonce': str(uuid.uuid4()),
-    }
-    names = sorted(headers)
-    creq = '\n'.join(
-        [
-            method,
-            canonical_uri(path),
-            canonical_query(query),
-            ''.join('%s:%s\n' % (n, headers[n]) for n in names),
-            ';'.join(names),
-            payload_hash(body),
-        ]
-    )
-    scope = '%s/%s/redis/jdcloud2_request' % (date[:8], region)
-    sts = '\n'.join(['JDCLOUD2-HMAC-SHA256', date, scope, hashlib.sha256(creq.encode()).hexdigest()])
-    sig = hmac.new(
-        signing_key('JDCLOUD2', DEFAULT_SECRET_KEY, date[:8], region, 'redis'), sts.encode(), hashlib.sha256
-    ).hexdigest()
-    headers['authorization'] = 'JDCLOUD2-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s' % (
-        DEFAULT_ACCESS_KEY,
-        scope,
-        ';'.join(names),
-        sig,
-    )
-    del headers['host']
-    return headers
-
-
 def call(conn, host, method, path, query='', body=b''):
     conn.request(
         method,
         path + ('?' + query if query else ''),
         body=body or None,
-        headers=sign(method, host, path, query, REGION, body),
+        headers=sigv.signed_headers(
+            method,
+            'http://%s%s%s' % (host, path, '?' + query if query else ''),
+            body,
+            DEFAULT_ACCESS_KEY,
+            DEFAULT_SECRET_KEY,
+            REGION,
+        ),
     )
     resp = conn.getresponse()
     data = resp.read()
@@ -182,55 +157,35 @@ def time_pages(url, name, instances, requests, victim):
 
 def time_listing(instances, concurrency, latency_ms):
     """Every page of the default query: page 1 alone (it tells the total), then the rest over N connections."""
-    env = dict(os.environ, PYTHONPATH=HERE + os.pathsep + os.environ.get('PYTHONPATH', ''))
-    args = [
-        sys.executable,
-        '-m',
-        'jdcloud_redis_emulator',
-        '--port',
-        '0',
-        '--seed',
-        str(instances),
-        '--quota',
-        str(instances + 1),
-        '--latency-ms',
-        str(latency_ms),
-    ]
-    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True) as proc:
-        try:
-            line = proc.stdout.readline()
-            assert line.startswith('JDCLOUD_ENDPOINT='), line
-            host = line.strip().split('://', 1)[1]
-            seen, lock = [], threading.Lock()
-            begin = time.perf_counter()
-            conn = http.client.HTTPConnection(*host.split(':'))
-            first, dummy = call(conn, host, 'GET', LIST_PATH, page_query('', 1))
-            pages = list(range(2, math.ceil(first['result']['totalCount'] / PAGE_SIZE) + 1))
-            seen.extend(i['cacheInstanceId'] for i in first['result']['cacheInstances'])
+    flags = dict(seed=instances, quota=instances + 1, latency_ms=latency_ms)
+    with testing.emulator(process=True, **flags) as emulator:
+        host = emulator.url.split('://', 1)[1]
+        seen, lock = [], threading.Lock()
+        begin = time.perf_counter()
+        conn = http.client.HTTPConnection(*host.split(':'))
+        first, dummy = call(conn, host, 'GET', LIST_PATH, page_query('', 1))
+        pages = list(range(2, math.ceil(first['result']['totalCount'] / PAGE_SIZE) + 1))
+        seen.extend(i['cacheInstanceId'] for i in first['result']['cacheInstances'])
 
-            def worker(connection):
-                while True:
-                    with lock:
-                        if not pages:
-                            return
-                        number = pages.pop(0)
-                    data, dummy = call(connection, host, 'GET', LIST_PATH, page_query('', number))
-                    with lock:
-                        seen.extend(i['cacheInstanceId'] for i in data['result']['cacheInstances'])
+        def worker(connection):
+            while True:
+                with lock:
+                    if not pages:
+                        return
+                    number = pages.pop(0)
+                data, dummy = call(connection, host, 'GET', LIST_PATH, page_query('', number))
+                with lock:
+                    seen.extend(i['cacheInstanceId'] for i in data['result']['cacheInstances'])
 
-            threads = [
-                threading.Thread(
-                    target=worker, args=(conn if n == 0 else http.client.HTTPConnection(*host.split(':')),)
-                )
-                for n in range(concurrency)
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            wall = time.perf_counter() - begin
-        finally:
-            proc.terminate()
+        threads = [
+            threading.Thread(target=worker, args=(conn if n == 0 else http.client.HTTPConnection(*host.split(':')),))
+            for n in range(concurrency)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - begin
     assert len(seen) == len(set(seen)) == instances, (len(seen), len(set(seen)))
     count = math.ceil(instances / PAGE_SIZE)
     floor = (1 + math.ceil((count - 1) / concurrency)) * latency_ms / 1000.0
@@ -270,18 +225,15 @@ def main():
         )
 
     start = time.perf_counter()
-    emulator = Emulator(port=0).start()
-    print('in-process Emulator().start(): %.1f ms' % ((time.perf_counter() - start) * 1000))
-    try:
-        admin = AdminClient(emulator.url)
+    with testing.emulator() as emulator:
+        print('in-process emulator start: %.1f ms' % ((time.perf_counter() - start) * 1000))
+        admin = emulator.admin
         start = time.perf_counter()
         ids = admin.seed(args.instances, REGION, 'bench')
         admin.set_quota(REGION, args.instances + 2 * args.requests + 10)  # room for the 'created' query
         print('seeding %d instances: %.1f ms' % (args.instances, (time.perf_counter() - start) * 1000))
         for name in args.query or list(QUERIES):
             time_pages(emulator.url, name, args.instances, args.requests, ids[0])
-    finally:
-        emulator.stop()
     if args.concurrency:
         time_listing(args.instances, args.concurrency, args.latency_ms)
 

@@ -4,6 +4,9 @@
 * ``emulator`` (fixture): that emulator with its state, counters and faults reset first.
 * ``RunningEmulator(**options)``: an emulator of its own for tests that need other settings
   (faults, clock skew, TLS, credentials); ``stop()`` it.
+
+All of them are started by the emulator's own launcher (jdcloud_redis_emulator.testing), in this
+process: each pytest-xdist worker has its own, on a port of its own.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from jdcloud_redis_emulator import AdminClient, Emulator
+from jdcloud_redis_emulator import testing
 
 REGION = 'cn-north-1'
 INSTANCE_PASSWORD = 'Secr3tPassw0rd'
@@ -56,7 +59,7 @@ WRITE_OPERATIONS = (
 )
 
 
-class RunningEmulator:
+class RunningEmulator(testing.RunningEmulator):
     """A started emulator, its admin client (``admin``: stats(), requests(), reset(), config(),
     seed(), set_quota(), force_status(), expire(), check_password()) and a view of its state.
 
@@ -67,16 +70,9 @@ class RunningEmulator:
     region = REGION
 
     def __init__(self, **options):
-        self.server = Emulator(**options).start()
-        self.url = self.server.url
+        super().__init__(**options)
         parts = urlsplit(self.url)
         self.host, self.port = parts.hostname, parts.port
-        self.access_key = self.server.access_key
-        self.secret_key = self.server.secret_key
-        self.admin = AdminClient(self.url, self.access_key, self.secret_key)
-
-    def stop(self):
-        self.server.stop()
 
     def connection(self, **extra):
         """The arguments that point a module at this emulator, plus ``extra``."""
