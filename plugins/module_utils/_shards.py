@@ -15,8 +15,9 @@ class Layout:
     """What the region sells of one class for one Redis version: its architecture, the shard counts it
     may have (with the total memory of each) and the replica counts of its architecture."""
 
-    def __init__(self, instance_class, instance_type, shards, replicas):
+    def __init__(self, instance_class, instance_type, shards, replicas, detail=None):
         self.instance_class = instance_class
+        self.detail = detail or {}  # the figures of one flavor (cpu, diskGB, maxConnection, bandwidthMbps)
         self.instance_type = instance_type
         self.shards = shards  # {shard count: total memory in MB}
         self.replicas = replicas  # (min, max), primary included; (None, None) when the API does not tell
@@ -62,6 +63,31 @@ def class_layout(resources, redis_version, instance_class):
             replicas = (resource.get('supportedMinReplicas'), resource.get('supportedMaxReplicas'))
             return Layout(instance_class, resource.get('architectureType'), shards, replicas)
     return None
+
+
+def sold_layouts(resources, redis_version=None):
+    """``{class: Layout}`` of every class a describeAvailableResource answer sells for ``redis_version``
+    (every version when None), in the order of the answer; each Layout has ``detail``, the per-flavor
+    figures (cpu, diskGB, maxConnection, bandwidthMbps) of its first flavor."""
+    layouts = {}
+    for resource in _sold(resources):
+        replicas = (resource.get('supportedMinReplicas'), resource.get('supportedMaxReplicas'))
+        for engine in _sold(resource.get('availableEngineVersions')):
+            if redis_version is not None and normalize_version(engine.get('version')) != redis_version:
+                continue
+            for arch in _sold(engine.get('availableCPUArchs')):
+                for spec in _sold(arch.get('availableMemorySpecs')):
+                    for flavor in _sold(spec.get('availableFlavors')):
+                        if not flavor.get('shardNumber'):
+                            continue
+                        for code in flavor.get('instanceClasses') or ():
+                            layout = layouts.get(code)
+                            if layout is None:
+                                layout = layouts[code] = Layout(
+                                    code, resource.get('architectureType'), {}, replicas, flavor.get('detail')
+                                )
+                            layout.shards.setdefault(flavor['shardNumber'], spec.get('memoryMB'))
+    return layouts
 
 
 def shard_problem(layout, shard_number, region):

@@ -11,7 +11,14 @@ version_added: 1.0.0
 description:
   - Lists the instance classes (sizes) JCS for Redis offers in a region for one Redis engine version, with their memory,
     CPU, disk, connection and bandwidth figures.
-  - Use RV(instance_classes[].instance_class) as O(jdcloud.cloud.jcs_redis_instance#module:instance_class).
+  - With O(redis_version), the listing also has the custom-shard cluster classes (C(redis.s.*), Redis 4.0 and
+    later), which C(describeInstanceClass) leaves out: the class is the size of one shard, and
+    RV(instance_classes[].shard_numbers) are the shard counts the region sells it with.
+  - Every class has the shard counts and the replica counts the region sells it with, from
+    C(describeAvailableResource) (one more API call).
+  - Use RV(instance_classes[].instance_class) as O(jdcloud.cloud.jcs_redis_instance#module:instance_class), and
+    one of RV(instance_classes[].shard_numbers) and RV(instance_classes[].replica_numbers) as
+    O(jdcloud.cloud.jcs_redis_instance#module:shard_number) and O(jdcloud.cloud.jcs_redis_instance#module:replica_number).
 author:
   - Contributors to jdcloud.cloud (@jdcloud-cloud)
 extends_documentation_fragment:
@@ -31,7 +38,8 @@ options:
     type: str
     choices: [master-slave, cluster]
 notes:
-  - Custom-shard cluster classes (C(redis.s.*)) are not part of this listing in the API.
+  - Without O(redis_version) the listing has no custom-shard classes, whose sale depends on the version; the API's
+    default version, V(2.8), has none.
 '''
 
 EXAMPLES = r'''
@@ -55,6 +63,17 @@ EXAMPLES = r'''
     - name: Show the class
       ansible.builtin.debug:
         msg: "{{ (ms_classes.instance_classes | selectattr('memory_mb', '>=', wanted_mb) | sort(attribute='memory_mb') | first).instance_class }}"
+
+- name: The custom-shard classes of Redis 5.0 and the shard counts each is sold with
+  jdcloud.cloud.jcs_redis_instance_class_info:
+    region: cn-north-1
+    redis_version: '5.0'
+    instance_type: cluster
+  register: cluster_classes
+
+- name: Show them
+  ansible.builtin.debug:
+    msg: "{{ cluster_classes.instance_classes | selectattr('custom_shards') | items2dict('instance_class', 'shard_numbers') }}"
 
 - name: Use the collection-wide connection options
   module_defaults:
@@ -107,10 +126,65 @@ instance_classes:
       description: Internal network bandwidth in MB per second.
       type: int
       sample: 48
+    custom_shards:
+      description:
+        - Whether this is a custom-shard cluster class (C(redis.s.*)), sold with several shard counts. Its
+          RV(instance_classes[].cpu), RV(instance_classes[].memory_mb), RV(instance_classes[].disk_gb),
+          RV(instance_classes[].max_connection) and RV(instance_classes[].bandwidth_mbps) are those of one shard;
+          an instance of the class has them times its shard count.
+      type: bool
+      sample: false
+      version_added: 1.1.0
+    shard_numbers:
+      description:
+        - The shard counts the region sells the class with for the version, in increasing order; one count for a
+          class with a fixed count (V([1]) for master-slave classes).
+        - V(null) when the region does not sell the class according to C(describeAvailableResource).
+      type: list
+      elements: int
+      sample: [2, 4, 8, 16, 32, 64, 128]
+      version_added: 1.1.0
+    replica_numbers:
+      description:
+        - The replica counts (the primary included) the region sells for the architecture of the class, in
+          increasing order.
+        - V(null) when the region does not sell the class, or does not say.
+      type: list
+      elements: int
+      sample: [2, 3]
+      version_added: 1.1.0
 '''
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, shown
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import instance_class_to_result, normalize_version
+from ansible_collections.jdcloud.cloud.plugins.module_utils._shards import sold_layouts
+
+
+def sold_counts(layout):
+    if layout is None:
+        return dict(shard_numbers=None, replica_numbers=None)
+    low, high = layout.replicas
+    return dict(
+        shard_numbers=sorted(layout.shards),
+        replica_numbers=list(range(low, high + 1)) if low is not None and high is not None else None,
+    )
+
+
+def custom_class(layout):
+    """A custom-shard class as describeAvailableResource sells it, with the figures of one shard."""
+    shards, memory = min(layout.shards.items())
+    detail = layout.detail
+    return dict(
+        instance_class=layout.instance_class,
+        instance_type=layout.instance_type,
+        cpu=detail.get('cpu'),
+        memory_mb=memory // shards if memory else None,
+        disk_gb=detail.get('diskGB'),
+        max_connection=detail.get('maxConnection'),
+        bandwidth_mbps=detail.get('bandwidthMbps'),
+        custom_shards=True,
+        **sold_counts(layout),
+    )
 
 
 class JCSRedisInstanceClassInfo(JCSModule):
@@ -131,6 +205,13 @@ class JCSRedisInstanceClassInfo(JCSModule):
                     status='INVALID_ARGUMENT',
                 )
         classes = [instance_class_to_result(api) for api in self.instance_classes(version)]
+        layouts = sold_layouts(self.api.available_resources(), version)
+        for entry in classes:
+            entry.update(sold_counts(layouts.get(entry['instance_class'])), custom_shards=False)
+        if version is not None:
+            # describeInstanceClass leaves out the custom-shard classes; what else the region sells is one
+            listed = {entry['instance_class'] for entry in classes}
+            classes.extend(custom_class(layout) for code, layout in layouts.items() if code not in listed)
         if params['instance_type']:
             classes = [c for c in classes if c['instance_type'] == params['instance_type']]
         return dict(changed=False, redis_version=version, instance_classes=classes)

@@ -11,6 +11,7 @@ answer rather than a copy of the emulator's catalogue.
 from __future__ import annotations
 
 import pytest
+from jdcloud_sdk.services.redis.apis.DescribeAvailableResourceRequest import DescribeAvailableResourceRequest
 from jdcloud_sdk.services.redis.apis.DescribeInstanceClassRequest import DescribeInstanceClassRequest
 from modrunner import run_module
 
@@ -26,6 +27,9 @@ SNAKE_CASE = {
 }
 
 
+SOLD = ('custom_shards', 'shard_numbers', 'replica_numbers')
+
+
 def run_classes(emulator, region='cn-north-1', check_mode=False, **options):
     return run_module(MODULE, emulator.connection(region=region, **options), check_mode=check_mode)
 
@@ -34,6 +38,31 @@ def classes(run):
     assert run.rc == 0 and not run.failed, run.result
     assert run.result['changed'] is False
     return run.result['instance_classes']
+
+
+def listed_classes(run):
+    """The describeInstanceClass part of the listing, without what describeAvailableResource adds."""
+    return [{k: v for k, v in c.items() if k not in SOLD} for c in classes(run) if not c['custom_shards']]
+
+
+def sdk_sold(sdk, region, version):
+    """{class: (shard counts sold, replica counts sold, the detail of the first flavor, memory of a shard)}
+    from describeAvailableResource through the SDK."""
+    response = sdk.client.send(DescribeAvailableResourceRequest({'regionId': region}))
+    assert response.error is None, vars(response.error)
+    sold = {}
+    for resource in response.result['availableResources']:
+        replicas = list(range(resource['supportedMinReplicas'], resource['supportedMaxReplicas'] + 1))
+        for engine in resource['availableEngineVersions']:
+            if engine['version'] != version:
+                continue
+            for spec in engine['availableCPUArchs'][0]['availableMemorySpecs']:
+                for flavor in spec['availableFlavors']:
+                    for code in flavor['instanceClasses']:
+                        entry = sold.setdefault(code, ([], replicas, flavor['detail'], {}))
+                        entry[0].append(flavor['shardNumber'])
+                        entry[3][flavor['shardNumber']] = spec['memoryMB'] // flavor['shardNumber']
+    return sold
 
 
 def sdk_classes(sdk, region, version=None):
@@ -48,11 +77,12 @@ def sdk_classes(sdk, region, version=None):
 @pytest.mark.parametrize('region', ['cn-north-1', 'cn-south-1', 'cn-east-2', 'cn-east-1'])
 @pytest.mark.parametrize('version', ['2.8', '4.0', '6.2'])
 def test_lists_what_the_api_lists_in_snake_case(emulator, sdk_client, region, version):
-    listed = classes(run_classes(emulator, region=region, redis_version=version))
+    run = run_classes(emulator, region=region, redis_version=version)
+    listed = listed_classes(run)
     assert listed == sdk_classes(sdk_client, region, version)
     assert listed
-    assert all(set(c) == set(SNAKE_CASE.values()) for c in listed)
-    assert all(isinstance(c['memory_mb'], int) and c['memory_mb'] >= 1024 for c in listed)
+    assert all(set(c) == set(SNAKE_CASE.values()) | set(SOLD) for c in classes(run))
+    assert all(isinstance(c['memory_mb'], int) and c['memory_mb'] >= 1024 for c in classes(run))
 
 
 def test_regions_differ(emulator):
@@ -77,13 +107,13 @@ def test_version_missing_in_a_region_is_an_api_error(emulator):
 def test_version_is_normalised_before_it_is_sent(emulator, sdk_client, given, normalised):
     run = run_classes(emulator, redis_version=given)
     assert run.result['redis_version'] == normalised
-    assert classes(run) == sdk_classes(sdk_client, 'cn-north-1', normalised)
+    assert listed_classes(run) == sdk_classes(sdk_client, 'cn-north-1', normalised)
 
 
 def test_without_a_version_the_api_default_is_listed(emulator, sdk_client):
     run = run_classes(emulator)
     assert run.result['redis_version'] is None
-    assert classes(run) == sdk_classes(sdk_client, 'cn-north-1')
+    assert listed_classes(run) == sdk_classes(sdk_client, 'cn-north-1')
     # the emulator follows the API documentation, whose default is 2.8 (redis.m1.* / redis.c1.* codes)
     assert all(c['instance_class'].startswith(('redis.m1.', 'redis.c1.')) for c in classes(run))
 
@@ -94,7 +124,8 @@ def test_instance_type_filter(emulator, sdk_client, instance_type):
     run = run_classes(emulator, redis_version='4.0', instance_type=instance_type)
     expected = [c for c in everything if c['instance_type'] == instance_type]
     assert expected and len(expected) < len(everything)
-    assert classes(run) == expected
+    assert listed_classes(run) == expected
+    assert {c['instance_type'] for c in classes(run)} == {instance_type}
     assert emulator.admin.stats()['calls']['describeInstanceClass'] == 2  # the SDK's and the module's
 
 
@@ -130,3 +161,42 @@ def test_no_secret_in_output(emulator):
     assert failed.failed and failed.result['error']['code'] == 401
     for stream in (failed.stdout, failed.stderr):
         assert wrong not in stream
+
+
+@pytest.mark.parametrize('region', ['cn-north-1', 'cn-east-1'])
+@pytest.mark.parametrize('version', ['4.0', '6.2'])
+def test_custom_shard_classes_with_the_shard_and_replica_counts_sold(emulator, sdk_client, region, version):
+    run = run_classes(emulator, region=region, redis_version=version)
+    sold = sdk_sold(sdk_client, region, version)
+    custom = {code: entry for code, entry in sold.items() if code.startswith('redis.s.')}
+    listed = {c['instance_class']: c for c in classes(run)}
+    assert {code for code, c in listed.items() if c['custom_shards']} == set(custom)
+    assert (region == 'cn-north-1') == bool(custom)  # cn-east-1 sells none
+    for code, (shards, replicas, detail, per_shard) in custom.items():
+        entry = listed[code]
+        assert entry['shard_numbers'] == sorted(shards) and len(shards) > 1
+        assert entry['replica_numbers'] == replicas
+        assert entry['instance_type'] == 'cluster'
+        # the figures of one shard
+        assert entry['memory_mb'] == per_shard[shards[0]]
+        assert (entry['cpu'], entry['disk_gb'], entry['max_connection'], entry['bandwidth_mbps']) == (
+            detail['cpu'],
+            detail['diskGB'],
+            detail['maxConnection'],
+            detail['bandwidthMbps'],
+        )
+    if custom:
+        # the two largest classes are sold with fewer shard counts
+        assert listed['redis.s.micro.basic']['shard_numbers'][-1] == 128
+        assert listed['redis.s.2xlarge.basic']['shard_numbers'][-1] == 64
+    # the classes of describeInstanceClass have their fixed count and the replicas of their architecture
+    for code, entry in listed.items():
+        if not entry['custom_shards']:
+            assert [entry['shard_numbers'], entry['replica_numbers']] == [sorted(sold[code][0]), sold[code][1]]
+    assert listed['redis.m.micro.basic']['shard_numbers'] == [1]
+
+
+def test_without_a_version_no_custom_shard_classes(emulator):
+    listed = classes(run_classes(emulator))
+    assert listed and not any(c['custom_shards'] for c in listed)
+    assert all(c['shard_numbers'] and c['replica_numbers'] for c in listed)
