@@ -50,7 +50,7 @@ options:
         offers except V(K), V(E), V(m) (key-miss) and V(n) (new key), as in Redis, so V(KEA), V(AKE) and
         V(KEg$lshzxe) on Redis 4.0 are the same. An empty string turns notifications off.
       - The configuration returned (also in check mode, and with O(wait=false)) shows every value as the API reports
-        it, for example V(KEA) as V(AKE). Redis 7 does not report V(n) beside V(A): such a value is compared without
+        it, for example V(KEA) as V(AKE). Redis 7 does not report V(n) beside V(A); such a value is compared without
         V(n), with a warning.
       - C(outputBuffer) parameters (C(client-output-buffer-limit)) take groups of
         C(<class> <hard limit> <soft limit> <soft seconds>) with the classes V(normal), V(slave) (or V(replica)) and

@@ -12,7 +12,7 @@ description:
   - Lists the instance classes (sizes) JCS for Redis offers in a region for one Redis engine version, with their memory,
     CPU, disk, connection and bandwidth figures.
   - With O(redis_version), the listing also has the custom-shard cluster classes (C(redis.s.*), Redis 4.0 and
-    later), which C(describeInstanceClass) leaves out: the class is the size of one shard, and
+    later), which C(describeInstanceClass) leaves out. Such a class is the size of one shard, and
     RV(instance_classes[].shard_numbers) are the shard counts the region sells it with.
   - Every class has the shard counts and the replica counts the region sells it with, from
     C(describeAvailableResource) (one more API call).
