@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import ssl
+import time
 import urllib.error
 import urllib.request
 
@@ -100,6 +101,28 @@ class AdminClient:
         """Make the tag service fail for the instance with ``message`` (a 200 answer listing it as failed);
         an empty message ends that."""
         return self.call('POST', 'instances/%s/tag-failure' % instance_id, {'message': message})
+
+    # requests (not transitions) held before they are handled: a test puts a change between a read and a write
+    def hold_requests(self, operation: str, count: int = 1, skip: int = 0) -> dict:
+        """Hold the next ``count`` requests of ``operation`` (after letting ``skip`` through) until released."""
+        return self.call('POST', 'hold-requests', {'operation': operation, 'count': count, 'skip': skip})
+
+    def held_requests(self) -> dict:
+        """``{operation: {waiting, count, skip}}`` of the request hold plans."""
+        return self.call('GET', 'hold-requests')
+
+    def release_requests(self, operation: str = None, answer: str = None) -> dict:
+        """Let the held requests of ``operation`` (of every operation when None) go on, answered normally or,
+        with ``answer='error'``, with a 503; the plan ends."""
+        return self.call('POST', 'release-requests', {'operation': operation, 'answer': answer})
+
+    def wait_held_requests(self, operation: str, waiting: int = 1, timeout: float = 60) -> None:
+        """Return once ``waiting`` requests of ``operation`` are held; AssertionError after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while (self.held_requests().get(operation) or {}).get('waiting', 0) < waiting:
+            if time.monotonic() > deadline:
+                raise AssertionError('no %s request was held within %s seconds' % (operation, timeout))
+            time.sleep(0.02)
 
     def check_password(self, instance_id: str, password: str) -> bool:
         return self.call('POST', 'instances/%s/check-password' % instance_id, {'password': password})['matches']

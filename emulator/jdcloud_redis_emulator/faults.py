@@ -109,3 +109,66 @@ class Observer:
     def requests(self) -> list:
         with self.lock:
             return [dict(e) for e in self.log]
+
+
+# A held request never waits longer than this: a test that forgets to release must not hang the server.
+HOLD_MAX = 300.0
+HOLD_ANSWERS = (None, 'error')
+
+
+class _Ticket:
+    def __init__(self):
+        self.event = threading.Event()
+        self.answer = None
+
+
+class Holds:
+    """Requests held before they are handled until a test releases them, so that a test can put a change between
+    a client's read and its write without depending on timing. A plan holds the next ``count`` requests of one
+    operation after letting ``skip`` of them through; releasing answers the held ones normally or with a 503."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.plans = {}
+
+    def hold(self, operation: str, count: int = 1, skip: int = 0) -> dict:
+        with self.lock:
+            previous = self.plans.get(operation)
+            waiting = previous['waiting'] if previous else []
+            self.plans[operation] = {'count': count, 'skip': skip, 'waiting': waiting}
+        return self.status()
+
+    def arrive(self, operation: str | None):
+        """Called for every API request before it is handled: returns at once unless a plan holds it; then
+        returns the answer of its release (None: handle it; 'error': answer 503)."""
+        if operation is None:
+            return None
+        with self.lock:
+            plan = self.plans.get(operation)
+            if plan is None or not plan['count'] and not plan['skip']:
+                return None
+            if plan['skip']:
+                plan['skip'] -= 1
+                return None
+            plan['count'] -= 1
+            ticket = _Ticket()
+            plan['waiting'].append(ticket)
+        ticket.event.wait(HOLD_MAX)
+        return ticket.answer
+
+    def release(self, operation: str | None = None, answer: str | None = None) -> dict:
+        """Let the held requests of ``operation`` (every operation when None) go on, and end its plan."""
+        with self.lock:
+            for name in [operation] if operation else list(self.plans):
+                plan = self.plans.pop(name, None)
+                for ticket in plan['waiting'] if plan else ():
+                    ticket.answer = answer
+                    ticket.event.set()
+        return self.status()
+
+    def status(self) -> dict:
+        with self.lock:
+            return {
+                name: {'waiting': len(plan['waiting']), 'count': plan['count'], 'skip': plan['skip']}
+                for name, plan in self.plans.items()
+            }

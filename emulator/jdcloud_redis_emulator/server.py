@@ -20,8 +20,8 @@ from . import catalogue, day2_admin, operations, signing
 from .churn import Churn, ChurnError
 from .clock import Clock, Triggers, parse_after
 from .errors import ApiError, access_error, method_not_allowed, not_found
-from .faults import Faults, Observer
-from .settings import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, VERSION, RuntimeSettings
+from .faults import HOLD_ANSWERS, Faults, Holds, Observer
+from .settings import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, OPERATIONS, VERSION, RuntimeSettings
 from .store import STATUSES, TRANSITIONS, Store
 from .validation import NAME_RE
 
@@ -149,6 +149,12 @@ class Handler(BaseHTTPRequestHandler):
                 self.close_connection = True  # the rest of the stream cannot be trusted
             entry['status'] = exc.code
             self._json(exc.code, {'requestId': request_id, 'error': exc.to_error()}, headers)
+            return
+        if emulator.holds.arrive(operation) == 'error':
+            error = ApiError(503, 'UNAVAILABLE', 'service temporarily unavailable')
+            emulator.observer.fault(entry, 'error')
+            entry['status'] = 503
+            self._json(503, {'requestId': request_id, 'error': error.to_error()}, headers)
             return
         if settings.latency_ms:
             time.sleep(settings.latency_ms / 1000.0)
@@ -380,6 +386,7 @@ class Emulator:
         self.faults = Faults(fault_seed)
         self.observer = Observer()
         self.churn = Churn()
+        self.holds = Holds()
         self.seed_count, self.seed_region = seed, seed_region
         self.ssl_context = None
         if tls_cert:
@@ -448,6 +455,7 @@ class Emulator:
         self.churn.clear()
         self.triggers.clear()
         self.store.hold(())
+        self.holds.release()
         if state:
             self.store.reset()
             self.clock.reset()
@@ -548,6 +556,23 @@ class Emulator:
                 description = {'release': {'transitions': kinds, 'ids': ids}}
                 return self.triggers.add(after, description, lambda: self.store.release(kinds, ids))
             return {'released': self.store.release(kinds, ids)}
+        if method == 'POST' and parts == ['hold-requests']:
+            operation, count, skip = data.get('operation'), data.get('count', 1), data.get('skip', 0)
+            if operation not in OPERATIONS:
+                raise AdminError(400, 'operation must be one of %s' % ', '.join(OPERATIONS))
+            for key, value in (('count', count), ('skip', skip)):
+                if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000:
+                    raise AdminError(400, '%s must be an integer between 0 and 1000' % key)
+            return self.holds.hold(operation, count, skip)
+        if method == 'GET' and parts == ['hold-requests']:
+            return self.holds.status()
+        if method == 'POST' and parts == ['release-requests']:
+            operation, answer = data.get('operation'), data.get('answer')
+            if operation is not None and operation not in OPERATIONS:
+                raise AdminError(400, 'operation must be one of %s' % ', '.join(OPERATIONS))
+            if answer not in HOLD_ANSWERS:
+                raise AdminError(400, 'answer must be null or "error"')
+            return self.holds.release(operation, answer)
         if method == 'POST' and parts == ['quota']:
             region, maximum = data.get('region', 'cn-north-1'), data.get('max')
             if region not in catalogue.REGIONS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import sigv
 from emu_helpers import PASSWORD, create_body
 from jdcloud_redis_emulator import OPERATIONS
 from jdcloud_redis_emulator.admin import AdminError
@@ -178,3 +179,61 @@ def test_churn_validation(emulator, body):
     with pytest.raises(AdminError) as info:
         emulator.admin.churn(**body)
     assert info.value.code == 400
+
+
+def test_request_hold_lets_skip_through_holds_count_and_releases_with_the_chosen_answer(api, emulator, make_instance):
+    import threading
+
+    instance_id = make_instance()
+    path = BASE + '/' + instance_id
+    emulator.admin.hold_requests('describeCacheInstance', count=2, skip=1)
+    assert api.call('GET', path).status == 200  # skipped
+    answers = []
+
+    def get():
+        # a connection of its own: the api fixture's one connection is busy while a request is held
+        client = sigv.Client(emulator.url, emulator.access_key, emulator.secret_key)
+        try:
+            answers.append(client.call('GET', path).status)
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=get) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    emulator.admin.wait_held_requests('describeCacheInstance', waiting=2)
+    assert answers == [] and emulator.admin.held_requests() == {
+        'describeCacheInstance': {'waiting': 2, 'count': 0, 'skip': 0}
+    }
+    assert api.call('GET', BASE).status == 200  # other operations go on
+    emulator.admin.release_requests('describeCacheInstance', answer='error')
+    for thread in threads:
+        thread.join()
+    assert answers == [503, 503] and emulator.admin.held_requests() == {}
+    assert api.call('GET', path).status == 200  # the plan ended with the release
+    assert [r['fault'] for r in emulator.admin.requests() if r['status'] == 503] == ['error', 'error']
+
+
+def test_reset_releases_held_requests(api, emulator, make_instance):
+    import threading
+
+    make_instance()
+    emulator.admin.hold_requests('describeUserQuota')
+    answers = []
+    client = sigv.Client(emulator.url, emulator.access_key, emulator.secret_key)
+    thread = threading.Thread(target=lambda: answers.append(client.call('GET', '/regions/cn-north-1/quota').status))
+    thread.start()
+    emulator.admin.wait_held_requests('describeUserQuota')
+    emulator.admin.reset(state=False)
+    thread.join()
+    client.close()
+    assert answers == [200] and emulator.admin.held_requests() == {}
+
+
+def test_request_hold_refuses_unknown_operations_and_bad_counts(emulator):
+    with pytest.raises(AdminError):
+        emulator.admin.hold_requests('noSuchOperation')
+    with pytest.raises(AdminError):
+        emulator.admin.hold_requests('describeUserQuota', count=-1)
+    with pytest.raises(AdminError):
+        emulator.admin.release_requests(answer='maybe')
