@@ -246,6 +246,8 @@ class JCSModule:
         self._other_clients: list[JDCloudClient] = []
         self._api: RedisAPI | None = None
         self.deleting: list[str] = []
+        # the names of what the writes that went through changed (record()), reported by every failure
+        self.applied: list[str] = []
         if not HAS_REQUESTS:
             self.module.fail_json(
                 msg=missing_required_lib('requests'),
@@ -455,6 +457,10 @@ class JCSModule:
         """The only way a module of this collection fails. Every failure carries a structured
         ``error``: the API's, or one with ``status`` for a failure the module decides itself."""
         result = dict(kwargs)
+        if self.applied:
+            # a write went through before this failure: the run did change something
+            result.setdefault('changed', True)
+            result.setdefault('changes', list(self.applied))
         result['error'] = error if error is not None else local_error(status or 'FAILED_PRECONDITION', msg)
         self._close()
         self.module.fail_json(msg=self.scrub(msg), **self.scrub(result))
@@ -537,25 +543,54 @@ class JCSModule:
             sleep(min(delay, remaining))
             delay = min(delay * POLL_FACTOR, POLL_CAP)
 
-    # -- writes whose outcome may be unknown --------------------------------------
+    # -- writes: what went through, whatever fails after --------------------------------
 
-    def write(self, call: Callable[[], T], applied: Callable[[], Any]) -> tuple[T | None, Any]:
-        """Make a write call that the client does not retry by itself.
+    def record(self, changes: Any) -> None:
+        """Note the names of what a write that went through changed: every later failure of the run reports
+        them (``changed: true``, ``changes``), since handlers and job reports must know."""
+        for name in changes:
+            if name not in self.applied:
+                self.applied.append(name)
 
-        When the client reports that the outcome is unknown (timeout, dropped
-        connection, 5xx after sending), ``applied()`` re-reads the resource and
-        returns a non-None value when the write did take effect; otherwise the
-        call is made again, at most ``api_retries`` more times.  Returns
-        ``(result of call or None, what applied() returned or None)``.
+    def write(
+        self, call: Callable[[], T], applied: Callable[[], Any] | None = None, changes: Any = ()
+    ) -> tuple[T | None, Any]:
+        """Make a write call; once it went through, ``changes`` (the names of what it changes) are recorded.
+
+        A write that may have gone through without an answer saying so (outcome unknown, a 5xx, a connection
+        lost after sending) is checked with ``applied()``, which re-reads the resource and returns a non-None
+        value when the write did take effect; it then counts as done. A write the client does not resend by
+        itself whose re-read shows it not applied is made again, at most ``api_retries`` more times. Without
+        ``applied``, or when the re-read fails too, such a write counts as applied: a report of a change that
+        did not happen is safer than a change reported as none. An API refusal (4xx) is raised untouched.
+        Returns ``(result of call or None, what applied() returned or None)``.
         """
         retries = 0
         while True:
             try:
-                return call(), None
-            except JDCloudOutcomeUnknownError:
-                evidence = applied()
+                result = call()
+            except JDCloudError as exc:
+                if isinstance(exc, JDCloudAPIError) and exc.code < 500:
+                    raise
+                evidence = self._applied_evidence(applied, changes, exc)
                 if evidence is not None:
+                    self.record(changes)
                     return None, evidence
+                if not isinstance(exc, JDCloudOutcomeUnknownError):
+                    raise  # the client already resent it as often as allowed
                 retries += 1
                 if retries > self.params['api_retries']:
                     raise
+                continue
+            self.record(changes)
+            return result, None
+
+    def _applied_evidence(self, applied: Callable[[], Any] | None, changes: Any, exc: JDCloudError) -> Any:
+        if applied is None:
+            self.record(changes)
+            raise exc
+        try:
+            return applied()
+        except JDCloudError:
+            self.record(changes)
+            raise exc from None

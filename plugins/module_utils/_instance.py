@@ -10,10 +10,7 @@ FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without no
 
 import datetime
 import difflib
-import hashlib
-import os
 import re
-import time
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import ID_PATTERN, local_error
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
@@ -24,6 +21,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
     shown,
     tag_endpoint_for,
 )
+from ansible_collections.jdcloud.cloud.plugins.module_utils._lock import HostLock
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
     API_DEFAULT_VERSION,
     CHARGE_DURATION_MAX,
@@ -348,80 +346,9 @@ def diff_of(before, after, changes, password_given):
 
 # -- one (region, name) at a time on this machine ----------------------------------------------------
 
-LOCK_POLL = 0.1
-
-
-def lock_directory():
-    cache = os.environ.get('XDG_CACHE_HOME') or os.path.join(os.path.expanduser('~'), '.cache')
-    return os.path.join(cache, 'jdcloud.cloud', 'locks')
-
-
-class NameLock:
-    """An exclusive lock on one (endpoint, region, name), held by whichever process on this machine
-    is between looking the name up and creating it, so that forks of one play cannot both find
-    nothing and both create. A lock file that cannot be made leaves the run unlocked, with a warning."""
-
-    def __init__(self, key, timeout, warn):
-        self.path = os.path.join(lock_directory(), hashlib.sha256(key.encode('utf-8')).hexdigest()[:32] + '.lock')
-        self.timeout = timeout
-        self.warn = warn
-        self.fd = None
-
-    def acquire(self):
-        """True once held (or when locking is impossible here); False after ``timeout`` seconds."""
-        import fcntl  # only runs that may create need it
-
-        try:
-            os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
-            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as exc:
-            self.warn(
-                f'Could not make the lock file {self.path} ({exc}); parallel creates of one name are not serialised'
-            )
-            return True
-        deadline = time.monotonic() + self.timeout
-        while True:
-            try:
-                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return True
-            except OSError:
-                if time.monotonic() >= deadline:
-                    self.release()
-                    return False
-                time.sleep(LOCK_POLL)
-
-    def release(self):
-        if self.fd is not None:
-            os.close(self.fd)  # closing the descriptor releases the lock
-            self.fd = None
-
 
 class InstanceOperations:
     """The reads, writes and waits of jcs_redis_instance, mixed into the module's JCSModule class."""
-
-    applied = ()
-
-    def fail(self, msg, error=None, status=None, **kwargs):
-        # A failure after writes went through still changed the instance: handlers and reports must know.
-        if self.applied:
-            kwargs.setdefault('changed', True)
-            kwargs.setdefault('changes', list(self.applied))
-        super().fail(msg, error=error, status=status, **kwargs)
-
-    def applying(self, changes, call):
-        """Make a write; one that may have gone through (no clear refusal) counts as applied even
-        when it then fails."""
-        try:
-            result = call()
-        except JDCloudAPIError as exc:
-            if exc.code >= 500:
-                self.applied.extend(changes)
-            raise
-        except JDCloudError:
-            self.applied.extend(changes)
-            raise
-        self.applied.extend(changes)
-        return result
 
     # -- reading -------------------------------------------------------------------
 
@@ -471,10 +398,11 @@ class InstanceOperations:
 
     def name_lock(self):
         params = self.params
-        return NameLock(
+        return HostLock(
             '\n'.join((self.client.endpoint, self.region_id, params['name'])),
             params['wait_timeout'],
             self.module.warn,
+            'parallel creates of one name',
         )
 
     # -- state: present --------------------------------------------------------------
@@ -581,9 +509,7 @@ class InstanceOperations:
         if self.check_mode:
             return predicted_new(params, self.region_id, instance_class)
         spec, charge = create_request(params)
-        result, adopted = self.applying(
-            ['create'], lambda: self.write(lambda: self.api.create(spec, charge), self.adopt_created)
-        )
+        result, adopted = self.write(lambda: self.api.create(spec, charge), self.adopt_created, ['create'])
         if lock is not None:
             lock.release()
         if adopted is not None:
@@ -722,9 +648,9 @@ class InstanceOperations:
         if self.check_mode or not self.changes:
             return current, after
         if attributes:
-            self.applying(sorted(attributes), lambda: self.api.modify_attribute(current['id'], **attributes))
+            self.write(lambda: self.api.modify_attribute(current['id'], **attributes), changes=sorted(attributes))
         if reset_password:
-            self.applying(['password'], lambda: self.api.reset_password(current['id'], params['password']))
+            self.write(lambda: self.api.reset_password(current['id'], params['password']), changes=['password'])
         # removals first: the limit on the number of tags applies when tags are bound
         if to_remove:
             self.change_tags(current, 'untag', to_remove)
@@ -756,7 +682,7 @@ class InstanceOperations:
         resources it failed for is a failure."""
         call = self.tag_api.tag if action == 'tag' else self.tag_api.untag
         new = [] if 'tags' in self.applied else ['tags']  # an untag before may have changed the tags already
-        result = self.applying(new, lambda: call(current['id'], tags))
+        result, dummy = self.write(lambda: call(current['id'], tags), changes=new)
         failed = failures(result)
         if failed:
             if new and not (result.get('data') or {}).get('successCount'):
@@ -821,14 +747,12 @@ class InstanceOperations:
                 return instance
             return None
 
-        result, dummy = self.applying(
-            plan['changes'],
-            lambda: self.write(
-                lambda: self.api.modify_class(
-                    current['id'], plan['instance_class'], plan['shard_number'], plan['replica_number']
-                ),
-                applied,
+        result, dummy = self.write(
+            lambda: self.api.modify_class(
+                current['id'], plan['instance_class'], plan['shard_number'], plan['replica_number']
             ),
+            applied,
+            plan['changes'],
         )
         if result:
             self.order = billing_order(result)
@@ -868,7 +792,7 @@ class InstanceOperations:
             return instance if instance['status'] == 'deleting' else None
 
         try:
-            self.applying(['delete'], lambda: self.write(lambda: self.api.delete(current['id']), applied))
+            self.write(lambda: self.api.delete(current['id']), applied, ['delete'])
         except JDCloudAPIError as exc:
             if exc.status == 'FAILED_PRECONDITION':
                 self.fail_from(exc, 'Instance {} cannot be deleted now'.format(current['id']), instance=current)

@@ -124,11 +124,19 @@ class InstanceModule(JCSModule):
         )
 
 
+# How many times a write refused because the setting moved (another run added, changed or deleted what this run
+# writes) is followed by a new read and plan before the refusal is reported.
+CONVERGE_ROUNDS = 3
+
+
 class SettingModule(InstanceModule):
     setting = None  # the result key, snake_case
     # True when a write moves the instance out of running (configuring, ...): the module then waits
     # for it to run again, as wait and wait_timeout say
     write_changes_status = False
+    # True when a write replaces the whole setting (the API has no write of one part): the read, the write and
+    # the read-back are then serialised per instance and setting on this machine, and the read-back is checked
+    serialised = False
 
     def validate(self):
         raise NotImplementedError()
@@ -142,19 +150,33 @@ class SettingModule(InstanceModule):
         raise NotImplementedError()
 
     def apply(self, instance_id, write):
+        """Make one write; raises the client's errors (the base words them with ``write_context``)."""
         raise NotImplementedError()
+
+    def holds(self, current, write):
+        """Whether the setting ``current`` (as ``read`` returns it) already holds what ``write`` makes: tells a
+        write whose answer was lost that went through, and a refused write whose result is already there."""
+        raise NotImplementedError()
+
+    def write_context(self, instance_id, write):
+        """The start of the message of a refused write."""
+        return f'Could not change the {self.setting} of instance {instance_id}'
 
     def settled(self, instance_id, after):
         """The setting once the writes are made (not in check mode): ``after`` by default; a setting
         with parts only the API computes (the next backup window) reads it again."""
         return after
 
+    def verify(self, instance_id, settled, written):
+        """After the writes of a ``serialised`` setting: fail when ``settled`` (the read-back) lost a part this run
+        asked for, ``written`` being the last write that went through."""
+
     def advise(self, after):
         """Warn about the setting as it ends up (once per run)."""
 
     def change_names(self, current, after, writes):
-        """The names of what changes, sorted, for the result's ``changes``: the keys that differ when
-        the setting is a dict; a setting of another shape names its own parts (groups, ...)."""
+        """The names of what ``writes`` change, sorted, for the result's ``changes``: the keys that differ
+        when the setting is a dict; a setting of another shape names its own parts (groups, ...)."""
         if not isinstance(current, dict) or not isinstance(after, dict):
             raise NotImplementedError()
         return sorted(key for key in set(current) | set(after) if current.get(key) != after.get(key))
@@ -166,10 +188,36 @@ class SettingModule(InstanceModule):
     # -- the pattern ----------------------------------------------------------------
 
     def run(self):
-        params = self.params
         self._validate_common()
         self.validate()
         instance_id, instance = self.target()
+        lock = self.setting_lock(instance_id) if self.serialised and not self.check_mode else None
+        try:
+            return self.converge(instance_id, instance)
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def setting_lock(self, instance_id):
+        """The lock of this setting of the instance on this machine, held until the run ends."""
+        from ansible_collections.jdcloud.cloud.plugins.module_utils._lock import HostLock
+
+        lock = HostLock(
+            '\n'.join((self.client.endpoint, self.checked_region(), instance_id, self.setting)),
+            self.params['wait_timeout'],
+            self.module.warn,
+            f'parallel changes of the {self.setting} of one instance',
+        )
+        if not lock.acquire():
+            self.fail(
+                f'Another run on this host has been changing the {self.setting} of instance {instance_id} for more '
+                f'than {self.params["wait_timeout"]} seconds (lock file {lock.path}); nothing was changed',
+                status='ABORTED',
+            )
+        return lock
+
+    def converge(self, instance_id, instance):
+        params = self.params
         current = self.read_or_fail(instance_id)
         after, writes = self.plan(current)
         if writes and not self.check_mode:
@@ -177,20 +225,57 @@ class SettingModule(InstanceModule):
             if instance is not None:  # it was busy: the setting may have moved while waiting
                 current = self.read_or_fail(instance_id)
                 after, writes = self.plan(current)
-            for write in writes:
-                self.apply(instance_id, write)
-            if writes and self.write_changes_status and params['wait']:
+        before = current
+        if self.check_mode:
+            changes = self.change_names(current, after, writes) if writes else []
+        else:
+            written = None
+            for attempt in range(CONVERGE_ROUNDS):
+                try:
+                    for write in writes:
+                        self.write_one(instance_id, current, after, write, last=attempt == CONVERGE_ROUNDS - 1)
+                        written = write
+                    break
+                except SettingMoved:
+                    # A write refused because the setting moved (409 ALREADY_EXISTS, 404 NOT_FOUND): read it again
+                    # and plan again. What another run already made so is then no write at all; the rest is
+                    # written over the new state. The instance itself being gone fails in the read.
+                    current = self.read_or_fail(instance_id)
+                    after, writes = self.plan(current)
+            if self.applied and self.write_changes_status and params['wait']:
                 self.wait_running(instance_id, 'to run again after the change')
-            if writes:
+            if self.applied:
                 after = self.settled(instance_id, after)
+                if self.serialised:
+                    self.verify(instance_id, after, written)
+            # only what this run's own writes changed: never a part another writer changed meanwhile
+            changes = sorted(self.applied)
         self.advise(after)
         result = {
-            'changed': bool(writes),
+            'changed': bool(changes),
             'instance_id': instance_id,
             self.setting: after,
             # what a caller (the redis_fleet role) reports per instance, without reading the diff
-            'changes': self.change_names(current, after, writes) if writes else [],
+            'changes': changes,
         }
         if self.module._diff:
-            result['diff'] = self.diff(current, after)
+            result['diff'] = self.diff(before, after)
         return result
+
+    def write_one(self, instance_id, current, after, write, last):
+        """Make one write of the plan of ``current``; SettingMoved when the API refused it because the setting
+        moved meanwhile (never on the ``last`` round: the refusal is then reported)."""
+        try:
+            self.write(
+                lambda: self.apply(instance_id, write),
+                lambda: True if self.holds(self.read(instance_id), write) else None,
+                self.change_names(current, after, [write]),
+            )
+        except JDCloudAPIError as exc:
+            if exc.code in (404, 409) and not last:
+                raise SettingMoved() from exc
+            self.fail_from(exc, self.write_context(instance_id, write))
+
+
+class SettingMoved(Exception):
+    """A write was refused because the setting is no longer as read (another run changed it)."""

@@ -234,7 +234,7 @@ class JCSRedisBackup(InstanceModule):
 
         try:
             backup_id, evidence = self.write(
-                lambda: bk.create_backup(self.client, self.region, instance_id, name), created
+                lambda: bk.create_backup(self.client, self.region, instance_id, name), created, ['backup']
             )
         except JDCloudAPIError as exc:
             self.fail_from(exc, f'Could not take backup {name!r} of instance {instance_id}')
@@ -282,7 +282,7 @@ class JCSRedisBackup(InstanceModule):
             return True if current is not None and current['status'] == 'restoring' else None
 
         try:
-            self.write(lambda: bk.restore(self.client, self.region, instance_id, backup['id']), restoring)
+            self.write(lambda: bk.restore(self.client, self.region, instance_id, backup['id']), restoring, ['restore'])
         except JDCloudAPIError as exc:
             self.fail_from(exc, f'Could not restore instance {instance_id} from backup {backup["id"]}')
         if self.params['wait']:

@@ -148,7 +148,8 @@ backup_policy:
 '''
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils import _backup as bk
-from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError, shown
+from ansible_collections.jdcloud.cloud.plugins.module_utils._base import local_error
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import shown
 from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import (
     SETTING_ARGUMENT_SPEC,
     SETTING_MODULE_KWARGS,
@@ -160,6 +161,7 @@ PARTS = ('auto_backup', 'backup_days', 'backup_window')
 
 class JCSRedisBackupPolicy(SettingModule):
     setting = 'backup_policy'
+    serialised = True
     argument_spec = dict(
         SETTING_ARGUMENT_SPEC,
         auto_backup=dict(type='bool'),
@@ -242,17 +244,54 @@ class JCSRedisBackupPolicy(SettingModule):
         return dict(before={self.setting: before}, after={self.setting: after})
 
     def apply(self, instance_id, write):
-        try:
-            bk.modify_policy(
-                self.client,
-                self.checked_region(),
-                instance_id,
-                write['auto_backup'],
-                write['backup_days'],
-                write['backup_window'],
+        bk.modify_policy(
+            self.client,
+            self.checked_region(),
+            instance_id,
+            write['auto_backup'],
+            write['backup_days'],
+            write['backup_window'],
+        )
+
+    def holds(self, current, write):
+        return current['auto_backup'] == write['auto_backup'] and bk.schedule_key(
+            current['backup_days'], current['backup_window'] or ''
+        ) == bk.schedule_key(write['backup_days'], write['backup_window'])
+
+    def write_context(self, instance_id, write):
+        return f'Could not change the backup policy of instance {instance_id}'
+
+    def verify(self, instance_id, settled, written):
+        """The API writes the whole policy: a run on another machine that wrote it after this run did may have
+        put back a part this run changed. Fail, saying so, rather than report a change the policy lost."""
+        if written is None:
+            return
+        asked = [part for part in PARTS if self.params[part] is not None]
+        if 'backup_days' in asked and 'backup_window' in asked:
+            schedule = bk.schedule_key(settled['backup_days'], settled['backup_window'] or '')
+            kept = schedule is not None and schedule == bk.schedule_key(
+                written['backup_days'], written['backup_window']
             )
-        except JDCloudAPIError as exc:
-            self.fail_from(exc, f'Could not change the backup policy of instance {instance_id}')
+            lost = [] if kept else ['backup_days', 'backup_window']
+        else:
+            lost = [
+                part for part in ('backup_days', 'backup_window') if part in asked and settled[part] != written[part]
+            ]
+        if 'auto_backup' in asked and settled['auto_backup'] != written['auto_backup']:
+            lost.insert(0, 'auto_backup')
+        if lost:
+            message = (
+                'Another writer changed the backup policy of instance {} at the same time as this run: {} {} not '
+                'what this run wrote ({}) but {}. This run\'s change was applied and then overwritten; run the task '
+                'again, and do not change one instance\'s backup policy from several machines at once'.format(
+                    instance_id,
+                    ' and '.join(lost),
+                    'is' if len(lost) == 1 else 'are',
+                    ', '.join(f'{part}: {written[part]}' for part in lost),
+                    ', '.join(f'{part}: {settled[part]}' for part in lost),
+                )
+            )
+            self.fail(message, error=local_error('ABORTED', message), backup_policy=settled)
 
     def settled(self, instance_id, after):
         # the next window is the API's to compute

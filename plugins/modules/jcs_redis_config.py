@@ -134,7 +134,6 @@ changes:
 '''
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils import _parameters as pm
-from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
 from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import (
     SETTING_ARGUMENT_SPEC,
     SETTING_MODULE_KWARGS,
@@ -217,23 +216,19 @@ class JCSRedisConfig(SettingModule):
         )
 
     def apply(self, instance_id, write):
-        region, client = self.checked_region(), self.client
+        pm.modify(self.client, self.checked_region(), instance_id, write)
 
-        def applied():
-            """Whether a write whose outcome is unknown took effect: every parameter reads as sent."""
-            now = pm.describe(client, region, instance_id)
-            for name, text in write.items():
-                item = now.items.get(name) or {}
-                if not pm.same(item, pm.key_of(name, item, text), pm.key_of(name, item, item.get('configValue'))):
-                    return None
-            return True
+    def holds(self, current, write):
+        """Every parameter of ``write`` reads as sent (``read`` keeps the catalogue of ``current``)."""
+        items = self.catalogue.items
+        for name, text in write.items():
+            item = items.get(name) or {}
+            if not pm.same(item, pm.key_of(name, item, text), pm.key_of(name, item, current.get(name))):
+                return False
+        return True
 
-        try:
-            self.write(lambda: pm.modify(client, region, instance_id, write), applied)
-        except JDCloudAPIError as exc:
-            self.fail_from(
-                exc, 'Could not change the parameters {} of instance {}'.format(', '.join(sorted(write)), instance_id)
-            )
+    def write_context(self, instance_id, write):
+        return 'Could not change the parameters {} of instance {}'.format(', '.join(sorted(write)), instance_id)
 
 
 def main():

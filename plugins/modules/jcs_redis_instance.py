@@ -412,7 +412,6 @@ class JCSRedisInstance(InstanceOperations, JCSModule):
             self.check_region()
             self.fail('; '.join(problems), status='INVALID_ARGUMENT')
         self.changes = []
-        self.applied = []
         self.order = {}
         if self.params['state'] == 'absent':
             before, after = self.absent()

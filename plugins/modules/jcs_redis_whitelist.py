@@ -163,7 +163,7 @@ from ansible.module_utils.basic import AnsibleModule, _load_params
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils import _whitelist as wl
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import COMMON_ARGUMENT_SPEC, local_error
-from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError, shown
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import shown
 from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import (
     SETTING_ARGUMENT_SPEC,
     SETTING_MODULE_KWARGS,
@@ -283,25 +283,22 @@ class JCSRedisWhitelist(SettingModule):
     def apply(self, instance_id, write):
         action, name, ips = write
         region, client = self.checked_region(), self.client
+        if action == 'add':
+            wl.add(client, region, instance_id, name, ips)
+        elif action == 'modify':
+            wl.modify(client, region, instance_id, name, ips)
+        else:
+            wl.delete(client, region, instance_id, name)
 
-        def group():
-            """The group as the API now holds it, or None."""
-            return next((g for g in wl.describe(client, region, instance_id) if g['name'] == name), None)
+    def holds(self, current, write):
+        action, name, ips = write
+        group = next((g for g in current if g['name'] == name), None)
+        if action == 'delete':
+            return group is None
+        return group is not None and group['ips'] == ips
 
-        try:
-            if action == 'add':
-                self.write(
-                    lambda: wl.add(client, region, instance_id, name, ips),
-                    lambda: True if (group() or {}).get('ips') == ips else None,
-                )
-            elif action == 'modify':
-                wl.modify(client, region, instance_id, name, ips)
-            else:
-                self.write(
-                    lambda: wl.delete(client, region, instance_id, name), lambda: True if group() is None else None
-                )
-        except JDCloudAPIError as exc:
-            self.fail_from(exc, f'Could not {action} white-list group {name!r} of instance {instance_id}')
+    def write_context(self, instance_id, write):
+        return f'Could not {write[0]} white-list group {write[1]!r} of instance {instance_id}'
 
 
 def main():
