@@ -13,6 +13,10 @@ description:
     on which weekdays, and in which window of the day.
   - Options left out keep their current value. The API needs the days and the window in every change, so a change
     of one sends the current value of the other.
+  - Runs on one machine that change the policy of one instance take turns (a lock file under
+    C($XDG_CACHE_HOME/jdcloud.cloud/locks)), so none loses another's change. After a change the module reads the
+    policy back; when another writer (a run on another machine) overwrote a part this run set, it fails with
+    C(error.status=ABORTED) rather than report success. See C(docs/reliability.md) of the collection.
   - Days are compared as a set, and windows by the moment they mean, so V(01:00-02:00 +0800) on Monday and
     V(17:00-18:00 +0000) on Sunday are the same schedule and never cause a change. The module keeps the form the
     API holds when nothing changes.
