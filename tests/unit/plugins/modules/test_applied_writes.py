@@ -73,12 +73,12 @@ def test_backup_policy_write_applied_and_its_answer_lost_counts_as_applied(emula
 
 def test_backup_policy_read_back_fails_after_the_write(emulator, sdk_client):
     instance_id = sdk_client.create('bp_readback')
-    emulator.admin.hold('describeBackupPolicy', skip=1)  # the first read goes through, the read-back is held
+    emulator.admin.hold_requests('describeBackupPolicy', skip=1)  # the first read goes through, the read-back is held
     join = in_background(
         'jcs_redis_backup_policy', emulator.connection(instance_id=instance_id, backup_days=['Tue'], api_retries=0)
     )
-    emulator.admin.wait_held('describeBackupPolicy')
-    emulator.admin.release('describeBackupPolicy', answer='error')
+    emulator.admin.wait_held_requests('describeBackupPolicy')
+    emulator.admin.release_requests('describeBackupPolicy', answer='error')
     run = join()
     assert run.failed and run.result['error']['code'] == 503, run.result
     assert run.result['changed'] is True and run.result['changes'] == ['backup_days'], run.result
@@ -101,14 +101,14 @@ def test_restore_accepted_then_the_instance_goes_to_error(emulator, sdk_client):
     instance_id = sdk_client.create('bk_restore')
     emulator.admin.seed_backups(instance_id, 1, name_prefix='good')
     # by id: one describe before the restore (is it running?), the next while waiting after it
-    emulator.admin.hold('describeCacheInstance', skip=1)
+    emulator.admin.hold_requests('describeCacheInstance', skip=1)
     join = in_background(
         'jcs_redis_backup', emulator.connection(instance_id=instance_id, name='good_00001', state='restored')
     )
-    emulator.admin.wait_held('describeCacheInstance')
+    emulator.admin.wait_held_requests('describeCacheInstance')
     assert emulator.calls().get('restoreInstance') == 1
     emulator.admin.force_status(instance_id, 'error')
-    emulator.admin.release('describeCacheInstance')
+    emulator.admin.release_requests('describeCacheInstance')
     run = join()
     assert run.failed and run.result['error']['status'] == 'INSTANCE_ERROR', run.result
     assert run.result['changed'] is True and run.result['changes'] == ['restore'], run.result
@@ -119,15 +119,15 @@ def test_restore_accepted_then_the_instance_goes_to_error(emulator, sdk_client):
 
 def test_config_written_then_the_instance_goes_to_error_while_configuring(emulator, sdk_client):
     instance_id = sdk_client.create('cfg_error')
-    emulator.admin.hold('describeCacheInstance', skip=1)
+    emulator.admin.hold_requests('describeCacheInstance', skip=1)
     join = in_background(
         'jcs_redis_config',
         emulator.connection(instance_id=instance_id, parameters={'maxmemory-policy': 'allkeys-lru'}),
     )
-    emulator.admin.wait_held('describeCacheInstance')
+    emulator.admin.wait_held_requests('describeCacheInstance')
     assert emulator.calls().get('modifyInstanceConfig') == 1
     emulator.admin.force_status(instance_id, 'error')
-    emulator.admin.release('describeCacheInstance')
+    emulator.admin.release_requests('describeCacheInstance')
     run = join()
     assert run.failed and run.result['error']['status'] == 'INSTANCE_ERROR', run.result
     assert run.result['changed'] is True and run.result['changes'] == ['maxmemory-policy'], run.result
@@ -137,13 +137,13 @@ def test_config_write_whose_answer_was_lost_then_the_wait_fails(emulator, sdk_cl
     instance_id = sdk_client.create('cfg_lost')
     # modifyInstanceConfig is not resent blindly: the re-read shows it applied; then the wait's describe fails
     emulator.admin.config(drop_response_rate=1.0, fault_operations=['modifyInstanceConfig'])
-    emulator.admin.hold('describeCacheInstance', skip=1)
+    emulator.admin.hold_requests('describeCacheInstance', skip=1)
     join = in_background(
         'jcs_redis_config',
         emulator.connection(instance_id=instance_id, parameters={'maxmemory-policy': 'allkeys-lru'}, api_retries=0),
     )
-    emulator.admin.wait_held('describeCacheInstance')
-    emulator.admin.release('describeCacheInstance', answer='error')
+    emulator.admin.wait_held_requests('describeCacheInstance')
+    emulator.admin.release_requests('describeCacheInstance', answer='error')
     run = join()
     assert run.failed and run.result['error']['code'] == 503, run.result
     assert run.result['changed'] is True and run.result['changes'] == ['maxmemory-policy'], run.result
@@ -157,7 +157,7 @@ def test_instance_renamed_then_the_resize_fails(emulator):
     made = run_module('jcs_redis_instance', emulator.instance_args('inst_applied'))
     assert not made.failed, made.result
     instance_id = made.result['instance']['id']
-    emulator.admin.hold('modifyCacheInstanceClass')
+    emulator.admin.hold_requests('modifyCacheInstanceClass')
     join = in_background(
         'jcs_redis_instance',
         emulator.connection(
@@ -167,8 +167,8 @@ def test_instance_renamed_then_the_resize_fails(emulator):
             api_retries=0,
         ),
     )
-    emulator.admin.wait_held('modifyCacheInstanceClass')
-    emulator.admin.release('modifyCacheInstanceClass', answer='error')
+    emulator.admin.wait_held_requests('modifyCacheInstanceClass')
+    emulator.admin.release_requests('modifyCacheInstanceClass', answer='error')
     run = join()
     assert run.failed, run.result
     assert run.result['changed'] is True and run.result['changes'] == ['description'], run.result
@@ -179,13 +179,13 @@ def test_instance_tags_removed_then_the_binding_fails(emulator):
     made = run_module('jcs_redis_instance', emulator.instance_args('tags_applied', tags=dict(env='prod', team='a')))
     assert not made.failed, made.result
     instance_id = made.result['instance']['id']
-    emulator.admin.hold('tagResources')
+    emulator.admin.hold_requests('tagResources')
     join = in_background(
         'jcs_redis_instance',
         emulator.connection(instance_id=instance_id, tags=dict(env='staging'), purge_tags=True, api_retries=0),
     )
-    emulator.admin.wait_held('tagResources')
-    emulator.admin.release('tagResources', answer='error')
+    emulator.admin.wait_held_requests('tagResources')
+    emulator.admin.release_requests('tagResources', answer='error')
     run = join()
     assert run.failed, run.result
     assert run.result['changed'] is True and run.result['changes'] == ['tags'], run.result
