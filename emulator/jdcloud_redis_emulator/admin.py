@@ -142,7 +142,7 @@ class AdminClient:
 
     def hold(self, *transitions: str) -> dict:
         """From now on, transitions of these kinds (all without argument: create, resize, delete, config,
-        restore, backup) wait for ``release`` whatever their delay; ``hold_none()`` stops holding."""
+        restore, backup, upgrade) wait for ``release`` whatever their delay; ``hold_none()`` stops holding."""
         return self.call('POST', 'hold', {'transitions': list(transitions)} if transitions else {})
 
     def hold_none(self) -> dict:

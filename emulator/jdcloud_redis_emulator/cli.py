@@ -77,6 +77,18 @@ def build_parser() -> argparse.ArgumentParser:
     life.add_argument(
         '--restore-delay', type=_non_negative, default=0.0, help='seconds in restoring before running (default 0)'
     )
+    life.add_argument(
+        '--upgrade-delay',
+        type=_non_negative,
+        default=0.0,
+        help='seconds in upgrading before running after modifyInstanceMinorVersion (default 0)',
+    )
+    life.add_argument(
+        '--recycle-retention',
+        type=_non_negative,
+        default=7 * 86400.0,
+        help='seconds a deleted instance stays in the recycle bin; 0 destroys it at once (default 604800, 7 days)',
+    )
     life.add_argument('--quota', type=int, default=20, help='instance quota per region (default 20)')
     life.add_argument(
         '--seed', type=int, default=0, metavar='N', help='start with N running instances (only if the state is empty)'
@@ -138,6 +150,8 @@ def options_from_args(args: argparse.Namespace) -> dict:
         config_delay=args.config_delay,
         backup_delay=args.backup_delay,
         restore_delay=args.restore_delay,
+        upgrade_delay=args.upgrade_delay,
+        recycle_retention=args.recycle_retention,
         quota=args.quota,
         seed=args.seed,
         seed_region=args.seed_region,

@@ -45,7 +45,7 @@ from .whitelist import DEFAULT_GROUP
 STATUSES = ('creating', 'running', 'error', 'changing', 'deleting', 'configuring', 'restoring', 'upgrading')
 # The transitions that take time, which the admin endpoint can hold until a test releases them. A new kind of
 # transition (a maintenance window) adds its name here and passes it to _schedule.
-TRANSITIONS = ('create', 'resize', 'delete', 'config', 'restore', 'backup')
+TRANSITIONS = ('create', 'resize', 'delete', 'config', 'restore', 'backup', 'upgrade')
 QUOTA_NAME = '缓存Redis'
 _ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
 STATE_VERSION = 1

@@ -1,25 +1,445 @@
-"""Maintenance windows, scheduled tasks and minor-version upgrades (docs/dev/api-notes.md#maintenance-and-tasks)."""
+"""Maintenance windows, tasks and minor-version upgrades (docs/dev/api-notes.md#maintenance-and-tasks).
+
+A change that can wait (``effectiveTime: MaintainTime`` on modifyCacheInstanceClass and
+modifyInstanceMinorVersion) becomes a task in ``init`` planned for the next start of the instance's window;
+a change made at once is a task too, ``running`` until the instance's transition ends, which gives
+describeTaskProgressList something to report. Tasks live on their instance; the store runs a planned task
+when its time comes (``Instance.task_due_at`` is in the store's heap like any transition), by the store's clock,
+which the admin endpoint can advance, so a test makes a window arrive without waiting.
+"""
 
 from __future__ import annotations
 
-ROUTES = ()
+import heapq
+from datetime import datetime, timezone
+
+from . import catalogue, day2, listing, validation
+from .errors import failed_precondition, invalid_argument, not_found
+
+ROUTES = (
+    day2.route(day2.INSTANCE + '/maintenanceTime', {'POST': 'maintenanceTime'}),
+    day2.route(day2.INSTANCE + '/taskProgress', {'GET': 'describeTaskProgressList'}),
+    day2.route(day2.INSTANCE + '/describeUpgradeVersion', {'GET': 'describeUpgradeVersion'}),
+    day2.route(day2.INSTANCE + '/modifyInstanceMinorVersion', {'POST': 'modifyInstanceMinorVersion'}),
+    # regionless: signed for the region jdcloud-api (or the regionId given), operations.Route.signing_region
+    day2.route('/v1/tasks', {'GET': 'listTasks'}),
+    day2.route('/v1/task', {'GET': 'listTask'}),
+    day2.route('/v1/taskTypes', {'GET': 'listTaskTypes'}),
+    day2.route('/v1/modifyTaskRunTime', {'POST': 'modifyTaskRunTime'}),
+    day2.route('/v1/cancelTask', {'POST': 'cancelTask'}),
+    day2.route('/v1/interruptTask', {'POST': 'interruptTask'}),
+)
+TASK_TYPES = (
+    {'id': 1, 'name': 'resize', 'cnName': '变配'},
+    {'id': 2, 'name': 'upgrade', 'cnName': '小版本升级'},
+)
+_TYPE_IDS = {t['name']: t['id'] for t in TASK_TYPES}
+_TYPE_CN = {t['name']: t['cnName'] for t in TASK_TYPES}
+TASK_STATUSES = ('init', 'running', 'fail', 'success', 'manual_stop', 'rollback', 'rollback_fail', 'rollback_finish')
+MIN_WINDOW_MINUTES = 60
+# the minor releases of each version, oldest first; the first is what a new instance runs (catalogue)
+REDIS_RELEASES = {
+    '2.8': ('2.8-2.1',),
+    '4.0': ('4.0-1.3', '4.0-1.4', '4.0-1.5'),
+    '5.0': ('5.0-1.2', '5.0-1.3'),
+    '6.2': ('6.2-1.1', '6.2-1.2', '6.2-1.3'),
+    '7.2': ('7.2-1.0', '7.2-1.1'),
+}
+PROXY_RELEASES = {
+    '2.8': (),
+    '4.0': ('4.0-2.4', '4.0-2.5'),
+    '5.0': ('5.0-2.4', '5.0-2.5'),
+    '6.2': ('6.2-2.4', '6.2-2.5'),
+    '7.2': ('7.2-2.4', '7.2-2.5'),
+}
+RELEASE_NOTES = 'emulated minor releases: stability fixes'
 
 
-def execute(store, settings, target, raw_query, raw_body):
-    raise AssertionError('unrouted operation %s' % target.operation)
-
-
+# ----------------------------------------------------------------- hooks the store calls
 def to_be_executed(inst) -> str:
-    return ''
+    """``toBeExecutedTaskType``: the type of the instance's next planned task, '' when none."""
+    planned = [t for t in inst.tasks if t['status'] == 'init']
+    return min(planned, key=lambda t: t['planned'])['type'] if planned else ''
 
 
 def run_due(store, inst, now: float) -> None:
+    """Start the planned tasks whose time has come, each at its planned time (the clock may have jumped past it)."""
     inst.task_due_at = None
+    for task in sorted((t for t in inst.tasks if t['status'] == 'init'), key=lambda t: t['planned']):
+        if task['planned'] > now:
+            continue
+        start = task['planned']
+        try:
+            if inst.status != 'running':
+                raise failed_precondition("cacheInstance '%s' was %s when the window came" % (inst.id, inst.status))
+            if task['type'] == 'resize':
+                store.apply_resize(inst, store.check_resize(inst, task['request']), start, task['duration'])
+            else:
+                _check_upgrade(inst, task['request'])
+                _start_upgrade(store, inst, start, task['duration'])
+        except Exception as exc:  # pylint: disable=broad-except
+            task.update(status='fail', started=start, ended=start, message=getattr(exc, 'message', str(exc)))
+            continue
+        task.update(status='running', started=start)
+    _plan(store, inst)
 
 
 def finished(inst, when: float) -> None:
-    return None
+    """The instance's transition ended at ``when``: its running task succeeded (an upgrade takes effect now)."""
+    for task in inst.tasks:
+        if task['status'] == 'running':
+            if task['type'] == 'upgrade':
+                component, version = task['request']['component'], task['request']['version']
+                if component == 'redis':
+                    inst.minor_version = version
+                else:
+                    inst.proxy_minor_version = version
+            task.update(status='success', ended=when)
 
 
+def cancel_planned(inst, now: float, why: str) -> None:
+    """Stop the planned tasks of an instance that goes away (recycle.py)."""
+    for task in inst.tasks:
+        if task['status'] == 'init':
+            task.update(status='manual_stop', ended=now, message=why)
+    inst.task_due_at = None
+
+
+# ----------------------------------------------------------------- helpers
+def _plan(store, inst) -> None:
+    """Put the instance's next planned task in the store's heap (stale entries are harmless)."""
+    planned = [t['planned'] for t in inst.tasks if t['status'] == 'init']
+    inst.task_due_at = min(planned) if planned else None
+    if inst.task_due_at is not None:
+        heapq.heappush(store._due, (inst.task_due_at, inst.id))  # pylint: disable=protected-access
+    store.changed(inst.region)
+
+
+def _window(params: dict) -> tuple:
+    start = day2.hhmm(validation._string(params, 'startTime', 'startTime', required=True), 'startTime')
+    end = day2.hhmm(validation._string(params, 'endTime', 'endTime', required=True), 'endTime')
+    if (end - start) % 1440 < MIN_WINDOW_MINUTES:
+        raise invalid_argument(
+            'startTime %s to endTime %s: a window lasts at least %d minutes (it may cross midnight)'
+            % (params['startTime'], params['endTime'], MIN_WINDOW_MINUTES)
+        )
+    return params['startTime'], params['endTime']
+
+
+def next_start(window_start: str, now: float) -> float:
+    """The next moment after ``now`` at which a window starting at ``HH:mmZ`` opens."""
+    minutes = day2.hhmm(window_start, 'startTime')
+    midnight = now - now % 86400
+    start = midnight + minutes * 60
+    return start if start > now else start + 86400
+
+
+def _new_task(store, inst, task_type: str, request, duration: float, planned: float | None) -> dict:
+    now = store.clock()
+    task = {
+        'id': 'task-' + ''.join(store._ids.choice('abcdefghijklmnopqrstuvwxyz0123456789') for dummy in range(12)),  # pylint: disable=protected-access
+        'instance_id': inst.id,
+        'region': inst.region,
+        'type': task_type,
+        'status': 'init' if planned is not None else 'running',
+        'created': now,
+        'planned': planned if planned is not None else now,
+        'window_start': inst.maintenance_start if planned is not None else '',
+        'window_end': inst.maintenance_end if planned is not None else '',
+        'started': None if planned is not None else now,
+        'ended': None,
+        'request': request,
+        'duration': duration,
+        'message': '',
+    }
+    inst.tasks.append(task)
+    return task
+
+
+def _schedulable(inst, task_type: str) -> None:
+    if not inst.maintenance_start:
+        raise failed_precondition(
+            "cacheInstance '%s' has no maintenance window: set one (maintenanceTime) before effectiveTime MaintainTime"
+            % inst.id
+        )
+    pending = next((t for t in inst.tasks if t['status'] == 'init' and t['type'] == task_type), None)
+    if pending is not None:
+        raise failed_precondition(
+            "cacheInstance '%s' already has a %s task planned (%s); cancel it (cancelTask) first"
+            % (inst.id, task_type, pending['id'])
+        )
+
+
+def _all_tasks(store):
+    for inst in list(store.instances.values()) + list(store.recycled.values()):
+        yield from inst.tasks
+
+
+def _find(store, task_id) -> tuple:
+    if not isinstance(task_id, str) or task_id == '':
+        raise invalid_argument('taskId is required')
+    store._settle_due()  # pylint: disable=protected-access
+    for inst in list(store.instances.values()) + list(store.recycled.values()):
+        for task in inst.tasks:
+            if task['id'] == task_id:
+                return inst, task
+    raise not_found("task '%s' not found" % task_id[:40])
+
+
+def _iso(ts) -> str:
+    return day2.iso(ts) if ts is not None else ''
+
+
+def render(task: dict) -> dict:
+    """The TaskInfo model of listTasks."""
+    return {
+        'taskId': task['id'],
+        'instanceId': task['instance_id'],
+        'taskType': _TYPE_IDS[task['type']],
+        'taskTypeCn': _TYPE_CN[task['type']],
+        'taskStatus': task['status'],
+        'startTime': _iso(task['started']),
+        'endTime': _iso(task['ended']),
+        'regionId': task['region'],
+        'isSupportInterruptTask': task['type'] == 'resize' and task['status'] == 'running',
+        'maintenanceStartTime': task['window_start'],
+        'maintenanceEndTime': task['window_end'],
+        'estimatedExecutionTime': _iso(task['planned']),
+        'executionTime': _iso(task['started']),
+    }
+
+
+def _changes(task: dict) -> list:
+    request = task['request']
+    if task['type'] == 'upgrade':
+        return [
+            {'name': request['component'] + 'MinorVersion', 'before': request['before'], 'after': request['version']}
+        ]
+    return [
+        {'name': key, 'before': None, 'after': value} for key, value in sorted(request.items()) if value is not None
+    ]
+
+
+# ----------------------------------------------------------------- resize and upgrades
 def resize(store, settings, region: str, instance_id: str, request: dict) -> dict:
-    return store.resize(region, instance_id, request, settings.resize_delay)
+    """modifyCacheInstanceClass: at once (a running task) or in the maintenance window (a planned task)."""
+    with store.lock:
+        inst = store.get(region, instance_id)
+        wanted = {k: request[k] for k in ('class', 'shard_number', 'replica_number')}
+        if request['effective_time'] == 'MaintainTime':
+            store.check_resize(inst, wanted)
+            _schedulable(inst, 'resize')
+            _new_task(
+                store, inst, 'resize', wanted, settings.resize_delay, next_start(inst.maintenance_start, store.clock())
+            )
+            _plan(store, inst)
+            store.save()
+            return store.order()
+        answer = store.resize(region, instance_id, wanted, settings.resize_delay)
+        _new_task(store, inst, 'resize', wanted, settings.resize_delay, None)
+        store.save()
+        return answer
+
+
+def _releases(inst, component: str) -> tuple:
+    if component == 'redis':
+        return REDIS_RELEASES[inst.redis_version], inst.minor_version or catalogue.INSTANCE_VERSIONS[inst.redis_version]
+    if inst.cls.instance_type != 'cluster':
+        return (), ''
+    return PROXY_RELEASES[inst.redis_version], inst.proxy_minor_version or catalogue.PROXY_VERSIONS[inst.redis_version]
+
+
+def offered(inst, component: str) -> list:
+    releases, current = _releases(inst, component)
+    return list(releases[releases.index(current) + 1 :]) if current in releases else []
+
+
+def _check_upgrade(inst, request: dict) -> None:
+    component, version = request['component'], request['version']
+    field = 'minorVersion' if component == 'redis' else 'proxyMinorVersion'
+    if component == 'proxy' and inst.cls.instance_type != 'cluster':
+        raise invalid_argument('%s: a %s instance has no proxy' % (field, inst.cls.instance_type))
+    versions = offered(inst, component)
+    if version not in versions:
+        raise invalid_argument(
+            '%s %r is not offered for this instance; describeUpgradeVersion offers: %s'
+            % (field, version[:40], ', '.join(versions) or 'none (it runs the latest)')
+        )
+
+
+def _start_upgrade(store, inst, start: float, delay: float) -> None:
+    inst.status = 'upgrading'
+    store._schedule(inst, start + delay, 'upgrade')  # pylint: disable=protected-access
+
+
+def upgrade(store, settings, inst, params: dict) -> None:
+    validation.check_known(params, day2.PATH_PARAMS + ('minorVersion', 'proxyMinorVersion', 'effectiveTime'))
+    redis = validation._string(params, 'minorVersion', 'minorVersion')
+    proxy = validation._string(params, 'proxyMinorVersion', 'proxyMinorVersion')
+    effective = validation._choice(params, 'effectiveTime', 'effectiveTime', ('Immediately', 'MaintainTime'))
+    if (redis is None) == (proxy is None):
+        # the SDK: "不支持和Proxy同时升级" (Redis and proxy are upgraded one after the other)
+        raise invalid_argument('exactly one of minorVersion and proxyMinorVersion is required (not both in one call)')
+    component = 'redis' if redis is not None else 'proxy'
+    request = {'component': component, 'version': redis or proxy, 'before': _releases(inst, component)[1]}
+    _check_upgrade(inst, request)
+    if effective == 'MaintainTime':
+        day2.require_running(inst, 'an upgrade can be planned')
+        _schedulable(inst, 'upgrade')
+        _new_task(
+            store, inst, 'upgrade', request, settings.upgrade_delay, next_start(inst.maintenance_start, store.clock())
+        )
+        _plan(store, inst)
+    else:
+        day2.require_running(inst, 'it can be upgraded')
+        now = store.clock()
+        _new_task(store, inst, 'upgrade', request, settings.upgrade_delay, None)
+        _start_upgrade(store, inst, now, settings.upgrade_delay)
+        store._settle(inst, now)  # pylint: disable=protected-access
+    store.save()
+
+
+# ----------------------------------------------------------------- the operations
+def _list(store, params: dict) -> dict:
+    validation.check_known(
+        params, ('regionId', 'taskType', 'taskStatus', 'instanceId', 'startTime', 'endTime', 'pageNumber', 'pageSize')
+    )
+    page_number = listing.int_param(params, 'pageNumber', 1, 1)
+    page_size = listing.int_param(params, 'pageSize', 10, 10, 100)
+    region = params.get('regionId')
+    if region is not None:
+        region = validation.region_or_error(region).region_id
+    task_type = params.get('taskType')
+    if task_type is not None:
+        by_id = {str(t['id']): t['name'] for t in TASK_TYPES}
+        if task_type not in _TYPE_IDS and task_type not in by_id:
+            raise invalid_argument(
+                'taskType must be a task type of listTaskTypes (id or name), got %r' % task_type[:40]
+            )
+        task_type = by_id.get(task_type, task_type)
+    status = validation._choice(params, 'taskStatus', 'taskStatus', TASK_STATUSES)
+    start, end = (_time(params, name) for name in ('startTime', 'endTime'))
+    store._settle_due()  # pylint: disable=protected-access
+    matched = [
+        t
+        for t in _all_tasks(store)
+        if (region is None or t['region'] == region)
+        and (task_type is None or t['type'] == task_type)
+        and (status is None or t['status'] == status)
+        and (params.get('instanceId') is None or t['instance_id'] == params['instanceId'])
+        and (start is None or int(t['planned']) >= start)
+        and (end is None or int(t['planned']) <= end)
+    ]
+    matched.sort(key=lambda t: (-t['created'], t['id']))
+    first = (page_number - 1) * page_size
+    return {'isSupport': True, 'total': len(matched), 'tasks': [render(t) for t in matched[first : first + page_size]]}
+
+
+def _time(params: dict, name: str):
+    value = params.get(name)
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=timezone.utc).timestamp()
+    except (TypeError, ValueError):
+        raise invalid_argument('%s must be an ISO 8601 UTC time such as 2024-05-01T08:00:00Z' % name) from None
+
+
+def _progress(store, inst, params: dict) -> dict:
+    validation.check_known(params, day2.PATH_PARAMS + ('taskType',))
+    task_type = validation._choice(params, 'taskType', 'taskType', tuple(_TYPE_IDS))
+    now = store.clock()
+    out = []
+    for task in inst.tasks:
+        if task['status'] != 'running' or task_type not in (None, task['type']):
+            continue
+        elapsed = max(0.0, now - task['started'])
+        percent = min(99, int(elapsed * 100 / task['duration'])) if task['duration'] else 99
+        out.append(
+            {
+                'taskType': task['type'],
+                'taskId': task['id'],
+                'taskStatus': task['status'],
+                'progressPercent': percent,
+                'elapsedTimeSecond': int(elapsed),
+                'startTime': day2.iso(task['started']),
+            }
+        )
+    return {'taskProgresses': out}
+
+
+def execute(store, settings, target, raw_query: str, raw_body: bytes):
+    op = target.operation
+    with store.lock:
+        if op in ('listTasks', 'listTask', 'listTaskTypes'):
+            params = day2.query(raw_query)
+            if op == 'listTaskTypes':
+                return {'taskTypes': [dict(t) for t in TASK_TYPES]}
+            if op == 'listTasks':
+                return _list(store, params)
+            validation.check_known(params, ('taskId',))
+            dummy, task = _find(store, params.get('taskId'))
+            info = render(task)
+            result = {k: info[k] for k in ('instanceId', 'taskType', 'taskStatus', 'startTime', 'endTime')}
+            result.update({k: info[k] for k in ('maintenanceStartTime', 'maintenanceEndTime')})
+            result.update(estimatedExecutionTime=info['estimatedExecutionTime'], executionTime=info['executionTime'])
+            result['taskResult'] = {'changes': _changes(task), 'message': task['message']}
+            return result
+        if op in ('modifyTaskRunTime', 'cancelTask', 'interruptTask'):
+            params = day2.body(raw_body)
+            window = op == 'modifyTaskRunTime'
+            validation.check_known(params, ('taskId', 'startTime', 'endTime') if window else ('taskId',))
+            inst, task = _find(store, params.get('taskId'))
+            now = store.clock()
+            if op == 'interruptTask':
+                if task['status'] != 'running' or task['type'] != 'resize':
+                    raise failed_precondition(
+                        "task '%s' is a %s task in %s; only a running resize can be interrupted"
+                        % (task['id'], task['type'], task['status'])
+                    )
+                # the resize is abandoned: the instance keeps its class and is running again
+                inst.status, inst.transition_at, inst.held = 'running', None, ''
+                inst.pending_class = inst.pending_shard_number = inst.pending_replica_number = None
+                task.update(status='manual_stop', ended=now, message='interrupted')
+                store.changed(inst.region)
+            else:
+                if task['status'] != 'init':
+                    raise failed_precondition(
+                        "task '%s' is %s; only a planned task (init) can be %s"
+                        % (task['id'], task['status'], 'rescheduled' if window else 'cancelled')
+                    )
+                if window:
+                    task['window_start'], task['window_end'] = _window(params)
+                    task['planned'] = next_start(task['window_start'], now)
+                else:
+                    task.update(status='manual_stop', ended=now, message='cancelled')
+                _plan(store, inst)
+            store.save()
+            return None
+        inst = store.get(day2.region_id(target), target.instance)
+        if op == 'maintenanceTime':
+            params = day2.body(raw_body)
+            validation.check_known(params, day2.PATH_PARAMS + ('startTime', 'endTime'))
+            window = _window(params)
+            if inst.status in ('creating', 'deleting'):
+                raise failed_precondition(
+                    "cacheInstance '%s' is %s; its maintenance window cannot be changed now" % (inst.id, inst.status)
+                )
+            inst.maintenance_start, inst.maintenance_end = window
+            store.changed(inst.region)
+            store.save()
+            return None
+        if op == 'describeTaskProgressList':
+            return _progress(store, inst, day2.query(raw_query))
+        if op == 'describeUpgradeVersion':
+            return {
+                'releaseNodes': RELEASE_NOTES,
+                'minorVersion': _releases(inst, 'redis')[1],
+                'majorVersion': offered(inst, 'redis'),
+                'proxyMinorVersion': _releases(inst, 'proxy')[1],
+                'proxyMajorVersions': offered(inst, 'proxy'),
+            }
+        if op == 'modifyInstanceMinorVersion':
+            upgrade(store, settings, inst, day2.body(raw_body))
+            return None
+    raise AssertionError('unrouted operation %s' % op)

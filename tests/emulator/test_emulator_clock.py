@@ -13,7 +13,7 @@ from jdcloud_redis_emulator import AdminClient, Emulator
 from jdcloud_redis_emulator.admin import AdminError, after
 
 BASE = '/regions/cn-north-1/cacheInstance'
-ALL = ['create', 'resize', 'delete', 'config', 'restore', 'backup']
+ALL = ['create', 'resize', 'delete', 'config', 'restore', 'backup', 'upgrade']
 
 
 def status(api, instance_id):
@@ -190,7 +190,7 @@ def test_reset_ends_holds_and_scheduled_actions(api, emulator, make_instance):
 @pytest.mark.parametrize(
     'path, body, message',
     [
-        ('hold', {'transitions': ['upgrade']}, 'transitions must be a list of: create, resize'),
+        ('hold', {'transitions': ['reboot']}, 'transitions must be a list of: create, resize'),
         ('hold', {'kinds': ['create']}, 'unknown member kinds'),
         ('release', {'ids': 'redis-abc'}, 'ids must be a list'),
         ('release', {'after': {'operation': 'describeEverything'}}, 'after.operation must be one of'),
