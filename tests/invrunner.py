@@ -94,3 +94,25 @@ def run_inventory(workdir, config, *, env=None, args=('--list',), filename='redi
         check=False,
     )
     return InventoryRun(rc=proc.returncode, stdout=proc.stdout, stderr=proc.stderr)
+
+
+def run_playbook(workdir, play, config, *, env=None, filename='redis.jcs_redis.yml', timeout=300):
+    """Run ``ansible-playbook`` with ``play`` (a list of plays) over the inventory file ``filename`` written from
+    ``config``, in the environment of ``inventory_env`` (no interpreter or connection settings of the caller)."""
+    workdir = str(workdir)
+    path = os.path.join(workdir, filename)
+    with open(path, 'w', encoding='utf-8') as handle:
+        handle.write(config if isinstance(config, str) else yaml.safe_dump(config, sort_keys=False))
+    playbook = os.path.join(workdir, 'play.yml')
+    with open(playbook, 'w', encoding='utf-8') as handle:
+        handle.write(yaml.safe_dump(play, sort_keys=False))
+    proc = subprocess.run(
+        [os.path.join(os.path.dirname(ansible_inventory()), 'ansible-playbook'), '-i', path, playbook],
+        cwd=workdir,
+        env=inventory_env(workdir, env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    return InventoryRun(rc=proc.returncode, stdout=proc.stdout, stderr=proc.stderr)

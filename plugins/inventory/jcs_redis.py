@@ -8,8 +8,9 @@ short_description: JD Cloud JCS for Redis instances as an inventory source
 version_added: 1.1.0
 description:
   - Lists the JCS for Redis instances of one or more regions of a JD Cloud account and makes each one a host, with the
-    instance in the variable C(jcs_redis), for playbooks that manage the instances from the controller
-    (with C(connection=local) or C(delegate_to=localhost)).
+    instance in the variable C(jcs_redis), for playbooks that manage the instances from the controller. The hosts
+    have the connection variables for that (see O(local_connection)), so such a play needs neither
+    C(connection=local) nor C(delegate_to=localhost).
   - The inventory source is a YAML file whose name ends in C(jcs_redis.yml) or C(jcs_redis.yaml) and that sets
     O(plugin) to V(jdcloud.cloud.jcs_redis).
   - O(access_key), O(secret_key), O(regions) and O(endpoint) set in the file may be Jinja2 templates, for example a
@@ -23,10 +24,24 @@ description:
     M(jdcloud.cloud.jcs_redis_info) returns each element of its C(instances) (C(id), C(name), C(status),
     C(region), C(redis_version), C(instance_type), C(connection_domain), C(port), C(tags), ...).
     C(ansible_host), the connection domain of the instance. C(ansible_port), the port clients connect to.
+    C(ansible_connection) and C(ansible_python_interpreter), unless O(local_connection=false).
     The instance's password is never returned by the API and never appears in any variable.
   - A value read from the API that could hold a template (a description or tag with C({{), C({%) or C({#)) is never
     templated, so it stays text; C(ansible-inventory --list) shows such a value as a dictionary with the key
     C(__ansible_unsafe). Every other value is a plain string, which AWX imports as it is.
+  - The variables made by O(compose) follow the same rule; a composed string is plain unless it holds a template
+    marker (which can only come from the instance's data). ansible-core 2.19 and newer mark every string that an
+    inventory plugin composes as untrusted, also with its own C(ansible.builtin.constructed) plugin, and
+    C(ansible-inventory --list) and C(--export) then write each as an C(__ansible_unsafe) dictionary, which AWX
+    imports as a dictionary; this plugin marks the composed strings without template markers as trusted instead.
+  - Host names that Ansible reserves or that a host pattern cannot select are not used (see O(hostnames)). A group
+    of O(keyed_groups) or O(groups) named V(all) or V(ungrouped) (Ansible's own groups) or named like a host of the
+    inventory (a host pattern would then select the host and never the group) is not made, and its hosts are named in a
+    warning; with O(strict=true) such a group fails the inventory instead.
+  - A keyed group of the tags (C(key=jcs_redis.tags), C(prefix=tag)) is named C(tag_<key>_<value>); a tag with an
+    empty value, for example C(owner), makes the group C(tag_owner_), Ansible's rule for every inventory plugin. Set
+    C(default_value=none) in the O(keyed_groups) entry for C(tag_owner_none), or C(trailing_separator=false) for
+    C(tag_owner).
   - The instance is one variable rather than one variable per field because C(name), C(port) and C(tags) are
     reserved names in Ansible, which warns about hosts that define them.
 author:
@@ -153,8 +168,24 @@ options:
         V({{ jcs_redis.name }}_{{ jcs_redis.region }}). Instances whose names collide are named by their IDs, with a
         warning, and so are instances for which the template gives an empty name or fails (with O(strict), a failing
         template fails the inventory instead).
+      - Whatever the choice, a name Ansible reserves (V(all) and V(ungrouped), its own groups; V(localhost),
+        V(127.0.0.1) and V(::1), which stand for the controller) or that a host pattern cannot select (one with
+        whitespace, a comma, a colon, a bracket, C(*) or C(?), or starting with C(!), C(&) or C(~)) is replaced by the
+        instance ID, with a warning. V(all), V(ungrouped) and V(localhost) are valid JD Cloud instance names.
     type: str
     default: name
+  local_connection:
+    description:
+      - Whether each host gets the variables C(ansible_connection=local) and
+        C(ansible_python_interpreter={{ ansible_playbook_python }}), so that a play over the hosts runs its tasks on
+        the controller, with the Python that runs C(ansible-playbook), without setting C(connection) to C(local) in the play,
+        without SSH to the instance's domain and without interpreter discovery (and its warning) for each host.
+      - The variables are host variables, so they take precedence over the play's C(connection) keyword and
+        C(ansible-playbook --connection); set this option to V(false) to leave them out, for example to connect to
+        the hosts some other way, or set them for a group in C(group_vars).
+    type: bool
+    default: true
+    version_added: 1.1.0
 '''
 
 EXAMPLES = r'''
@@ -175,7 +206,8 @@ keyed_groups:
     key: jcs_redis.instance_type
   - prefix: region
     key: jcs_redis.region
-  # tag_team_orders for the tag team=orders
+  # tag_team_orders for the tag team=orders; tag_owner_ for a tag owner with an empty value
+  # (add default_value: none for tag_owner_none)
   - prefix: tag
     key: jcs_redis.tags
 groups:
@@ -209,9 +241,9 @@ regions: cn-north-1
 names: [orders_cache, sessions]
 hostnames: "{{ jcs_redis.name }}_{{ jcs_redis.region | replace('-', '_') }}"
 
-# A playbook over these hosts runs its tasks on the controller:
+# A playbook over these hosts runs its tasks on the controller, as the hosts' variables ansible_connection and
+# ansible_python_interpreter say (local_connection: false leaves them out):
 #   - hosts: redis_version_5_0
-#     connection: local
 #     gather_facts: false
 #     tasks:
 #       - name: Who may connect
@@ -225,6 +257,7 @@ import difflib
 import hashlib
 import json
 import math
+import re
 from collections import Counter
 
 from ansible import constants as C
@@ -256,6 +289,14 @@ INSTANCE_TYPE_FILTER = {'master-slave': 'redis', 'cluster': 'redis_cluster'}
 CACHE_FORMAT = 1
 # Collisions named in one warning; the others are counted.
 COLLISIONS_SHOWN = 10
+# Ansible's own groups: a host or a made group of either name breaks the inventory.
+RESERVED_GROUPS = frozenset(('all', 'ungrouped'))
+# What Ansible's host patterns read as operators: separators, whitespace, subscripts, wildcards, and a leading
+# exclusion, intersection or regular-expression mark.
+HOST_PATTERN_OPERATORS = re.compile(r'[\s,:\[\]*?]|\A[!&~]')
+# Every task over these hosts runs on the controller, with the Python that runs ansible-playbook (which has requests);
+# a template, so that it is the Python of wherever the play runs (an AWX execution environment).
+CONTROLLER_VARIABLES = dict(ansible_connection='local', ansible_python_interpreter='{{ ansible_playbook_python }}')
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -509,15 +550,42 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _populate(self, instances, hostnames):
         strict = self.get_option('strict')
         compose, groups, keyed_groups = (self.get_option(o) for o in ('compose', 'groups', 'keyed_groups'))
+        # trusted, the interpreter's template too: it is the plugin's own, meant to be rendered by the play
+        controller = (
+            {k: trust_as_template(v) for k, v in CONTROLLER_VARIABLES.items()}
+            if self.get_option('local_connection')
+            else {}
+        )
         instances = [self._inert(instance) for instance in instances]
-        for instance, host in zip(instances, self._host_names(instances, hostnames, strict)):
+        hosts = self._host_names(instances, hostnames, strict)
+        # every host first, so that a group named like any of them is known as such
+        for host in hosts:
             self.inventory.add_host(host)
-            for key, value in host_variables(instance).items():
+        guard = _GroupGuard(self.inventory, RESERVED_GROUPS | set(self.inventory.hosts), strict)
+        for instance, host in zip(instances, hosts):
+            for key, value in dict(host_variables(instance), **controller).items():
                 self.inventory.set_variable(host, key, value)
             host_vars = self.inventory.get_host(host).get_vars()
-            self._set_composite_vars(compose, host_vars, host, strict=strict)
-            self._add_host_to_composed_groups(groups, {}, host, strict=strict)
-            self._add_host_to_keyed_groups(keyed_groups, {}, host, strict=strict)
+            self._compose_variables(compose, host_vars, host, strict)
+            inventory, self.inventory = self.inventory, guard
+            try:
+                self._add_host_to_composed_groups(groups, {}, host, strict=strict)
+                self._add_host_to_keyed_groups(keyed_groups, {}, host, strict=strict)
+            finally:
+                self.inventory = inventory
+        guard.warn(self.display)
+
+    def _compose_variables(self, compose, host_vars, host, strict):
+        """Constructable's compose, with each result's strings that cannot be templates trusted (see _inert): ansible-core
+        leaves every composed string untrusted, which ansible-inventory writes as a dictionary."""
+        for name, expression in (compose or {}).items():
+            try:
+                value = self._compose(expression, host_vars)
+            except Exception as exc:  # pylint: disable=broad-except
+                if strict:
+                    raise AnsibleError(f'Could not set {name} for host {host}: {exc}') from None
+                continue
+            self.inventory.set_variable(host, name, self._inert(value))
 
     def _inert(self, value):
         """``value`` with its strings that cannot be templates marked trusted. Ansible treats every other string
@@ -544,6 +612,27 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             else:
                 wanted.append(self._rendered_hostname(hostnames, instance, strict))
         names = list(wanted)
+        unusable = {}
+        for index, name in enumerate(wanted):
+            problem = host_name_problem(name)
+            if problem and name != instances[index]['id']:
+                unusable.setdefault(name, [problem, []])[1].append(instances[index]['id'])
+                names[index] = instances[index]['id']
+        if unusable:
+            shown = sorted(unusable)[:COLLISIONS_SHOWN]
+            more = len(unusable) - len(shown)
+            self.display.warning(
+                'hostnames: {} host name{} Ansible reserves or cannot select in a host pattern, so these instances are '
+                'named by their IDs: {}{}'.format(
+                    len(unusable),
+                    ' is one' if len(unusable) == 1 else 's are ones',
+                    '; '.join(
+                        '{!r} ({}): {}'.format(name, ', '.join(sorted(unusable[name][1])), unusable[name][0])
+                        for name in shown
+                    ),
+                    f'; and {more} more' if more else '',
+                )
+            )
         collided = {}
         while True:
             counts = Counter(names)
@@ -627,3 +716,76 @@ def matches(instance, settings):
 
 def host_variables(instance):
     return dict(jcs_redis=instance, ansible_host=instance['connection_domain'], ansible_port=instance['port'])
+
+
+def host_name_problem(name):
+    """Why Ansible cannot have ``name`` as a host name, or None."""
+    if name in RESERVED_GROUPS:
+        return "the name of one of Ansible's own groups"
+    if name in C.LOCALHOST:
+        return "Ansible's name for the controller"
+    if HOST_PATTERN_OPERATORS.search(name):
+        return 'a host pattern would read part of it as an operator'
+    return None
+
+
+class _RefusedGroup(str):
+    """A group name the guard did not make, as the constructed helpers pass it on."""
+
+
+class _GroupGuard:
+    """The inventory as Constructable's group helpers see it: a group they would make under a name of ``refused`` (one
+    of Ansible's own groups, or a host's name, which hides the group from every host pattern) is not made. A group
+    ``all`` or ``ungrouped`` made by a plugin breaks the whole inventory (a dependency loop, or a crash)."""
+
+    def __init__(self, inventory, refused, strict):
+        self._inventory = inventory
+        self._refused = refused
+        self._strict = strict
+        self.skipped = {}
+
+    def __getattr__(self, name):
+        return getattr(self._inventory, name)
+
+    def _refuse(self, group, member=None):
+        why = "it is one of Ansible's own groups" if group in RESERVED_GROUPS else 'a host has that name'
+        if self._strict:
+            raise AnsibleParserError(f'keyed_groups, groups: the group {str(group)!r} is not made: {why}')
+        members = self.skipped.setdefault(str(group), [why, set()])[1]
+        if member is not None:
+            members.add(str(member))
+
+    def add_group(self, group):
+        if group in self._refused:
+            self._refuse(group)
+            return _RefusedGroup(group)
+        return self._inventory.add_group(group)
+
+    def add_host(self, host, group=None, port=None):
+        if isinstance(group, _RefusedGroup):
+            self._refuse(group, host)
+            return host
+        return self._inventory.add_host(host, group, port)
+
+    def add_child(self, group, child):
+        if isinstance(group, _RefusedGroup) or group in self._refused:
+            self._refuse(group, child)
+            return False
+        if isinstance(child, _RefusedGroup):
+            return False
+        return self._inventory.add_child(group, child)
+
+    def warn(self, display):
+        if not self.skipped:
+            return
+        display.warning(
+            'keyed_groups, groups: {} group{} not made, because Ansible reserves the name or a host has it; the hosts '
+            'that would have joined: {}'.format(
+                len(self.skipped),
+                ' is' if len(self.skipped) == 1 else 's are',
+                '; '.join(
+                    '{!r} ({}): {}'.format(group, ', '.join(sorted(members)) or 'none', why)
+                    for group, (why, members) in sorted(self.skipped.items())
+                ),
+            )
+        )

@@ -12,13 +12,14 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 import yaml
-from invrunner import ansible_inventory, inventory_env, run_inventory
+from invrunner import ansible_inventory, inventory_env, run_inventory, run_playbook
 from jdcloud_sdk.services.redis.apis.CreateCacheInstanceRequest import CreateCacheInstanceRequest
 from modrunner import run_module
 
@@ -119,7 +120,14 @@ def test_every_instance_is_a_host_with_the_info_module_shape(emulator, tmp_path,
         assert host['jcs_redis'] == instance
         assert host['ansible_host'] == instance['connection_domain']
         assert host['ansible_port'] == instance['port'] == 6379
-        assert set(host) == {'jcs_redis', 'ansible_host', 'ansible_port'}
+        # and, so that plays run on the controller, its connection and the Python of ansible-playbook
+        assert set(host) == {
+            'jcs_redis',
+            'ansible_host',
+            'ansible_port',
+            'ansible_connection',
+            'ansible_python_interpreter',
+        }
     assert hostvars['orders']['jcs_redis']['tags'] == {'team': 'orders', 'env': 'prod'}
     assert 'password' not in run.stdout.lower() and 'Inv3ntoryPw' not in run.stdout + run.stderr
     # no reserved variable names (name, port, tags) at the top level: Ansible would warn about each
@@ -235,6 +243,67 @@ def test_strict_fails_on_a_bad_keyed_group(emulator, tmp_path, fleet):
     assert 'no_such_field' in run.warnings
 
 
+def test_composed_strings_are_plain_in_list_and_export(emulator, tmp_path, fleet):
+    # ansible-core marks every string an inventory plugin composes as untrusted, and ansible-inventory writes each as
+    # {"__ansible_unsafe": ...}, which AWX imports as a dictionary instead of the string
+    compose = dict(
+        redis_url="'redis://' ~ jcs_redis.connection_domain ~ ':' ~ jcs_redis.port",
+        literal="'fixed'",
+        names='[jcs_redis.name, jcs_redis.region]',
+        shards='jcs_redis.shard_number',
+    )
+    for args in (('--list',), ('--list', '--export')):
+        run = run_inventory(tmp_path, source(emulator, compose=compose), env=credentials(emulator), args=args)
+        raw = run.data['_meta']['hostvars']['orders']
+        domain = raw['jcs_redis']['connection_domain']
+        assert raw['redis_url'] == f'redis://{domain}:6379', args
+        assert raw['literal'] == 'fixed', args
+        assert raw['names'] == ['orders', REGION], args
+        assert raw['shards'] == raw['jcs_redis']['shard_number'], args
+        assert '__ansible_unsafe' not in run.stdout, args
+
+
+def test_groups_that_would_shadow_ansible_groups_or_hosts_are_not_made(emulator, tmp_path, sdk_client):
+    # a group named all or ungrouped would redefine Ansible's own; one named like a host hides that host's group
+    # from every pattern (the host wins)
+    for role in ('all', 'ungrouped', 'orders', 'cache'):
+        create(sdk_client, f'member_{role}', tags={'role': role})
+    create(sdk_client, 'orders')
+    options = dict(
+        keyed_groups=[dict(prefix='', key='jcs_redis.tags.role')],
+        leading_separator=False,
+        groups=dict(ungrouped='true', orders="jcs_redis.name == 'orders'", cached="jcs_redis.tags.role == 'cache'"),
+    )
+    run = listing(emulator, tmp_path, **options)
+    assert run.rc == 0, run.stderr
+    assert run.groups == {'all', 'ungrouped', 'cache', 'cached'}
+    assert run.group('cache') == run.group('cached') == ['member_cache']
+    assert run.group('ungrouped') == ['member_all', 'member_orders', 'member_ungrouped', 'orders']
+    assert sorted(run.data['all']['children']) == ['cache', 'cached', 'ungrouped']
+    everyone = 'member_all, member_cache, member_orders, member_ungrouped, orders'
+    for group, hosts in (('all', 'member_all'), ('ungrouped', everyone), ('orders', 'member_orders, orders')):
+        assert f"'{group}' ({hosts})" in run.warnings, group
+    assert 'groups are not made' in run.warnings
+    strict = listing(emulator, tmp_path, strict=True, **options)
+    assert strict.rc != 0
+    assert re.search("keyed_groups, groups: the group '(all|ungrouped|orders)' is not made", strict.warnings)
+
+
+def test_an_empty_tag_value_makes_a_group_ending_in_the_separator(emulator, tmp_path, sdk_client):
+    # Ansible's keyed_groups rule, as with every inventory plugin; default_value or trailing_separator change it
+    create(sdk_client, 'unowned', tags={'owner': ''})
+    create(sdk_client, 'owned', tags={'owner': 'web'})
+    for keyed, group in (
+        ({}, 'tag_owner_'),
+        (dict(default_value='none'), 'tag_owner_none'),
+        (dict(trailing_separator=False), 'tag_owner'),
+    ):
+        run = listing(emulator, tmp_path, keyed_groups=[dict(prefix='tag', key='jcs_redis.tags', **keyed)])
+        assert run.hostvars['unowned']['jcs_redis']['tags'] == {'owner': ''}
+        assert run.groups == {'all', 'tag_owner_web', group}, keyed
+        assert run.group(group) == ['unowned'], keyed
+
+
 # --- host names ------------------------------------------------------------------------------------------
 
 
@@ -248,6 +317,40 @@ def test_colliding_names_fall_back_to_ids_with_a_warning(emulator, tmp_path, sdk
     assert run.hostvars[first]['jcs_redis']['name'] == 'twin'
     assert "'twin' ({})".format(', '.join(sorted([first, second]))) in run.warnings
     assert 'named by their IDs' in run.warnings
+
+
+def test_names_ansible_reserves_fall_back_to_ids_with_a_warning(emulator, tmp_path, sdk_client):
+    # valid JD Cloud names: a host named all broke the whole inventory (rc 1), one named ungrouped crashed it (rc 250),
+    # and one named localhost would stand in for the controller in every play over the inventory
+    ids = {name: create(sdk_client, name) for name in ('all', 'ungrouped', 'localhost')}
+    create(sdk_client, 'orders')
+    run = listing(emulator, tmp_path)
+    assert run.rc == 0, run.stderr
+    assert sorted(run.hostvars) == sorted([*ids.values(), 'orders'])
+    for name, instance_id in ids.items():
+        assert run.hostvars[instance_id]['jcs_redis']['name'] == name
+        assert f"'{name}' ({instance_id})" in run.warnings, name
+    assert 'Ansible reserves' in run.warnings
+    assert run.group('ungrouped') == sorted([*ids.values(), 'orders'])
+
+
+def test_host_names_no_pattern_could_select_fall_back_to_ids(emulator, tmp_path, sdk_client):
+    aliases = dict(
+        spaced='cache one',
+        comma='cache,one',
+        colon='cache:1',
+        negated='!cache',
+        both='&cache',
+        ranged='cache[1]',
+        fine='cache_1',
+    )
+    ids = {key: create(sdk_client, key, tags={'alias': alias}) for key, alias in aliases.items()}
+    run = listing(emulator, tmp_path, hostnames='{{ jcs_redis.tags.alias }}')
+    assert run.rc == 0, run.stderr
+    assert sorted(run.hostvars) == sorted([ids[key] for key in aliases if key != 'fine'] + ['cache_1'])
+    for key, alias in aliases.items():
+        if key != 'fine':
+            assert f'{alias!r} ({ids[key]})' in run.warnings, alias
 
 
 def test_hostnames_id(emulator, tmp_path, fleet):
@@ -577,3 +680,52 @@ def test_region_is_an_alias_of_regions(emulator, tmp_path, fleet):
     config = dict(plugin=PLUGIN, endpoint=emulator.url, region='cn-south-1')
     run = run_inventory(tmp_path, config, env=credentials(emulator))
     assert list(run.hostvars) == ['south']
+
+
+# --- plays over the inventory ------------------------------------------------------------------------------
+
+
+def test_hosts_run_on_the_controller_by_default(emulator, tmp_path, fleet):
+    raw = listing(emulator, tmp_path).data['_meta']['hostvars']['orders']
+    assert raw['ansible_connection'] == 'local'
+    # a template, rendered by the play: the interpreter running ansible-playbook, wherever it runs (AWX)
+    assert raw['ansible_python_interpreter'] == '{{ ansible_playbook_python }}'
+    off = listing(emulator, tmp_path, local_connection=False).hostvars['orders']
+    assert set(off) == {'jcs_redis', 'ansible_host', 'ansible_port'}
+
+
+def test_a_play_over_the_inventory_needs_no_connection_settings(emulator, tmp_path, fleet):
+    play = [
+        dict(
+            name='Read each instance',
+            hosts='all',
+            gather_facts=False,
+            tasks=[
+                dict(
+                    name='Read the instance',
+                    register='read',
+                    **{
+                        'jdcloud.cloud.jcs_redis_info': dict(
+                            region='{{ jcs_redis.region }}', instance_ids=['{{ jcs_redis.id }}']
+                        )
+                    },
+                ),
+                dict(
+                    name='It is the host',
+                    **{
+                        'ansible.builtin.assert': dict(
+                            that=['read.instances[0].id == jcs_redis.id', 'ansible_playbook_python is defined']
+                        )
+                    },
+                ),
+            ],
+        )
+    ]
+    run = run_playbook(tmp_path, play, source(emulator), env=credentials(emulator, JDCLOUD_ENDPOINT=emulator.url))
+    output = run.stdout + run.stderr
+    assert run.rc == 0, output
+    for host in ('broken', 'orders', 'orders_eu', 'sessions'):
+        assert re.search(rf'^{host}\s+: ok=2\s+changed=0\s+unreachable=0\s+failed=0', run.stdout, re.M), output
+    # no SSH to the proxy's domain, no interpreter discovered (and warned about) per host
+    assert 'via ssh' not in output.lower() and 'unreachable!' not in output.lower()
+    assert 'discovered' not in output.lower() and 'interpreter' not in output.lower(), output
