@@ -18,7 +18,7 @@ from modrunner import run_module
 from reliability_support import FIGURES, env_int
 
 SUITE = '8. concurrent settings runs'
-ROUNDS = env_int('JDCLOUD_RELIABILITY_POLICY_ROUNDS', 8)
+ROUNDS = env_int('JDCLOUD_RELIABILITY_POLICY_ROUNDS', 4)
 LATENCY_MS = 150
 DAYS = (['Monday'], ['Tuesday'], ['Wednesday'], ['Thursday'], ['Friday'], ['Saturday'], ['Sunday'])
 
