@@ -80,6 +80,10 @@ COMMON_ARGUMENT_SPEC = dict(
 POLL_FIRST = 0.5
 POLL_FACTOR = 1.5
 POLL_CAP = 2.0
+# A lookup by name whose listing never settles (creates, renames, deletes among the instances whose names
+# contain the name) is tried again after these pauses before the run refuses to decide; churn in bursts
+# (a fleet being created) is then over (docs/reliability.md#consistency-under-concurrency).
+LOOKUP_PAUSES = (1.0, 2.0, 4.0)
 
 API_TIMEOUT_MAX = 3600
 API_RETRIES_MAX = 100
@@ -379,20 +383,30 @@ class JCSModule:
 
     # -- finding one instance ----------------------------------------------------------
 
-    def instances_named(self, name: str) -> tuple[list[dict[str, Any]], list[str]]:
+    def instances_named(
+        self, name: str, sleep: Callable[[float], None] = time.sleep
+    ) -> tuple[list[dict[str, Any]], list[str]]:
         """``(matches, deleting)``: the raw instances named exactly ``name`` that are not being
         deleted, and the ids of those that are (an instance being deleted is as good as gone)."""
-        found, settled = self.api.find_by_name(name)
-        if not settled:
-            from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import LIST_READS
+        for pause in LOOKUP_PAUSES + (None,):
+            found, settled = self.api.find_by_name(name)
+            if settled:
+                break
+            if pause is None:
+                from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import LIST_READS
 
-            # "absent" decides a create: never conclude it from a listing that changed under us
-            self.fail(
-                f'The instances whose names contain {shown(name)} kept changing while they were listed ({LIST_READS} reads '
-                f'of the listing disagreed), so whether an instance named {shown(name)} exists is not certain; nothing was '
-                'changed. Run the task again.',
-                status='ABORTED',
-            )
+                pauses = ', '.join(f'{p:g} s' for p in LOOKUP_PAUSES[:-1]) + f' and {LOOKUP_PAUSES[-1]:g} s'
+                # "absent" decides a create: never conclude it from a listing that changed under us
+                self.fail(
+                    f'The instances whose names contain {shown(name)} kept changing while they were listed '
+                    f'({len(LOOKUP_PAUSES) + 1} attempts of {LIST_READS} reads each, with pauses of {pauses} between '
+                    f'them, never agreed), so whether an instance named {shown(name)} exists is not certain; '
+                    'nothing was changed. Set instance_id to address the instance without a listing, or make '
+                    f'fewer concurrent creates, renames and deletes of instances whose names contain {shown(name)}, '
+                    'then run the task again.',
+                    status='ABORTED',
+                )
+            sleep(pause)
         deleting = [m.get('cacheInstanceId') for m in found if m.get('cacheInstanceStatus') == 'deleting']
         return [m for m in found if m.get('cacheInstanceStatus') != 'deleting'], deleting
 

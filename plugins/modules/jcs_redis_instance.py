@@ -211,7 +211,9 @@ notes:
     on different nodes) are not serialised; after a create, the module warns with the IDs when another instance
     has the same name.
   - A lookup by O(name) whose candidates span more than one page of the API's listing reads the listing again until
-    two reads agree; when the listing keeps changing, the module fails with status C(ABORTED) and changes nothing.
+    two reads agree, and lists again after pauses of 1, 2 and 4 seconds while it does not; when the listing still
+    keeps changing (sustained creates, renames or deletes of instances whose names contain O(name)), the module fails
+    with status C(ABORTED) and changes nothing. Use O(instance_id) then.
   - The resource-tag service answers HTTP 200 even when it could not tag the instance; the module then fails with
     status C(TAG_FAILED), the reason the service gave, and RV(ignore:failed_resources).
   - Prepaid instances cannot be deleted before their term ends; the module says so before calling the API.

@@ -93,8 +93,37 @@ def test_lookup_by_name_refuses_to_decide_on_a_listing_that_keeps_changing(emula
     assert run.result['error']['status'] == 'ABORTED', run.result
     assert not run.changed
     assert calls(emulator, 'createCacheInstance') == 0
-    assert calls(emulator, 'describeCacheInstances') == 8  # 4 reads of 2 pages, then no decision
+    # 4 attempts of 4 reads of 2 pages (1, 2 and 4 s apart), then no decision
+    assert calls(emulator, 'describeCacheInstances') == 32
     assert named(emulator, 'ab') == [target]
+    # what the user can do about it
+    message = run.result['msg']
+    assert 'nothing was changed' in message and '4 attempts' in message
+    assert 'instance_id' in message and 'fewer concurrent' in message
+
+
+def test_lookup_by_name_converges_once_heavy_churn_eases(emulator, tmp_path):
+    """The issue's scale: 180 instances whose names contain the name looked up, renames in and out of
+    the match set and deletes after every list answer while a whole attempt (4 reads of 2 pages) lasts;
+    the next attempt finds the listing still and the instance in it."""
+    emulator.admin.set_quota(REGION, 1000)
+    seeded = emulator.admin.seed(180, name_prefix='heavyab')
+    outsiders = emulator.server.store.seed(4, REGION, 'zz', oldest=True)
+    target = seeded[70]  # page 2, newest first
+    emulator.server.store.admin_rename(target, 'heavy', 'heavy')
+    names = stored(emulator)
+    renames = [[i, names[i], 'out_of_it'] for i in seeded[-4:]] + [[i, names[i], 'heavyab_in'] for i in outsiders]
+    doomed = [i for i in seeded[100:140] if i != target]
+    emulator.admin.reset(state=False)
+    # after each of the first attempt's 8 answers: 8 renames and 2 deletes (18 changes per 2 answers)
+    emulator.admin.churn(renames=renames, deletes=doomed, deletes_per_step=2, start=1, times=8)
+    run = instance(emulator, tmp_path, **seeded_spec(emulator, target, 'heavy'))
+    assert not run.failed, run.result
+    assert not run.changed and run.result['instance']['id'] == target
+    assert calls(emulator, 'createCacheInstance') == 0
+    # the first attempt's 4 reads disagreed; the second attempt's first two agreed
+    assert calls(emulator, 'describeCacheInstances') == 8 + 4
+    assert named(emulator, 'heavy') == [target]
 
 
 def test_unchanged_rerun_with_one_page_of_candidates_costs_one_call(emulator, tmp_path):
