@@ -60,10 +60,13 @@ def test_lost_policy_answer_converges(emu):
     drop(emu, 'modifyBackupPolicy')
     args = emu.connection(instance_id=instance_id, backup_days=['Sunday'], backup_window='02:00-03:00', api_retries=2)
     run = run_module('jcs_redis_backup_policy', args)
-    # the write is idempotent, so it is simply repeated; every answer is lost, so the task fails in the end
-    assert run.failed and run.result['error']['status'] in ('CONNECTION_ERROR', 'OUTCOME_UNKNOWN'), run.result
-    emu.admin.config(drop_response_rate=0.0)
+    # the write is idempotent, so the client repeats it; every answer is lost, and then a re-read shows the policy
+    # as written: the write went through, the task converged and says what it changed (issue 25)
+    assert not run.failed and run.changed and run.result['changes'] == ['backup_days', 'backup_window'], run.result
+    writes = [e for e in emu.admin.requests() if e['operation'] == 'modifyBackupPolicy']
+    assert len(writes) == 3 and all(e['fault'] == 'drop_response' for e in writes)  # 1 + api_retries
     held = emu.server.store.instances[instance_id].backup_policy
     assert held['backupPeriod'] == 'Sunday' and held['backupTime'] == '02:00-03:00 +0800'
+    emu.admin.config(drop_response_rate=0.0)
     again = run_module('jcs_redis_backup_policy', args)
     assert not again.failed and not again.changed, again.result
