@@ -196,6 +196,17 @@ def changelog(session: nox.Session) -> None:
     session.run('antsibull-changelog', 'lint')
 
 
+@nox.session(python=find_python(LINT_PYTHON))
+def release(session: nox.Session) -> None:
+    """Cut the release of galaxy.yml's version: antsibull-changelog release (CONTRIBUTING.md, "Cutting a release")."""
+    # ansible-core: antsibull-changelog finds the new modules, plugins and roles with ansible-doc.
+    install(session, CHANGELOG, f'ansible-core=={LINT_CORE}')
+    # --update-existing: run again before publishing, the same release takes the fragments and plugins
+    # added since; --reload-plugins: never the plugin list of an earlier run (changelogs/.plugin-cache.yaml).
+    session.run('antsibull-changelog', 'release', '--update-existing', '--reload-plugins', *session.posargs)
+    session.run('antsibull-changelog', 'lint')
+
+
 @nox.session(python=find_python(RUN_PYTHON))
 def docs(session: nox.Session) -> None:
     """The HTML docsite builds without a warning (scripts/build-docs --check)."""

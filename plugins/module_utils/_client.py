@@ -36,7 +36,7 @@ else:
     REQUESTS_IMPORT_ERROR = None
 
 
-COLLECTION_VERSION = '1.0.0'
+COLLECTION_VERSION = '1.1.0'  # galaxy.yml's version (tests/unit/test_release.py)
 DEFAULT_ENDPOINT = 'https://redis.jdcloud-api.com'
 USER_AGENT = 'jdcloud.cloud/%s (+ansible)' % COLLECTION_VERSION
 SERVICE = 'redis'

@@ -123,7 +123,7 @@ def test_get_success_returns_result_and_sends_signed_headers(server):
     assert received['method'] == 'GET'
     assert received['path'] == '/v1' + INSTANCE_PATH
     headers = received['headers']
-    assert headers['user-agent'] == 'jdcloud.cloud/1.0.0 (+ansible)'
+    assert headers['user-agent'] == f'jdcloud.cloud/{COLLECTION_VERSION} (+ansible)'
     assert headers['content-type'] == 'application/json'
     assert headers['x-jdcloud-content-sha256'] == hashlib.sha256(b'').hexdigest()
     nonce = uuid.UUID(headers['x-jdcloud-nonce'])
