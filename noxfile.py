@@ -112,8 +112,15 @@ def emulator(session: nox.Session, **options):
 
 
 def venv_env(session: nox.Session) -> dict:
-    """PATH first through the session's venv, so ansible-test finds its pythonX.Y and ansible-doc."""
-    return {'PATH': f'{session.bin}{os.pathsep}{os.environ["PATH"]}', 'VIRTUAL_ENV': session.virtualenv.location}
+    """PATH first through the session's venv, so ansible-test finds its pythonX.Y and ansible-doc; the modules'
+    name locks ($XDG_CACHE_HOME/jdcloud.cloud/locks) in the session's directory, not the user's ~/.cache (except
+    under ansible-test, which passes on HOME but not XDG_CACHE_HOME). Call it before any session.chdir: the
+    session's directories are relative to the checkout."""
+    return {
+        'PATH': f'{session.bin}{os.pathsep}{os.environ["PATH"]}',
+        'VIRTUAL_ENV': session.virtualenv.location,
+        'XDG_CACHE_HOME': str(Path(session.create_tmp()).resolve() / 'cache'),
+    }
 
 
 # --- sessions ---------------------------------------------------------------------------------------
@@ -144,10 +151,11 @@ def _sanity(python_version: str, core: str):
         # ansible-test bootstraps pip in its venvs with a get-pip.py from a host unreachable here.
         session.run('python', str(REPO / 'scripts' / 'ansible_test_offline.py'))
         tree = collection_tree(session)
+        env = venv_env(session)
         with session.chdir(tree):
             session.run(
                 'ansible-test', 'sanity', '--local', '--requirements', '--python', python_version,
-                *session.posargs, env=venv_env(session),
+                *session.posargs, env=env,
             )  # fmt: skip
 
     sanity.__doc__ = f'ansible-test sanity on ansible-core {core}, Python {python_version}.'
@@ -176,10 +184,11 @@ def run_integration(session: nox.Session, *args: str, env: dict | None = None, s
             f'jdcloud_secret_key: {emulator_env["JDCLOUD_SECRET_KEY"]}\n'
             f'jdcloud_region: {emulator_env["JDCLOUD_REGION"]}\n'
         )
+        env = {**venv_env(session), **(env or {})}
         with session.chdir(tree):
             return session.run(
                 'ansible-test', 'integration', '--local', '--python', RUN_PYTHON, '--color', 'no', *args,
-                env={**venv_env(session), **(env or {})}, silent=silent,
+                env=env, silent=silent,
             )  # fmt: skip
 
 

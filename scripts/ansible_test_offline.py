@@ -7,7 +7,9 @@ ansible-test bootstraps pip into each new virtual environment with a ``get-pip.p
 from a host this machine cannot reach, unless a cached copy exists at
 ``~/.ansible/test/cache/get_pip_<version>.py``. This writes a small stand-in there that uses the
 interpreter's own ``ensurepip`` and then installs the requested pip version from the package index.
-An existing cache file is never overwritten.
+An existing cache file is never overwritten. That directory is ansible-test's own cache (its sanity
+virtual environments are beside it, in ~/.ansible/test/venv); the README lists it among what the test
+command writes outside the checkout.
 
 Run it with the Python of the virtual environment that has ansible-test installed.
 """

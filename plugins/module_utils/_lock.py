@@ -39,24 +39,42 @@ class HostLock:
         """True once held (or when locking is impossible here); False after ``timeout`` seconds."""
         import fcntl  # only runs that write need it
 
-        try:
-            os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
-            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as exc:
-            self.warn(f'Could not make the lock file {self.path} ({exc}); {self.what} are not serialised')
-            return True
         deadline = time.monotonic() + self.timeout
         while True:
             try:
-                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError as exc:
+                self.warn(f'Could not make the lock file {self.path} ({exc}); {self.what} are not serialised')
                 return True
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError:
+                    if time.monotonic() >= deadline:
+                        os.close(fd)  # never held: the file stays for whoever holds it
+                        return False
+                    time.sleep(LOCK_POLL)
+            # The holder before removes the file when it releases it; a lock taken on that removed file, which
+            # this run may have opened before, guards nothing: only the file still at the path counts.
+            held = os.fstat(fd)
+            try:
+                current = os.stat(self.path)
             except OSError:
-                if time.monotonic() >= deadline:
-                    self.release()
-                    return False
-                time.sleep(LOCK_POLL)
+                current = None
+            if current is not None and (current.st_dev, current.st_ino) == (held.st_dev, held.st_ino):
+                self.fd = fd
+                return True
+            os.close(fd)
 
     def release(self):
         if self.fd is not None:
+            # Removed while still held, so that lock files do not pile up; a run waiting on this file finds it
+            # gone once it gets the lock, and starts again with a new file (acquire).
+            try:
+                os.unlink(self.path)
+            except OSError:
+                pass
             os.close(self.fd)  # closing the descriptor releases the lock
             self.fd = None

@@ -206,8 +206,8 @@ notes:
     So a re-run after an earlier run that did not wait never fails because the earlier change is still in progress.
   - An instance in status V(error) is reported with a warning saying what can be done.
   - On one host, runs that look an instance up by O(name) and may create it take a lock per endpoint, region and
-    name (a file under C($XDG_CACHE_HOME/jdcloud.cloud/locks), by default C(~/.cache/jdcloud.cloud/locks)), so
-    parallel forks of a play create one instance, not one each. Runs on different hosts (for example two AWX jobs
+    name (a file under C($XDG_CACHE_HOME/jdcloud.cloud/locks), by default C(~/.cache/jdcloud.cloud/locks), removed
+    when the lock is released), so parallel forks of a play create one instance, not one each. Runs on different hosts (for example two AWX jobs
     on different nodes) are not serialised; after a create, the module warns with the IDs when another instance
     has the same name.
   - A lookup by O(name) whose candidates span more than one page of the API's listing reads the listing again until

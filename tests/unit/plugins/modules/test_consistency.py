@@ -193,6 +193,8 @@ def test_parallel_creates_of_one_name_make_one_instance(emulator, tmp_path):
     assert len(named(emulator, 'forked')) == 1
     assert sorted(r.changed for r in runs) == [False, False, True]
     assert calls(emulator, 'createCacheInstance') == 1
+    # each run removed the lock file it held: none piles up
+    assert not list((tmp_path / 'jdcloud.cloud' / 'locks').iterdir())
 
 
 def test_create_without_a_usable_lock_directory_warns_and_proceeds(emulator, tmp_path):
