@@ -161,11 +161,16 @@ class AdminClient:
     def force_status_after(self, instance_id: str, status: str, after: dict) -> dict:
         return self.call('POST', 'instances/%s/status' % instance_id, {'status': status, 'after': after})
 
+    def force_status_named(self, name: str, status: str, after: dict = None) -> dict:
+        """Force the status of every instance named exactly ``name`` (when ``after`` says: by then it may exist)."""
+        return self.call('POST', 'status', _with_after({'name': name, 'status': status}, after))
 
-def after(operation: str, answers: int = 1) -> dict:
+
+def after(operation: str, answers: int = 1, since: str = None) -> dict:
     """When an admin action runs: right after the ``answers``-th answer of ``operation`` from now is computed,
-    before it is sent."""
-    return {'operation': operation, 'answers': answers}
+    before it is sent; with ``since``, counting starts after the next answer of that operation (the first
+    describeCacheInstance after a modifyCacheInstanceClass, whatever the client read before)."""
+    return {'operation': operation, 'answers': answers, 'since': since}
 
 
 def _with_after(body: dict, when: dict = None) -> dict:

@@ -8,7 +8,8 @@ the answer is sent:
 * ``deletes``: ids removed at once (no ``deleting`` phase), ``deletes_per_step`` of them per step
   (default: all in the first step);
 * ``seed_oldest``: that many new running instances per step, older than every other instance of
-  ``region``, so that they sort last in the default newest-first order.
+  ``region``, so that they sort last in the default newest-first order; ``seed_newest``: that many
+  newer than every other one, so that they sort first (named ``churn_new_...``).
 
 A client that sends its page requests one at a time therefore sees the same interleaving on
 every run. ``DELETE /_emulator/churn`` (or a reset) ends the plan.
@@ -60,6 +61,7 @@ class Churn:
             'deletes': _ids(data.get('deletes', []), 'deletes'),
             'deletes_per_step': _count(data, 'deletes_per_step', 0),
             'seed_oldest': _count(data, 'seed_oldest', 0),
+            'seed_newest': _count(data, 'seed_newest', 0),
             'region': data.get('region', 'cn-north-1'),
         }
         with self.lock:
@@ -91,3 +93,5 @@ class Churn:
                 store.admin_remove(instance_id)
             if plan['seed_oldest']:
                 store.seed(plan['seed_oldest'], plan['region'], 'churn', oldest=True)
+            if plan['seed_newest']:
+                store.seed(plan['seed_newest'], plan['region'], 'churn_new', newest=True)

@@ -9,8 +9,9 @@ controls make that possible (README, "Time and transitions"):
   clients sign with their own clock.
 * ``Triggers``: an admin action (advance the clock, release held transitions, force a status) given
   ``"after": {"operation": "describeCacheInstances", "answers": 2}`` runs right after the second
-  answer of that operation from then on is computed, before it is sent. A module that polls then
-  sees the change at a known poll, however slow the machine is.
+  answer of that operation from then on is computed, before it is sent (with ``"since": op``,
+  counting starts after the next answer of ``op``). A module that polls then sees the change at a
+  known poll, however slow the machine is.
 """
 
 from __future__ import annotations
@@ -64,17 +65,18 @@ class Clock:
 
 
 def parse_after(value) -> dict | None:
-    """The ``after`` member of an admin request: ``{"operation", "answers"}`` or None (run at once)."""
+    """The ``after`` member of an admin request: ``{"operation", "answers", "since"}`` or None (run at once)."""
     if value is None:
         return None
-    if not isinstance(value, dict) or set(value) - {'operation', 'answers'}:
-        raise ValueError('after must be an object {"operation": name, "answers": n}')
-    operation, answers = value.get('operation'), value.get('answers', 1)
-    if operation not in OPERATIONS:
-        raise ValueError('after.operation must be one of %s' % ', '.join(OPERATIONS))
+    if not isinstance(value, dict) or set(value) - {'operation', 'answers', 'since'}:
+        raise ValueError('after must be an object {"operation": name, "answers": n, "since": name}')
+    operation, answers, since = value.get('operation'), value.get('answers', 1), value.get('since')
+    for key, name in (('operation', operation), ('since', since)):
+        if name not in OPERATIONS and (key == 'operation' or name is not None):
+            raise ValueError('after.%s must be one of %s' % (key, ', '.join(OPERATIONS)))
     if isinstance(answers, bool) or not isinstance(answers, int) or answers < 1:
         raise ValueError('after.answers must be a positive integer')
-    return {'operation': operation, 'answers': answers}
+    return {'operation': operation, 'answers': answers, 'since': since}
 
 
 class Triggers:
@@ -82,11 +84,13 @@ class Triggers:
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._pending = []  # [operation, answers still to come, description, action]
+        # [operation, answers still to come, operation whose answer must come first (None once it came),
+        #  description, action]
+        self._pending = []
 
     def add(self, after: dict, description: dict, action) -> dict:
         with self._lock:
-            self._pending.append([after['operation'], after['answers'], description, action])
+            self._pending.append([after['operation'], after['answers'], after['since'], description, action])
         return {'scheduled': dict(description, after=after)}
 
     def answered(self, operation: str) -> None:
@@ -94,17 +98,23 @@ class Triggers:
         with self._lock:
             due = []
             for entry in self._pending:
-                if entry[0] == operation:
+                if entry[2] is not None:
+                    if entry[2] == operation:
+                        entry[2] = None  # counting starts with the next answer
+                elif entry[0] == operation:
                     entry[1] -= 1
                     if entry[1] == 0:
                         due.append(entry)
             self._pending = [e for e in self._pending if e[1] > 0]
         for entry in due:
-            entry[3]()
+            entry[4]()
 
     def pending(self) -> list:
         with self._lock:
-            return [dict(d, after={'operation': op, 'answers_to_come': n}) for op, n, d, dummy in self._pending]
+            return [
+                dict(d, after={'operation': op, 'answers_to_come': n, 'waiting_for': since})
+                for op, n, since, d, dummy in self._pending
+            ]
 
     def clear(self) -> None:
         with self._lock:

@@ -577,6 +577,19 @@ class Emulator:
             if answer not in HOLD_ANSWERS:
                 raise AdminError(400, 'answer must be null or "error"')
             return self.holds.release(operation, answer)
+        if method == 'POST' and parts == ['status']:
+            # by name, for an instance that a test cannot know the id of yet (one a module is about to create)
+            check_members(data, ('name', 'status', 'after'))
+            name, status = data.get('name'), data.get('status')
+            if not isinstance(name, str) or not name:
+                raise AdminError(400, 'name must be an instance name')
+            if status not in STATUSES:
+                raise AdminError(400, 'status must be one of %s' % ', '.join(STATUSES))
+            after = parse_after(data.get('after'))
+            if after is not None:
+                description = {'status': {'name': name, 'status': status}}
+                return self.triggers.add(after, description, lambda: self.store.force_status_named(name, status))
+            return {'ids': self.store.force_status_named(name, status)}
         if method == 'POST' and parts == ['quota']:
             region, maximum = data.get('region', 'cn-north-1'), data.get('max')
             if region not in catalogue.REGIONS:

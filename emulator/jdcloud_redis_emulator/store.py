@@ -756,13 +756,15 @@ class Store:
             self.save()
 
     # ----------------------------------------------------------------- admin
-    def seed(self, count: int, region: str, name_prefix: str, oldest: bool = False) -> list:
+    def seed(self, count: int, region: str, name_prefix: str, oldest: bool = False, newest: bool = False) -> list:
         """``count`` running instances, created in the seconds before now (``oldest``: before every
-        instance of the region)."""
+        instance of the region; ``newest``: after every one, even if that is later than now)."""
         with self.lock:
             now = self.clock()
             if oldest and self._regions.get(region):
                 now = min(i.create_time for i in self._regions[region].values())
+            if newest and self._regions.get(region):
+                now = max(now, max(i.create_time for i in self._regions[region].values()) + 1 + count)
             classes = catalogue.REGIONS[region].classes('4.0')
             ids = []
             for index in range(count):
@@ -831,6 +833,15 @@ class Store:
             inst.pending_class = None
             self._changed(inst.region)
             self.save()
+
+    def force_status_named(self, name: str, status: str) -> list:
+        """force_status() of every instance named exactly ``name``, in any region; their ids."""
+        with self.lock:
+            self._settle_due()
+            ids = sorted(i.id for i in self.instances.values() if i.name == name)
+            for instance_id in ids:
+                self.force_status(instance_id, status)
+            return ids
 
     def expire(self, instance_id: str) -> None:
         with self.lock:

@@ -172,8 +172,29 @@ def test_churn_applies_its_steps_between_list_answers(api, emulator):
     assert emulator.admin.call('GET', 'churn')['active'] is False
 
 
+def test_churn_seeds_instances_newer_than_every_other(api, emulator):
+    seeded = emulator.admin.seed(3)
+    emulator.admin.churn(seed_newest=2)
+
+    def listing():
+        items = api.call('GET', BASE, query={'pageSize': '10'}).result['cacheInstances']
+        return [(i['cacheInstanceId'], i['cacheInstanceName']) for i in items]
+
+    assert [i for i, dummy in listing()] == list(reversed(seeded))
+    after = listing()
+    assert [i for i, dummy in after[2:]] == list(reversed(seeded))
+    assert [n[: len('churn_new_')] for dummy, n in after[:2]] == ['churn_new_'] * 2
+
+
 @pytest.mark.parametrize(
-    'body', [{'renames': [['redis-x', 'a']]}, {'deletes': 'redis-x'}, {'times': -1}, {'seed_oldest': True}]
+    'body',
+    [
+        {'renames': [['redis-x', 'a']]},
+        {'deletes': 'redis-x'},
+        {'times': -1},
+        {'seed_oldest': True},
+        {'seed_newest': -1},
+    ],
 )
 def test_churn_validation(emulator, body):
     with pytest.raises(AdminError) as info:

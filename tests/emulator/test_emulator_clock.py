@@ -132,18 +132,29 @@ def test_a_release_after_the_nth_answer_is_seen_by_the_next_answer(api, emulator
     assert scheduled == {
         'scheduled': {
             'release': {'transitions': ['create'], 'ids': None},
-            'after': {'operation': 'describeCacheInstance', 'answers': 2},
+            'after': {'operation': 'describeCacheInstance', 'answers': 2, 'since': None},
         }
     }
     assert emulator.admin.held()['scheduled'] == [
         {
             'release': {'transitions': ['create'], 'ids': None},
-            'after': {'operation': 'describeCacheInstance', 'answers_to_come': 2},
+            'after': {'operation': 'describeCacheInstance', 'answers_to_come': 2, 'waiting_for': None},
         }
     ]
     api.call('GET', BASE)  # another operation does not count
     assert [status(api, instance_id) for dummy in range(3)] == ['creating', 'creating', 'running']
     assert emulator.admin.held() == {'transitions': ['create'], 'held': [], 'scheduled': []}
+
+
+def test_since_counts_only_the_answers_after_another_operation(api, emulator, make_instance):
+    instance_id = make_instance()
+    emulator.admin.hold('resize')
+    emulator.admin.release(after=after('describeCacheInstance', since='modifyCacheInstanceClass'))
+    assert emulator.admin.held()['scheduled'][0]['after']['waiting_for'] == 'modifyCacheInstanceClass'
+    assert [status(api, instance_id) for dummy in range(2)] == ['running', 'running']  # before the resize
+    resize = {'cacheInstanceClass': 'redis.m.small.basic'}
+    assert api.call('POST', BASE + '/' + instance_id + ':modifyCacheInstanceClass', body=resize).status == 200
+    assert [status(api, instance_id) for dummy in range(2)] == ['changing', 'running']
 
 
 def test_advance_and_forced_status_after_an_answer(api, emulator, make_instance):
@@ -160,6 +171,16 @@ def test_advance_and_forced_status_after_an_answer(api, emulator, make_instance)
     with pytest.raises(AdminError) as refused:
         emulator.admin.force_status_after('redis-000000000000', 'error', after('describeCacheInstance'))
     assert refused.value.code == 404
+
+
+def test_a_status_forced_by_name_reaches_an_instance_created_after_it_was_asked(api, emulator, make_instance):
+    emulator.admin.hold('create')
+    emulator.admin.force_status_named('not_yet', 'deleting', after('describeCacheInstance'))
+    instance_id = make_instance(cacheInstanceName='not_yet')
+    assert [status(api, instance_id) for dummy in range(2)] == ['creating', 'deleting']
+    assert emulator.admin.held()['held'] == []  # a forced status ends the held transition
+    assert emulator.admin.force_status_named('not_yet', 'running') == {'ids': [instance_id]}
+    assert emulator.admin.force_status_named('nobody', 'running') == {'ids': []}
 
 
 def test_an_answer_refused_before_the_operation_does_not_count(api, emulator, make_instance):
@@ -196,10 +217,13 @@ def test_reset_ends_holds_and_scheduled_actions(api, emulator, make_instance):
         ('release', {'after': {'operation': 'describeEverything'}}, 'after.operation must be one of'),
         ('release', {'after': {'operation': 'describeCacheInstance', 'answers': 0}}, 'after.answers must be'),
         ('release', {'after': 'describeCacheInstance'}, 'after must be an object'),
+        ('release', {'after': {'operation': 'describeCacheInstance', 'since': 'x'}}, 'after.since must be one of'),
         ('clock', {'advance': -1}, 'advance must be a non-negative number'),
         ('clock', {'advance': True}, 'advance must be a non-negative number'),
         ('clock', {'frozen': 'yes'}, 'frozen must be a boolean'),
         ('instances/redis-abc/status', {'status': 'running', 'at': 3}, 'unknown member at'),
+        ('status', {'status': 'running'}, 'name must be an instance name'),
+        ('status', {'name': 'x', 'status': 'sleeping'}, 'status must be one of'),
     ],
 )
 def test_bad_requests_are_refused_and_change_nothing(emulator, path, body, message):

@@ -11,9 +11,9 @@ import ast
 import json
 import pathlib
 import threading
-import time
 
 import pytest
+from jdcloud_redis_emulator.admin import after
 from modrunner import run_module
 
 REGION = 'cn-north-1'
@@ -224,11 +224,13 @@ def test_create_warns_when_the_name_turns_out_to_be_shared(emulator, tmp_path):
 def test_rerun_during_a_resize_waits_and_then_compares(emulator, tmp_path):
     first = instance(emulator, tmp_path, **emulator.instance_args('busy'))
     instance_id = first.result['instance']['id']
-    emulator.admin.config(resize_delay=3)
+    emulator.admin.hold('resize')
     resize = instance(
         emulator, tmp_path, **emulator.instance_args('busy', instance_class='redis.m.small.basic', wait=False)
     )
     assert resize.changed and resize.result['instance']['status'] == 'changing', resize.result
+    # the resize ends once the re-run has seen it changing
+    emulator.admin.release(after=after('describeCacheInstance'))
     again = instance(
         emulator, tmp_path, **emulator.instance_args('busy', instance_class='redis.m.small.basic', wait=False)
     )
@@ -240,9 +242,10 @@ def test_rerun_during_a_resize_waits_and_then_compares(emulator, tmp_path):
 
 
 def test_rerun_during_a_create_waits_and_then_changes(emulator, tmp_path):
-    emulator.admin.config(create_delay=3)
+    emulator.admin.hold('create')
     first = instance(emulator, tmp_path, **emulator.instance_args('young', wait=False))
     assert first.result['instance']['status'] == 'creating', first.result
+    emulator.admin.release(after=after('describeCacheInstance'))
     again = instance(emulator, tmp_path, **emulator.instance_args('young', description='now described', wait=False))
     assert not again.failed, again.result
     assert again.changed and again.result['instance']['description'] == 'now described'
@@ -252,7 +255,7 @@ def test_rerun_during_a_create_waits_and_then_changes(emulator, tmp_path):
 
 
 def test_failure_after_a_create_reports_the_change(emulator, tmp_path):
-    emulator.admin.config(create_delay=60)
+    emulator.admin.hold('create')
     run = instance(emulator, tmp_path, **emulator.instance_args('slow', wait_timeout=1))
     assert run.failed and run.result['error']['status'] == 'WAIT_TIMEOUT', run.result
     assert run.result['changed'] is True
@@ -398,21 +401,10 @@ def test_present_on_an_instance_in_error_warns_with_advice(emulator, tmp_path):
 
 
 def test_deleting_during_a_create_wait_ends_the_wait(emulator, tmp_path):
-    emulator.admin.config(create_delay=600)
-
-    def delete_when_created():
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            ids = named(emulator, 'doomed')
-            if ids:
-                emulator.admin.force_status(ids[0], 'deleting')
-                return
-            time.sleep(0.05)
-
-    watcher = threading.Thread(target=delete_when_created)
-    watcher.start()
+    emulator.admin.hold('create')
+    # being deleted once the module has seen it creating
+    emulator.admin.force_status_named('doomed', 'deleting', after('describeCacheInstance', since='createCacheInstance'))
     run = instance(emulator, tmp_path, **emulator.instance_args('doomed', wait_timeout=20))
-    watcher.join()
     assert run.failed, run.result
     # not a WAIT_TIMEOUT after 20 s: the wait ended as soon as the instance was being deleted
     assert run.result['error']['status'] == 'ABORTED', run.result

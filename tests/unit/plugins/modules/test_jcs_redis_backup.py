@@ -4,6 +4,7 @@ read back with the official SDK, a client we did not write."""
 from __future__ import annotations
 
 import pytest
+from jdcloud_redis_emulator.admin import after
 from modrunner import run_module
 
 WRITES = ('createBackup', 'restoreInstance')
@@ -46,7 +47,8 @@ def instance(sdk_client, emulator):
 
 
 def test_backup_by_name_is_taken_once(emulator, sdk_client, instance):
-    emulator.admin.config(backup_delay=1)
+    emulator.admin.hold('backup')
+    emulator.admin.release(after=after('describeBackupInfo', since='createBackup'))
     first = backup(emulator, instance_id=instance, name='before_resize')
     assert not first.failed and first.changed, first.result
     taken = first.result['backup']
@@ -64,11 +66,11 @@ def test_backup_by_name_is_taken_once(emulator, sdk_client, instance):
 
 
 def test_a_running_backup_counts_and_is_waited_for(emulator, instance):
-    emulator.admin.config(backup_delay=2)
+    emulator.admin.hold('backup')
     started = backup(emulator, instance_id=instance, name='nightly', wait=False)
     assert started.changed and started.result['backup']['status'] == 'running'
-    emulator.admin.reset(state=False)
-    emulator.admin.config(backup_delay=2)
+    emulator.admin.reset(state=False)  # counters only: the backup stays held
+    emulator.admin.release(after=after('describeBackupInfo'))
     joined = backup(emulator, instance_id=instance, name='nightly')
     assert not joined.changed and joined.result['backup']['status'] == 'success'
     assert 'createBackup' not in emulator.calls()
@@ -87,7 +89,7 @@ def test_failed_backup_is_reported_with_its_id(emulator, sdk_client, instance):
 
 
 def test_backup_wait_timeout(emulator, instance):
-    emulator.admin.config(backup_delay=30)
+    emulator.admin.hold('backup')
     slow = backup(emulator, instance_id=instance, name='slow', wait_timeout=1)
     assert slow.failed and slow.result['error']['status'] == 'WAIT_TIMEOUT'
     assert 'running' in slow.result['msg'] and slow.result['backup']['name'] == 'slow'
@@ -114,7 +116,8 @@ def test_busy_instance_without_wait_takes_no_backup(emulator, instance):
 def test_restore_waits_for_the_instance(emulator, instance, by):
     taken = backup(emulator, instance_id=instance, name='golden').result['backup']
     emulator.admin.reset(state=False)
-    emulator.admin.config(restore_delay=1.5)
+    emulator.admin.hold('restore')
+    emulator.admin.release(after=after('describeCacheInstance', since='restoreInstance'))
     choice = dict(backup_id=taken['id']) if by == 'backup_id' else dict(name='golden')
     restored = backup(emulator, instance_id=instance, state='restored', **choice)
     assert not restored.failed and restored.changed, restored.result

@@ -4,9 +4,9 @@ the official SDK, a client we did not write."""
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
+from jdcloud_redis_emulator.admin import after
 from modrunner import run_module
 
 MODULE = 'jcs_redis_backup_policy'
@@ -206,12 +206,9 @@ def test_by_name_and_not_found(emulator, instance):
 
 def test_busy_instance_is_waited_for_then_changed(emulator, sdk_client, instance):
     emulator.admin.force_status(instance, 'changing')
-    timer = threading.Timer(1.5, emulator.admin.force_status, args=(instance, 'running'))
-    timer.start()
-    try:
-        changed = run(emulator, instance_id=instance, auto_backup=False, wait_timeout=60)
-    finally:
-        timer.cancel()
+    # running again once the module has seen it changing
+    emulator.admin.force_status_after(instance, 'running', after('describeCacheInstance'))
+    changed = run(emulator, instance_id=instance, auto_backup=False, wait_timeout=60)
     assert not changed.failed and changed.changed, changed.result
     assert sdk_policy(sdk_client, instance)['autoBackup'] is False
     log = [e for e in emulator.admin.requests() if e['operation'] == 'modifyBackupPolicy']

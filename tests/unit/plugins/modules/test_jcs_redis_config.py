@@ -4,9 +4,9 @@ official SDK, a client we did not write."""
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
+from jdcloud_redis_emulator.admin import after
 from modrunner import run_module
 
 MODULE = 'jcs_redis_config'
@@ -322,12 +322,9 @@ def test_busy_instance_without_wait_fails_with_its_status(emulator, instance):
 
 def test_busy_instance_is_waited_for_then_changed(emulator, sdk_client, instance):
     emulator.admin.force_status(instance, 'changing')
-    timer = threading.Timer(1.5, emulator.admin.force_status, args=(instance, 'running'))
-    timer.start()
-    try:
-        changed = run(emulator, instance_id=instance, parameters=TUNED, wait_timeout=60)
-    finally:
-        timer.cancel()
+    # running again once the module has seen it changing
+    emulator.admin.force_status_after(instance, 'running', after('describeCacheInstance'))
+    changed = run(emulator, instance_id=instance, parameters=TUNED, wait_timeout=60)
     assert not changed.failed and changed.changed, changed.result
     log = [e for e in emulator.admin.requests() if e['operation'] == 'modifyInstanceConfig']
     assert [e['status'] for e in log] == [200]  # not one refused write
@@ -335,7 +332,8 @@ def test_busy_instance_is_waited_for_then_changed(emulator, sdk_client, instance
 
 
 def test_waits_while_configuring(emulator, instance):
-    emulator.admin.config(config_delay=1.5)
+    emulator.admin.hold('config')
+    emulator.admin.release(after=after('describeCacheInstance', since='modifyInstanceConfig'))
     changed = run(emulator, instance_id=instance, parameters=TUNED)
     assert not changed.failed and changed.changed
     log = [e for e in emulator.admin.requests() if e['operation']]
@@ -345,7 +343,7 @@ def test_waits_while_configuring(emulator, instance):
 
     # wait: false returns as soon as the change is accepted
     emulator.admin.reset(state=False)
-    emulator.admin.config(config_delay=30)
+    emulator.admin.hold('config')
     quick = run(
         emulator,
         instance_id=instance,

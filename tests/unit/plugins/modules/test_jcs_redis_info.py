@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import ast
 import math
-import threading
-import time
 from pathlib import Path
 
 import pytest
 import yaml
 from jdcloud_sdk.services.redis.apis.CreateCacheInstanceRequest import CreateCacheInstanceRequest
-from jdcloud_sdk.services.redis.apis.DeleteCacheInstanceRequest import DeleteCacheInstanceRequest
 from modrunner import run_module
 
 MODULE = 'jcs_redis_info'
@@ -62,11 +59,6 @@ def sdk_create(
     response = sdk.client.send(CreateCacheInstanceRequest(parameters))
     assert response.error is None, vars(response.error)
     return response.result['cacheInstanceId']
-
-
-def sdk_delete(sdk, instance_id, region=REGION):
-    response = sdk.client.send(DeleteCacheInstanceRequest({'regionId': region, 'cacheInstanceId': instance_id}))
-    assert response.error is None, vars(response.error)
 
 
 def names(run):
@@ -150,37 +142,14 @@ def test_pages_after_the_first_are_fetched_in_parallel(emulator):
     assert all(later - earlier >= latency * 0.9 for earlier, later in zip(arrivals, arrivals[1:])), arrivals
 
 
-def _when_first_page_seen(emulator, action, answered):
-    """Run ``action`` once the first describeCacheInstances request has arrived
-    (or, with ``answered``, has been answered) at the emulator."""
-
-    def watch():
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            for entry in emulator.admin.requests():
-                if entry['operation'] == 'describeCacheInstances' and (entry['status'] is not None or not answered):
-                    action()
-                    return
-            time.sleep(0.01)
-
-    thread = threading.Thread(target=watch)
-    thread.start()
-    return thread
-
-
 def test_instance_appearing_between_pages_is_listed_once(emulator):
     seeded = emulator.admin.seed(150)
-    # A newer createTime than every seeded instance puts the new one first in the
-    # API's newest-first order, shifting the second page by one.
-    time.sleep(1.1)
-    emulator.admin.config(latency_ms=500)
-    added = []
-    watcher = _when_first_page_seen(
-        emulator, lambda: added.extend(emulator.admin.seed(1, name_prefix='late')), answered=True
-    )
+    # Right after the first page is computed, a new instance newer than every seeded one: first in the API's
+    # newest-first order, it shifts the second page by one.
+    emulator.admin.churn(seed_newest=1)
     run = run_info(emulator, concurrency=1)
-    watcher.join()
-    assert added, 'the watcher never saw the first page'
+    added = [i for i, v in emulator.instances().items() if v['name'].startswith('churn_new_')]
+    assert len(added) == 1
     listed = ids(run)
     # The pages disagreed on the total, so the listing started over: complete and without duplicates.
     assert len(listed) == len(set(listed)) == 151
@@ -189,15 +158,12 @@ def test_instance_appearing_between_pages_is_listed_once(emulator):
     assert emulator.admin.stats()['calls']['describeCacheInstances'] > 2
 
 
-def test_instance_disappearing_between_pages_is_tolerated(emulator, sdk_client):
+def test_instance_disappearing_between_pages_is_tolerated(emulator):
     seeded = emulator.admin.seed(150)
-    emulator.admin.config(latency_ms=500)
-    # The SDK's delete takes the same latency, so it is sent as soon as the first
-    # page has arrived: it is applied after that page and before the second one.
+    # deleted right after the first page is computed, before the second one
     victim = seeded[-1]  # the newest seed, so on the first page of the newest-first order
-    watcher = _when_first_page_seen(emulator, lambda: sdk_delete(sdk_client, victim), answered=False)
+    emulator.admin.churn(deletes=[victim])
     run = run_info(emulator, concurrency=1)
-    watcher.join()
     assert not run.failed, run.result
     listed = ids(run)
     # The deletion shifted the second page; the listing started over, so no
@@ -298,7 +264,7 @@ def test_sort_by_total_memory(varied, emulator, order):
 
 def test_sort_by_create_time(emulator):
     first = emulator.admin.seed(1, name_prefix='older')
-    time.sleep(1.1)
+    emulator.admin.advance(2)  # a later createTime, without waiting for it
     second = emulator.admin.seed(1, name_prefix='newer')
     assert ids(run_info(emulator, sort_by='create_time')) == first + second
     assert ids(run_info(emulator, sort_by='create_time', sort_order='desc')) == second + first

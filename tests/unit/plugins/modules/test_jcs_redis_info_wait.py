@@ -1,7 +1,9 @@
 """jcs_redis_info's wait_for (many instances waited for with one listing per poll) and jcs_redis_instance's
-preflight, run for real against the emulator over HTTP."""
+preflight, run for real against the emulator over HTTP. Transitions are held by the emulator and released at a
+known answer, so that no test depends on the machine's speed."""
 
 import pytest
+from jdcloud_redis_emulator.admin import after
 from modrunner import run_module
 
 
@@ -21,21 +23,24 @@ def last_seq(emulator):
 
 
 def test_many_creates_are_waited_for_with_one_listing_per_poll(emulator):
-    emulator.admin.config(create_delay=2)
+    emulator.admin.hold('create')
     ids = [start_create(emulator, f'wait_many_{n}')['id'] for n in range(3)]
     seq = last_seq(emulator)
+    # the first listing shows them creating, the second running
+    emulator.admin.release('create', after=after('describeCacheInstances'))
     run = run_module('jcs_redis_info', emulator.connection(instance_ids=ids, wait_for='running', poll_interval=0.5))
     assert not run.failed, run.result
     assert [i['status'] for i in run.result['instances']] == ['running'] * 3
-    assert run.result['polls'] >= 2
+    assert run.result['polls'] == 2
     assert operations_after(emulator, seq) == ['describeCacheInstances'] * run.result['polls']
 
 
 def test_an_instance_that_will_not_run_is_named_after_the_others_run(emulator):
-    emulator.admin.config(create_delay=1)
+    emulator.admin.hold('create')
     broken = start_create(emulator, 'wait_broken')
     fine = start_create(emulator, 'wait_fine')
     emulator.admin.force_status(broken['id'], 'error')
+    emulator.admin.release('create', ids=[fine['id']], after=after('describeCacheInstances'))
     run = run_module('jcs_redis_info', emulator.connection(instance_ids=[broken['id'], fine['id']], wait_for='running'))
     assert run.failed
     assert run.result['msg'] == 'These instances will not run: wait_broken ({}) is error.'.format(broken['id'])
@@ -55,36 +60,39 @@ def test_a_missing_instance_is_named(emulator):
 
 
 def test_timeout_names_the_instances_still_busy(emulator):
-    emulator.admin.config(create_delay=30)
+    emulator.admin.hold('create')
     instance = start_create(emulator, 'wait_slow')
     seq = last_seq(emulator)
+    # a poll interval longer than the timeout: one listing at the start, one at the deadline, then the failure,
+    # whatever the machine's speed (a count of polls within a shorter interval would measure the machine)
     run = run_module(
         'jcs_redis_info',
-        emulator.connection(instance_ids=[instance['id']], wait_for='running', wait_timeout=1, poll_interval=0.3),
+        emulator.connection(instance_ids=[instance['id']], wait_for='running', wait_timeout=2, poll_interval=3600),
     )
     assert run.failed
     assert run.result['msg'] == (
-        'Timed out after 1 seconds waiting for these instances to run: wait_slow ({}) is creating.'.format(
+        'Timed out after 2 seconds waiting for these instances to run: wait_slow ({}) is creating.'.format(
             instance['id']
         )
     )
     assert run.result['error']['status'] == 'WAIT_TIMEOUT'
-    # polled for the whole second, listings alone
-    assert 3 <= run.result['polls'] <= 6
-    assert set(operations_after(emulator, seq)) == {'describeCacheInstances'}
+    # polled until the deadline, listings alone
+    assert run.result['polls'] == 2
+    assert operations_after(emulator, seq) == ['describeCacheInstances'] * 2
 
 
 def test_deletes_are_waited_for_until_gone(emulator):
-    emulator.admin.config(delete_delay=1)
+    emulator.admin.hold('delete')
     ids = [start_create(emulator, f'wait_gone_{n}', wait=True)['id'] for n in range(2)]
     for instance_id in ids:
         deleted = run_module(
             'jcs_redis_instance', emulator.connection(instance_id=instance_id, state='absent', wait=False)
         )
         assert deleted.changed, deleted.result
+    emulator.admin.release('delete', after=after('describeCacheInstances'))
     run = run_module('jcs_redis_info', emulator.connection(instance_ids=ids, wait_for='absent', poll_interval=0.3))
     assert not run.failed, run.result
-    assert run.result['instances'] == [] and run.result['polls'] >= 2
+    assert run.result['instances'] == [] and run.result['polls'] == 2
 
 
 def test_an_instance_that_is_not_being_deleted_is_named(emulator):
@@ -96,7 +104,7 @@ def test_an_instance_that_is_not_being_deleted_is_named(emulator):
 
 
 def test_check_mode_lists_once_and_does_not_fail(emulator):
-    emulator.admin.config(create_delay=30)
+    emulator.admin.hold('create')
     instance = start_create(emulator, 'wait_check')
     for wait_for in ('running', 'absent'):
         run = run_module(

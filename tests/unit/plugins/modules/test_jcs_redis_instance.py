@@ -5,12 +5,11 @@ from __future__ import annotations
 import ast
 import json
 import pathlib
-import threading
-import time
 
 import pytest
 import yaml
 from emulator_fixtures import INSTANCE_PASSWORD
+from jdcloud_redis_emulator.admin import after
 from modrunner import run_module
 
 MODULE = 'jcs_redis_instance'
@@ -269,12 +268,13 @@ def test_check_mode_modify_changes_nothing(emulator):
 
 
 def test_resize_waits_for_the_new_class(emulator):
-    emulator.admin.config(resize_delay=1.5)
     instance = create(emulator)
-    started = time.monotonic()
+    # the resize stays 'changing' until the module's first read after it has answered: a module that did not
+    # wait would report 'changing' and the old class
+    emulator.admin.hold('resize')
+    emulator.admin.release(after=after('describeCacheInstance', since='modifyCacheInstanceClass'))
     run = run_module(MODULE, emulator.connection(instance_id=instance['id'], instance_class='redis.m.small.basic'))
     assert not run.failed, run.result
-    assert time.monotonic() - started >= 1.5
     assert run.result['instance']['status'] == 'running'
     assert run.result['instance']['instance_class'] == 'redis.m.small.basic'
     assert run.result['instance']['memory_mb'] == 2048
@@ -344,8 +344,9 @@ def test_fuzzy_name_matches_are_not_the_instance(emulator):
 
 
 def test_check_mode_delete_and_delete(emulator):
-    emulator.admin.config(delete_delay=1.0)
     instance = create(emulator)
+    emulator.admin.hold('delete')
+    emulator.admin.release(after=after('describeCacheInstance', since='deleteCacheInstance'))
     checked = run_module(MODULE, emulator.connection(name='cache_one', state='absent'), check_mode=True, diff=True)
     assert checked.changed and checked.result['diff']['after'] == {}
     assert emulator.calls().get('deleteCacheInstance', 0) == 0
@@ -367,9 +368,11 @@ def test_delete_of_missing_instance_is_unchanged(emulator):
 
 
 def test_absent_waits_for_a_creating_instance_then_deletes(emulator):
-    emulator.admin.config(create_delay=1.5)
+    emulator.admin.hold('create')
     created = run_module(MODULE, emulator.instance_args(wait=False))
     assert created.result['instance']['status'] == 'creating'
+    # running once the module has seen it creating: the delete must wait for that
+    emulator.admin.release(after=after('describeCacheInstance'))
     run = run_module(MODULE, emulator.connection(name='cache_one', state='absent'))
     assert not run.failed and run.changed, run.result
     assert instances_named(emulator, 'cache_one') == []
@@ -387,35 +390,34 @@ def test_prepaid_instance_is_not_deleted_before_expiry(emulator):
 
 
 def test_wait_timeout_reports_last_status(emulator):
-    emulator.admin.config(create_delay=30)
-    started = time.monotonic()
+    # held for ever: a module that ignored its timeout would hang until the runner's timeout fails the test
+    emulator.admin.hold('create')
     run = run_module(MODULE, emulator.instance_args(wait_timeout=2))
     assert run.failed
-    assert time.monotonic() - started < 15
     assert run.result['error']['status'] == 'WAIT_TIMEOUT'
     assert 'creating' in run.result['msg']
 
 
 def test_error_status_ends_the_wait_at_once(emulator):
-    emulator.admin.config(create_delay=20)
+    emulator.admin.hold('create')
     created = run_module(MODULE, emulator.instance_args(wait=False))
     instance_id = created.result['instance']['id']
-    timer = threading.Timer(1.0, emulator.admin.force_status, args=(instance_id, 'error'))
-    timer.start()
-    started = time.monotonic()
-    try:
-        run = run_module(MODULE, emulator.instance_args())
-    finally:
-        timer.cancel()
+    # the create never completes; the instance fails once the module has seen it creating
+    emulator.admin.force_status_after(instance_id, 'error', after('describeCacheInstance'))
+    seq = emulator.last_seq()
+    run = run_module(MODULE, emulator.instance_args())
     assert run.failed
-    assert time.monotonic() - started < 10
     assert run.result['error']['status'] == 'INSTANCE_ERROR'
+    # the first read that shows the error is the last one
+    reads = [e['operation'] for e in emulator.admin.requests() if e['seq'] > seq]
+    assert reads[-2:] == ['describeCacheInstance'] * 2 and reads.count('describeCacheInstance') == 2, reads
 
 
 def test_rerun_with_wait_waits_for_a_creating_instance(emulator):
-    emulator.admin.config(create_delay=1.0)
+    emulator.admin.hold('create')
     created = run_module(MODULE, emulator.instance_args(wait=False))
     assert created.result['instance']['status'] == 'creating'
+    emulator.admin.release(after=after('describeCacheInstance'))
     run = run_module(MODULE, emulator.instance_args())
     assert not run.failed and not run.changed
     assert run.result['instance']['status'] == 'running'
@@ -482,7 +484,7 @@ def test_instance_shape_is_documented_and_equal_to_the_info_module(emulator):
 
 
 def test_instance_being_deleted_is_not_managed_by_name(emulator):
-    emulator.admin.config(delete_delay=30)
+    emulator.admin.hold('delete')
     instance = create(emulator)
     deleted = run_module(MODULE, emulator.connection(instance_id=instance['id'], state='absent', wait=False))
     assert deleted.changed

@@ -4,9 +4,9 @@ the official SDK, a client we did not write."""
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
+from jdcloud_redis_emulator.admin import after
 from modrunner import run_module
 
 MODULE = 'jcs_redis_whitelist'
@@ -252,12 +252,9 @@ def test_instance_not_found(emulator):
 
 def test_busy_instance_is_waited_for_then_changed(emulator, sdk_client, instance):
     emulator.admin.force_status(instance, 'changing')
-    timer = threading.Timer(1.5, emulator.admin.force_status, args=(instance, 'running'))
-    timer.start()
-    try:
-        changed = run(emulator, instance_id=instance, groups=APPS[1:], wait_timeout=60)
-    finally:
-        timer.cancel()
+    # running again once the module has seen it changing
+    emulator.admin.force_status_after(instance, 'running', after('describeCacheInstance'))
+    changed = run(emulator, instance_id=instance, groups=APPS[1:], wait_timeout=60)
     assert not changed.failed, changed.result
     assert changed.changed and sdk_groups(sdk_client, instance)[1]['name'] == 'apps'
     # the white list is planned again after the wait, and the warning about default given once
