@@ -1,11 +1,17 @@
-"""Time-driven transitions with small real delays (docs/dev/api-notes.md#lifecycle)."""
+"""Time-driven transitions (docs/dev/api-notes.md#lifecycle), on the emulator's frozen clock: each test advances it
+to just before and to exactly the end of a delay, so that no test waits in real time."""
 
 from __future__ import annotations
 
-import time
+import pytest
 
 BASE = '/regions/cn-north-1/cacheInstance/'
-DELAY = 0.2
+DELAY = 30
+
+
+@pytest.fixture(autouse=True)
+def frozen(emulator):
+    emulator.admin.freeze()
 
 
 def _status(api, instance_id):
@@ -13,25 +19,26 @@ def _status(api, instance_id):
     return resp.result['cacheInstance'] if resp.status == 200 else resp.status
 
 
-def _wait_past(start, delay=DELAY):
-    time.sleep(max(0.0, start + delay + 0.05 - time.time()))
+def _advance_to_the_end(emulator, api, instance_id, status):
+    """Just before the delay ends the instance is still ``status``; at its end the transition completes."""
+    emulator.admin.advance(DELAY - 0.5)
+    assert _status(api, instance_id)['cacheInstanceStatus'] == status
+    emulator.admin.advance(0.5)
 
 
 def test_creating_then_running(api, emulator, make_instance):
     emulator.admin.config(create_delay=DELAY)
-    start = time.time()
     instance_id = make_instance()
     assert _status(api, instance_id)['cacheInstanceStatus'] == 'creating'
     listed = api.call('GET', '/regions/cn-north-1/cacheInstance').result['cacheInstances']
     assert listed[0]['cacheInstanceStatus'] == 'creating'
-    _wait_past(start)
+    _advance_to_the_end(emulator, api, instance_id, 'creating')
     assert _status(api, instance_id)['cacheInstanceStatus'] == 'running'
 
 
 def test_changing_then_running_with_new_class(api, emulator, make_instance):
     emulator.admin.config(resize_delay=DELAY)
     instance_id = make_instance()
-    start = time.time()
     resp = api.call(
         'POST', BASE + instance_id + ':modifyCacheInstanceClass', body={'cacheInstanceClass': 'redis.m.medium.basic'}
     )
@@ -43,7 +50,7 @@ def test_changing_then_running_with_new_class(api, emulator, make_instance):
         'redis.m.micro.basic',
         1024,
     )
-    _wait_past(start)
+    _advance_to_the_end(emulator, api, instance_id, 'changing')
     inst = _status(api, instance_id)
     assert (inst['cacheInstanceStatus'], inst['cacheInstanceClass'], inst['cacheInstanceMemoryMB']) == (
         'running',
@@ -55,12 +62,11 @@ def test_changing_then_running_with_new_class(api, emulator, make_instance):
 def test_deleting_then_gone(api, emulator, make_instance):
     emulator.admin.config(delete_delay=DELAY)
     instance_id = make_instance()
-    start = time.time()
     assert api.call('DELETE', BASE + instance_id).status == 200
     assert _status(api, instance_id)['cacheInstanceStatus'] == 'deleting'
     assert api.call('GET', '/regions/cn-north-1/quota').result['quota']['used'] == 1
     assert api.call('DELETE', BASE + instance_id).status == 400  # already deleting
-    _wait_past(start)
+    _advance_to_the_end(emulator, api, instance_id, 'deleting')
     assert _status(api, instance_id) == 404
     assert api.call('GET', '/regions/cn-north-1/quota').result['quota']['used'] == 0
     assert api.call('GET', '/regions/cn-north-1/cacheInstance').result['totalCount'] == 0
@@ -76,10 +82,9 @@ def test_zero_delays_are_instant(api, make_instance):
 
 def test_forced_status_stays(api, emulator, make_instance):
     emulator.admin.config(create_delay=DELAY)
-    start = time.time()
     instance_id = make_instance()
     emulator.admin.force_status(instance_id, 'error')
-    _wait_past(start)
+    emulator.admin.advance(DELAY * 2)
     assert _status(api, instance_id)['cacheInstanceStatus'] == 'error'
     emulator.admin.force_status(instance_id, 'running')
     assert _status(api, instance_id)['cacheInstanceStatus'] == 'running'

@@ -227,7 +227,7 @@ def test_regions_are_separate(api, make_instance):
 
 
 def test_deleting_instances_are_listed_until_gone(api, emulator, make_instance):
-    emulator.admin.config(delete_delay=30)
+    emulator.admin.hold('delete')
     instance_id = make_instance()
     assert api.call('DELETE', BASE + '/' + instance_id).status == 200
     listed = _list(api).result['cacheInstances']

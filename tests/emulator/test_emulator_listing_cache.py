@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 REGION = 'cn-north-1'
 BASE = '/regions/%s/cacheInstance' % REGION
-DELAY = 0.3
+DELAY = 30
 MEMORY_MB = {
     'redis.m.micro.basic': 1024,
     'redis.m.small.basic': 2048,
@@ -122,8 +122,14 @@ def _delete(api, instance_id):
     return api.call('DELETE', '%s/%s' % (BASE, instance_id)).status
 
 
-def _wait_past(start, delay=DELAY):
-    time.sleep(max(0.0, start + delay + 0.05 - time.time()))
+def _freeze(emulator, **delays):
+    """Transitions that take ``delays`` on the emulator's clock, stopped until _wait_past moves it."""
+    emulator.admin.freeze()
+    emulator.admin.config(**delays)
+
+
+def _wait_past(emulator):
+    emulator.admin.advance(DELAY)
 
 
 # ------------------------------------------------------------------------------------------ each change, once
@@ -249,46 +255,43 @@ def test_different_queries_never_share_a_result(api, emulator):
 
 # ------------------------------------------------------------------------------------------ the clock
 def test_create_delay_elapsing_updates_status_filters_and_statuses(api, emulator):
-    emulator.admin.config(create_delay=DELAY)
+    _freeze(emulator, create_delay=DELAY)
     emulator.admin.set_quota(REGION, 40)
     seeded = emulator.admin.seed(5)
-    start = time.time()
     created = [_create(api, 'slow_%d' % n) for n in range(2)]
     creating = [{'name': 'cacheInstanceStatus', 'values': ['creating']}]
     running = [{'name': 'cacheInstanceStatus', 'values': ['running']}]
     assert sorted(_ids(_all(api, filters=creating)[0])) == sorted(created)
     assert sorted(_ids(_all(api, filters=running)[0])) == sorted(seeded)
     assert {i['cacheInstanceStatus'] for i in _all(api)[0] if i['cacheInstanceId'] in created} == {'creating'}
-    _wait_past(start)
+    _wait_past(emulator)
     assert _all(api, filters=creating) == ([], 0)
     assert sorted(_ids(_all(api, filters=running)[0])) == sorted(seeded + created)
     assert {i['cacheInstanceStatus'] for i in _all(api)[0]} == {'running'}
 
 
 def test_delete_delay_elapsing_removes_instances_from_listings(api, emulator):
-    emulator.admin.config(delete_delay=DELAY)
+    _freeze(emulator, delete_delay=DELAY)
     seeded = emulator.admin.seed(8)
     deleting = [{'name': 'cacheInstanceStatus', 'values': ['deleting']}]
     assert _all(api, filters=deleting) == ([], 0)
-    start = time.time()
     assert _delete(api, seeded[1]) == 200 and _delete(api, seeded[2]) == 200
     assert sorted(_ids(_all(api, filters=deleting)[0])) == sorted(seeded[1:3])
     assert _all(api)[1] == 8
-    _wait_past(start)
+    _wait_past(emulator)
     assert _all(api, filters=deleting) == ([], 0)
     assert _ids(_all(api)[0]) == [i for i in reversed(seeded) if i not in seeded[1:3]]
     assert emulator.admin.stats()['instances'] == 6
 
 
 def test_resize_delay_elapsing_reorders_memory_sorts(api, emulator):
-    emulator.admin.config(resize_delay=DELAY)
+    _freeze(emulator, resize_delay=DELAY)
     small = _create(api, 'small_one', 'redis.m.small.basic')
     micro = _create(api, 'micro_one', 'redis.m.micro.basic')
     desc = SORTS['memory-desc']
     changing = [{'name': 'cacheInstanceStatus', 'values': ['changing']}]
     assert _ids(_all(api, sorts=desc)[0]) == [small, micro]
     assert _all(api, filters=changing) == ([], 0)
-    start = time.time()
     assert _resize(api, micro, 'redis.m.large.basic') == 200
     assert _ids(_all(api, filters=changing)[0]) == [micro]
     listed = _all(api, sorts=desc)[0]
@@ -297,7 +300,7 @@ def test_resize_delay_elapsing_reorders_memory_sorts(api, emulator):
         (small, 'running', 2048),
         (micro, 'changing', 1024),
     ]
-    _wait_past(start)
+    _wait_past(emulator)
     listed = _all(api, sorts=desc)[0]
     assert [(i['cacheInstanceId'], i['cacheInstanceStatus'], i['cacheInstanceMemoryMB']) for i in listed] == [
         (micro, 'running', 8192),

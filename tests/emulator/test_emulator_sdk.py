@@ -627,8 +627,9 @@ def test_instance_config_request_errors(sdk, emulator):
 
 
 def test_instance_config_configuring_for_the_delay():
-    slow = RunningEmulator(config_delay=1.0)
+    slow = RunningEmulator(config_delay=60)  # the start-up option, on the emulator's clock, frozen here
     try:
+        slow.admin.freeze()
         sdk = make_client(slow)
         instance_id = create(sdk)
         assert modify_config(sdk, instance_id, **{'list-compress-depth': '3'}) is None
@@ -637,7 +638,9 @@ def test_instance_config_configuring_for_the_delay():
         assert config_values(sdk, instance_id)['list-compress-depth'] == '3'
         again = modify_config(sdk, instance_id, **{'list-compress-depth': '4'})
         assert (again.code, again.status) == (400, 'FAILED_PRECONDITION') and 'configuring' in again.message
-        time.sleep(1.2)
+        slow.admin.advance(59.5)
+        assert describe(sdk, instance_id).result['cacheInstance']['cacheInstanceStatus'] == 'configuring'
+        slow.admin.advance(0.5)
         assert describe(sdk, instance_id).result['cacheInstance']['cacheInstanceStatus'] == 'running'
     finally:
         slow.stop()

@@ -153,7 +153,7 @@ def test_backup_policy_refusals(sdk, emulator):
 
 
 def test_backup_and_restore(variant, sdk, emulator, wire):
-    emulator.admin.config(backup_delay=0.4, restore_delay=0.4)
+    emulator.admin.hold('backup', 'restore')
     instance_id = create(sdk)
     created = backup(sdk, instance_id, 'before_resize')
     assert created.error is None, vars(created.error)
@@ -181,7 +181,7 @@ def test_backup_and_restore(variant, sdk, emulator, wire):
     early = restore(sdk, instance_id, base_id).error
     assert (early.code, early.status) == (400, 'FAILED_PRECONDITION') and 'running' in early.message
 
-    time.sleep(0.5)
+    emulator.admin.release('backup')
     done = info(sdk, instance_id, base_id).result
     assert done['backupStatus'] == 2 and ISO.match(done['backupEndTime']) and done['backupSize'] > 0
     listed = backups(sdk, instance_id)
@@ -196,7 +196,7 @@ def test_backup_and_restore(variant, sdk, emulator, wire):
     assert (busy.code, busy.status) == (400, 'FAILED_PRECONDITION') and 'restoring' in busy.message
     refused = backup(sdk, instance_id, 'while_restoring').error
     assert (refused.code, refused.status) == (400, 'FAILED_PRECONDITION')
-    time.sleep(0.5)
+    emulator.admin.release('restore')
     assert describe(sdk, instance_id).result['cacheInstance']['cacheInstanceStatus'] == 'running'
     calls = emulator.admin.stats()['calls']
     assert (calls['createBackup'], calls['restoreInstance'], calls['describeBackupInfo']) == (3, 3, 2)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 
 import sigv
 from emu_helpers import PASSWORD, create_body
@@ -19,7 +18,7 @@ def _client(emu):
 
 def test_state_survives_restart(tmp_path):
     state = str(tmp_path / 'state.json')
-    with Emulator(state_file=state, create_delay=0.3) as emu:
+    with Emulator(state_file=state, create_delay=60) as emu:
         api = _client(emu)
         plain = api.call('POST', BASE, body=create_body(cacheInstanceName='kept')).result['cacheInstanceId']
         prepaid = api.call(
@@ -42,9 +41,11 @@ def test_state_survives_restart(tmp_path):
     assert PASSWORD not in text
     json.loads(text)
 
-    time.sleep(0.35)  # the pending creating -> running transition falls due while the emulator is down
     with Emulator(state_file=state) as emu:
         api = _client(emu)
+        # the pending creating -> running transition is kept as a time, and falls due when that time comes
+        assert api.call('GET', BASE + '/' + plain).result['cacheInstance']['cacheInstanceStatus'] == 'creating'
+        AdminClient(emu.url).advance(60)
         after = {i: api.call('GET', BASE + '/' + i).result['cacheInstance'] for i in (plain, prepaid)}
         for instance_id in (plain, prepaid):
             assert after[instance_id] == dict(before[instance_id], cacheInstanceStatus='running')

@@ -6,6 +6,7 @@ first write took effect."""
 
 from __future__ import annotations
 
+from jdcloud_redis_emulator.admin import after
 from modrunner import run_module
 from reliability_support import FIGURES
 
@@ -46,7 +47,9 @@ def test_lost_restore_answer_restores_once(emu):
     instance_id = make_instance(emu)
     taken = run_module('jcs_redis_backup', emu.connection(instance_id=instance_id, name='golden')).result['backup']
     drop(emu, 'restoreInstance')
-    emu.admin.config(restore_delay=1.0)
+    # restoring until the module has read the instance once after the restore (whose answer is lost)
+    emu.admin.hold('restore')
+    emu.admin.release(after=after('describeCacheInstance', since='restoreInstance'))
     run = run_module('jcs_redis_backup', emu.connection(instance_id=instance_id, state='restored', name='golden'))
     assert not run.failed and run.changed and run.result['backup']['id'] == taken['id'], run.result
     applied = [e for e in emu.admin.requests() if e['operation'] == 'restoreInstance']
