@@ -130,6 +130,7 @@ class Instance:
     minor_version: str = ''  # '' = the version's first release (catalogue)
     proxy_minor_version: str = ''
     recycle_retention: float = 0.0  # set by a delete: seconds in the recycle bin once gone (0: destroyed)
+    status_before_delete: str = ''  # what the recycle bin shows, and what a recovered instance is again
     soft_deleted_at: float | None = None
     retain_until: float | None = None
 
@@ -317,6 +318,7 @@ class Store:
         if inst.status == 'deleting':
             self._remove(inst)
             if inst.recycle_retention:
+                inst.status = inst.status_before_delete or 'running'
                 inst.soft_deleted_at = done_at
                 inst.retain_until = done_at + inst.recycle_retention
                 self.recycled[inst.id] = inst
@@ -528,6 +530,7 @@ class Store:
         with self.lock:
             inst = self.check_delete(region, instance_id)
             now = self.clock()
+            inst.status_before_delete = inst.status
             inst.status = 'deleting'
             inst.pending_class = None
             inst.recycle_retention = retention
