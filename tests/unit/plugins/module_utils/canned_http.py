@@ -25,7 +25,9 @@ class Reply:
     """One scripted answer.
 
     action: 'respond' (default); 'close' (read the request, then close the
-    connection without answering); 'reset' (same, but with a TCP RST).
+    connection without answering); 'reset' (same, but with a TCP RST); 'hang'
+    (read the request, then never answer: wait until the client gives up and closes,
+    so that a client timeout fires however slow the machine is).
     content_length: announce this many bytes instead of len(body) (a larger
     value plus a close makes a truncated body). delay: seconds to wait first.
     """
@@ -83,6 +85,11 @@ class _Handler(BaseHTTPRequestHandler):
         reply = owner.record_and_next(self.command, self.path, self.headers, body, self.connection_number)
         if reply.delay:
             time.sleep(reply.delay)
+        if reply.action == 'hang':
+            self.close_connection = True
+            while self.rfile.read(1):  # until the client closes its end
+                pass
+            return
         if reply.action in ('close', 'reset'):
             self.close_connection = True
             if reply.action == 'reset':
