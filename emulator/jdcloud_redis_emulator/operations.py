@@ -1,10 +1,13 @@
-"""Routing and the operations: the nine v1 operations (docs/dev/api-notes.md#operations), the white-list groups,
-the engine parameters and the backups."""
+"""Routing and the core operations: the nine v1 operations (docs/dev/api-notes.md#operations), the white-list
+groups, the engine parameters, the backups and the resource-tag service, each one entry of REGISTRY and one handler;
+then the day-2 modules (EXTENSIONS), which keep their own routes."""
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
+from typing import Callable
 from urllib.parse import parse_qsl, unquote
 
 from . import accounts, backups, listing, recycle, security, tagging, tasks, validation, whitelist
@@ -12,42 +15,64 @@ from .errors import invalid_argument
 from .settings import RuntimeSettings
 from .store import Store
 
-_REGION = r'/v1/regions/(?P<region>[^/]+)'
-_INSTANCE = _REGION + r'/cacheInstance/(?P<instance>[^/:]+)'
-ROUTES = (
-    (re.compile('^' + _REGION + r'/cacheInstance$'), {'GET': 'describeCacheInstances', 'POST': 'createCacheInstance'}),
-    (
-        re.compile('^' + _INSTANCE + '$'),
-        {'GET': 'describeCacheInstance', 'PATCH': 'modifyCacheInstanceAttribute', 'DELETE': 'deleteCacheInstance'},
-    ),
-    (re.compile('^' + _INSTANCE + ':modifyCacheInstanceClass$'), {'POST': 'modifyCacheInstanceClass'}),
-    (re.compile('^' + _INSTANCE + ':resetCacheInstancePassword$'), {'POST': 'resetCacheInstancePassword'}),
-    (
-        re.compile('^' + _INSTANCE + '/whiteListGroup$'),
-        {
-            'GET': 'describeWhiteListGroup',
-            'POST': 'addWhiteListGroup',
-            'PUT': 'modifyWhiteListGroup',
-            'DELETE': 'deleteWhiteListGroup',
-        },
-    ),
-    (
-        re.compile('^' + _INSTANCE + '/instanceConfig$'),
-        {'GET': 'describeInstanceConfig', 'POST': 'modifyInstanceConfig'},
-    ),
-    (re.compile('^' + _INSTANCE + '/backupPolicy$'), {'GET': 'describeBackupPolicy', 'PATCH': 'modifyBackupPolicy'}),
-    (re.compile('^' + _INSTANCE + '/backup$'), {'GET': 'describeBackups', 'POST': 'createBackup'}),
-    (re.compile('^' + _INSTANCE + '/backup/(?P<backup>[^/:]+)$'), {'GET': 'describeBackupInfo'}),
-    (re.compile('^' + _INSTANCE + '/restore$'), {'POST': 'restoreInstance'}),
-    (re.compile('^' + _REGION + r'/instanceClass$'), {'GET': 'describeInstanceClass'}),
-    (re.compile('^' + _REGION + r'/quota$'), {'GET': 'describeUserQuota'}),
-    (re.compile('^' + _REGION + r'/availableResource$'), {'GET': 'describeAvailableResource'}),
-)
-# The resource-tag service, signed for its own service name, on the same server by path.
-TAG_ROUTES = (
-    (re.compile('^' + _REGION + r'/tags:tagResources$'), {'POST': 'tagResources'}),
-    (re.compile('^' + _REGION + r'/tags:unTagResources$'), {'POST': 'unTagResources'}),
-)
+# The core operations: each is one entry of REGISTRY (its method, its path after /v1 with the parameters the
+# path names, where its parameters come from) and one handler, registered with @operation below. A handler gets
+# (store, settings, region, target, params): region is the path's region (checked), target the Route (instance and
+# backup ids), params the JSON body ('body'), the parsed query ('query') or {} ('none'). Routes are built from the
+# registry, so a new operation is one decorated function.
+_PATH_PARAMS = {
+    '{regionId}': r'(?P<region>[^/]+)',
+    '{cacheInstanceId}': r'(?P<instance>[^/:]+)',
+    '{baseId}': r'(?P<backup>[^/:]+)',
+}
+PARAMS_FROM = ('body', 'query', 'none')
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    method: str
+    path: str
+    params: str
+    handler: Callable
+    service: str = 'redis'
+
+
+REGISTRY: dict = {}  # name -> Operation, in the order registered
+
+
+def operation(name: str, method: str, path: str, params: str = 'none', service: str = 'redis'):
+    """Register the decorated function as the handler of ``name`` at ``method`` ``path``."""
+    if params not in PARAMS_FROM:
+        raise ValueError('params must be one of %s' % ', '.join(PARAMS_FROM))
+
+    def register(handler):
+        if name in REGISTRY:
+            raise ValueError('operation %s is registered twice' % name)
+        REGISTRY[name] = Operation(name, method, path, params, handler, service)
+        return handler
+
+    return register
+
+
+def _pattern(path: str):
+    regex = re.escape(path)
+    for placeholder, group in _PATH_PARAMS.items():
+        regex = regex.replace(re.escape(placeholder), group)
+    return re.compile('^/v1' + regex + '$')
+
+
+_ROUTES = None  # [(pattern, {method: Operation})], built from REGISTRY on first use
+
+
+def _routes() -> list:
+    global _ROUTES  # pylint: disable=global-statement
+    if _ROUTES is None:
+        by_path = {}
+        for op in REGISTRY.values():
+            by_path.setdefault(op.path, {})[op.method] = op
+        _ROUTES = [(_pattern(path), methods) for path, methods in by_path.items()]
+    return _ROUTES
 
 
 # The operations of the day-2 modules, each with its own ROUTES and execute() (docs/dev/api-notes.md#accounts
@@ -100,16 +125,18 @@ def route(method: str, raw_path: str) -> Route | None:
                     tuple(methods),
                     handler=module.execute,
                 )
-    for pattern, methods in TAG_ROUTES:
-        match = pattern.match(path)
-        if match:
-            return Route(methods.get(method), match.group('region'), allowed=tuple(methods), service=tagging.SERVICE)
-    for pattern, methods in ROUTES:
+    for pattern, methods in _routes():
         match = pattern.match(path)
         if match:
             groups = match.groupdict()
+            found = methods.get(method)
             return Route(
-                methods.get(method), groups['region'], groups.get('instance'), tuple(methods), groups.get('backup')
+                found.name if found else None,
+                groups.get('region'),
+                groups.get('instance'),
+                tuple(methods),
+                groups.get('backup'),
+                service=next(iter(methods.values())).service,
             )
     return None
 
@@ -138,90 +165,162 @@ def _execute(store: Store, settings: RuntimeSettings, target: Route, query: str,
     if target.handler is not None:
         return target.handler(store, settings, target, query, body)
     region = validation.region_or_error(target.region)
-    op = target.operation
-    if target.service == tagging.SERVICE:
-        return tagging.execute(store, region.region_id, op, parse_body(body))
-    if op in ('describeCacheInstances', 'describeInstanceClass', 'deleteWhiteListGroup', 'describeBackups'):
+    op = REGISTRY[target.operation]
+    if op.params == 'body':
+        params = parse_body(body)
+    elif op.params == 'query':
         params = listing.parse_query(query)
     else:
-        params = (
-            parse_body(body)
-            if op
-            in (
-                'createCacheInstance',
-                'modifyCacheInstanceAttribute',
-                'modifyCacheInstanceClass',
-                'resetCacheInstancePassword',
-                'addWhiteListGroup',
-                'modifyWhiteListGroup',
-                'modifyInstanceConfig',
-                'modifyBackupPolicy',
-                'createBackup',
-                'restoreInstance',
-            )
-            else {}
-        )
+        params = {}
+    return op.handler(store, settings, region, target, params)
 
-    if op == 'createCacheInstance':
-        spec = validation.validate_create(region, params)
-        recycle.check_clone(store, region.region_id, spec)  # a clone from a backup: checked before the create
-        return store.create(region.region_id, spec, settings.create_delay)
-    if op == 'describeCacheInstances':
-        return listing.describe(store, region.region_id, params)
-    if op == 'describeCacheInstance':
-        return {'cacheInstance': store.get(region.region_id, target.instance).render()}
-    if op == 'modifyCacheInstanceAttribute':
-        changes = validation.validate_attribute(params)
-        store.modify_attribute(region.region_id, target.instance, changes)
-        return None
-    if op == 'deleteCacheInstance':
-        recycle.delete(store, settings, region.region_id, target.instance)
-        return None
-    if op == 'modifyCacheInstanceClass':
-        request = validation.validate_resize(params)
-        return tasks.resize(store, settings, region.region_id, target.instance, request)
-    if op == 'resetCacheInstancePassword':
-        password = validation.validate_reset_password(params)
-        store.reset_password(region.region_id, target.instance, password)
-        return None
-    if op == 'describeInstanceClass':
-        version = validation.redis_version(region, params.get('redisVersion'), 'redisVersion')
-        classes = [c.to_api() for c in region.classes(version)]
-        return {'instanceClasses': classes, 'totalCount': len(classes)}
-    if op == 'describeUserQuota':
-        return {'quota': store.quota(region.region_id)}
-    if op == 'describeAvailableResource':
-        return {'availableResources': region.available_resources()}
-    if op == 'describeWhiteListGroup':
-        return {'whiteLists': store.white_lists(region.region_id, target.instance)}
-    if op == 'addWhiteListGroup':
-        store.add_white_list_group(region.region_id, target.instance, whitelist.validate_add(params))
-        return None
-    if op == 'modifyWhiteListGroup':
-        store.modify_white_list_group(region.region_id, target.instance, whitelist.validate_modify(params))
-        return None
-    if op == 'deleteWhiteListGroup':
-        store.delete_white_list_group(region.region_id, target.instance, whitelist.validate_delete(params))
-        return None
-    if op == 'describeInstanceConfig':
-        return store.instance_config(region.region_id, target.instance)
-    if op == 'modifyInstanceConfig':
-        store.modify_instance_config(region.region_id, target.instance, params, settings.config_delay)
-        return None
-    if op == 'describeBackupPolicy':
-        return store.backup_policy(region.region_id, target.instance)
-    if op == 'modifyBackupPolicy':
-        store.modify_backup_policy(region.region_id, target.instance, backups.validate_policy(params))
-        return None
-    if op == 'createBackup':
-        name = backups.validate_create(params)
-        return store.create_backup(region.region_id, target.instance, name, settings.backup_delay)
-    if op == 'describeBackups':
-        return store.backups(region.region_id, target.instance, backups.list_query(params))
-    if op == 'describeBackupInfo':
-        return store.backup_info(region.region_id, target.instance, target.backup)
-    if op == 'restoreInstance':
-        base_id = backups.validate_restore(params)
-        store.restore(region.region_id, target.instance, base_id, settings.restore_delay)
-        return None
-    raise AssertionError('unrouted operation %s' % op)
+
+# ------------------------------------------------------------------------------------------ instances
+@operation('createCacheInstance', 'POST', '/regions/{regionId}/cacheInstance', 'body')
+def create_cache_instance(store, settings, region, target, params):
+    spec = validation.validate_create(region, params)
+    recycle.check_clone(store, region.region_id, spec)  # a clone from a backup: checked before the create
+    return store.create(region.region_id, spec, settings.create_delay)
+
+
+@operation('describeCacheInstances', 'GET', '/regions/{regionId}/cacheInstance', 'query')
+def describe_cache_instances(store, settings, region, target, params):
+    return listing.describe(store, region.region_id, params)
+
+
+@operation('describeCacheInstance', 'GET', '/regions/{regionId}/cacheInstance/{cacheInstanceId}')
+def describe_cache_instance(store, settings, region, target, params):
+    return {'cacheInstance': store.get(region.region_id, target.instance).render()}
+
+
+@operation('modifyCacheInstanceAttribute', 'PATCH', '/regions/{regionId}/cacheInstance/{cacheInstanceId}', 'body')
+def modify_cache_instance_attribute(store, settings, region, target, params):
+    store.modify_attribute(region.region_id, target.instance, validation.validate_attribute(params))
+
+
+@operation('deleteCacheInstance', 'DELETE', '/regions/{regionId}/cacheInstance/{cacheInstanceId}')
+def delete_cache_instance(store, settings, region, target, params):
+    recycle.delete(store, settings, region.region_id, target.instance)
+
+
+@operation(
+    'modifyCacheInstanceClass',
+    'POST',
+    '/regions/{regionId}/cacheInstance/{cacheInstanceId}:modifyCacheInstanceClass',
+    'body',
+)
+def modify_cache_instance_class(store, settings, region, target, params):
+    return tasks.resize(store, settings, region.region_id, target.instance, validation.validate_resize(params))
+
+
+@operation(
+    'resetCacheInstancePassword',
+    'POST',
+    '/regions/{regionId}/cacheInstance/{cacheInstanceId}:resetCacheInstancePassword',
+    'body',
+)
+def reset_cache_instance_password(store, settings, region, target, params):
+    store.reset_password(region.region_id, target.instance, validation.validate_reset_password(params))
+
+
+# ------------------------------------------------------------------------------------------ the region's catalogue
+@operation('describeInstanceClass', 'GET', '/regions/{regionId}/instanceClass', 'query')
+def describe_instance_class(store, settings, region, target, params):
+    version = validation.redis_version(region, params.get('redisVersion'), 'redisVersion')
+    classes = [c.to_api() for c in region.classes(version)]
+    return {'instanceClasses': classes, 'totalCount': len(classes)}
+
+
+@operation('describeUserQuota', 'GET', '/regions/{regionId}/quota')
+def describe_user_quota(store, settings, region, target, params):
+    return {'quota': store.quota(region.region_id)}
+
+
+@operation('describeAvailableResource', 'GET', '/regions/{regionId}/availableResource')
+def describe_available_resource(store, settings, region, target, params):
+    return {'availableResources': region.available_resources()}
+
+
+# ------------------------------------------------------------------------------------------ white-list groups
+_WHITE_LIST = '/regions/{regionId}/cacheInstance/{cacheInstanceId}/whiteListGroup'
+
+
+@operation('describeWhiteListGroup', 'GET', _WHITE_LIST)
+def describe_white_list_group(store, settings, region, target, params):
+    return {'whiteLists': store.white_lists(region.region_id, target.instance)}
+
+
+@operation('addWhiteListGroup', 'POST', _WHITE_LIST, 'body')
+def add_white_list_group(store, settings, region, target, params):
+    store.add_white_list_group(region.region_id, target.instance, whitelist.validate_add(params))
+
+
+@operation('modifyWhiteListGroup', 'PUT', _WHITE_LIST, 'body')
+def modify_white_list_group(store, settings, region, target, params):
+    store.modify_white_list_group(region.region_id, target.instance, whitelist.validate_modify(params))
+
+
+@operation('deleteWhiteListGroup', 'DELETE', _WHITE_LIST, 'query')
+def delete_white_list_group(store, settings, region, target, params):
+    store.delete_white_list_group(region.region_id, target.instance, whitelist.validate_delete(params))
+
+
+# ------------------------------------------------------------------------------------------ engine parameters
+_CONFIG = '/regions/{regionId}/cacheInstance/{cacheInstanceId}/instanceConfig'
+
+
+@operation('describeInstanceConfig', 'GET', _CONFIG)
+def describe_instance_config(store, settings, region, target, params):
+    return store.instance_config(region.region_id, target.instance)
+
+
+@operation('modifyInstanceConfig', 'POST', _CONFIG, 'body')
+def modify_instance_config(store, settings, region, target, params):
+    store.modify_instance_config(region.region_id, target.instance, params, settings.config_delay)
+
+
+# ------------------------------------------------------------------------------------------ backups
+_BACKUP = '/regions/{regionId}/cacheInstance/{cacheInstanceId}/backup'
+
+
+@operation('describeBackupPolicy', 'GET', '/regions/{regionId}/cacheInstance/{cacheInstanceId}/backupPolicy')
+def describe_backup_policy(store, settings, region, target, params):
+    return store.backup_policy(region.region_id, target.instance)
+
+
+@operation('modifyBackupPolicy', 'PATCH', '/regions/{regionId}/cacheInstance/{cacheInstanceId}/backupPolicy', 'body')
+def modify_backup_policy(store, settings, region, target, params):
+    store.modify_backup_policy(region.region_id, target.instance, backups.validate_policy(params))
+
+
+@operation('createBackup', 'POST', _BACKUP, 'body')
+def create_backup(store, settings, region, target, params):
+    name = backups.validate_create(params)
+    return store.create_backup(region.region_id, target.instance, name, settings.backup_delay)
+
+
+@operation('describeBackups', 'GET', _BACKUP, 'query')
+def describe_backups(store, settings, region, target, params):
+    return store.backups(region.region_id, target.instance, backups.list_query(params))
+
+
+@operation('describeBackupInfo', 'GET', _BACKUP + '/{baseId}')
+def describe_backup_info(store, settings, region, target, params):
+    return store.backup_info(region.region_id, target.instance, target.backup)
+
+
+@operation('restoreInstance', 'POST', '/regions/{regionId}/cacheInstance/{cacheInstanceId}/restore', 'body')
+def restore_instance(store, settings, region, target, params):
+    store.restore(region.region_id, target.instance, backups.validate_restore(params), settings.restore_delay)
+
+
+# ------------------------------------------------------------------------------------------ the resource-tag service
+# signed for its own service name, served on the same server by path
+@operation('tagResources', 'POST', '/regions/{regionId}/tags:tagResources', 'body', service=tagging.SERVICE)
+def tag_resources(store, settings, region, target, params):
+    return tagging.execute(store, region.region_id, 'tagResources', params)
+
+
+@operation('unTagResources', 'POST', '/regions/{regionId}/tags:unTagResources', 'body', service=tagging.SERVICE)
+def untag_resources(store, settings, region, target, params):
+    return tagging.execute(store, region.region_id, 'unTagResources', params)
