@@ -30,7 +30,7 @@ from jdcloud_sdk.services.redis.apis.SetDisableCommandsRequest import (
     SetDisableCommandsRequest,
 )
 from jdcloud_sdk.services.redis.models.DisableCommands import DisableCommands
-from test_emulator_sdk import REGION, create, make_client, wire  # noqa: F401  (wire is a fixture)
+from test_emulator_sdk import REGION, create, describe, make_client, wire  # noqa: F401  (wire is a fixture)
 
 ISO = re.compile(r'^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$')
 
@@ -73,6 +73,7 @@ def modify_tls(sdk, instance_id, status=None, tls_type=None, versions=None):
 
 def test_tls_lifecycle(variant, sdk, emulator, wire):  # noqa: F811
     instance_id = create(sdk, version='6.2')
+    before = describe(sdk, instance_id).result['cacheInstance']
     assert tls(sdk, instance_id) == {
         'tlsType': 'standard',
         'tlsStatus': 'disable',
@@ -94,6 +95,8 @@ def test_tls_lifecycle(variant, sdk, emulator, wire):  # noqa: F811
         and on['caDownloadUrl'].startswith('https://')
     )
     # the port and the domain stay as they were
+    after = describe(sdk, instance_id).result['cacheInstance']
+    assert (after['port'], after['connectionDomain']) == (before['port'], before['connectionDomain'])
     # enabling again keeps the certificate; a new one ends later
     ok(modify_tls(sdk, instance_id, 'enable'))
     assert tls(sdk, instance_id)['certExpiration'] == on['certExpiration']
