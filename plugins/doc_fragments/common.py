@@ -58,8 +58,10 @@ options:
       - How many times a failed request is retried when the failure is temporary
         (HTTP 429 throttling, HTTP 5xx, connection errors and timeouts).
       - Retries wait with capped exponential backoff and full jitter and honour C(Retry-After).
-      - Only requests that are safe to repeat are retried automatically; a create whose outcome is
-        unknown is resolved by looking the instance up again before anything is repeated.
+      - Only requests that are safe to repeat are retried automatically. A change whose outcome is unknown (no
+        answer, or HTTP 5xx) is not sent again blindly - the module first reads back what it changes (the
+        instance, the white-list group, the backup, ...) and sends the change again, at most O(api_retries)
+        times, only when it did not take effect.
       - From 0 (no retries) to 100.
     type: int
     default: 5

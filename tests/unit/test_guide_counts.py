@@ -1,0 +1,47 @@
+"""The numbers the user guide states are counted from what they count: modules, the variables the AWX
+credential type injects, the emulator's operations."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+
+import yaml
+from jdcloud_redis_emulator import OPERATIONS
+from jdcloud_redis_emulator import operations as emulator_operations
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+GUIDE = ' '.join((ROOT / 'docs' / 'docsite' / 'rst' / 'guide.rst').read_text(encoding='utf-8').split())
+WORDS = dict(
+    zip(
+        ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'],
+        range(1, 13),
+    )
+)
+
+
+def stated(pattern):
+    match = re.search(pattern, GUIDE)
+    assert match, pattern
+    value = match.group(1)
+    return int(value) if value.isdigit() else WORDS[value]
+
+
+def test_modules():
+    modules = [p for p in (ROOT / 'plugins' / 'modules').glob('*.py') if p.name != '__init__.py']
+    assert stated(r'It has (\w+) modules') == len(modules)
+
+
+def test_injected_variables():
+    credential_type = yaml.safe_load((ROOT / 'extras' / 'awx' / 'credential_type.yml').read_text(encoding='utf-8'))
+    injected = credential_type['injectors']['env']
+    assert stated(r'credential type injects (\w+) environment variables') == len(injected) == 5
+
+
+def test_emulator_operations():
+    # the core operations (REGISTRY) are those the modules use; the day-2 ones come on top
+    used = emulator_operations.REGISTRY.values()
+    assert stated(r'API: the (\w+) operations the modules use') == len(used)
+    assert stated(r'\((\w+) of the Redis API') == len([op for op in used if op.service == 'redis'])
+    assert stated(r'and the (\w+) of the resource-tag service') == len([op for op in used if op.service != 'redis'])
+    assert stated(r'(\w+) operations in all') == len(set(OPERATIONS))
