@@ -265,6 +265,7 @@ from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.template import trust_as_template
 
+from ansible_collections.jdcloud.cloud.plugins.module_utils._api import RedisAPI
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import (
     REGION_PATTERN,
     connection_problem,
@@ -274,12 +275,8 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._base import (
     plain_http_warning,
 )
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import DEFAULT_ENDPOINT, JDCloudError, shown
-from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
-    RedisAPI,
-    instance_to_result,
-    name_problem,
-    normalize_version,
-)
+from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import name_problem, normalize_version
+from ansible_collections.jdcloud.cloud.plugins.module_utils._tags import has_tags, tag_filters
 
 CONCURRENCY_MIN = 1
 CONCURRENCY_MAX = 16
@@ -462,17 +459,16 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             return None
         if not tags:
             raise AnsibleParserError('tags must not be empty; omit the option to list instances whatever their tags')
-        checked = {}
-        for key, value in tags.items():
-            if not isinstance(key, str) or not key:
-                raise AnsibleParserError(f'tags keys must be non-empty strings, got {shown(key)}')
-            values = value if isinstance(value, list) else [value]
-            if not values or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in values):
+        try:
+            filters = tag_filters(tags)
+        except ValueError as exc:
+            raise AnsibleParserError(str(exc)) from None
+        for tag_filter in filters:
+            if not tag_filter['values']:
                 raise AnsibleParserError(
-                    f'tags.{key} must be a tag value or a non-empty list of tag values (strings), got {shown(value)}'
+                    f'tags.{tag_filter["key"]} must be a tag value or a non-empty list of tag values (strings), got []'
                 )
-            checked[key] = [str(v) for v in values]
-        return checked
+        return filters
 
     def _hostnames_option(self):
         value = self.get_option('hostnames')
@@ -525,9 +521,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         try:
             found, settled = api.list_instances(
                 filters=server_filters(settings),
-                tag_filters=[dict(key=k, values=v) for k, v in (settings['tags'] or {}).items()] or None,
+                tag_filters=settings['tags'],
                 concurrency=settings['concurrency'],
-                convert=lambda raw: instance_to_result(raw, region),
             )
         except JDCloudError as exc:
             error = error_dict(exc)
@@ -710,8 +705,7 @@ def matches(instance, settings):
         return False
     if settings['names'] and instance['name'] not in settings['names']:
         return False
-    tags = instance['tags'] or {}
-    return all(tags.get(key) in values for key, values in (settings['tags'] or {}).items())
+    return has_tags(instance, settings['tags'] or ())
 
 
 def host_variables(instance):

@@ -2,21 +2,18 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Backups of an instance (docs/dev/api-notes.md#backups): the API calls, the normalised shapes, and
-the parsing of weekdays, backup windows and times.
+"""Backups of an instance (docs/dev/api-notes.md#backups): the normalised policy and the parsing of weekdays,
+backup windows and times (the calls and the backup's shape are in ``_api.py``).
 
 FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without notice.
-
-Shared by jcs_redis_backup_policy, jcs_redis_backup and jcs_redis_backup_info; it imports nothing of
-the instance operations (``_redis``), so that a run by instance id compiles no more than it uses.
 """
 
 import re
 from datetime import datetime, timedelta, timezone
-from urllib.parse import quote
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError, shown
-from ansible_collections.jdcloud.cloud.plugins.module_utils._paging import read_all
+from ansible_collections.jdcloud.cloud.plugins.module_utils._api import Refusal
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import shown
+from ansible_collections.jdcloud.cloud.plugins.module_utils._component import Component, Plan
 
 DAYS = ('Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday')
 _DAY_NAMES = {name.lower(): name for name in DAYS}
@@ -35,9 +32,6 @@ WINDOW_RULE = (
 NAME_PATTERN = re.compile(r'[A-Za-z0-9_]{1,32}\Z')
 # baseId is a UUID in every example; refusing other characters keeps the path safe to build.
 BACKUP_ID_PATTERN = re.compile(r'[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z')
-STATUSES = {0: 'running', 1: 'failed', 2: 'success'}
-TYPES = {0: 'automatic', 1: 'manual'}
-MANUAL = 1
 WEEK = 7 * 1440
 
 
@@ -164,75 +158,139 @@ def normalise_policy(api):
     )
 
 
-def _instance_path(region, instance_id, tail):
-    return '/regions/{}/cacheInstance/{}/{}'.format(quote(region, safe=''), quote(instance_id, safe=''), tail)
+PARTS = ('auto_backup', 'backup_days', 'backup_window')
 
 
-def describe_policy(client, region, instance_id):
-    return normalise_policy(client.request('GET', _instance_path(region, instance_id, 'backupPolicy'), region))
+class BackupPolicy(Component):
+    """The automatic backup policy of an instance. ``wanted``: ``auto_backup``, ``backup_days`` and
+    ``backup_window``, each None to keep the instance's."""
 
-
-def modify_policy(client, region, instance_id, auto_backup, days, window):
-    body = dict(autoBackup=auto_backup, backupTime=window, backupPeriod=','.join(days))
-    # Setting the same policy twice leaves the same policy.
-    return client.request(
-        'PATCH', _instance_path(region, instance_id, 'backupPolicy'), region, body=body, idempotent=True
+    key = 'backup_policy'
+    what = 'backup policy'
+    serialised = True
+    argument_spec = dict(
+        auto_backup=dict(type='bool'),
+        backup_days=dict(type='list', elements='str'),
+        backup_window=dict(type='str'),
     )
 
-
-# -- backups ----------------------------------------------------------------------------------------
-
-
-def backup_to_result(api):
-    """The one shape of a backup, returned by jcs_redis_backup and jcs_redis_backup_info."""
-    status, kind = api.get('backupStatus'), api.get('backupType')
-    return dict(
-        id=api.get('baseId'),
-        name=api.get('backupFileName'),
-        instance_id=api.get('cacheInstanceId'),
-        status=STATUSES.get(status, str(status)),
-        type=TYPES.get(kind, str(kind)),
-        start_time=api.get('backupStartTime') or None,
-        end_time=api.get('backupEndTime') or None,
-        size_bytes=api.get('backupSize'),
-        shard_memory_mb=api.get('backupShardMemoryMB'),
-        shard_count=api.get('backupShardNum'),
-    )
-
-
-def list_backups(client, region, instance_id, start_time=None, end_time=None, backup_id=None):
-    """Every backup of the instance (describeBackups, all pages, newest first): ``(backups, settled)``."""
-    path = _instance_path(region, instance_id, 'backup')
-
-    def fetch(number, size):
-        query = dict(pageNumber=number, pageSize=size, startTime=start_time, endTime=end_time, baseId=backup_id)
-        result = client.request('GET', path, region, query={k: v for k, v in query.items() if v is not None})
-        return [backup_to_result(b) for b in result.get('backups') or []], result.get('totalCount') or 0
-
-    return read_all(fetch, lambda backup: backup['id'])
-
-
-def get_backup(client, region, instance_id, backup_id):
-    """describeBackupInfo; None when the instance has no such backup."""
-    try:
-        result = client.request(
-            'GET', _instance_path(region, instance_id, 'backup/' + quote(backup_id, safe='')), region
+    def validate(self, wanted):
+        """``{auto_backup, backup_days (week order), backup_window (rendered), window_given (as given)}``."""
+        days = window = None
+        if wanted['backup_days'] is not None:
+            try:
+                days = parse_days(wanted['backup_days'])
+            except ValueError as exc:
+                raise Refusal(f'backup_days: {exc}') from None
+            if not days:
+                raise Refusal(
+                    'backup_days must name at least one weekday; to stop automatic backups, set auto_backup: false'
+                )
+        if wanted['backup_window'] is not None:
+            try:
+                window = render_window(parse_window(wanted['backup_window']))
+            except ValueError as exc:
+                raise Refusal(f'backup_window {exc}, got {shown(wanted["backup_window"])}') from None
+        return dict(
+            auto_backup=wanted['auto_backup'],
+            backup_days=days,
+            backup_window=window,
+            window_given=wanted['backup_window'],
         )
-    except JDCloudAPIError as exc:
-        if exc.code == 404:
-            return None
-        raise
-    return backup_to_result(result)
 
+    def read(self, api, instance_id):
+        return api.backup_policy(instance_id)
 
-def create_backup(client, region, instance_id, name):
-    """createBackup (a manual backup); the new backup's id."""
-    body = dict(fileName=name, backupType=MANUAL)
-    return client.request('POST', _instance_path(region, instance_id, 'backup'), region, body=body).get('baseId')
+    def plan(self, current, wanted):
+        auto = current['auto_backup'] if wanted['auto_backup'] is None else wanted['auto_backup']
+        days = current['backup_days'] if wanted['backup_days'] is None else wanted['backup_days']
+        window = current['backup_window'] if wanted['backup_window'] is None else wanted['backup_window']
+        if not days or not window:
+            if not auto and not current['auto_backup']:
+                return Plan(current)  # off, and nothing to remember for later
+            missing = ' and '.join(
+                option for option, value in (('backup_days', days), ('backup_window', window)) if not value
+            )
+            raise Refusal(
+                f'The instance has no automatic backup {missing.replace("backup_", "")} set; '
+                f'set {missing} to turn automatic backups on'
+            )
+        if wanted['backup_days'] is None and wanted['backup_window'] is None:
+            same_schedule = True
+        else:
+            key = schedule_key(days, window)
+            same_schedule = key is not None and key == schedule_key(
+                current['backup_days'], current['backup_window'] or ''
+            )
+        if auto == current['auto_backup'] and same_schedule:
+            return Plan(current)
+        if same_schedule:  # the API's own form of an unchanged schedule
+            days, window = current['backup_days'], current['backup_window']
+        warnings = []
+        shift = day_shift(days, current['backup_window'], window) if wanted['backup_days'] is None else None
+        if shift:
+            warnings.append(
+                'backup_window {} has another UTC offset than the current window, and backup_days is left out, '
+                'so the day names stay and are now days of the new zone: the backups move from {} to {} in {}. To '
+                'keep them on the same days, set backup_days: [{}]'.format(
+                    shown(wanted['window_given']),
+                    ', '.join(shift[0]),
+                    ', '.join(shift[1]),
+                    shift[3],
+                    ', '.join(shift[2]),
+                )
+            )
+        # only the API computes the next window of a changed policy
+        after = dict(auto_backup=auto, backup_days=days, backup_window=window, next_backup_window=None)
+        return Plan(after, [after], [part for part in PARTS if current.get(part) != after.get(part)], warnings)
 
+    def apply(self, api, instance_id, write):
+        return api.modify_backup_policy(instance_id, write['auto_backup'], write['backup_days'], write['backup_window'])
 
-def restore(client, region, instance_id, backup_id):
-    return client.request('POST', _instance_path(region, instance_id, 'restore'), region, body=dict(baseId=backup_id))
+    def holds(self, current, write):
+        return current['auto_backup'] == write['auto_backup'] and schedule_key(
+            current['backup_days'], current['backup_window'] or ''
+        ) == schedule_key(write['backup_days'], write['backup_window'])
+
+    def settled(self, api, instance_id, after, waited):
+        # the next window is the API's to compute
+        return self.read(api, instance_id)
+
+    def verify(self, instance_id, wanted, settled, written):
+        """The API writes the whole policy: a run on another machine that wrote it after this run did may have
+        put back a part this run changed. Refuse, saying so, rather than report a change the policy lost."""
+        asked = [part for part in PARTS if wanted[part] is not None]
+        if 'backup_days' in asked and 'backup_window' in asked:
+            schedule = schedule_key(settled['backup_days'], settled['backup_window'] or '')
+            kept = schedule is not None and schedule == schedule_key(written['backup_days'], written['backup_window'])
+            lost = [] if kept else ['backup_days', 'backup_window']
+        else:
+            lost = [
+                part for part in ('backup_days', 'backup_window') if part in asked and settled[part] != written[part]
+            ]
+        if 'auto_backup' in asked and settled['auto_backup'] != written['auto_backup']:
+            lost.insert(0, 'auto_backup')
+        if lost:
+            raise Refusal(
+                'Another writer changed the backup policy of instance {} at the same time as this run: {} {} not '
+                'what this run wrote ({}) but {}. This run\'s change was applied and then overwritten; run the task '
+                'again, and do not change one instance\'s backup policy from several machines at once'.format(
+                    instance_id,
+                    ' and '.join(lost),
+                    'is' if len(lost) == 1 else 'are',
+                    ', '.join(f'{part}: {written[part]}' for part in lost),
+                    ', '.join(f'{part}: {settled[part]}' for part in lost),
+                ),
+                status='ABORTED',
+                backup_policy=settled,
+            )
+
+    def diff(self, current, plan):
+        # the moments in UTC show what a change of zone does to the days, which the names alone hide
+        before, after = dict(current), dict(plan.after)
+        for policy in (before, after):
+            policy['backup_starts_utc'] = starts_utc(policy['backup_days'], policy['backup_window'])
+        return before, after
 
 
 # -- times ----------------------------------------------------------------------------------------------

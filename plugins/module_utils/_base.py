@@ -18,15 +18,17 @@ import math
 import os
 import re
 import time
-from typing import TYPE_CHECKING, Any, Callable, NoReturn, TypeVar
+from typing import Any, Callable, NoReturn, TypeVar
 from urllib.parse import quote, urlsplit
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
 
+from ansible_collections.jdcloud.cloud.plugins.module_utils._api import RedisAPI, Refusal
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     SERVICE,
+    TAG_SERVICE,
     JDCloudAPIError,
     JDCloudClient,
     JDCloudError,
@@ -34,12 +36,8 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
     JDCloudTimeoutError,
     JDCloudTransportError,
     shown,
+    tag_endpoint_for,
 )
-
-# _redis is imported where it is used: a module that reads one setting of an instance by id needs
-# none of it, and AnsiballZ compiles every file a module imports on every run (docs/performance.md).
-if TYPE_CHECKING:
-    from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import RedisAPI
 
 T = TypeVar('T')
 
@@ -48,6 +46,13 @@ ID_PATTERN = re.compile(r'redis-[a-z0-9]{1,32}\Z')
 # JD Cloud's region IDs are short (cn-north-1, cn-southwest-2); 32 characters leave room for new ones while a
 # hostile value is refused here instead of being sent in every request path.
 REGION_PATTERN = re.compile(r'(?=.{1,32}\Z)[a-z]{2,}(-[a-z0-9]+)+\Z')
+
+
+def instance_id_problem(value: str) -> str | None:
+    """The one refusal of a malformed instance_id, or None."""
+    if ID_PATTERN.match(value):
+        return None
+    return f'instance_id must be a Redis instance ID such as redis-abcdefgh1234 (lower-case letters and digits), got {shown(value)}'
 
 
 def env_fallback(*names: str) -> str:
@@ -80,10 +85,6 @@ COMMON_ARGUMENT_SPEC = dict(
 POLL_FIRST = 0.5
 POLL_FACTOR = 1.5
 POLL_CAP = 2.0
-# A lookup by name whose listing never settles (creates, renames, deletes among the instances whose names
-# contain the name) is tried again after these pauses before the run refuses to decide; churn in bursts
-# (a fleet being created) is then over (docs/reliability.md#consistency-under-concurrency).
-LOOKUP_PAUSES = (1.0, 2.0, 4.0)
 
 API_TIMEOUT_MAX = 3600
 API_RETRIES_MAX = 100
@@ -249,7 +250,6 @@ class JCSModule:
         self._client: JDCloudClient | None = None
         self._other_clients: list[JDCloudClient] = []
         self._api: RedisAPI | None = None
-        self.deleting: list[str] = []
         # the names of what the writes that went through changed (record()), reported by every failure
         self.applied: list[str] = []
         if not HAS_REQUESTS:
@@ -304,134 +304,38 @@ class JCSModule:
 
     @property
     def api(self) -> RedisAPI:
-        """The Redis operations of the module's region."""
+        """The Redis operations of the module's region; the tag operations go to the resource-tag service, on
+        the endpoint of the module's ``tag_endpoint`` option or the one that goes with ``endpoint``."""
         if self._api is None:
-            from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import RedisAPI
-
             region = self.checked_region()
-            self._api = RedisAPI(self.client, region)
+            self._api = RedisAPI(self.client, region, self._tag_client)
         return self._api
 
-    def instance_classes(self, redis_version: str | None) -> list[dict[str, Any]]:
-        """describeInstanceClass, failing with the option's name when the API
-        does not offer the version in the region."""
-        try:
-            return self.api.instance_classes(redis_version)
-        except JDCloudAPIError as exc:
-            if exc.code != 400:
-                raise
-            self.fail_from(exc, f'redis_version {shown(redis_version)} is not offered in region {self.api.region}')
+    def no_such_instance(self, instance_id: str, exc: JDCloudAPIError | None = None) -> NoReturn:
+        """Fail for an instance_id the region does not have (with the API's answer when there is one)."""
+        message = f'instance_id {instance_id}: no such instance in region {self.api.region}'
+        if exc is not None:
+            self.fail_from(exc, message)
+        self.fail(message, error=local_error('NOT_FOUND', message))
 
-    def check_region(self) -> None:
-        """One read in the region, so that a region the API does not know is reported as such, the way the
-        read-only modules report it, before options that only make sense in a known region are blamed."""
-        try:
-            self.api.quota()
-        except JDCloudAPIError as exc:
-            if exc.code not in (400, 404):
-                raise
-            self.fail_from(exc, f'region {shown(self.api.region)} was refused')
+    def wait_instance(
+        self, instance_id: str, done: Callable[[dict[str, Any]], bool], what: str, stop: tuple[str, ...] = ('error',)
+    ) -> dict[str, Any]:
+        """Wait (wait_timeout) until ``done(instance)``; the instance vanishing or reaching a ``stop`` status ends
+        the wait with a failure."""
 
-    def class_not_sold(
-        self, instance_class: str, redis_version: str | None, classes: list[dict[str, Any]], resize: bool = False
-    ) -> NoReturn:
-        """Fail for an instance class the region does not sell for ``redis_version`` (None: the API's
-        default version), naming the versions that do sell it and the classes sold for this one. For a
-        ``resize`` the version is the instance's own, which no option can change."""
-        from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import API_DEFAULT_VERSION, KNOWN_VERSIONS
+        def check(instance):
+            if instance is None:
+                self.fail(f'Instance {instance_id} disappeared while waiting for it {what}', status='NOT_FOUND')
+            return done(instance)
 
-        version = redis_version or API_DEFAULT_VERSION
-        selling = []
-        for candidate in KNOWN_VERSIONS:
-            if candidate == version:
-                continue
-            try:
-                offered = self.api.instance_classes(candidate)
-            except JDCloudAPIError as exc:
-                if exc.code != 400:
-                    raise
-                continue
-            if any(entry.get('instanceClass') == instance_class for entry in offered):
-                selling.append(candidate)
-        if resize:
-            what = f'Redis {version}, the version of the instance'
-        elif redis_version:
-            what = f'Redis {version} (redis_version)'
-        else:
-            what = f"Redis {version}, the API's default version, used because redis_version is not set"
-        if selling and resize:
-            hint = 'it is sold for Redis {}, but the version of an existing instance cannot be changed'.format(
-                ', '.join(selling)
-            )
-        elif selling:
-            hint = 'it is sold for Redis {}: set redis_version to {}'.format(
-                ', '.join(selling), selling[0] if len(selling) == 1 else 'one of them'
-            )
-        else:
-            hint = 'no Redis version of the region sells it'
-        self.fail(
-            'instance_class {} is not sold in region {} for {}; {}. Classes sold for Redis {}: {}'.format(
-                shown(instance_class),
-                self.api.region,
-                what,
-                hint,
-                version,
-                ', '.join(sorted(c.get('instanceClass') for c in classes)) or 'none',
-            ),
-            status='INVALID_ARGUMENT',
+        return self.wait_for(
+            lambda: self.api.describe(instance_id),
+            check,
+            self.params['wait_timeout'],
+            f'instance {instance_id} {what}',
+            stop=stop,
         )
-
-    # -- finding one instance ----------------------------------------------------------
-
-    def instances_named(
-        self, name: str, sleep: Callable[[float], None] = time.sleep
-    ) -> tuple[list[dict[str, Any]], list[str]]:
-        """``(matches, deleting)``: the raw instances named exactly ``name`` that are not being
-        deleted, and the ids of those that are (an instance being deleted is as good as gone)."""
-        for pause in LOOKUP_PAUSES + (None,):
-            found, settled = self.api.find_by_name(name)
-            if settled:
-                break
-            if pause is None:
-                from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import LIST_READS
-
-                pauses = ', '.join(f'{p:g} s' for p in LOOKUP_PAUSES[:-1]) + f' and {LOOKUP_PAUSES[-1]:g} s'
-                # "absent" decides a create: never conclude it from a listing that changed under us
-                self.fail(
-                    f'The instances whose names contain {shown(name)} kept changing while they were listed '
-                    f'({len(LOOKUP_PAUSES) + 1} attempts of {LIST_READS} reads each, with pauses of {pauses} between '
-                    f'them, never agreed), so whether an instance named {shown(name)} exists is not certain; '
-                    'nothing was changed. Set instance_id to address the instance without a listing, or make '
-                    f'fewer concurrent creates, renames and deletes of instances whose names contain {shown(name)}, '
-                    'then run the task again.',
-                    status='ABORTED',
-                )
-            sleep(pause)
-        deleting = [m.get('cacheInstanceId') for m in found if m.get('cacheInstanceStatus') == 'deleting']
-        return [m for m in found if m.get('cacheInstanceStatus') != 'deleting'], deleting
-
-    def find_instance(self, instance_id: str | None = None, name: str | None = None) -> dict[str, Any] | None:
-        """The instance (result shape) with ``instance_id``, or else the one named exactly ``name``;
-        None when there is none. More than one instance with the name fails with the candidates:
-        names are not unique on JD Cloud, and guessing would change the wrong instance.
-        ``self.deleting`` keeps the ids of the instances with the name that are being deleted, so that
-        a module can say why it finds none."""
-        from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import instance_to_result
-
-        if instance_id:
-            api = self.api.get_instance(instance_id)
-            return instance_to_result(api, self.api.region) if api is not None else None
-        matches, self.deleting = self.instances_named(name)
-        if len(matches) > 1:
-            candidates = [
-                dict(id=m.get('cacheInstanceId'), status=m.get('cacheInstanceStatus'), create_time=m.get('createTime'))
-                for m in matches
-            ]
-            message = '{} instances are named {!r}; set instance_id to choose one: {}'.format(
-                len(matches), name, ', '.join('{id} ({status}, created {create_time})'.format(**c) for c in candidates)
-            )
-            self.fail(message, candidates=candidates, error=local_error('AMBIGUOUS_NAME', message))
-        return instance_to_result(matches[0], self.api.region) if matches else None
 
     # -- the fail funnel --------------------------------------------------------
 
@@ -486,9 +390,11 @@ class JCSModule:
             msg = f'{context}: {msg}'
         self.fail(msg, error=error_dict(exc), **kwargs)
 
-    def other_client(self, endpoint: str, service: str) -> JDCloudClient:
-        """A client of this run for another service (same keys and connection options), closed with the run's."""
-        client = self._make_client(endpoint, service)
+    def _tag_client(self) -> JDCloudClient:
+        """A client of this run for the resource-tag service (same keys and connection options), closed with the
+        run's."""
+        endpoint = self.params.get('tag_endpoint') or tag_endpoint_for(self.client.endpoint)
+        client = self._make_client(endpoint, TAG_SERVICE)
         self._other_clients.append(client)
         return client
 
@@ -505,6 +411,10 @@ class JCSModule:
     def execute(self) -> NoReturn:
         try:
             result = self.run()
+        except Refusal as exc:
+            if exc.cause is not None:
+                self.fail_from(exc.cause, exc.message, **exc.details)
+            self.fail(exc.message, status=exc.status, **exc.details)
         except JDCloudError as exc:
             self.fail_from(exc)
         else:

@@ -9,8 +9,8 @@ FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without no
 
 import time
 
-# Statuses that turn into running by themselves; deleting never does.
-TOWARDS_RUNNING = ('creating', 'changing', 'configuring', 'restoring', 'upgrading')
+from ansible_collections.jdcloud.cloud.plugins.module_utils._api import TOWARDS_RUNNING
+
 # While an instance is in one of these statuses, the wait goes on.
 BUSY = {'running': TOWARDS_RUNNING, 'absent': ('deleting',)}
 

@@ -12,22 +12,23 @@ import datetime
 import difflib
 import re
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._base import ID_PATTERN, local_error
+from ansible_collections.jdcloud.cloud.plugins.module_utils._api import (
+    API_DEFAULT_VERSION,
+    TRANSITIONAL,
+    Refusal,
+    instance_to_result,
+)
+from ansible_collections.jdcloud.cloud.plugins.module_utils._base import instance_id_problem, local_error
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
-    TAG_SERVICE,
     JDCloudAPIError,
     JDCloudError,
     parse_endpoint,
     shown,
-    tag_endpoint_for,
 )
 from ansible_collections.jdcloud.cloud.plugins.module_utils._lock import HostLock
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
-    API_DEFAULT_VERSION,
     CHARGE_DURATION_MAX,
-    TRANSITIONAL,
     description_problem,
-    instance_to_result,
     name_problem,
     normalize_version,
     password_problem,
@@ -40,8 +41,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._shards import (
     target_shards,
 )
 from ansible_collections.jdcloud.cloud.plugins.module_utils._tags import (
-    TAGS_MAX,
-    TagAPI,
+    Tags,
     failures,
     tag_plan,
     tags_problems,
@@ -49,6 +49,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._tags import (
 )
 
 REDACTED = '<redacted>'
+TAGS = Tags()
 
 VPC_PATTERN = re.compile(r'vpc-[0-9a-z]+\Z')
 SUBNET_PATTERN = re.compile(r'subnet-[0-9a-z]+\Z')
@@ -72,12 +73,8 @@ def validate(params):
     """Problems with the options that need no API call, each naming the option
     and the rule."""
     problems = []
-    if params['instance_id'] is not None and not ID_PATTERN.match(params['instance_id']):
-        problems.append(
-            'instance_id must look like redis-xxxxxxxxxxxx (lower-case letters and digits), got {}'.format(
-                shown(params['instance_id'])
-            )
-        )
+    if params['instance_id'] is not None and instance_id_problem(params['instance_id']):
+        problems.append(instance_id_problem(params['instance_id']))
     for option, check in (('name', name_problem), ('description', description_problem)):
         if params[option] is not None:
             problem = check(params[option])
@@ -350,40 +347,26 @@ def diff_of(before, after, changes, password_given):
 class InstanceOperations:
     """The reads, writes and waits of jcs_redis_instance, mixed into the module's JCSModule class."""
 
+    deleting = ()  # the ids of the instances with the name that are being deleted (find)
+
     # -- reading -------------------------------------------------------------------
 
     @property
     def region_id(self):
         return self.api.region
 
-    def describe(self, instance_id):
-        api = self.api.get_instance(instance_id)
-        return instance_to_result(api, self.region_id) if api is not None else None
-
     def named(self, name=None):
         """The instances named exactly ``name``; those being deleted are kept apart in ``self.deleting``."""
-        matches, self.deleting = self.instances_named(name or self.params['name'])
+        matches, self.deleting = self.api.instances_named(name or self.params['name'])
         return matches
 
     def wait_until(self, instance_id, done, what):
         """Wait until ``done(instance)``; the instance vanishing, failing or being deleted ends the wait."""
-
-        def check(instance):
-            if instance is None:
-                self.fail(f'Instance {instance_id} disappeared while waiting for it {what}', status='NOT_FOUND')
-            return done(instance)
-
-        return self.wait_for(
-            lambda: self.describe(instance_id),
-            check,
-            self.params['wait_timeout'],
-            f'instance {instance_id} {what}',
-            stop=('error', 'deleting'),
-        )
+        return self.wait_instance(instance_id, done, what, stop=('error', 'deleting'))
 
     def wait_gone(self, instance_id):
         return self.wait_for(
-            lambda: self.describe(instance_id),
+            lambda: self.api.describe(instance_id),
             lambda instance: instance is None,
             self.params['wait_timeout'],
             f'instance {instance_id} to be deleted',
@@ -480,11 +463,11 @@ class InstanceOperations:
                 # One more listing, on the way to failing only: the name filter is a substring match,
                 # so the lookup's own listing never holds a mistyped name's neighbours.
                 listed, dummy = self.api.list_instances(merge=False)
-                names = [i.get('cacheInstanceName') for i in listed if i.get('cacheInstanceStatus') != 'deleting']
+                names = [i['name'] for i in listed if i['status'] != 'deleting']
                 problems[0] = unknown_name_text(params['name'], self.region_id, names) + problems[0]
             self.fail('; '.join(problems), status='INVALID_ARGUMENT')
         instance_class = {}
-        quota = {}
+        quota = None
         if params['preflight']:
             entry, layout = self.class_facts(
                 params['instance_class'],
@@ -498,7 +481,7 @@ class InstanceOperations:
                     params['shard_number'] if params['shard_number'] is not None else next(iter(layout.shards))
                 )
             quota = self.api.quota()
-        if quota and quota.get('used', 0) >= quota.get('max', 0):
+        if quota is not None and quota['used'] >= quota['max']:
             self.fail(
                 'The Redis quota of region {} is used up ({} of {} instances); no instance can be created'.format(
                     self.region_id, quota.get('used'), quota.get('max')
@@ -520,17 +503,13 @@ class InstanceOperations:
         self.warn_shared_name(instance_id)
         if params['wait']:
             return self.wait_until(instance_id, lambda i: i['status'] == 'running', 'to become running')
-        return self.describe(instance_id)
+        return self.api.describe(instance_id)
 
     def warn_shared_name(self, instance_id):
         """After a create: say so when another instance has the name (made from another machine, or by
         something that does not take the lock of this one)."""
         found, dummy = self.api.find_by_name(self.params['name'])
-        others = [
-            m.get('cacheInstanceId')
-            for m in found
-            if m.get('cacheInstanceId') != instance_id and m.get('cacheInstanceStatus') != 'deleting'
-        ]
+        others = [m['id'] for m in found if m['id'] != instance_id and m['status'] != 'deleting']
         if others:
             self.module.warn(
                 'Instance {} was created, but {} also named {!r}: {}. The name no longer identifies one instance; '
@@ -547,10 +526,10 @@ class InstanceOperations:
         matches = self.named()
         if len(matches) > 1:
             message = 'The outcome of the create was unknown and {} instances named {!r} now exist: {}'.format(
-                len(matches), self.params['name'], ', '.join(m.get('cacheInstanceId') for m in matches)
+                len(matches), self.params['name'], ', '.join(m['id'] for m in matches)
             )
             self.fail(message, error=local_error('AMBIGUOUS_NAME', message))
-        return instance_to_result(matches[0], self.region_id) if matches else None
+        return matches[0] if matches else None
 
     def class_facts(self, instance_class, redis_version, need_layout, resize=False):
         """``(describeInstanceClass entry, None)`` or ``(None, Layout)`` of a class the region sells; fails
@@ -558,15 +537,15 @@ class InstanceOperations:
         asked for, or for a class describeInstanceClass does not list (custom-shard classes are not there)."""
         classes = None
         if not need_layout:
-            classes = self.instance_classes(redis_version)
+            classes = self.api.offered_classes(redis_version)
             for entry in classes:
                 if entry.get('instanceClass') == instance_class:
                     return entry, None
         layout = class_layout(self.api.available_resources(), redis_version or API_DEFAULT_VERSION, instance_class)
         if layout is None:
             if classes is None:
-                classes = self.instance_classes(redis_version)
-            self.class_not_sold(instance_class, redis_version, classes, resize=resize)
+                classes = self.api.offered_classes(redis_version)
+            raise self.api.class_not_sold(instance_class, redis_version, classes, resize=resize)
         return None, layout
 
     def check_layout(self, layout, shard_number, current=None):
@@ -588,7 +567,7 @@ class InstanceOperations:
         managed by name."""
         if self.params['allow_duplicate_name']:
             return
-        others = [m.get('cacheInstanceId') for m in self.named(name) if m.get('cacheInstanceId') != current['id']]
+        others = [m['id'] for m in self.named(name) if m['id'] != current['id']]
         if others:
             self.fail(
                 'Cannot rename {} to {!r}: {} already named so. Names would no longer identify one instance; '
@@ -631,35 +610,26 @@ class InstanceOperations:
             )
             self.changes.append('password')
             after['auth_enabled'] = bool(params['password'])
-        to_set, to_remove = {}, {}
+        tag_writes = []
         if params['tags'] is not None:
-            to_set, to_remove, after['tags'] = tag_plan(current['tags'], params['tags'], params['purge_tags'])
-            if len(after['tags']) > TAGS_MAX:
-                self.fail(
-                    'tags: instance {} would have {} tags, more than the {} JD Cloud allows; remove some, or set '
-                    'purge_tags: true to remove the tags not in tags'.format(
-                        current['id'], len(after['tags']), TAGS_MAX
-                    ),
-                    status='INVALID_ARGUMENT',
-                    instance=current,
-                )
-            if to_set or to_remove:
-                self.changes.append('tags')
+            try:
+                tags = TAGS.plan(current['tags'], dict(tags=params['tags'], purge_tags=params['purge_tags']))
+            except Refusal as exc:
+                raise Refusal(exc.message, exc.status, instance=current) from None
+            after['tags'], tag_writes = tags.after, tags.writes
+            self.changes.extend(tags.changes)
         if self.check_mode or not self.changes:
             return current, after
         if attributes:
             self.write(lambda: self.api.modify_attribute(current['id'], **attributes), changes=sorted(attributes))
         if reset_password:
             self.write(lambda: self.api.reset_password(current['id'], params['password']), changes=['password'])
-        # removals first: the limit on the number of tags applies when tags are bound
-        if to_remove:
-            self.change_tags(current, 'untag', to_remove)
-        if to_set:
-            self.change_tags(current, 'tag', to_set)
+        for action, tags in tag_writes:  # removals first: the tag limit counts when tags are bound
+            self.change_tags(current, action, tags)
         if resize:
             self.resize(current, resize)
         instance = (
-            self.describe(current['id'])
+            self.api.describe(current['id'])
             if not (resize and params['wait'])
             else self.wait_until(
                 current['id'],
@@ -669,18 +639,10 @@ class InstanceOperations:
         )
         return current, instance
 
-    @property
-    def tag_api(self):
-        """The resource-tag service, on its own endpoint: tag_endpoint, or the one that goes with endpoint."""
-        if getattr(self, '_tag_api', None) is None:
-            endpoint = self.params['tag_endpoint'] or tag_endpoint_for(self.client.endpoint)
-            self._tag_api = TagAPI(self.other_client(endpoint, TAG_SERVICE), self.region_id)
-        return self._tag_api
-
     def change_tags(self, current, action, tags):
         """Bind (``tag``) or unbind (``untag``) ``tags``; a 200 answer that lists the instance among the
         resources it failed for is a failure."""
-        call = self.tag_api.tag if action == 'tag' else self.tag_api.untag
+        call = self.api.tag if action == 'tag' else self.api.untag
         new = [] if 'tags' in self.applied else ['tags']  # an untag before may have changed the tags already
         result, dummy = self.write(lambda: call(current['id'], tags), changes=new)
         failed = failures(result)
@@ -742,7 +704,7 @@ class InstanceOperations:
             )
 
         def applied():
-            instance = self.describe(current['id'])
+            instance = self.api.describe(current['id'])
             if instance and (instance['status'] == 'changing' or resized(instance, plan)):
                 return instance
             return None
@@ -786,7 +748,7 @@ class InstanceOperations:
             return current, None
 
         def applied():
-            instance = self.describe(current['id'])
+            instance = self.api.describe(current['id'])
             if instance is None:
                 return {}
             return instance if instance['status'] == 'deleting' else None

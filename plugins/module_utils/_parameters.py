@@ -2,13 +2,10 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Engine parameters of an instance (docs/dev/api-notes.md#config-parameters): the API calls, the
-normalised shape and the checks of wanted values against what the instance itself reports.
+"""Engine parameters of an instance (docs/dev/api-notes.md#config-parameters): the normalised shape and the
+checks of wanted values against what the instance itself reports (the calls are in ``_api.py``).
 
 FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without notice.
-
-Shared by jcs_redis_config and jcs_redis_info (``include: [config]``); it imports nothing of the
-collection, so that neither pays for more than it uses.
 
 Every rule comes from describeInstanceConfig (type, min/max, optional values, unsupported names), never
 from a list of our own, except what the API cannot say in its fields: which keyspace event letters
@@ -17,9 +14,10 @@ from a list of our own, except what the API cannot say in its fields: which keys
 
 import re
 from difflib import get_close_matches
-from urllib.parse import quote
 
+from ansible_collections.jdcloud.cloud.plugins.module_utils._api import Refusal
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import SHOWN_MAX, shown
+from ansible_collections.jdcloud.cloud.plugins.module_utils._component import Component, Plan
 
 KEYSPACE_EVENTS = 'notify-keyspace-events'
 # Letters of notify-keyspace-events that 'A' does not stand for: the keyspace/keyevent switches and, as
@@ -57,14 +55,11 @@ def unknown_name(name, instance_id, catalogue):
     return '{}: {}; the parameters it supports: {}'.format(option(name), what, ', '.join(supported) or 'none')
 
 
-def _path(region, instance_id):
-    return '/regions/{}/cacheInstance/{}/instanceConfig'.format(quote(region, safe=''), quote(instance_id, safe=''))
-
-
 class Catalogue:
     """describeInstanceConfig of one instance: ``items`` by name in the API's order, ``unsupported`` names."""
 
-    def __init__(self, result):
+    def __init__(self, result, instance_id=None):
+        self.instance_id = instance_id  # named in the refusal of a parameter the instance does not have
         self.items = {}
         for item in (result or {}).get('instanceConfig') or ():
             if isinstance(item, dict) and isinstance(item.get('configName'), str):
@@ -77,17 +72,6 @@ class Catalogue:
 
     def supported(self):
         return [name for name, item in self.items.items() if not item.get('configUnSupport')]
-
-
-def describe(client, region, instance_id):
-    """describeInstanceConfig as a Catalogue."""
-    return Catalogue(client.request('GET', _path(region, instance_id), region))
-
-
-def modify(client, region, instance_id, changes):
-    """modifyInstanceConfig with every ``{name: value}`` of ``changes`` in one call."""
-    items = [dict(configName=name, configValue=value) for name, value in changes.items()]
-    return client.request('POST', _path(region, instance_id), region, body=dict(instanceConfig=items))
 
 
 # -- values --------------------------------------------------------------------------
@@ -235,3 +219,90 @@ def predicted(item, sent, current_text):
         limits.update(parse_buffer(sent))
         return render_buffer(limits)
     return sent
+
+
+class Config(Component):
+    """The engine parameters of an instance. ``wanted``: ``parameters`` (name to value) and ``reset_unlisted``.
+    ``read`` gives the instance's ``Catalogue``, which the plan checks the wanted values against."""
+
+    key = 'config'
+    what = 'parameters'
+    changes_status = True
+    argument_spec = dict(
+        parameters=dict(type='dict', default={}),
+        reset_unlisted=dict(type='bool', default=False),
+    )
+
+    def validate(self, wanted):
+        for name, value in wanted['parameters'].items():
+            problem = value_problem(value)
+            if problem:
+                raise Refusal(f'{option(name)} {problem}')
+        return wanted
+
+    def read(self, api, instance_id):
+        return api.config(instance_id)
+
+    def value(self, current):
+        return current.values()
+
+    def plan(self, current, wanted):
+        """The wanted values checked against the instance's own catalogue (before any write), and one write
+        of every parameter that differs."""
+        items = current.items
+        values = current.values()
+        sending, keys, warnings = {}, {}, []
+        for name, value in wanted['parameters'].items():
+            item = items.get(name)
+            if item is None or item.get('configUnSupport'):
+                raise Refusal(unknown_name(name, current.instance_id, current))
+            try:
+                sending[name], keys[name] = check(name, item, value)
+            except ValueError as exc:
+                raise Refusal(f'{option(name)} ({item.get("configValueType")}) {exc}') from None
+            hidden = hidden_events(item, sending[name]) if name == KEYSPACE_EVENTS else ''
+            if hidden:
+                warnings.append(
+                    f'{option(name)}: Redis does not report {hidden} beside A, so whether it is on cannot be '
+                    'read back; the value is compared without it'
+                )
+        if wanted['reset_unlisted']:
+            for name in current.supported():
+                default = items[name].get('configDefaultValue')
+                if name in sending or not isinstance(default, str):
+                    continue
+                key = key_of(name, items[name], default)
+                if key is not None:
+                    sending[name], keys[name] = default, key
+        changes = {
+            name: text
+            for name, text in sending.items()
+            if not same(items[name], keys[name], key_of(name, items[name], values.get(name)))
+        }
+        after = dict(values)
+        for name, text in changes.items():
+            after[name] = predicted(items[name], text, values.get(name))
+        return Plan(after, [changes] if changes else [], sorted(changes), warnings)
+
+    def apply(self, api, instance_id, write):
+        return api.modify_config(instance_id, write)
+
+    def holds(self, current, write):
+        """Every parameter reads as sent."""
+        for name, text in write.items():
+            item = current.items.get(name) or {}
+            if not same(item, key_of(name, item, text), key_of(name, item, item.get('configValue'))):
+                return False
+        return True
+
+    def context(self, write):
+        return 'change the parameters ' + ', '.join(sorted(write))
+
+    def diff(self, current, plan):
+        # only the parameters that change: the full configuration would bury them
+        values = current.values()
+        return {n: values.get(n) for n in plan.changes}, {n: plan.after.get(n) for n in plan.changes}
+
+    def settled(self, api, instance_id, after, waited):
+        # once the instance runs again, the values in the API's own form (KEA is reported AKE)
+        return self.read(api, instance_id).values() if waited else after

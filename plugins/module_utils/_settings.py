@@ -2,22 +2,20 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The pattern of every module that manages one setting of an existing instance.
+"""The module base of every module acting on one existing instance, and the driver of settings components.
 
 FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without notice.
 
-A subclass names its setting and implements ``validate`` (every option, before any call), ``read``
-(the API read, normalised), ``plan`` (the wanted setting and the writes that make it so) and
-``apply`` (one write). The base finds the instance, writes only the difference, waits for the
-instance to run before writing, and builds the result, the check-mode prediction and the diff.
-
-An unchanged run by ``instance_id`` makes one call, the read of the setting, and imports nothing of
-the instance operations (``_redis``); ``read`` and ``apply`` use ``self.client`` and
-``self.checked_region()`` rather than ``self.api`` for that reason.
+A settings module names its component (``_component.py``); the driver checks the wanted setting, finds the
+instance, reads, plans, waits for the instance to run before writing, writes only the difference (each write
+through the base's ``write``), and builds the result, the check-mode prediction and the diff. ``converge``
+drives any number of components of one instance. An unchanged run by ``instance_id`` makes one call, the
+read of the setting.
 """
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._base import ID_PATTERN, JCSModule, local_error
+from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, instance_id_problem, local_error
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError, shown
+from ansible_collections.jdcloud.cloud.plugins.module_utils._lock import HostLock
 
 SETTING_ARGUMENT_SPEC = dict(
     instance_id=dict(type='str'),
@@ -34,21 +32,27 @@ SETTING_MODULE_KWARGS = dict(
 
 class InstanceModule(JCSModule):
     """What every module acting on one existing instance shares: the instance by id or exact name, the
-    checks of those options, and the waits for the instance to run. ``SettingModule`` builds the
-    settings pattern on it; a module that acts rather than converges (a backup, a restore) uses it directly."""
+    checks of those options, and the waits for the instance to run. ``run`` checks those options, then
+    ``validate()`` the module's own (before any call), finds the instance and returns ``act(instance_id,
+    instance)``. ``SettingModule`` acts by converging components; a module that acts otherwise (a backup, a
+    restore, a listing of backups) implements ``act``."""
 
-    # the result key of a setting, snake_case; messages name it ("changing its whitelist")
-    setting = None
+    def run(self):
+        self.check_instance_options()
+        self.validate()
+        return self.act(*self.target())
 
-    def _validate_common(self):
+    def validate(self):
+        """Check the module's own options, before any call."""
+
+    def act(self, instance_id, instance):
+        """The result of the run on the instance (``instance`` is None when it was given by id)."""
+        raise NotImplementedError()
+
+    def check_instance_options(self):
         params = self.params
-        if params['instance_id'] is not None and not ID_PATTERN.match(params['instance_id']):
-            self.fail(
-                'instance_id must be a Redis instance ID such as redis-abcdefgh1234, got {}'.format(
-                    shown(params['instance_id'])
-                ),
-                status='INVALID_ARGUMENT',
-            )
+        if params['instance_id'] is not None and instance_id_problem(params['instance_id']):
+            self.fail(instance_id_problem(params['instance_id']), status='INVALID_ARGUMENT')
         if params['instance_name'] == '':
             self.fail('instance_name must not be empty', status='INVALID_ARGUMENT')
         if params.get('wait_timeout') is not None and params['wait_timeout'] < 1:  # info modules never wait
@@ -63,44 +67,36 @@ class InstanceModule(JCSModule):
         params = self.params
         if params['instance_id']:
             return params['instance_id'], None
-        instance = self.find_instance(name=params['instance_name'])
+        instance, deleting = self.api.find_instance(name=params['instance_name'])
         if instance is None:
             message = 'instance_name {}: no instance has this name in region {}'.format(
                 shown(params['instance_name']), self.api.region
             )
-            if self.deleting:
-                message += ' (except {}, being deleted)'.format(', '.join(self.deleting))
+            if deleting:
+                message += ' (except {}, being deleted)'.format(', '.join(deleting))
             self.fail(message, error=local_error('NOT_FOUND', message))
         return instance['id'], instance
 
-    def read_or_fail(self, instance_id):
+    def read_or_fail(self, component, instance_id):
+        """``component.read``; the instance not existing fails, naming it."""
         try:
-            return self.read(instance_id)
+            current = component.read(self.api, instance_id)
         except JDCloudAPIError as exc:
             if exc.code != 404:
                 raise
-            self.fail_from(exc, f'instance_id {instance_id}: no such instance in region {self.checked_region()}')
-        return None
+            self.no_such_instance(instance_id, exc)
+        if current is None:
+            self.no_such_instance(instance_id)
+        return current
 
-    def describe(self, instance_id):
-        # Imported here: an unchanged run by id never describes the instance (module_utils/_base.py).
-        from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import instance_to_result
-
-        api = self.api.get_instance(instance_id)
-        return instance_to_result(api, self.api.region) if api is not None else None
-
-    def runnable(self, instance_id, instance, action=None):
+    def runnable(self, instance_id, instance, action):
         """Make sure the instance is running before a write. Returns None when it already was, else
         the instance once it runs (after waiting, bounded by wait_timeout). ``action`` words the write
-        for messages (default: changing the setting)."""
-        action = action or 'changing its ' + self.setting
+        for messages."""
         if instance is None:
-            instance = self.describe(instance_id)
+            instance = self.api.describe(instance_id)
             if instance is None:
-                self.fail(
-                    f'instance_id {instance_id}: no such instance in region {self.checked_region()}',
-                    error=local_error('NOT_FOUND', 'instance not found'),
-                )
+                self.no_such_instance(instance_id)
         if instance['status'] == 'running':
             return None
         if not self.params['wait']:
@@ -114,14 +110,7 @@ class InstanceModule(JCSModule):
         return self.wait_running(instance_id, 'to run before ' + action)
 
     def wait_running(self, instance_id, what):
-        def done(instance):
-            if instance is None:
-                self.fail(f'Instance {instance_id} disappeared while waiting for it {what}', status='NOT_FOUND')
-            return instance['status'] == 'running'
-
-        return self.wait_for(
-            lambda: self.describe(instance_id), done, self.params['wait_timeout'], f'instance {instance_id} {what}'
-        )
+        return self.wait_instance(instance_id, lambda instance: instance['status'] == 'running', what)
 
 
 # How many times a write refused because the setting moved (another run added, changed or deleted what this run
@@ -129,153 +118,133 @@ class InstanceModule(JCSModule):
 CONVERGE_ROUNDS = 3
 
 
+class SettingMoved(Exception):
+    """A write was refused because the setting is no longer as read (another run changed it)."""
+
+
 class SettingModule(InstanceModule):
-    setting = None  # the result key, snake_case
-    # True when a write moves the instance out of running (configuring, ...): the module then waits
-    # for it to run again, as wait and wait_timeout say
-    write_changes_status = False
-    # True when a write replaces the whole setting (the API has no write of one part): the read, the write and
-    # the read-back are then serialised per instance and setting on this machine, and the read-back is checked
-    serialised = False
+    """A module of one setting: ``component`` (an instance of a ``Component``) and its options at the top level."""
+
+    component = None
 
     def validate(self):
-        raise NotImplementedError()
+        wanted = {option: self.params[option] for option in self.component.argument_spec}
+        self.wanted = self.component.validate(wanted)
 
-    def read(self, instance_id):
-        """The current setting, normalised; raises JDCloudAPIError 404 when the instance does not exist."""
-        raise NotImplementedError()
+    def act(self, instance_id, instance):
+        component = self.component
+        ((before, plan),) = self.converge(instance_id, instance, [(component, self.wanted)])
+        # in a real run only what this run's own writes changed: never a part another writer changed meanwhile
+        changes = plan.changes if self.check_mode else sorted(self.applied)
+        result = {
+            'changed': bool(changes),
+            'instance_id': instance_id,
+            component.key: plan.after,
+            # what a caller (the redis_fleet role) reports per instance, without reading the diff
+            'changes': changes,
+        }
+        if self.module._diff:
+            before, after = component.diff(before, plan)
+            result['diff'] = dict(before={component.key: before}, after={component.key: after})
+        return result
 
-    def plan(self, current):
-        """``(after, writes)``: the setting once changed, and the writes (for ``apply``) that make it so."""
-        raise NotImplementedError()
+    def plans(self, instance_id, entries):
+        """``[(current, plan)]`` of ``entries`` (``[(component, wanted)]``), read and planned."""
+        planned = []
+        for component, wanted in entries:
+            current = self.read_or_fail(component, instance_id)
+            planned.append((current, component.plan(current, wanted)))
+        return planned
 
-    def apply(self, instance_id, write):
-        """Make one write; raises the client's errors (the base words them with ``write_context``)."""
-        raise NotImplementedError()
-
-    def holds(self, current, write):
-        """Whether the setting ``current`` (as ``read`` returns it) already holds what ``write`` makes: tells a
-        write whose answer was lost that went through, and a refused write whose result is already there."""
-        raise NotImplementedError()
-
-    def write_context(self, instance_id, write):
-        """The start of the message of a refused write."""
-        return f'Could not change the {self.setting} of instance {instance_id}'
-
-    def settled(self, instance_id, after):
-        """The setting once the writes are made (not in check mode): ``after`` by default; a setting
-        with parts only the API computes (the next backup window) reads it again."""
-        return after
-
-    def verify(self, instance_id, settled, written):
-        """After the writes of a ``serialised`` setting: fail when ``settled`` (the read-back) lost a part this run
-        asked for, ``written`` being the last write that went through."""
-
-    def advise(self, after):
-        """Warn about the setting as it ends up (once per run)."""
-
-    def change_names(self, current, after, writes):
-        """The names of what ``writes`` change, sorted, for the result's ``changes``: the keys that differ
-        when the setting is a dict; a setting of another shape names its own parts (groups, ...)."""
-        if not isinstance(current, dict) or not isinstance(after, dict):
-            raise NotImplementedError()
-        return sorted(key for key in set(current) | set(after) if current.get(key) != after.get(key))
-
-    def diff(self, current, after):
-        """The diff mode's ``before`` and ``after``: the whole setting, unless a subclass shows less."""
-        return dict(before={self.setting: current}, after={self.setting: after})
-
-    # -- the pattern ----------------------------------------------------------------
-
-    def run(self):
-        self._validate_common()
-        self.validate()
-        instance_id, instance = self.target()
-        lock = self.setting_lock(instance_id) if self.serialised and not self.check_mode else None
+    def converge(self, instance_id, instance, entries):
+        """Bring the components of ``entries`` (``[(component, wanted)]``) of one instance where they are wanted:
+        ``[(current as first read, plan)]`` in their order, ``plan.after`` settled once written. In check mode
+        nothing is written; otherwise the instance must run (waited for, as wait and wait_timeout say) and is
+        read and planned again after a wait, since a setting may move meanwhile. The components that are
+        ``serialised`` are locked on this machine for the whole run."""
+        locks = []
         try:
-            return self.converge(instance_id, instance)
+            if not self.check_mode:
+                locks = [self.setting_lock(instance_id, c) for c, _wanted in entries if c.serialised]
+            return self._converge(instance_id, instance, entries)
         finally:
-            if lock is not None:
+            for lock in locks:
                 lock.release()
 
-    def setting_lock(self, instance_id):
-        """The lock of this setting of the instance on this machine, held until the run ends."""
-        from ansible_collections.jdcloud.cloud.plugins.module_utils._lock import HostLock
+    def _converge(self, instance_id, instance, entries):
+        planned = self.plans(instance_id, entries)
+        firsts = [current for current, _plan in planned]
+        if self.check_mode or not any(plan.writes for _current, plan in planned):
+            self.advise(planned)
+            return list(zip(firsts, (plan for _current, plan in planned)))
+        what = ' and '.join(component.what for component, _wanted in entries)
+        if self.runnable(instance_id, instance, 'changing its ' + what) is not None:
+            planned = self.plans(instance_id, entries)  # it was busy: the setting may have moved while waiting
+            firsts = [current for current, _plan in planned]
+        result = []
+        for (component, wanted), (current, plan) in zip(entries, planned):
+            applied_before = len(self.applied)
+            plan, written = self.write_plan(component, wanted, instance_id, current, plan)
+            if self.params['wait'] and component.changes_status and len(self.applied) > applied_before:
+                self.wait_running(instance_id, 'to run again after the change')
+            if len(self.applied) > applied_before:
+                plan.after = component.settled(self.api, instance_id, plan.after, self.params['wait'])
+                if written is not None:
+                    component.verify(instance_id, wanted, plan.after, written)
+            result.append(plan)
+        self.advise([(None, plan) for plan in result])
+        return list(zip(firsts, result))
 
+    def write_plan(self, component, wanted, instance_id, current, plan):
+        """Make the writes of ``plan``: ``(plan, the last write that went through or None)``. A write refused
+        because the setting moved (409 ALREADY_EXISTS, 404 NOT_FOUND) reads and plans again, at most
+        CONVERGE_ROUNDS times: what another run already made so is then no write at all, the rest is written over
+        the new state (the instance itself being gone fails in the read)."""
+        written = None
+        for attempt in range(CONVERGE_ROUNDS):
+            try:
+                for write in plan.writes:
+                    self.write_one(component, instance_id, current, plan, write, last=attempt == CONVERGE_ROUNDS - 1)
+                    written = write
+                return plan, written
+            except SettingMoved:
+                current = self.read_or_fail(component, instance_id)
+                plan = component.plan(current, wanted)
+        return plan, written
+
+    def write_one(self, component, instance_id, current, plan, write, last):
+        """One write through the base's ``write``: a write whose answer was lost counts as made when the
+        setting, read again, holds it; SettingMoved when the API refused it because the setting moved meanwhile
+        (never on the ``last`` round: the refusal is then reported)."""
+        try:
+            self.write(
+                lambda: component.apply(self.api, instance_id, write),
+                lambda: True if component.holds(component.read(self.api, instance_id), write) else None,
+                component.write_changes(current, plan, write),
+            )
+        except JDCloudAPIError as exc:
+            if exc.code in (404, 409) and not last:
+                raise SettingMoved() from exc
+            self.fail_from(exc, f'Could not {component.context(write)} of instance {instance_id}')
+
+    def setting_lock(self, instance_id, component):
+        """The lock of this setting of the instance on this machine, held until the run ends."""
         lock = HostLock(
-            '\n'.join((self.client.endpoint, self.checked_region(), instance_id, self.setting)),
+            '\n'.join((self.client.endpoint, self.api.region, instance_id, component.key)),
             self.params['wait_timeout'],
             self.module.warn,
-            f'parallel changes of the {self.setting} of one instance',
+            f'parallel changes of the {component.key} of one instance',
         )
         if not lock.acquire():
             self.fail(
-                f'Another run on this host has been changing the {self.setting} of instance {instance_id} for more '
+                f'Another run on this host has been changing the {component.key} of instance {instance_id} for more '
                 f'than {self.params["wait_timeout"]} seconds (lock file {lock.path}); nothing was changed',
                 status='ABORTED',
             )
         return lock
 
-    def converge(self, instance_id, instance):
-        params = self.params
-        current = self.read_or_fail(instance_id)
-        after, writes = self.plan(current)
-        if writes and not self.check_mode:
-            instance = self.runnable(instance_id, instance)
-            if instance is not None:  # it was busy: the setting may have moved while waiting
-                current = self.read_or_fail(instance_id)
-                after, writes = self.plan(current)
-        before = current
-        if self.check_mode:
-            changes = self.change_names(current, after, writes) if writes else []
-        else:
-            written = None
-            for attempt in range(CONVERGE_ROUNDS):
-                try:
-                    for write in writes:
-                        self.write_one(instance_id, current, after, write, last=attempt == CONVERGE_ROUNDS - 1)
-                        written = write
-                    break
-                except SettingMoved:
-                    # A write refused because the setting moved (409 ALREADY_EXISTS, 404 NOT_FOUND): read it again
-                    # and plan again. What another run already made so is then no write at all; the rest is
-                    # written over the new state. The instance itself being gone fails in the read.
-                    current = self.read_or_fail(instance_id)
-                    after, writes = self.plan(current)
-            if self.applied and self.write_changes_status and params['wait']:
-                self.wait_running(instance_id, 'to run again after the change')
-            if self.applied:
-                after = self.settled(instance_id, after)
-                if self.serialised:
-                    self.verify(instance_id, after, written)
-            # only what this run's own writes changed: never a part another writer changed meanwhile
-            changes = sorted(self.applied)
-        self.advise(after)
-        result = {
-            'changed': bool(changes),
-            'instance_id': instance_id,
-            self.setting: after,
-            # what a caller (the redis_fleet role) reports per instance, without reading the diff
-            'changes': changes,
-        }
-        if self.module._diff:
-            result['diff'] = self.diff(before, after)
-        return result
-
-    def write_one(self, instance_id, current, after, write, last):
-        """Make one write of the plan of ``current``; SettingMoved when the API refused it because the setting
-        moved meanwhile (never on the ``last`` round: the refusal is then reported)."""
-        try:
-            self.write(
-                lambda: self.apply(instance_id, write),
-                lambda: True if self.holds(self.read(instance_id), write) else None,
-                self.change_names(current, after, [write]),
-            )
-        except JDCloudAPIError as exc:
-            if exc.code in (404, 409) and not last:
-                raise SettingMoved() from exc
-            self.fail_from(exc, self.write_context(instance_id, write))
-
-
-class SettingMoved(Exception):
-    """A write was refused because the setting is no longer as read (another run changed it)."""
+    def advise(self, planned):
+        """Warn about the wanted settings and the settings as they end up (once per run)."""
+        for _current, plan in planned:
+            for warning in plan.warnings:
+                self.module.warn(warning)

@@ -2,15 +2,15 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Tags of Redis instances: the rules of the tags option, the plan of a tag change, and the two operations
-of JD Cloud's resource-tag service (its own endpoint and signing name) that change tags after a create.
+"""Tags of Redis instances: the rules of the tags option and of a tag filter, and the plan of a tag change (the
+calls of the resource-tag service are in ``_api.py``).
 
 FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without notice.
 """
 
-from urllib.parse import quote
-
+from ansible_collections.jdcloud.cloud.plugins.module_utils._api import Refusal
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import shown
+from ansible_collections.jdcloud.cloud.plugins.module_utils._component import Component, Plan
 
 # JD Cloud's tag rules (resource-tag service): a key of 1 to 127 characters, a value of at most 255, at most 10
 # user tags on a resource, and the key prefixes JD Cloud keeps for its own tags.
@@ -18,7 +18,6 @@ TAG_KEY_MAX = 127
 TAG_VALUE_MAX = 255
 TAGS_MAX = 10
 RESERVED_PREFIXES = ('jrn:', 'jdc-')
-SERVICE_CODE = 'redis'
 
 
 def tags_problems(option, tags):
@@ -87,21 +86,22 @@ def failures(result):
     return [(item.get('resourceId'), item.get('msg') or 'no reason given') for item in failed if isinstance(item, dict)]
 
 
-def tag_filter_problem(tags):
-    """What is wrong with the tags option of jcs_redis_info (key: value or list of values), or None."""
-    for key, value in (tags or {}).items():
+def tag_filters(tags, option='tags'):
+    """The API's ``tagFilters`` (``[{key, values}]``) of a tag filter (a dict of keys to a tag value or a list of
+    tag values), the values as the API keeps them; ValueError names the option and the rule. The one rule of
+    jcs_redis_info and the inventory plugin; an empty list of values is left to each (every list option of the
+    inventory must not be empty; an empty list of jcs_redis_info matches nothing)."""
+    filters = []
+    for key, value in tags.items():
+        if not isinstance(key, str) or not key:
+            raise ValueError(f'{option} keys must be non-empty strings, got {shown(key)}')
         values = value if isinstance(value, list) else [value]
-        if not key or any(isinstance(v, (dict, list)) for v in values):
-            return f'tags must map non-empty keys to a value or a list of values, got {shown(key)}: {shown(value)}'
-    return None
-
-
-def tag_filters(tags):
-    """``tagFilters`` (``[{key, values}]``) of a tags filter, with the values as the API keeps them."""
-    return [
-        dict(key=key, values=[tag_value(v) for v in (value if isinstance(value, list) else [value])])
-        for key, value in (tags or {}).items()
-    ]
+        if not all(v is None or isinstance(v, (str, int, float, bool)) for v in values):
+            raise ValueError(
+                f'{option}.{key} must be a tag value or a non-empty list of tag values (strings), got {shown(value)}'
+            )
+        filters.append(dict(key=key, values=[tag_value(v) for v in values]))
+    return filters
 
 
 def has_tags(instance, filters):
@@ -110,31 +110,63 @@ def has_tags(instance, filters):
     return all(have.get(f['key']) in f['values'] for f in filters)
 
 
-class TagAPI:
-    """TagResources and UnTagResources of JD Cloud's resource-tag service for one region."""
+class Tags(Component):
+    """The user tags of an instance. ``wanted``: ``tags`` (None: leave them) and ``purge_tags``."""
 
-    def __init__(self, client, region):
-        self.client = client
-        self.region = region
+    key = 'tags'
+    what = 'tags'
+    argument_spec = dict(
+        tags=dict(type='dict'),
+        purge_tags=dict(type='bool', default=False),
+    )
 
-    def _call(self, action, wrapper, instance_id, tags):
-        body = {
-            wrapper: dict(
-                resources=[dict(serviceCode=SERVICE_CODE, resourceId=[instance_id])],
-                tags=[dict(key=key, value=value) for key, value in sorted(tags.items())],
+    def validate(self, wanted):
+        if wanted['tags'] is not None:
+            problems = tags_problems('tags', wanted['tags'])
+            if problems:
+                raise Refusal('; '.join(problems))
+        return wanted
+
+    def read(self, api, instance_id):
+        instance = api.describe(instance_id)
+        return None if instance is None else instance['tags']
+
+    def plan(self, current, wanted):
+        """Removals first: the limit on the number of tags applies when tags are bound."""
+        if wanted['tags'] is None:
+            return Plan(current)
+        to_set, to_remove, after = tag_plan(current, wanted['tags'], wanted['purge_tags'])
+        if len(after) > TAGS_MAX:
+            raise Refusal(
+                f'tags: the instance would have {len(after)} tags, more than the {TAGS_MAX} JD Cloud allows; remove some, or set '
+                'purge_tags: true to remove the tags not in tags'
             )
-        }
-        # Binding or unbinding the same tags twice leaves the same tags: safe to resend after a lost answer.
-        return self.client.request(
-            'POST',
-            '/regions/{}/tags:{}'.format(quote(self.region, safe=''), action),
-            self.region,
-            body=body,
-            idempotent=True,
-        )
+        writes = [(action, tags) for action, tags in (('untag', to_remove), ('tag', to_set)) if tags]
+        return Plan(after, writes, ['tags'] if writes else [])
 
-    def tag(self, instance_id, tags):
-        return self._call('tagResources', 'tagResources', instance_id, tags)
+    def apply(self, api, instance_id, write):
+        """One tag call; a 200 answer that lists the instance among the resources it failed for is refused."""
+        action, tags = write
+        result = (api.tag if action == 'tag' else api.untag)(instance_id, tags)
+        failed = failures(result)
+        if failed:
+            message = '{} the tags {} of instance {} failed: {}'.format(
+                'Adding or changing' if action == 'tag' else 'Removing',
+                ', '.join(sorted(tags)),
+                instance_id,
+                '; '.join(f'{resource}: {reason}' for resource, reason in failed),
+            )
+            raise Refusal(message, status='TAG_FAILED', failed_resources=failed)
+        return result
 
-    def untag(self, instance_id, tags):
-        return self._call('unTagResources', 'unTagResources', instance_id, tags)
+    def holds(self, current, write):
+        action, tags = write
+        if action == 'tag':
+            return all(current.get(key) == value for key, value in tags.items())
+        return not any(key in current for key in tags)
+
+    def write_changes(self, current, plan, write):
+        return ['tags']
+
+    def context(self, write):
+        return ('tag with ' if write[0] == 'tag' else 'remove the tags ') + ', '.join(sorted(write[1]))

@@ -2,19 +2,17 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""White-list groups of an instance (docs/dev/api-notes.md#white-list-groups): the API calls, the
-normalised shape and the checks of names and addresses.
+"""White-list groups of an instance (docs/dev/api-notes.md#white-list-groups): the normalised shape and the
+checks of names and addresses (the calls are in ``_api.py``).
 
 FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without notice.
-
-Shared by jcs_redis_whitelist and jcs_redis_info (``include: [whitelist]``); it imports nothing of
-the collection, so that neither pays for more than it uses.
 """
 
 from ipaddress import IPv4Network
-from urllib.parse import quote
 
+from ansible_collections.jdcloud.cloud.plugins.module_utils._api import Refusal
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import shown
+from ansible_collections.jdcloud.cloud.plugins.module_utils._component import Component, Plan
 
 # The group every instance has, open to every address, which cannot be deleted (api-notes).
 DEFAULT_GROUP = 'default'
@@ -82,25 +80,111 @@ def normalise(groups):
     return result
 
 
-def _path(region, instance_id):
-    return '/regions/{}/cacheInstance/{}/whiteListGroup'.format(quote(region, safe=''), quote(instance_id, safe=''))
+class Whitelist(Component):
+    """The white-list groups of an instance. ``wanted``: ``groups`` (name and ips), ``purge`` and ``state``."""
 
-
-def describe(client, region, instance_id):
-    """describeWhiteListGroup, normalised."""
-    return normalise(client.request('GET', _path(region, instance_id), region).get('whiteLists'))
-
-
-def add(client, region, instance_id, name, ips):
-    return client.request('POST', _path(region, instance_id), region, body=dict(name=name, ips=','.join(ips)))
-
-
-def modify(client, region, instance_id, name, ips):
-    # Setting the same addresses twice leaves the same addresses.
-    return client.request(
-        'PUT', _path(region, instance_id), region, body=dict(name=name, ips=','.join(ips)), idempotent=True
+    key = 'whitelist'
+    what = 'whitelist'
+    argument_spec = dict(
+        groups=dict(
+            type='list',
+            elements='dict',
+            default=[],
+            options=dict(name=dict(type='str', required=True), ips=dict(type='list', elements='str')),
+        ),
+        purge=dict(type='bool', default=False),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
     )
 
+    def validate(self, wanted):
+        """``{state, purge, groups: {name: rendered ips, or None to delete}}``."""
+        present = wanted['state'] == 'present'
+        if wanted['purge'] and not present:
+            raise Refusal('purge only applies with state=present')
+        groups = {}
+        widening = []
+        for index, group in enumerate(wanted['groups']):
+            name, option = group['name'], f'groups[{index}]'
+            problem = name_problem(name)
+            if problem:
+                raise Refusal(f'{option}.name {problem}, got {shown(name)}')
+            if name in groups:
+                raise Refusal(f'{option}.name: the group {name!r} is listed more than once')
+            if not present:
+                if name == DEFAULT_GROUP:
+                    raise Refusal(
+                        f'{option}.name: the {DEFAULT_GROUP!r} group cannot be removed; '
+                        'list it with state=present and the addresses it should hold instead'
+                    )
+                groups[name] = None
+                continue
+            if not group['ips']:
+                raise Refusal(f'{option}.ips is required with state=present and must hold at least one address')
+            try:
+                groups[name] = render(parse_ips(group['ips']))
+            except ValueError as exc:
+                raise Refusal(f'{option}.ips: {exc}') from None
+            widening.extend(
+                f'{option}.ips: {shown(entry)} has host bits set and is taken as {network}, the whole block '
+                f'({network.num_addresses} addresses); write {network} for the block, or '
+                f'{entry.split("/")[0]} for the one address'
+                for entry, network in widened(group['ips'])
+            )
+        return dict(state=wanted['state'], purge=wanted['purge'], groups=groups, widening=widening)
 
-def delete(client, region, instance_id, name):
-    return client.request('DELETE', _path(region, instance_id), region, query=dict(name=name))
+    def read(self, api, instance_id):
+        return api.whitelist(instance_id)
+
+    def plan(self, current, wanted):
+        present = wanted['state'] == 'present'
+        groups = wanted['groups']
+        existing = {g['name'] for g in current}
+        writes = []
+        after = []
+        for group in current:
+            name = group['name']
+            if name not in groups:
+                if present and wanted['purge'] and name != DEFAULT_GROUP:
+                    writes.append(('delete', name, None))
+                else:
+                    after.append(group)
+            elif not present:
+                writes.append(('delete', name, None))
+            elif group['ips'] != groups[name]:
+                writes.append(('modify', name, groups[name]))
+                after.append(dict(name=name, ips=groups[name]))
+            else:
+                after.append(group)
+        if present:
+            for name, ips in groups.items():
+                if name not in existing:
+                    writes.append(('add', name, ips))
+                    after.append(dict(name=name, ips=ips))
+        # adds and changes before deletes: a client moving to a new group is never locked out in between
+        writes.sort(key=lambda w: w[0] == 'delete')
+        everyone = [
+            f'white-list group {group["name"]!r} admits every address (0.0.0.0/0): the instance accepts '
+            'connections from anywhere its network reaches; list the group with narrower addresses'
+            for group in after
+            if '0.0.0.0/0' in group['ips']
+        ]
+        return Plan(after, writes, sorted({name for _action, name, _ips in writes}), wanted['widening'] + everyone)
+
+    def apply(self, api, instance_id, write):
+        action, name, ips = write
+        if action == 'add':
+            return api.add_whitelist_group(instance_id, name, ips)
+        if action == 'modify':
+            return api.modify_whitelist_group(instance_id, name, ips)
+        return api.delete_whitelist_group(instance_id, name)
+
+    def holds(self, current, write):
+        action, name, ips = write
+        group = next((g for g in current if g['name'] == name), None)
+        return group is None if action == 'delete' else (group or {}).get('ips') == ips
+
+    def write_changes(self, current, plan, write):
+        return [write[1]]
+
+    def context(self, write):
+        return f'{write[0]} white-list group {write[1]!r}'

@@ -158,7 +158,6 @@ KEPT = ('running', 'success')  # a backup by that name in one of these statuses 
 
 
 class JCSRedisBackup(InstanceModule):
-    setting = 'backup'
     argument_spec = dict(
         SETTING_ARGUMENT_SPEC,
         name=dict(type='str'),
@@ -172,9 +171,8 @@ class JCSRedisBackup(InstanceModule):
         required_if=[('state', 'present', ('name',)), ('state', 'restored', ('name', 'backup_id'), True)],
     )
 
-    def run(self):
+    def validate(self):
         params = self.params
-        self._validate_common()
         if params['name'] is not None:
             problem = bk.name_problem(params['name'])
             if problem:
@@ -185,9 +183,9 @@ class JCSRedisBackup(InstanceModule):
             problem = bk.backup_id_problem(params['backup_id'])
             if problem:
                 self.fail(f'backup_id {problem}, got {shown(params["backup_id"])}', status='INVALID_ARGUMENT')
-        self.region = self.checked_region()
-        instance_id, instance = self.target()
-        if params['state'] == 'present':
+
+    def act(self, instance_id, instance):
+        if self.params['state'] == 'present':
             return self.present(instance_id, instance)
         return self.restored(instance_id, instance)
 
@@ -195,12 +193,11 @@ class JCSRedisBackup(InstanceModule):
 
     def backups(self, instance_id):
         try:
-            found, _settled = bk.list_backups(self.client, self.region, instance_id)
+            return self.api.backups(instance_id)
         except JDCloudAPIError as exc:
             if exc.code != 404:
                 raise
-            self.fail_from(exc, f'instance_id {instance_id}: no such instance in region {self.region}')
-        return found
+            self.no_such_instance(instance_id, exc)
 
     def named(self, instance_id, statuses):
         """The backups of the instance named ``name`` in one of ``statuses``, newest first."""
@@ -208,7 +205,7 @@ class JCSRedisBackup(InstanceModule):
         return [b for b in self.backups(instance_id) if b['name'] == name and b['status'] in statuses]
 
     def get(self, instance_id, backup_id):
-        return bk.get_backup(self.client, self.region, instance_id, backup_id)
+        return self.api.backup(instance_id, backup_id)
 
     # -- state: present -----------------------------------------------------------------------
 
@@ -233,9 +230,7 @@ class JCSRedisBackup(InstanceModule):
             return next((b for b in self.named(instance_id, KEPT + ('failed',)) if b['id'] not in before), None)
 
         try:
-            backup_id, evidence = self.write(
-                lambda: bk.create_backup(self.client, self.region, instance_id, name), created, ['backup']
-            )
+            backup_id, evidence = self.write(lambda: self.api.create_backup(instance_id, name), created, ['backup'])
         except JDCloudAPIError as exc:
             self.fail_from(exc, f'Could not take backup {name!r} of instance {instance_id}')
         backup = evidence or self.get(instance_id, backup_id) or dict(id=backup_id, name=name, status='running')
@@ -278,11 +273,11 @@ class JCSRedisBackup(InstanceModule):
 
         def restoring():
             # a restore whose answer was lost shows as the instance restoring
-            current = self.describe(instance_id)
+            current = self.api.describe(instance_id)
             return True if current is not None and current['status'] == 'restoring' else None
 
         try:
-            self.write(lambda: bk.restore(self.client, self.region, instance_id, backup['id']), restoring, ['restore'])
+            self.write(lambda: self.api.restore(instance_id, backup['id']), restoring, ['restore'])
         except JDCloudAPIError as exc:
             self.fail_from(exc, f'Could not restore instance {instance_id} from backup {backup["id"]}')
         if self.params['wait']:
@@ -299,9 +294,8 @@ class JCSRedisBackup(InstanceModule):
                 if exc.code != 404:
                     raise
                 backup = None
-            if backup is None and self.describe(instance_id) is None:
-                message = f'instance_id {instance_id}: no such instance in region {self.region}'
-                self.fail(message, error=local_error('NOT_FOUND', message))
+            if backup is None and self.api.describe(instance_id) is None:
+                self.no_such_instance(instance_id)
             if backup is None or backup['instance_id'] not in (None, instance_id):
                 message = (
                     f'backup_id {params["backup_id"]} is not a backup of instance {instance_id}; '

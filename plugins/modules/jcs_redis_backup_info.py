@@ -129,7 +129,6 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import Ins
 
 
 class JCSRedisBackupInfo(InstanceModule):
-    setting = 'backups'
     argument_spec = dict(
         instance_id=dict(type='str'),
         instance_name=dict(type='str'),
@@ -144,9 +143,8 @@ class JCSRedisBackupInfo(InstanceModule):
         mutually_exclusive=[('instance_id', 'instance_name')],
     )
 
-    def run(self):
+    def validate(self):
         params = self.params
-        self._validate_common()
         if params['backup_id'] is not None and bk.backup_id_problem(params['backup_id']):
             self.fail(
                 'backup_id {}, got {}'.format(bk.backup_id_problem(params['backup_id']), shown(params['backup_id'])),
@@ -154,7 +152,7 @@ class JCSRedisBackupInfo(InstanceModule):
             )
         if params['name'] is not None and bk.name_problem(params['name']):
             self.fail(f'name {bk.name_problem(params["name"])}, got {shown(params["name"])}', status='INVALID_ARGUMENT')
-        times = {}
+        self.times = times = {}
         for option in ('start_time', 'end_time'):
             if params[option] is not None:
                 try:
@@ -163,12 +161,11 @@ class JCSRedisBackupInfo(InstanceModule):
                     self.fail(f'{option} {exc}, got {shown(params[option])}', status='INVALID_ARGUMENT')
         if len(times) == 2 and times['start_time'] > times['end_time']:
             self.fail('start_time {start_time} is after end_time {end_time}'.format(**times), status='INVALID_ARGUMENT')
-        region = self.checked_region()
-        instance_id, _instance = self.target()
+
+    def act(self, instance_id, instance):
+        params, times = self.params, self.times
         try:
-            backups, _settled = bk.list_backups(
-                self.client,
-                region,
+            backups = self.api.backups(
                 instance_id,
                 start_time=times.get('start_time'),
                 end_time=times.get('end_time'),
@@ -177,7 +174,7 @@ class JCSRedisBackupInfo(InstanceModule):
         except JDCloudAPIError as exc:
             if exc.code != 404:
                 raise
-            self.fail_from(exc, f'instance_id {instance_id}: no such instance in region {region}')
+            self.no_such_instance(instance_id, exc)
         if params['name'] is not None:
             backups = [b for b in backups if b['name'] == params['name']]
         return dict(changed=False, instance_id=instance_id, backups=backups)

@@ -151,158 +151,18 @@ backup_policy:
     next_backup_window: 2026-11-29T17:00:00Z~2026-11-29T18:00:00Z
 '''
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils import _backup as bk
-from ansible_collections.jdcloud.cloud.plugins.module_utils._base import local_error
-from ansible_collections.jdcloud.cloud.plugins.module_utils._client import shown
+from ansible_collections.jdcloud.cloud.plugins.module_utils._backup import BackupPolicy
 from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import (
     SETTING_ARGUMENT_SPEC,
     SETTING_MODULE_KWARGS,
     SettingModule,
 )
 
-PARTS = ('auto_backup', 'backup_days', 'backup_window')
-
 
 class JCSRedisBackupPolicy(SettingModule):
-    setting = 'backup_policy'
-    serialised = True
-    argument_spec = dict(
-        SETTING_ARGUMENT_SPEC,
-        auto_backup=dict(type='bool'),
-        backup_days=dict(type='list', elements='str'),
-        backup_window=dict(type='str'),
-    )
+    component = BackupPolicy()
+    argument_spec = dict(SETTING_ARGUMENT_SPEC, **component.argument_spec)
     module_kwargs = SETTING_MODULE_KWARGS
-
-    def validate(self):
-        params = self.params
-        self.days = self.window = None
-        if params['backup_days'] is not None:
-            try:
-                self.days = bk.parse_days(params['backup_days'])
-            except ValueError as exc:
-                self.fail(f'backup_days: {exc}', status='INVALID_ARGUMENT')
-            if not self.days:
-                self.fail(
-                    'backup_days must name at least one weekday; to stop automatic backups, set auto_backup: false',
-                    status='INVALID_ARGUMENT',
-                )
-        if params['backup_window'] is not None:
-            try:
-                self.window = bk.render_window(bk.parse_window(params['backup_window']))
-            except ValueError as exc:
-                self.fail(f'backup_window {exc}, got {shown(params["backup_window"])}', status='INVALID_ARGUMENT')
-
-    def read(self, instance_id):
-        return bk.describe_policy(self.client, self.checked_region(), instance_id)
-
-    def plan(self, current):
-        self.shift = None
-        auto = current['auto_backup'] if self.params['auto_backup'] is None else self.params['auto_backup']
-        days = current['backup_days'] if self.days is None else self.days
-        window = current['backup_window'] if self.window is None else self.window
-        if not days or not window:
-            if not auto and not current['auto_backup']:
-                return current, []  # off, and nothing to remember for later
-            missing = ' and '.join(
-                option for option, value in (('backup_days', days), ('backup_window', window)) if not value
-            )
-            self.fail(
-                f'The instance has no automatic backup {missing.replace("backup_", "")} set; '
-                f'set {missing} to turn automatic backups on',
-                status='INVALID_ARGUMENT',
-            )
-        if self.days is None and self.window is None:
-            same_schedule = True
-        else:
-            wanted = bk.schedule_key(days, window)
-            same_schedule = wanted is not None and wanted == bk.schedule_key(
-                current['backup_days'], current['backup_window'] or ''
-            )
-        if auto == current['auto_backup'] and same_schedule:
-            return current, []
-        if same_schedule:  # the API's own form of an unchanged schedule
-            days, window = current['backup_days'], current['backup_window']
-        if self.days is None:
-            self.shift = bk.day_shift(days, current['backup_window'], window)
-        # only the API computes the next window of a changed policy
-        after = dict(auto_backup=auto, backup_days=days, backup_window=window, next_backup_window=None)
-        return after, [after]
-
-    def advise(self, after):
-        if self.shift:
-            days, moved, kept, zone = self.shift
-            self.module.warn(
-                'backup_window {} has another UTC offset than the current window, and backup_days is left out, '
-                'so the day names stay and are now days of the new zone: the backups move from {} to {} in {}. To '
-                'keep them on the same days, set backup_days: [{}]'.format(
-                    shown(self.params['backup_window']), ', '.join(days), ', '.join(moved), zone, ', '.join(kept)
-                )
-            )
-
-    def diff(self, current, after):
-        # the moments in UTC show what a change of zone does to the days, which the names alone hide
-        before, after = dict(current), dict(after)
-        for policy in (before, after):
-            policy['backup_starts_utc'] = bk.starts_utc(policy['backup_days'], policy['backup_window'])
-        return dict(before={self.setting: before}, after={self.setting: after})
-
-    def apply(self, instance_id, write):
-        bk.modify_policy(
-            self.client,
-            self.checked_region(),
-            instance_id,
-            write['auto_backup'],
-            write['backup_days'],
-            write['backup_window'],
-        )
-
-    def holds(self, current, write):
-        return current['auto_backup'] == write['auto_backup'] and bk.schedule_key(
-            current['backup_days'], current['backup_window'] or ''
-        ) == bk.schedule_key(write['backup_days'], write['backup_window'])
-
-    def write_context(self, instance_id, write):
-        return f'Could not change the backup policy of instance {instance_id}'
-
-    def verify(self, instance_id, settled, written):
-        """The API writes the whole policy: a run on another machine that wrote it after this run did may have
-        put back a part this run changed. Fail, saying so, rather than report a change the policy lost."""
-        if written is None:
-            return
-        asked = [part for part in PARTS if self.params[part] is not None]
-        if 'backup_days' in asked and 'backup_window' in asked:
-            schedule = bk.schedule_key(settled['backup_days'], settled['backup_window'] or '')
-            kept = schedule is not None and schedule == bk.schedule_key(
-                written['backup_days'], written['backup_window']
-            )
-            lost = [] if kept else ['backup_days', 'backup_window']
-        else:
-            lost = [
-                part for part in ('backup_days', 'backup_window') if part in asked and settled[part] != written[part]
-            ]
-        if 'auto_backup' in asked and settled['auto_backup'] != written['auto_backup']:
-            lost.insert(0, 'auto_backup')
-        if lost:
-            message = (
-                'Another writer changed the backup policy of instance {} at the same time as this run: {} {} not '
-                'what this run wrote ({}) but {}. This run\'s change was applied and then overwritten; run the task '
-                'again, and do not change one instance\'s backup policy from several machines at once'.format(
-                    instance_id,
-                    ' and '.join(lost),
-                    'is' if len(lost) == 1 else 'are',
-                    ', '.join(f'{part}: {written[part]}' for part in lost),
-                    ', '.join(f'{part}: {settled[part]}' for part in lost),
-                )
-            )
-            self.fail(message, error=local_error('ABORTED', message), backup_policy=settled)
-
-    def settled(self, instance_id, after):
-        # the next window is the API's to compute
-        return self.read_or_fail(instance_id)
-
-    def change_names(self, current, after, writes):
-        return [part for part in PARTS if current.get(part) != after.get(part)]
 
 
 def main():

@@ -133,7 +133,7 @@ changes:
   sample: [maxmemory-policy, slowlog-log-slower-than]
 '''
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils import _parameters as pm
+from ansible_collections.jdcloud.cloud.plugins.module_utils._parameters import Config
 from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import (
     SETTING_ARGUMENT_SPEC,
     SETTING_MODULE_KWARGS,
@@ -142,93 +142,9 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import (
 
 
 class JCSRedisConfig(SettingModule):
-    setting = 'config'
-    write_changes_status = True
-    argument_spec = dict(
-        SETTING_ARGUMENT_SPEC,
-        parameters=dict(type='dict', default={}),
-        reset_unlisted=dict(type='bool', default=False),
-    )
+    component = Config()
+    argument_spec = dict(SETTING_ARGUMENT_SPEC, **component.argument_spec)
     module_kwargs = SETTING_MODULE_KWARGS
-
-    def validate(self):
-        for name, value in self.params['parameters'].items():
-            problem = pm.value_problem(value)
-            if problem:
-                self.fail(f'{pm.option(name)} {problem}', status='INVALID_ARGUMENT')
-
-    def read(self, instance_id):
-        self.catalogue = pm.describe(self.client, self.checked_region(), instance_id)
-        self.instance_id = instance_id
-        return self.catalogue.values()
-
-    def plan(self, current):
-        """The wanted values checked against the instance's own catalogue (before any write), and one write
-        of every parameter that differs."""
-        catalogue, items = self.catalogue, self.catalogue.items
-        supported = catalogue.supported()
-        sending, keys = {}, {}
-        for name, value in self.params['parameters'].items():
-            item = items.get(name)
-            if item is None or item.get('configUnSupport'):
-                self.fail(pm.unknown_name(name, self.instance_id, catalogue), status='INVALID_ARGUMENT')
-            try:
-                sending[name], keys[name] = pm.check(name, item, value)
-            except ValueError as exc:
-                self.fail(f'{pm.option(name)} ({item.get("configValueType")}) {exc}', status='INVALID_ARGUMENT')
-            hidden = pm.hidden_events(item, sending[name]) if name == pm.KEYSPACE_EVENTS else ''
-            if hidden:
-                self.module.warn(
-                    f'{pm.option(name)}: Redis does not report {hidden} beside A, so whether it is on cannot be '
-                    'read back; the value is compared without it'
-                )
-        if self.params['reset_unlisted']:
-            for name in supported:
-                default = items[name].get('configDefaultValue')
-                if name in sending or not isinstance(default, str):
-                    continue
-                key = pm.key_of(name, items[name], default)
-                if key is not None:
-                    sending[name], keys[name] = default, key
-        changes = {
-            name: text
-            for name, text in sending.items()
-            if not pm.same(items[name], keys[name], pm.key_of(name, items[name], current.get(name)))
-        }
-        after = dict(current)
-        for name, text in changes.items():
-            after[name] = pm.predicted(items[name], text, current.get(name))
-        self.changed_names = sorted(changes)
-        return after, ([changes] if changes else [])
-
-    def settled(self, instance_id, after):
-        # once the instance runs again, the values in the API's own form (KEA is reported AKE)
-        return self.read_or_fail(instance_id) if self.params['wait'] else after
-
-    def change_names(self, current, after, writes):
-        return self.changed_names
-
-    def diff(self, current, after):
-        # only the parameters that change: the full configuration would bury them
-        return dict(
-            before={self.setting: {n: current.get(n) for n in self.changed_names}},
-            after={self.setting: {n: after.get(n) for n in self.changed_names}},
-        )
-
-    def apply(self, instance_id, write):
-        pm.modify(self.client, self.checked_region(), instance_id, write)
-
-    def holds(self, current, write):
-        """Every parameter of ``write`` reads as sent (``read`` keeps the catalogue of ``current``)."""
-        items = self.catalogue.items
-        for name, text in write.items():
-            item = items.get(name) or {}
-            if not pm.same(item, pm.key_of(name, item, text), pm.key_of(name, item, current.get(name))):
-                return False
-        return True
-
-    def write_context(self, instance_id, write):
-        return 'Could not change the parameters {} of instance {}'.format(', '.join(sorted(write)), instance_id)
 
 
 def main():

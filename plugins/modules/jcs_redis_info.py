@@ -385,9 +385,14 @@ instances:
         next_backup_window: 2026-11-29T17:00:00Z~2026-11-29T18:00:00Z
 '''
 
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.jdcloud.cloud.plugins.module_utils._api import STATUSES
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, local_error, shown
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
 from ansible_collections.jdcloud.cloud.plugins.module_utils._fleet import wait_for_instances, wait_outcome
-from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import instance_to_result, normalize_version
+from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import normalize_version
+from ansible_collections.jdcloud.cloud.plugins.module_utils._tags import has_tags, tag_filters
 
 CONCURRENCY_MIN = 1
 CONCURRENCY_MAX = 16
@@ -397,7 +402,6 @@ POLL_INTERVAL_MAX = 3600
 # architectures and has none for native-cluster.
 INSTANCE_TYPE_FILTER = {'master-slave': 'redis', 'cluster': 'redis_cluster'}
 SORT_NAMES = {'create_time': 'createTime', 'total_memory': 'totalMemory'}
-STATUSES = ['creating', 'running', 'error', 'changing', 'deleting', 'configuring', 'restoring', 'upgrading']
 
 
 def sort_like_api(instances, sort_by, sort_order):
@@ -415,7 +419,7 @@ class JCSRedisInfo(JCSModule):
         instance_ids=dict(type='list', elements='str'),
         name=dict(type='str'),
         name_match=dict(type='str', choices=['exact', 'contains'], default='exact'),
-        statuses=dict(type='list', elements='str', choices=STATUSES),
+        statuses=dict(type='list', elements='str', choices=list(STATUSES)),
         vpc_id=dict(type='str'),
         subnet_id=dict(type='str'),
         redis_version=dict(type='str'),
@@ -446,13 +450,10 @@ class JCSRedisInfo(JCSModule):
                 status='INVALID_ARGUMENT',
             )
         if params['tags']:
-            # Imported here, like _whitelist: every module run compiles what it imports (docs/performance.md).
-            from ansible_collections.jdcloud.cloud.plugins.module_utils._tags import tag_filter_problem, tag_filters
-
-            problem = tag_filter_problem(params['tags'])
-            if problem:
-                self.fail(problem, status='INVALID_ARGUMENT')
-            self.tag_filters = tag_filters(params['tags'])
+            try:
+                self.tag_filters = tag_filters(params['tags'])
+            except ValueError as exc:
+                self.fail(str(exc), status='INVALID_ARGUMENT')
         # An empty string would otherwise drop the filter and list every instance.
         for option in ('name', 'vpc_id', 'subnet_id'):
             if params[option] == '':
@@ -500,11 +501,8 @@ class JCSRedisInfo(JCSModule):
         params = self.params
         if params['name'] and params['name_match'] == 'exact' and instance['name'] != params['name']:
             return False
-        if self.tag_filters:
-            from ansible_collections.jdcloud.cloud.plugins.module_utils._tags import has_tags
-
-            if not has_tags(instance, self.tag_filters):
-                return False
+        if self.tag_filters and not has_tags(instance, self.tag_filters):
+            return False
         return not (params['instance_type'] and instance['instance_type'] != params['instance_type'])
 
     def run(self):
@@ -515,7 +513,6 @@ class JCSRedisInfo(JCSModule):
         sorts = None
         if params['sort_by']:
             sorts = [dict(name=SORT_NAMES[params['sort_by']], direction=params['sort_order'])]
-        region = self.api.region
 
         def listing():
             found, settled = self.api.list_instances(
@@ -523,7 +520,6 @@ class JCSRedisInfo(JCSModule):
                 tag_filters=self.tag_filters or None,
                 sorts=sorts,
                 concurrency=params['concurrency'],
-                convert=lambda api: instance_to_result(api, region),
             )
             if not settled:
                 # Instances that reads missed were added after the last read's: put them in the API's order.
@@ -554,30 +550,18 @@ class JCSRedisInfo(JCSModule):
         return result
 
     def add_settings(self, instances, include):
-        # Imported here: the settings code is compiled on every run that imports it, and only this option needs it.
-        from concurrent.futures import ThreadPoolExecutor
-
-        from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
-
-        client, region = self.api.client, self.api.region
-        readers = {}
-        if 'whitelist' in include:
-            from ansible_collections.jdcloud.cloud.plugins.module_utils import _whitelist
-
-            readers['whitelist'] = _whitelist.describe
-        if 'config' in include:
-            from ansible_collections.jdcloud.cloud.plugins.module_utils import _parameters
-
-            readers['config'] = lambda *args: _parameters.describe(*args).values()
-        if 'backup_policy' in include:
-            from ansible_collections.jdcloud.cloud.plugins.module_utils import _backup
-
-            readers['backup_policy'] = _backup.describe_policy
+        api = self.api
+        every = dict(
+            whitelist=api.whitelist,
+            config=lambda instance_id: api.config(instance_id).values(),
+            backup_policy=api.backup_policy,
+        )
+        readers = {key: read for key, read in every.items() if key in include}
 
         def fetch(instance):
             for key, read in readers.items():
                 try:
-                    instance[key] = read(client, region, instance['id'])
+                    instance[key] = read(instance['id'])
                 except JDCloudAPIError as exc:
                     if exc.code != 404:
                         raise

@@ -411,7 +411,7 @@ class JCSRedisInstance(InstanceOperations, JCSModule):
         problems = zone_problems(self.params, self.api.region)
         if problems:
             # Zones are named after their region: with a region the API does not know, the region is at fault.
-            self.check_region()
+            self.api.known_region()
             self.fail('; '.join(problems), status='INVALID_ARGUMENT')
         self.changes = []
         self.order = {}
@@ -430,7 +430,8 @@ class JCSRedisInstance(InstanceOperations, JCSModule):
         return result
 
     def find(self):
-        return self.find_instance(self.params['instance_id'], self.params['name'])
+        instance, self.deleting = self.api.find_instance(self.params['instance_id'], self.params['name'])
+        return instance
 
 
 def main():

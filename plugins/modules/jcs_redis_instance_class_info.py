@@ -155,8 +155,9 @@ instance_classes:
       version_added: 1.1.0
 '''
 
+from ansible_collections.jdcloud.cloud.plugins.module_utils._api import instance_class_to_result
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, shown
-from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import instance_class_to_result, normalize_version
+from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import normalize_version
 from ansible_collections.jdcloud.cloud.plugins.module_utils._shards import sold_layouts
 
 
@@ -204,7 +205,7 @@ class JCSRedisInstanceClassInfo(JCSModule):
                     'redis_version must be a version such as 4.0, got {}'.format(shown(params['redis_version'])),
                     status='INVALID_ARGUMENT',
                 )
-        classes = [instance_class_to_result(api) for api in self.instance_classes(version)]
+        classes = [instance_class_to_result(api) for api in self.api.offered_classes(version)]
         layouts = sold_layouts(self.api.available_resources(), version)
         for entry in classes:
             entry.update(sold_counts(layouts.get(entry['instance_class'])), custom_shards=False)

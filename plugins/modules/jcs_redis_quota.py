@@ -77,8 +77,8 @@ quota:
       sample: 17
 '''
 
+from ansible_collections.jdcloud.cloud.plugins.module_utils._api import quota_to_result
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, local_error
-from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import quota_to_result
 
 
 class JCSRedisQuota(JCSModule):
@@ -91,7 +91,7 @@ class JCSRedisQuota(JCSModule):
         wanted = self.params['min_available']
         if wanted is not None and wanted < 0:
             self.fail(f'min_available must be zero or more, got {wanted}', status='INVALID_ARGUMENT')
-        quota = quota_to_result(self.api.quota())
+        quota = self.api.quota() or quota_to_result({})
         if wanted is not None and quota['available'] < wanted:
             message = (
                 'only {} more Redis instances can be created in {} (used {} of {}), fewer than min_available {}'.format(

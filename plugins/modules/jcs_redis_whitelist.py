@@ -161,29 +161,18 @@ whitelist:
 
 from ansible.module_utils.basic import AnsibleModule, _load_params
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils import _whitelist as wl
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import COMMON_ARGUMENT_SPEC, local_error
-from ansible_collections.jdcloud.cloud.plugins.module_utils._client import shown
 from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import (
     SETTING_ARGUMENT_SPEC,
     SETTING_MODULE_KWARGS,
     SettingModule,
 )
+from ansible_collections.jdcloud.cloud.plugins.module_utils._whitelist import Whitelist
 
 
 class JCSRedisWhitelist(SettingModule):
-    setting = 'whitelist'
-    argument_spec = dict(
-        SETTING_ARGUMENT_SPEC,
-        groups=dict(
-            type='list',
-            elements='dict',
-            default=[],
-            options=dict(name=dict(type='str', required=True), ips=dict(type='list', elements='str')),
-        ),
-        purge=dict(type='bool', default=False),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
-    )
+    component = Whitelist()
+    argument_spec = dict(SETTING_ARGUMENT_SPEC, **component.argument_spec)
     module_kwargs = SETTING_MODULE_KWARGS
 
     def __init__(self):
@@ -199,106 +188,6 @@ class JCSRedisWhitelist(SettingModule):
                 msg=message, error=local_error('INVALID_ARGUMENT', message)
             )
         super().__init__()
-
-    def validate(self):
-        present = self.params['state'] == 'present'
-        if self.params['purge'] and not present:
-            self.fail('purge only applies with state=present', status='INVALID_ARGUMENT')
-        self.wanted = {}
-        for index, group in enumerate(self.params['groups']):
-            name, option = group['name'], f'groups[{index}]'
-            problem = wl.name_problem(name)
-            if problem:
-                self.fail(f'{option}.name {problem}, got {shown(name)}', status='INVALID_ARGUMENT')
-            if name in self.wanted:
-                self.fail(f'{option}.name: the group {name!r} is listed more than once', status='INVALID_ARGUMENT')
-            if not present:
-                if name == wl.DEFAULT_GROUP:
-                    self.fail(
-                        f'{option}.name: the {wl.DEFAULT_GROUP!r} group cannot be removed; '
-                        'list it with state=present and the addresses it should hold instead',
-                        status='INVALID_ARGUMENT',
-                    )
-                self.wanted[name] = None
-                continue
-            if not group['ips']:
-                self.fail(
-                    f'{option}.ips is required with state=present and must hold at least one address',
-                    status='INVALID_ARGUMENT',
-                )
-            try:
-                self.wanted[name] = wl.render(wl.parse_ips(group['ips']))
-            except ValueError as exc:
-                self.fail(f'{option}.ips: {exc}', status='INVALID_ARGUMENT')
-            for entry, network in wl.widened(group['ips']):
-                self.module.warn(
-                    f'{option}.ips: {shown(entry)} has host bits set and is taken as {network}, the whole block '
-                    f'({network.num_addresses} addresses); write {network} for the block, or '
-                    f'{entry.split("/")[0]} for the one address'
-                )
-
-    def read(self, instance_id):
-        region = self.checked_region()
-        return wl.describe(self.client, region, instance_id)
-
-    def plan(self, current):
-        present = self.params['state'] == 'present'
-        existing = {g['name']: g['ips'] for g in current}
-        writes = []
-        after = []
-        for group in current:
-            name = group['name']
-            if name not in self.wanted:
-                if present and self.params['purge'] and name != wl.DEFAULT_GROUP:
-                    writes.append(('delete', name, None))
-                else:
-                    after.append(group)
-            elif not present:
-                writes.append(('delete', name, None))
-            elif group['ips'] != self.wanted[name]:
-                writes.append(('modify', name, self.wanted[name]))
-                after.append(dict(name=name, ips=self.wanted[name]))
-            else:
-                after.append(group)
-        if present:
-            for name, ips in self.wanted.items():
-                if name not in existing:
-                    writes.append(('add', name, ips))
-                    after.append(dict(name=name, ips=ips))
-        # adds and changes before deletes: a client moving to a new group is never locked out in between
-        writes.sort(key=lambda w: w[0] == 'delete')
-        return after, writes
-
-    def change_names(self, current, after, writes):
-        return sorted({name for _action, name, _ips in writes})
-
-    def advise(self, after):
-        for group in after:
-            if '0.0.0.0/0' in group['ips']:
-                self.module.warn(
-                    f'white-list group {group["name"]!r} admits every address (0.0.0.0/0): the instance accepts '
-                    'connections from anywhere its network reaches; list the group with narrower addresses'
-                )
-
-    def apply(self, instance_id, write):
-        action, name, ips = write
-        region, client = self.checked_region(), self.client
-        if action == 'add':
-            wl.add(client, region, instance_id, name, ips)
-        elif action == 'modify':
-            wl.modify(client, region, instance_id, name, ips)
-        else:
-            wl.delete(client, region, instance_id, name)
-
-    def holds(self, current, write):
-        action, name, ips = write
-        group = next((g for g in current if g['name'] == name), None)
-        if action == 'delete':
-            return group is None
-        return group is not None and group['ips'] == ips
-
-    def write_context(self, instance_id, write):
-        return f'Could not {write[0]} white-list group {write[1]!r} of instance {instance_id}'
 
 
 def main():

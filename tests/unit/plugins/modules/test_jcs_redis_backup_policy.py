@@ -227,7 +227,7 @@ def test_unchanged_run_by_id_imports_no_instance_code(emulator, instance):
         MODULE, emulator.connection(instance_id=instance, auto_backup=True), env={'PYTHONPROFILEIMPORTTIME': '1'}
     )
     assert not again.failed and not again.changed, again.result
-    assert 'module_utils._backup' in again.stderr and 'module_utils._redis' not in again.stderr
+    assert 'module_utils._backup' in again.stderr and 'module_utils._instance' not in again.stderr
 
 
 def test_info_includes_the_policy_in_the_module_shape(emulator, sdk_client, instance):

@@ -366,7 +366,7 @@ def test_unchanged_run_by_id_imports_no_instance_code(emulator, instance):
     )
     assert not again.failed and not again.changed, again.result
     assert 'module_utils._parameters' in again.stderr
-    assert 'module_utils._redis' not in again.stderr
+    assert 'module_utils._instance' not in again.stderr
 
 
 # -- jcs_redis_info include: [config] ------------------------------------------------

@@ -316,15 +316,15 @@ def test_info_refuses_an_unknown_include(emulator):
 
 def test_unchanged_run_by_id_imports_no_instance_code(emulator, instance):
     """AnsiballZ compiles every module_utils file a module imports on every run (docs/performance.md):
-    reading one setting by id must not pay for the instance operations of _redis.py."""
+    reading one setting must not pay for the planning of jcs_redis_instance (_instance.py)."""
     assert run(emulator, instance_id=instance, groups=APPS).changed
     again = run_module(
         MODULE, emulator.connection(instance_id=instance, groups=APPS), env={'PYTHONPROFILEIMPORTTIME': '1'}
     )
     assert not again.failed and not again.changed, again.result
     assert 'module_utils._whitelist' in again.stderr  # the import profile was printed
-    assert 'module_utils._redis' not in again.stderr
+    assert 'module_utils._instance' not in again.stderr
     by_name = run_module(
         MODULE, emulator.connection(instance_name='wl_cache', groups=APPS), env={'PYTHONPROFILEIMPORTTIME': '1'}
     )
-    assert not by_name.changed and 'module_utils._redis' in by_name.stderr  # the lookup by name needs it
+    assert not by_name.changed and 'module_utils._instance' not in by_name.stderr

@@ -1,0 +1,596 @@
+# Copyright: Contributors to the jdcloud.cloud collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The JD Cloud APIs the collection uses: every operation of the Redis service (``RedisAPI``) and of the
+resource-tag service (``TagAPI``) is one method here, and a new operation is added here only.
+
+FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without notice.
+
+One path builder (``RedisAPI.path``), one rule for an answer 404 (``absent``: a read of one resource returns
+None), two pagers with one page size (``list_instances`` for the instance listing, which changes anywhere;
+``read_growing`` for a listing that only grows at its head), and the result shapes every module returns
+(``instance_to_result``, ``backup_to_result``, ...), made here and nowhere else.
+
+The shape of a setting (white list, backup policy, engine parameters) is made by the pure module of that
+setting, loaded by the method that reads it: a module that never reads a setting never compiles its code
+(AnsiballZ compiles every file a module imports on every run, docs/performance.md).
+"""
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote
+
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError, shown
+
+PAGE_SIZE = 100  # the API's largest page
+# How many complete reads an instance listing longer than one page may take to get two that agree.
+LIST_READS = 4
+# How many complete reads a listing that only grows at its head (backups) may take to hold still.
+GROWING_READS = 3
+# A lookup by name whose listing never settles (creates, renames, deletes among the instances whose names
+# contain the name) is tried again after these pauses before the run refuses to decide; churn in bursts
+# (a fleet being created) is then over (docs/reliability.md#consistency-under-concurrency).
+LOOKUP_PAUSES = (1.0, 2.0, 4.0)
+
+# The version the API documents as its default for createCacheInstance and describeInstanceClass,
+# used when redis_version is not sent.
+API_DEFAULT_VERSION = '2.8'
+# Versions asked about, only when a class is refused, to tell the user which versions sell it; a
+# version the region does not offer is skipped.
+KNOWN_VERSIONS = ('2.8', '4.0', '5.0', '6.2', '7.2', '8.0')
+
+# Statuses on their way to running by themselves; deleting is on its way to nothing.
+TOWARDS_RUNNING = ('creating', 'changing', 'configuring', 'restoring', 'upgrading')
+# Instances in these statuses are on their way to another status; a module waits for them before acting.
+TRANSITIONAL = TOWARDS_RUNNING + ('deleting',)
+STATUSES = ('creating', 'running', 'error', 'changing', 'deleting', 'configuring', 'restoring', 'upgrading')
+
+BACKUP_STATUSES = {0: 'running', 1: 'failed', 2: 'success'}
+BACKUP_TYPES = {0: 'automatic', 1: 'manual'}
+MANUAL_BACKUP = 1
+TAG_SERVICE_CODE = 'redis'
+
+
+class Refusal(Exception):
+    """What the collection refuses to do, or cannot act on: a bad option (named with its rule), or an answer
+    that decides nothing. ``status`` is the structured error's; ``cause``, the failed call whose explanation
+    and error the failure carries; ``details`` go into the failure result (``instance``, ``candidates``, ...).
+    Pure code and the API layer raise it; the module base turns it into the failure."""
+
+    def __init__(self, message, status='INVALID_ARGUMENT', cause=None, **details):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.cause = cause
+        self.details = details
+
+
+def page_count(total):
+    return max(-(-total // PAGE_SIZE), 1)
+
+
+def absent(call):
+    """The one rule for a read of one resource: its answer, or None when the API answers 404."""
+    try:
+        return call()
+    except JDCloudAPIError as exc:
+        if exc.code == 404:
+            return None
+        raise
+
+
+# -- result shapes ---------------------------------------------------------------------------
+
+
+def instance_to_result(api, region):
+    """The one shape of an instance returned by every module of the collection."""
+    az = api.get('azId') or {}
+    charge = api.get('charge') or {}
+    tags = api.get('tags') or []
+    return dict(
+        id=api.get('cacheInstanceId'),
+        name=api.get('cacheInstanceName'),
+        status=api.get('cacheInstanceStatus'),
+        description=api.get('cacheInstanceDescription') or '',
+        region=region,
+        instance_class=api.get('cacheInstanceClass'),
+        instance_type=api.get('cacheInstanceType'),
+        memory_mb=api.get('cacheInstanceMemoryMB'),
+        memory_mb_per_shard=api.get('memoryMBPerShard'),
+        shard_number=api.get('shardNumber'),
+        replica_number=api.get('replicaNumber'),
+        redis_version=api.get('redisVersion'),
+        instance_version=api.get('instanceVersion'),
+        vpc_id=api.get('vpcId'),
+        subnet_id=api.get('subnetId'),
+        master_az=az.get('master'),
+        slave_az=az.get('slave'),
+        connection_domain=api.get('connectionDomain'),
+        port=api.get('port'),
+        auth_enabled=bool(api.get('auth')),
+        ipv6=bool(api.get('ipv6On')),
+        charge_mode=charge.get('chargeMode'),
+        charge_status=charge.get('chargeStatus'),
+        charge_start_time=charge.get('chargeStartTime'),
+        charge_expired_time=charge.get('chargeExpiredTime'),
+        create_time=api.get('createTime'),
+        tags={t.get('key'): t.get('value') for t in tags if isinstance(t, dict)},
+    )
+
+
+def instance_class_to_result(api):
+    return dict(
+        instance_class=api.get('instanceClass'),
+        instance_type=api.get('instanceType'),
+        cpu=api.get('cpu'),
+        memory_mb=api.get('memoryMB'),
+        disk_gb=api.get('diskGB'),
+        max_connection=api.get('maxConnection'),
+        bandwidth_mbps=api.get('bandwidthMbps'),
+    )
+
+
+def quota_to_result(api):
+    used = api.get('used') or 0
+    maximum = api.get('max') or 0
+    return dict(name=api.get('name'), max=maximum, used=used, available=max(maximum - used, 0))
+
+
+def backup_to_result(api):
+    """The one shape of a backup, returned by jcs_redis_backup and jcs_redis_backup_info."""
+    status, kind = api.get('backupStatus'), api.get('backupType')
+    return dict(
+        id=api.get('baseId'),
+        name=api.get('backupFileName'),
+        instance_id=api.get('cacheInstanceId'),
+        status=BACKUP_STATUSES.get(status, str(status)),
+        type=BACKUP_TYPES.get(kind, str(kind)),
+        start_time=api.get('backupStartTime') or None,
+        end_time=api.get('backupEndTime') or None,
+        size_bytes=api.get('backupSize'),
+        shard_memory_mb=api.get('backupShardMemoryMB'),
+        shard_count=api.get('backupShardNum'),
+    )
+
+
+# -- pagers ----------------------------------------------------------------------------------
+
+
+def read_growing(fetch, key, reads=GROWING_READS):
+    """``(items, settled)`` of a listing that changes only at its head (backups, newest first), which shifts
+    later pages by one: an item is then seen twice, never missed. One read of ``page_count(total)`` pages is
+    enough when every page reports the same total; when the total moves, the listing is read again, at most
+    ``reads`` times, and ``settled`` is False when it never held still: the items are then every item seen,
+    deduplicated by ``key``. ``fetch(page_number)`` returns ``(items, total)``."""
+    seen = {}
+    for _attempt in range(reads):
+        items, total = fetch(1)
+        totals = {total}
+        read = list(items)
+        for number in range(2, page_count(total) + 1):
+            items, total = fetch(number)
+            totals.add(total)
+            read.extend(items)
+        ordered = {}
+        for item in read:
+            ordered.setdefault(key(item), item)
+        seen.update(ordered)
+        if len(totals) == 1:
+            return list(ordered.values()), True
+    return list(seen.values()), False
+
+
+class _Read:
+    """One complete read of the instance listing, page by page (items in the result shape)."""
+
+    def __init__(self, pages, reverse):
+        self.reverse = reverse
+        totals = {total for _number, total, _items in pages}
+        self.total = max(totals)
+        self.ids = []
+        self.by_id = {}
+        keys = set()
+        for _number, _total, items in pages:
+            for item in items:
+                if item['id'] not in self.by_id:
+                    self.ids.append(item['id'])
+                    self.by_id[item['id']] = item
+                    keys.add((item['id'], item['name']))
+        self.keys = frozenset(keys)
+        # clean: every page told the same total, and the pages held exactly that many instances
+        self.clean = len(totals) == 1 and len(self.ids) == self.total and len(pages) == page_count(self.total)
+
+    def instances(self):
+        return [self.by_id[i] for i in self.ids]
+
+
+# -- the Redis service -----------------------------------------------------------------------
+
+
+class _Service:
+    """A service of one region through one client (the client knows the endpoint and the signing name)."""
+
+    def __init__(self, client, region):
+        self.client = client
+        self.region = region
+
+    def path(self, *segments, action=None):
+        """The one path builder: ``/regions/{region}/{segment}/...[:action]``, every segment quoted."""
+        path = '/regions/{}/{}'.format(quote(self.region, safe=''), '/'.join(quote(s, safe='') for s in segments))
+        return path + ':' + action if action else path
+
+    def _call(self, method, path, **kwargs):
+        return self.client.request(method, path, self.region, **kwargs)
+
+
+class RedisAPI(_Service):
+    """The operations of the JD Cloud Redis API v1 for one region, and those of the resource-tag service on
+    Redis instances (``tag_client()`` makes that service's client when a tag call first needs it)."""
+
+    def __init__(self, client, region, tag_client=None):
+        super().__init__(client, region)
+        self._tag_client = tag_client
+        self._tag_api = None
+
+    def _tag_service(self):
+        if self._tag_api is None:
+            self._tag_api = TagAPI(self._tag_client(), self.region)
+        return self._tag_api
+
+    def tag(self, instance_id, tags):
+        """TagResources: bind (add or change) ``tags`` ({key: value}) on the instance."""
+        return self._tag_service().tag(instance_id, tags)
+
+    def untag(self, instance_id, tags):
+        """UnTagResources: unbind ``tags`` from the instance."""
+        return self._tag_service().untag(instance_id, tags)
+
+    # -- instances ---------------------------------------------------------------------
+
+    def describe(self, instance_id):
+        """describeCacheInstance in the result shape; None when the instance does not exist."""
+        found = absent(lambda: self._call('GET', self.path('cacheInstance', instance_id)))
+        return instance_to_result(found['cacheInstance'], self.region) if found is not None else None
+
+    def list_page(self, page, filters=None, sorts=None, tag_filters=None):
+        """One page of describeCacheInstances: ``(instances in the result shape, total)``."""
+        query = dict(
+            pageNumber=page,
+            pageSize=PAGE_SIZE,
+            filters=filters or None,
+            sorts=sorts or None,
+            tagFilters=tag_filters or None,
+        )
+        result = self._call('GET', self.path('cacheInstance'), query=query)
+        items = [instance_to_result(item, self.region) for item in result.get('cacheInstances') or []]
+        return items, result.get('totalCount') or 0
+
+    def list_instances(self, filters=None, sorts=None, concurrency=1, merge=True, tag_filters=None):
+        """describeCacheInstances over every page, in the result shape: ``(instances, settled)``.
+
+        Offset paging is not a snapshot: an instance that comes, goes or is renamed between two pages
+        shifts the later ones, which can hide an instance that exists the whole time even when every
+        page reports the same total. One page is one answer, so a listing of at most PAGE_SIZE costs
+        one call and is settled. A longer listing is read again, the next read in the opposite page
+        order (a shift that hides an instance from a forward read shows it to a backward one), until
+        two consecutive clean reads hold the same instances with the same names, at most LIST_READS
+        reads. When no two reads agree, ``settled`` is False and the instances are those of every
+        read, the ones not seen by all reads checked again by id (with ``merge``; otherwise those of
+        the last read). ``tag_filters`` is the API's ``tagFilters`` (``[{key, values}]``).
+        """
+        query = dict(filters=filters, sorts=sorts, tag_filters=tag_filters)
+        reads = [self._read(query, concurrency)]
+        if reads[0].clean and reads[0].total <= PAGE_SIZE:
+            return reads[0].instances(), True
+        while len(reads) < LIST_READS:
+            reads.append(self._read(query, concurrency, reverse_of=reads[-1]))
+            previous, last = reads[-2], reads[-1]
+            if previous.clean and last.clean and previous.keys == last.keys:
+                return last.instances(), True
+        return (self._merge(reads, filters, tag_filters) if merge else reads[-1].instances()), False
+
+    def _read(self, query, concurrency, reverse_of=None):
+        def fetch(number):
+            items, total = self.list_page(number, **query)
+            return number, total, items
+
+        if reverse_of is None or reverse_of.reverse:
+            pages = [fetch(1)]
+            numbers = list(range(2, page_count(pages[0][1]) + 1))
+            reverse = False
+        else:
+            # backwards, page 1 last, with the page count of the read before
+            pages = []
+            numbers = list(range(page_count(reverse_of.total), 0, -1))
+            reverse = True
+        if len(numbers) > 1 and concurrency > 1:
+            with ThreadPoolExecutor(max_workers=min(concurrency, len(numbers))) as pool:
+                pages.extend(pool.map(fetch, numbers))
+        else:
+            pages.extend(fetch(n) for n in numbers)
+        pages.sort(key=lambda page: page[0])
+        return _Read(pages, reverse)
+
+    def _merge(self, reads, filters, tag_filters):
+        """The instances of reads that never agreed: those every read saw, and those some read missed
+        that one more listing by id still finds (with the caller's filters, so a renamed or deleted
+        one drops out). The order is that of the last read, the rechecked ones after."""
+        everywhere = set.intersection(*(set(read.ids) for read in reads))
+        latest = {}
+        for read in reads:
+            latest.update(read.by_id)
+        doubtful = [i for i in latest if i not in everywhere]
+        confirmed = {}
+        others = [f for f in filters or () if f.get('name') != 'cacheInstanceId']
+        for start in range(0, len(doubtful), PAGE_SIZE):
+            chunk = doubtful[start : start + PAGE_SIZE]
+            items, dummy = self.list_page(
+                1, others + [dict(name='cacheInstanceId', values=chunk)], tag_filters=tag_filters
+            )
+            confirmed.update((item['id'], item) for item in items)
+        kept = [i for i in reads[-1].ids if i in everywhere or i in confirmed]
+        kept += [i for i in doubtful if i in confirmed and i not in reads[-1].by_id]
+        return [confirmed.get(instance_id) or latest[instance_id] for instance_id in kept]
+
+    def find_by_name(self, name):
+        """``(instances named exactly name, settled)`` in the result shape, whatever their status (the API's
+        name filter is a substring match); see list_instances for ``settled``."""
+        candidates, settled = self.list_instances(filters=[dict(name='cacheInstanceName', values=[name])], merge=False)
+        return [i for i in candidates if i['name'] == name], settled
+
+    def quota(self):
+        """describeQuota in the result shape; None when the answer holds no quota."""
+        found = self._call('GET', self.path('quota')).get('quota')
+        return quota_to_result(found) if found else None
+
+    def available_resources(self):
+        """describeAvailableResource: what the region sells, by architecture, version and memory size, with the
+        shard counts of each class and the replica counts of each architecture."""
+        return self._call('GET', self.path('availableResource')).get('availableResources') or []
+
+    def instance_classes(self, redis_version=None):
+        """describeInstanceClass, the API's entries (the planners read them as they are)."""
+        query = dict(redisVersion=redis_version) if redis_version else None
+        return self._call('GET', self.path('instanceClass'), query=query).get('instanceClasses') or []
+
+    def create(self, spec, charge):
+        body = dict(cacheInstance=spec)
+        if charge:
+            body['charge'] = charge
+        return self._call('POST', self.path('cacheInstance'), body=body)
+
+    def modify_attribute(self, instance_id, name=None, description=None):
+        body = {
+            k: v for k, v in (('cacheInstanceName', name), ('cacheInstanceDescription', description)) if v is not None
+        }
+        # Setting the same name/description twice has the same effect as once.
+        return self._call('PATCH', self.path('cacheInstance', instance_id), body=body, idempotent=True)
+
+    def modify_class(self, instance_id, instance_class, shard_number=None, replica_number=None):
+        # cacheInstanceClass is required even when only the shard or replica count changes
+        body = dict(cacheInstanceClass=instance_class)
+        if shard_number is not None:
+            body['shardNumber'] = shard_number
+        if replica_number is not None:
+            body['replicaNumber'] = replica_number
+        return self._call('POST', self.path('cacheInstance', instance_id, action='modifyCacheInstanceClass'), body=body)
+
+    def reset_password(self, instance_id, password):
+        # Resetting to the same password twice leaves the same password.
+        return self._call(
+            'POST',
+            self.path('cacheInstance', instance_id, action='resetCacheInstancePassword'),
+            body=dict(password=password),
+            idempotent=True,
+        )
+
+    def delete(self, instance_id):
+        return self._call('DELETE', self.path('cacheInstance', instance_id))
+
+    # -- lookups: a Refusal when the answer decides nothing ---------------------------------
+
+    def known_region(self):
+        """One read in the region, so that a region the API does not know is reported as such, the way the
+        read-only modules report it, before options that only make sense in a known region are blamed."""
+        try:
+            self.quota()
+        except JDCloudAPIError as exc:
+            if exc.code not in (400, 404):
+                raise
+            raise Refusal(f'region {shown(self.region)} was refused', cause=exc) from None
+
+    def offered_classes(self, redis_version):
+        """describeInstanceClass, refused naming redis_version when the region does not offer the version."""
+        try:
+            return self.instance_classes(redis_version)
+        except JDCloudAPIError as exc:
+            if exc.code != 400:
+                raise
+            raise Refusal(
+                f'redis_version {shown(redis_version)} is not offered in region {self.region}', cause=exc
+            ) from None
+
+    def class_not_sold(self, instance_class, redis_version, classes, resize=False):
+        """The Refusal of an instance class the region does not sell for ``redis_version`` (None: the API's
+        default version), naming the versions that do sell it and the classes sold for this one. For a
+        ``resize`` the version is the instance's own, which no option can change."""
+        version = redis_version or API_DEFAULT_VERSION
+        selling = []
+        for candidate in KNOWN_VERSIONS:
+            if candidate == version:
+                continue
+            try:
+                offered = self.instance_classes(candidate)
+            except JDCloudAPIError as exc:
+                if exc.code != 400:
+                    raise
+                continue
+            if any(entry.get('instanceClass') == instance_class for entry in offered):
+                selling.append(candidate)
+        if resize:
+            what = f'Redis {version}, the version of the instance'
+        elif redis_version:
+            what = f'Redis {version} (redis_version)'
+        else:
+            what = f"Redis {version}, the API's default version, used because redis_version is not set"
+        if selling and resize:
+            hint = 'it is sold for Redis {}, but the version of an existing instance cannot be changed'.format(
+                ', '.join(selling)
+            )
+        elif selling:
+            hint = 'it is sold for Redis {}: set redis_version to {}'.format(
+                ', '.join(selling), selling[0] if len(selling) == 1 else 'one of them'
+            )
+        else:
+            hint = 'no Redis version of the region sells it'
+        return Refusal(
+            'instance_class {} is not sold in region {} for {}; {}. Classes sold for Redis {}: {}'.format(
+                shown(instance_class),
+                self.region,
+                what,
+                hint,
+                version,
+                ', '.join(sorted(c.get('instanceClass') for c in classes)) or 'none',
+            )
+        )
+
+    def instances_named(self, name, sleep=time.sleep):
+        """``(matches, deleting)``: the instances named exactly ``name`` that are not being deleted, and the
+        ids of those that are (an instance being deleted is as good as gone)."""
+        for pause in LOOKUP_PAUSES + (None,):
+            found, settled = self.find_by_name(name)
+            if settled:
+                break
+            if pause is None:
+                pauses = ', '.join(f'{p:g} s' for p in LOOKUP_PAUSES[:-1]) + f' and {LOOKUP_PAUSES[-1]:g} s'
+                # "absent" decides a create: never conclude it from a listing that changed under us
+                raise Refusal(
+                    f'The instances whose names contain {shown(name)} kept changing while they were listed '
+                    f'({len(LOOKUP_PAUSES) + 1} attempts of {LIST_READS} reads each, with pauses of {pauses} between '
+                    f'them, never agreed), so whether an instance named {shown(name)} exists is not certain; '
+                    'nothing was changed. Set instance_id to address the instance without a listing, or make '
+                    f'fewer concurrent creates, renames and deletes of instances whose names contain {shown(name)}, '
+                    'then run the task again.',
+                    status='ABORTED',
+                )
+            sleep(pause)
+        deleting = [m['id'] for m in found if m['status'] == 'deleting']
+        return [m for m in found if m['status'] != 'deleting'], deleting
+
+    def find_instance(self, instance_id=None, name=None):
+        """``(instance or None, deleting)``: the instance with ``instance_id``, or else the one named exactly
+        ``name``, and the ids of the instances with the name that are being deleted (so that a module can say
+        why it finds none). More than one instance with the name is refused with the candidates: names are
+        not unique on JD Cloud, and guessing would change the wrong instance."""
+        if instance_id:
+            return self.describe(instance_id), []
+        matches, deleting = self.instances_named(name)
+        if len(matches) > 1:
+            candidates = [dict(id=m['id'], status=m['status'], create_time=m['create_time']) for m in matches]
+            raise Refusal(
+                '{} instances are named {!r}; set instance_id to choose one: {}'.format(
+                    len(matches),
+                    name,
+                    ', '.join('{id} ({status}, created {create_time})'.format(**c) for c in candidates),
+                ),
+                status='AMBIGUOUS_NAME',
+                candidates=candidates,
+            )
+        return (matches[0] if matches else None), deleting
+
+    # -- settings of an instance (404: the instance does not exist) --------------------------
+
+    def whitelist(self, instance_id):
+        """describeWhiteListGroup: ``[{name, ips: [...]}]`` in the API's order."""
+        from ansible_collections.jdcloud.cloud.plugins.module_utils._whitelist import normalise
+
+        return normalise(self._call('GET', self.path('cacheInstance', instance_id, 'whiteListGroup')).get('whiteLists'))
+
+    def add_whitelist_group(self, instance_id, name, ips):
+        body = dict(name=name, ips=','.join(ips))
+        return self._call('POST', self.path('cacheInstance', instance_id, 'whiteListGroup'), body=body)
+
+    def modify_whitelist_group(self, instance_id, name, ips):
+        # Setting the same addresses twice leaves the same addresses.
+        body = dict(name=name, ips=','.join(ips))
+        return self._call('PUT', self.path('cacheInstance', instance_id, 'whiteListGroup'), body=body, idempotent=True)
+
+    def delete_whitelist_group(self, instance_id, name):
+        return self._call('DELETE', self.path('cacheInstance', instance_id, 'whiteListGroup'), query=dict(name=name))
+
+    def backup_policy(self, instance_id):
+        """describeBackupPolicy, normalised (``auto_backup``, ``backup_days``, ``backup_window``, ...)."""
+        from ansible_collections.jdcloud.cloud.plugins.module_utils._backup import normalise_policy
+
+        return normalise_policy(self._call('GET', self.path('cacheInstance', instance_id, 'backupPolicy')))
+
+    def modify_backup_policy(self, instance_id, auto_backup, days, window):
+        body = dict(autoBackup=auto_backup, backupTime=window, backupPeriod=','.join(days))
+        # Setting the same policy twice leaves the same policy.
+        return self._call('PATCH', self.path('cacheInstance', instance_id, 'backupPolicy'), body=body, idempotent=True)
+
+    def config(self, instance_id):
+        """describeInstanceConfig as a ``Catalogue`` (items, unsupported names, values)."""
+        from ansible_collections.jdcloud.cloud.plugins.module_utils._parameters import Catalogue
+
+        return Catalogue(self._call('GET', self.path('cacheInstance', instance_id, 'instanceConfig')), instance_id)
+
+    def modify_config(self, instance_id, changes):
+        """modifyInstanceConfig with every ``{name: value}`` of ``changes`` in one call."""
+        items = [dict(configName=name, configValue=value) for name, value in changes.items()]
+        return self._call(
+            'POST', self.path('cacheInstance', instance_id, 'instanceConfig'), body=dict(instanceConfig=items)
+        )
+
+    # -- backups -------------------------------------------------------------------------
+
+    def backups(self, instance_id, start_time=None, end_time=None, backup_id=None):
+        """Every backup of the instance (describeBackups, all pages, newest first) in the result shape."""
+        path = self.path('cacheInstance', instance_id, 'backup')
+
+        def fetch(number):
+            query = dict(
+                pageNumber=number, pageSize=PAGE_SIZE, startTime=start_time, endTime=end_time, baseId=backup_id
+            )
+            result = self._call('GET', path, query={k: v for k, v in query.items() if v is not None})
+            return [backup_to_result(b) for b in result.get('backups') or []], result.get('totalCount') or 0
+
+        return read_growing(fetch, lambda backup: backup['id'])[0]
+
+    def backup(self, instance_id, backup_id):
+        """describeBackupInfo in the result shape; None when the instance has no such backup."""
+        found = absent(lambda: self._call('GET', self.path('cacheInstance', instance_id, 'backup', backup_id)))
+        return backup_to_result(found) if found is not None else None
+
+    def create_backup(self, instance_id, name):
+        """createBackup (a manual backup); the new backup's id."""
+        body = dict(fileName=name, backupType=MANUAL_BACKUP)
+        return self._call('POST', self.path('cacheInstance', instance_id, 'backup'), body=body).get('baseId')
+
+    def restore(self, instance_id, backup_id):
+        return self._call('POST', self.path('cacheInstance', instance_id, 'restore'), body=dict(baseId=backup_id))
+
+
+# -- the resource-tag service ----------------------------------------------------------------
+
+
+class TagAPI(_Service):
+    """TagResources and UnTagResources of JD Cloud's resource-tag service (its own endpoint and signing name,
+    the client given) for one region."""
+
+    def _tags(self, action, instance_id, tags):
+        body = {
+            action: dict(
+                resources=[dict(serviceCode=TAG_SERVICE_CODE, resourceId=[instance_id])],
+                tags=[dict(key=key, value=value) for key, value in sorted(tags.items())],
+            )
+        }
+        # Binding or unbinding the same tags twice leaves the same tags: safe to resend after a lost answer.
+        return self._call('POST', self.path('tags', action=action), body=body, idempotent=True)
+
+    def tag(self, instance_id, tags):
+        return self._tags('tagResources', instance_id, tags)
+
+    def untag(self, instance_id, tags):
+        return self._tags('unTagResources', instance_id, tags)
