@@ -94,11 +94,12 @@ def tag_filters(tags, option='tags'):
     filters = []
     for key, value in tags.items():
         if not isinstance(key, str) or not key:
-            raise ValueError(f'{option} keys must be non-empty strings, got {shown(key)}')
+            raise ValueError(f'{option} must map non-empty keys to tag values, got the key {shown(key)}')
         values = value if isinstance(value, list) else [value]
         if not all(v is None or isinstance(v, (str, int, float, bool)) for v in values):
             raise ValueError(
-                f'{option}.{key} must be a tag value or a non-empty list of tag values (strings), got {shown(value)}'
+                f'{option} must map keys to tag values: {option}.{key} must be a tag value or a non-empty list of '
+                f'tag values (strings), got {shown(value)}'
             )
         filters.append(dict(key=key, values=[tag_value(v) for v in values]))
     return filters
