@@ -136,9 +136,12 @@ def ruff(session: nox.Session) -> None:
 
 @nox.session(python=find_python(RUN_PYTHON))
 def unit(session: nox.Session) -> None:
-    """The pytest suite (client, emulator, modules against the emulator, short reliability suites)."""
+    """The pytest suite (client, emulator, modules against the emulator, short reliability suites), on one
+    pytest-xdist worker per core (JDCLOUD_TEST_WORKERS=N to choose; `-- -n 0` runs it in one process)."""
     install(session, f'ansible-core=={RUN_CORE}', '-r', 'tests/requirements-test.txt')
-    session.run('python', '-m', 'pytest', *session.posargs)
+    # Whole files per worker: their module-scoped emulators and fixtures are then built once.
+    workers = os.environ.get('JDCLOUD_TEST_WORKERS', 'auto')
+    session.run('python', '-m', 'pytest', '-n', workers, '--dist', 'loadfile', *session.posargs)
 
 
 def _sanity(python_version: str, core: str):

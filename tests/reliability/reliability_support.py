@@ -80,6 +80,29 @@ class Figures:
                 out.append('  %-*s  %s' % (width, label, value))
         return out
 
+    def export(self):
+        """The figures as (suite, label, is_counter, value) rows, which pytest-xdist can send."""
+        return [
+            [suite, label, isinstance(value, collections.Counter), dict(value) if isinstance(value, dict) else value]
+            for suite, table in self.suites.items()
+            for label, value in table.items()
+        ]
+
+    def merge(self, rows):
+        """Adds a worker's export(): counters and whole numbers add up; any other value is taken as it is."""
+        for suite, label, is_counter, value in rows:
+            if is_counter:
+                self.count(suite, label, collections.Counter(value))
+            elif isinstance(value, int) and isinstance(self.get(suite, label, None), int):
+                self.add(suite, label, value)
+            else:
+                self.set(suite, label, value)
+
+    def write(self, path):
+        with open(path, 'w', encoding='utf-8') as handle:
+            json.dump(self.to_dict(), handle, indent=2, sort_keys=False)
+            handle.write('\n')
+
     def to_dict(self):
         return {
             suite: {
