@@ -199,7 +199,7 @@ class BackupPolicy(Component):
         )
 
     def read(self, api, instance_id):
-        return api.backup_policy(instance_id)
+        return normalise_policy(api.backup_policy(instance_id))
 
     def plan(self, current, wanted):
         auto = current['auto_backup'] if wanted['auto_backup'] is None else wanted['auto_backup']

@@ -24,6 +24,29 @@ which setting it drives.
 """
 
 
+def component(key):
+    """A new component of the setting ``key`` (``whitelist``, ``config``, ``backup_policy``, ``tags``), its
+    module loaded when first asked for: a face that offers settings by name (jcs_redis_info ``include``) compiles
+    only those a run uses (AnsiballZ compiles every file a module imports on every run, docs/performance.md)."""
+    if key == 'whitelist':
+        from ansible_collections.jdcloud.cloud.plugins.module_utils._whitelist import Whitelist
+
+        return Whitelist()
+    if key == 'config':
+        from ansible_collections.jdcloud.cloud.plugins.module_utils._parameters import Config
+
+        return Config()
+    if key == 'backup_policy':
+        from ansible_collections.jdcloud.cloud.plugins.module_utils._backup import BackupPolicy
+
+        return BackupPolicy()
+    if key == 'tags':
+        from ansible_collections.jdcloud.cloud.plugins.module_utils._tags import Tags
+
+        return Tags()
+    raise KeyError(key)
+
+
 class Plan:
     """What a setting becomes: ``after`` (the setting once written), ``writes`` (for ``apply``, in order),
     ``changes`` (the sorted names of what changes, the result's ``changes``) and ``warnings`` (about the wanted

@@ -241,7 +241,7 @@ class Config(Component):
         return wanted
 
     def read(self, api, instance_id):
-        return api.config(instance_id)
+        return Catalogue(api.config(instance_id), instance_id)
 
     def value(self, current):
         return current.values()

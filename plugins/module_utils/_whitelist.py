@@ -133,7 +133,7 @@ class Whitelist(Component):
         return dict(state=wanted['state'], purge=wanted['purge'], groups=groups, widening=widening)
 
     def read(self, api, instance_id):
-        return api.whitelist(instance_id)
+        return normalise(api.whitelist(instance_id))
 
     def plan(self, current, wanted):
         present = wanted['state'] == 'present'

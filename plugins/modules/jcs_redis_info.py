@@ -390,6 +390,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.jdcloud.cloud.plugins.module_utils._api import STATUSES
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, local_error, shown
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
+from ansible_collections.jdcloud.cloud.plugins.module_utils._component import component
 from ansible_collections.jdcloud.cloud.plugins.module_utils._fleet import wait_for_instances, wait_outcome
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import normalize_version
 from ansible_collections.jdcloud.cloud.plugins.module_utils._tags import has_tags, tag_filters
@@ -550,18 +551,13 @@ class JCSRedisInfo(JCSModule):
         return result
 
     def add_settings(self, instances, include):
-        api = self.api
-        every = dict(
-            whitelist=api.whitelist,
-            config=lambda instance_id: api.config(instance_id).values(),
-            backup_policy=api.backup_policy,
-        )
-        readers = {key: read for key, read in every.items() if key in include}
+        readers = [component(key) for key in ('whitelist', 'config', 'backup_policy') if key in include]
 
         def fetch(instance):
-            for key, read in readers.items():
+            for setting in readers:
+                key = setting.key
                 try:
-                    instance[key] = read(instance['id'])
+                    instance[key] = setting.value(setting.read(self.api, instance['id']))
                 except JDCloudAPIError as exc:
                     if exc.code != 404:
                         raise
