@@ -390,6 +390,40 @@ class RedisAPI(_Service):
             'POST', self.path('cacheInstance', instance_id, 'instanceConfig'), body=dict(instanceConfig=items)
         )
 
+    def accounts(self, instance_id):
+        """describeAccounts: the API's answer (``isSupport``, ``accountLists``; never a password)."""
+        return self._call('GET', self.path('cacheInstance', instance_id, 'account'))
+
+    def create_account(self, instance_id, name, password, privilege=None, description=None):
+        body = dict(accountName=name, accountPassword=password)
+        body.update(_account_fields(privilege, description))
+        return self._call('POST', self.path('cacheInstance', instance_id, 'account'), body=body)
+
+    def modify_account(self, instance_id, name, password=None, privilege=None, description=None):
+        body = dict(accountName=name, **_account_fields(privilege, description, password))
+        # Setting the same password, privilege and description twice leaves the same account.
+        return self._call('PATCH', self.path('cacheInstance', instance_id, 'account'), body=body, idempotent=True)
+
+    def modify_accounts(self, instance_id, changes):
+        """modifyAccounts: every ``{name, password, privilege, description}`` of ``changes`` in one call (all or
+        nothing, as the API applies it)."""
+        accounts = [
+            dict(accountName=c['name'], **_account_fields(c.get('privilege'), c.get('description'), c.get('password')))
+            for c in changes
+        ]
+        return self._call(
+            'PATCH', self.path('cacheInstance', instance_id, 'accounts'), body=dict(accounts=accounts), idempotent=True
+        )
+
+    def delete_account(self, instance_id, name):
+        return self._call('DELETE', self.path('cacheInstance', instance_id, 'account'), query=dict(accountName=name))
+
+    def password_problem(self, password):
+        """checkPasswordValid (regional, changes nothing): the API's reason a password breaks its policy, or
+        None when it keeps it."""
+        result = self._call('POST', self.path('checkPasswordValid'), body=dict(password=password), idempotent=True)
+        return None if result.get('valid') else (result.get('msg') or 'it breaks the password policy')
+
     # -- backups -------------------------------------------------------------------------
 
     def backups(self, instance_id, start_time=None, end_time=None, backup_id=None):
@@ -417,6 +451,12 @@ class RedisAPI(_Service):
 
     def restore(self, instance_id, backup_id):
         return self._call('POST', self.path('cacheInstance', instance_id, 'restore'), body=dict(baseId=backup_id))
+
+
+def _account_fields(privilege, description, password=None):
+    """The optional fields of an account write, those given only (``privilege`` as the API names it)."""
+    fields = dict(accountPassword=password, accountPrivilege=privilege, accountDescription=description)
+    return {key: value for key, value in fields.items() if value is not None}
 
 
 # -- the resource-tag service ----------------------------------------------------------------

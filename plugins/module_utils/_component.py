@@ -25,7 +25,7 @@ which setting it drives.
 
 
 def component(key):
-    """A new component of the setting ``key`` (``whitelist``, ``config``, ``backup_policy``, ``tags``), its
+    """A new component of the setting ``key`` (``whitelist``, ``config``, ``backup_policy``, ``accounts``, ``tags``), its
     module loaded when first asked for: a face that offers settings by name (jcs_redis_info ``include``) compiles
     only those a run uses (AnsiballZ compiles every file a module imports on every run, docs/performance.md)."""
     if key == 'whitelist':
@@ -40,6 +40,10 @@ def component(key):
         from ansible_collections.jdcloud.cloud.plugins.module_utils._backup import BackupPolicy
 
         return BackupPolicy()
+    if key == 'accounts':
+        from ansible_collections.jdcloud.cloud.plugins.module_utils._accounts import Accounts
+
+        return Accounts()
     if key == 'tags':
         from ansible_collections.jdcloud.cloud.plugins.module_utils._tags import Tags
 
@@ -80,6 +84,10 @@ class Component:
 
     def plan(self, current, wanted):
         raise NotImplementedError()
+
+    def check(self, api, instance_id, wanted, plan):
+        """Checks of a plan with writes that need the API but change nothing (before any write, also in check
+        mode); a ``Refusal`` stops the run."""
 
     def apply(self, api, instance_id, write):
         raise NotImplementedError()

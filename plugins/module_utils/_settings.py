@@ -153,7 +153,10 @@ class SettingModule(InstanceModule):
         planned = []
         for component, wanted in entries:
             current = self.read_or_fail(component, instance_id)
-            planned.append((current, component.plan(current, wanted)))
+            plan = component.plan(current, wanted)
+            if plan.writes:
+                component.check(self.api, instance_id, wanted, plan)
+            planned.append((current, plan))
         return planned
 
     def converge(self, instance_id, instance, entries):

@@ -112,9 +112,11 @@ options:
         module returns.
       - V(backup_policy) adds RV(instances[].backup_policy), the automatic backup policy in the shape the
         M(jdcloud.cloud.jcs_redis_backup_policy) module returns.
+      - V(accounts) adds RV(instances[].accounts), the accounts in the shape the M(jdcloud.cloud.jcs_redis_account)
+        module returns (never a password).
     type: list
     elements: str
-    choices: [whitelist, config, backup_policy]
+    choices: [whitelist, config, backup_policy, accounts]
     default: []
     version_added: 1.1.0
   wait_for:
@@ -383,6 +385,22 @@ instances:
         backup_days: [Monday, Thursday]
         backup_window: 01:00-02:00 +0800
         next_backup_window: 2026-11-29T17:00:00Z~2026-11-29T18:00:00Z
+    accounts:
+      description:
+        - The accounts of the instance (C(name), C(privilege), C(description); never a password), V(default) first,
+          as M(jdcloud.cloud.jcs_redis_account) returns them; V([]) for a Redis version without accounts (read with
+          one more API call, to know the version); V(null) for an instance deleted while the module ran.
+      returned: when O(include) contains V(accounts)
+      type: list
+      elements: dict
+      version_added: 1.1.0
+      sample:
+        - name: default
+          privilege: read_write
+          description: ''
+        - name: reporting
+          privilege: read_only
+          description: BI dashboards
 '''
 
 from concurrent.futures import ThreadPoolExecutor
@@ -430,7 +448,9 @@ class JCSRedisInfo(JCSModule):
         sort_by=dict(type='str', choices=list(SORT_NAMES)),
         sort_order=dict(type='str', choices=['asc', 'desc'], default='asc'),
         concurrency=dict(type='int', default=8),
-        include=dict(type='list', elements='str', choices=['whitelist', 'config', 'backup_policy'], default=[]),
+        include=dict(
+            type='list', elements='str', choices=['whitelist', 'config', 'backup_policy', 'accounts'], default=[]
+        ),
         wait_for=dict(type='str', choices=['running', 'absent']),
         wait_timeout=dict(type='int', default=1800),
         poll_interval=dict(type='float', default=2),
@@ -551,7 +571,7 @@ class JCSRedisInfo(JCSModule):
         return result
 
     def add_settings(self, instances, include):
-        readers = [component(key) for key in ('whitelist', 'config', 'backup_policy') if key in include]
+        readers = [component(key) for key in ('whitelist', 'config', 'backup_policy', 'accounts') if key in include]
 
         def fetch(instance):
             for setting in readers:
