@@ -44,6 +44,8 @@ EXPECTED_FAILURES = (
     'config_wrong_key',
     'backup_bad',
     'restore_wrong_key',
+    'account_bad',
+    'account_wrong_key',
 )
 
 
@@ -116,6 +118,16 @@ def test_playbook_ran_every_case(secrets_run):
     )
     assert results['restore_wrong_key']['error']['status'] == 'ACCESS_ERROR', results['restore_wrong_key']
     assert results['backup_info_ok']['backups'] == [results['backup_ok']['backup']]
+    for name in ('account_check', 'account_ok', 'account_rotate'):
+        assert results[name]['changed'] and 'diff' in results[name], results[name]
+    assert {a.get('password') for a in results['account_rotate']['diff']['after']['accounts']} == {None, 'changed'}
+    assert results['account_bad']['error']['status'] == 'INVALID_ARGUMENT', results['account_bad']
+    assert results['account_wrong_key']['error']['status'] == 'ACCESS_ERROR', results['account_wrong_key']
+    assert [a['name'] for a in results['info_accounts']['instances'][0]['accounts']] == [
+        'default',
+        'app_user',
+        'reporting',
+    ]
     # the gateway did echo the password, so the search below is meaningful
     assert any(SECRETS['password_3'] in text for text in secrets_run['echoed']), secrets_run['echoed']
     assert 'ESTABLISH LOCAL CONNECTION' in proc.stdout, 'not run at -vvv'
