@@ -62,6 +62,7 @@ SECTIONS = ('calls', 'overhead', 'startup', 'large', 'lag', 'fleet', 'inventory'
 # adding a module must not make any module dearer than that (issue 15).
 STARTUP_INSTRUCTIONS_MAX = 1592e6
 BENCH_WHITELIST = [dict(name='default', ips=['10.0.1.0/24']), dict(name='bench', ips=['10.0.2.0/24', '10.0.9.10'])]
+BENCH_ACCOUNTS = [dict(name='bench_app', password='BenchAppPassw0rd', privilege='read_write')]
 BENCH_CONFIG = {'maxmemory-policy': 'allkeys-lru', 'notify-keyspace-events': 'Ex', 'slowlog-log-slower-than': 5000}
 
 # The settings every instance of the fleet section declares (one key per settings module of the role).
@@ -368,6 +369,11 @@ class Benchmark:
             retag = self.measured(
                 'jcs_redis_instance', emu, instance_id=cluster_id, tags=dict(team='search'), purge_tags=True
             )
+            # accounts (issue 29) need a Redis version with ACL users
+            accounts_args = dict(PLACEMENT, redis_version='6.2', name='bench_accounts', instance_class=SMALL_CLASS)
+            accounts_id = self.run_checked('jcs_redis_instance', emu, **accounts_args).result['instance']['id']
+            self.run_checked('jcs_redis_account', emu, instance_id=accounts_id, accounts=BENCH_ACCOUNTS)
+            accounts_by_id = self.measured('jcs_redis_account', emu, instance_id=accounts_id, accounts=BENCH_ACCOUNTS)
         finally:
             emu.stop()
 
@@ -394,6 +400,7 @@ class Benchmark:
             ('jcs_redis_config unchanged by name (100 candidates)', config_by_name, 2),
             ('jcs_redis_backup_policy unchanged by id', policy_by_id, 1),
             ('jcs_redis_backup_info over 250 backups by id', backups, 3),
+            ('jcs_redis_account unchanged by id', accounts_by_id, 1),
         ):
             self.row(
                 'calls', label, '%d (%s)' % (total(run), fmt_calls(run.calls)), str(expected), total(run) == expected
@@ -1193,6 +1200,7 @@ def fmt_calls(calls):
         deleteWhiteListGroup='whitelist-delete',
         describeInstanceConfig='config',
         modifyInstanceConfig='config-modify',
+        describeAccounts='accounts',
         describeBackupPolicy='backup-policy',
         modifyBackupPolicy='backup-policy-modify',
         describeAvailableResource='resources',
