@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import requests
 import sigv
 from emu_helpers import create_body
 
@@ -37,3 +38,22 @@ def get_instance(api):
         return resp.result['cacheInstance']
 
     return get
+
+
+def _untouched(method, url, data, headers):
+    return method, url, data, headers
+
+
+@pytest.fixture
+def wire(monkeypatch):
+    """Records what the SDK puts on the wire, and lets a test alter a request after it was signed."""
+    real = requests.request
+    state = {'sent': [], 'tamper': _untouched, 'untouched': _untouched}
+
+    def spy(method, url, data=None, headers=None, timeout=None):
+        method, url, data, headers = state['tamper'](method, url, data, dict(headers))
+        state['sent'].append({'method': method, 'url': url, 'body': data, 'headers': dict(headers)})
+        return real(method, url, data=data, headers=headers, timeout=timeout)
+
+    monkeypatch.setattr(requests, 'request', spy)
+    return state

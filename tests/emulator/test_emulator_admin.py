@@ -219,7 +219,7 @@ def test_request_hold_lets_skip_through_holds_count_and_releases_with_the_chosen
         finally:
             client.close()
 
-    threads = [threading.Thread(target=get) for _ in range(2)]
+    threads = [threading.Thread(target=get) for _thread in range(2)]
     for thread in threads:
         thread.start()
     emulator.admin.wait_held_requests('describeCacheInstance', waiting=2)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import pytest
-import requests
 import sdk_signer
 from emulator_fixtures import RunningEmulator
 from jdcloud_sdk.core.config import Config
@@ -88,25 +87,6 @@ def variant(request):
     """JDCLOUD3 is what the SDK signs; JDCLOUD2 is the SDK signer with the variant strings swapped."""
     with sdk_signer.variant(request.param):
         yield request.param
-
-
-def _untouched(method, url, data, headers):
-    return method, url, data, headers
-
-
-@pytest.fixture
-def wire(monkeypatch):
-    """Records what the SDK puts on the wire, and lets a test alter a request after it was signed."""
-    real = requests.request
-    state = {'sent': [], 'tamper': _untouched}
-
-    def spy(method, url, data=None, headers=None, timeout=None):
-        method, url, data, headers = state['tamper'](method, url, data, dict(headers))
-        state['sent'].append({'method': method, 'url': url, 'body': data, 'headers': dict(headers)})
-        return real(method, url, data=data, headers=headers, timeout=timeout)
-
-    monkeypatch.setattr(requests, 'request', spy)
-    return state
 
 
 def make_client(emulator, secret_key=None):
@@ -419,7 +399,7 @@ def test_one_altered_byte_is_rejected(variant, sdk, emulator, wire, tamper, op):
         'ACCESS_ERROR',
         'sign result is not same [gw]',
     )
-    wire['tamper'] = _untouched
+    wire['tamper'] = wire['untouched']
     assert _run(sdk, op, instance_id).error is None
     assert describe(sdk, instance_id).result['cacheInstance']['cacheInstanceName'] == (
         'sdk_renamed' if op == 'modify' else 'sdk_redis'

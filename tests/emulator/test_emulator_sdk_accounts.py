@@ -18,7 +18,7 @@ from jdcloud_sdk.services.redis.apis.DescribeAccountsRequest import DescribeAcco
 from jdcloud_sdk.services.redis.apis.ModifyAccountRequest import ModifyAccountParameters, ModifyAccountRequest
 from jdcloud_sdk.services.redis.apis.ModifyAccountsRequest import ModifyAccountsParameters, ModifyAccountsRequest
 from jdcloud_sdk.services.redis.models.ModifyAccount import ModifyAccount
-from test_emulator_sdk import REGION, create, make_client, wire  # noqa: F401  (wire is a fixture)
+from test_emulator_sdk import REGION, create, make_client
 
 APP_PASSWORD = 'AppPassw0rd1'
 
@@ -58,7 +58,7 @@ def new_account(sdk, instance_id, name, password=APP_PASSWORD, privilege=None, d
     return sdk.send(CreateAccountRequest(params))
 
 
-def test_account_lifecycle(variant, sdk, emulator, wire):  # noqa: F811
+def test_account_lifecycle(variant, sdk, emulator, wire):
     instance_id = create(sdk, version='6.2', cls='redis.m.micro.basic')
     listed = accounts(sdk, instance_id)
     assert listed == {
@@ -215,7 +215,7 @@ def test_versions_without_accounts(sdk, emulator):
     ok(new_account(sdk, instance_id, 'app'))
 
 
-def test_check_password_valid(variant, sdk, emulator, wire):  # noqa: F811
+def test_check_password_valid(variant, sdk, emulator, wire):
     def check(password):
         return ok(sdk.send(CheckPasswordValidRequest(CheckPasswordValidParameters(REGION, password))))
 

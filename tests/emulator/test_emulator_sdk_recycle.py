@@ -40,7 +40,7 @@ from jdcloud_sdk.services.redis.apis.RecycledCacheInstanceRequest import (
     RecycledCacheInstanceParameters,
     RecycledCacheInstanceRequest,
 )
-from test_emulator_sdk import REGION, create, describe, make_client, spec, wire  # noqa: F401  (wire is a fixture)
+from test_emulator_sdk import REGION, create, describe, make_client, spec
 
 ISO = re.compile(r'^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$')
 WEEK = 7 * 86400
@@ -86,7 +86,7 @@ def iso_to_ts(value):
     return time.mktime(time.strptime(value, '%Y-%m-%dT%H:%M:%SZ')) - time.timezone
 
 
-def test_delete_goes_to_the_bin_and_recovers(variant, sdk, emulator, wire):  # noqa: F811
+def test_delete_goes_to_the_bin_and_recovers(variant, sdk, emulator, wire):
     emulator.admin.freeze()
     instance_id = create(sdk, name='precious')
     keep = create(sdk, name='other')
@@ -126,7 +126,7 @@ def test_delete_goes_to_the_bin_and_recovers(variant, sdk, emulator, wire):  # n
     )
 
 
-def test_destroy_retention_and_quota(variant, sdk, emulator, wire):  # noqa: F811
+def test_destroy_retention_and_quota(variant, sdk, emulator, wire):
     emulator.admin.freeze()
     one, two = create(sdk, name='one'), create(sdk, name='two')
     ok(delete(sdk, one))
@@ -173,7 +173,7 @@ def test_delete_with_a_delay_then_the_bin(sdk, emulator):
     assert binned(sdk)['cacheInstances'][0]['cacheInstanceStatus'] == 'running'
 
 
-def test_check_deletable(variant, sdk, emulator, wire):  # noqa: F811
+def test_check_deletable(variant, sdk, emulator, wire):
     instance_id = create(sdk)
     check = CheckDeletableRequest(CheckDeletableParameters(REGION, instance_id))
     assert ok(sdk.send(check)) is None
@@ -201,7 +201,7 @@ def clone(sdk, name, backup_id, source_id, cls='redis.m.micro.basic', version='4
     return sdk.send(CreateCacheInstanceRequest(params))
 
 
-def test_clone_from_a_backup(variant, sdk, emulator, wire):  # noqa: F811
+def test_clone_from_a_backup(variant, sdk, emulator, wire):
     source = create(sdk, name='source', cls='redis.m.small.basic')
     backup_id = emulator.admin.seed_backups(source, 1)[0]
     made = ok(clone(sdk, 'copy', backup_id, source, cls='redis.m.medium.basic'))
@@ -232,7 +232,7 @@ def test_clone_from_a_backup(variant, sdk, emulator, wire):  # noqa: F811
     assert live(sdk) == count + 1  # only 'failing' was added
 
 
-def test_download_urls(variant, sdk, emulator, wire):  # noqa: F811
+def test_download_urls(variant, sdk, emulator, wire):
     emulator.admin.freeze()
     cluster = create(sdk, name='sharded', cls='redis.c.small.basic')
     backup_id = emulator.admin.seed_backups(cluster, 1, name_prefix='night')[0]

@@ -30,7 +30,7 @@ from jdcloud_sdk.services.redis.apis.SetDisableCommandsRequest import (
     SetDisableCommandsRequest,
 )
 from jdcloud_sdk.services.redis.models.DisableCommands import DisableCommands
-from test_emulator_sdk import REGION, create, describe, make_client, wire  # noqa: F401  (wire is a fixture)
+from test_emulator_sdk import REGION, create, describe, make_client
 
 ISO = re.compile(r'^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$')
 
@@ -71,7 +71,7 @@ def modify_tls(sdk, instance_id, status=None, tls_type=None, versions=None):
     return sdk.send(ModifyInstanceTLSRequest(params))
 
 
-def test_tls_lifecycle(variant, sdk, emulator, wire):  # noqa: F811
+def test_tls_lifecycle(variant, sdk, emulator, wire):
     instance_id = create(sdk, version='6.2')
     before = describe(sdk, instance_id).result['cacheInstance']
     assert tls(sdk, instance_id) == {
@@ -160,7 +160,7 @@ def set_disabled(sdk, instance_id, **flags):
     return sdk.send(SetDisableCommandsRequest(SetDisableCommandsParameters(REGION, instance_id, items)))
 
 
-def test_disabled_commands(variant, sdk, emulator, wire):  # noqa: F811
+def test_disabled_commands(variant, sdk, emulator, wire):
     instance_id = create(sdk)
     offered = ok(sdk.send(ListDisableCommandsRequest(ListDisableCommandsParameters(REGION, instance_id))))
     assert wire['sent'][-1]['url'].endswith(instance_id + '/listDisableCommands')

@@ -37,7 +37,7 @@ from jdcloud_sdk.services.redis.apis.ModifyTaskRunTimeRequest import (
     ModifyTaskRunTimeParameters,
     ModifyTaskRunTimeRequest,
 )
-from test_emulator_sdk import REGION, create, describe, make_client, wire  # noqa: F401  (wire is a fixture)
+from test_emulator_sdk import REGION, create, describe, make_client
 
 TASK_FIELDS = {
     'taskId',
@@ -107,7 +107,7 @@ def resize(sdk, instance_id, cls, effective=None):
     return sdk.send(ModifyCacheInstanceClassRequest(params))
 
 
-def test_maintenance_window_read_back(variant, sdk, emulator, wire):  # noqa: F811
+def test_maintenance_window_read_back(variant, sdk, emulator, wire):
     instance_id = create(sdk)
     inst = ok(describe(sdk, instance_id))['cacheInstance']
     assert (inst['maintenanceStartTime'], inst['maintenanceEndTime'], inst['toBeExecutedTaskType']) == ('', '', '')
@@ -123,7 +123,7 @@ def test_maintenance_window_read_back(variant, sdk, emulator, wire):  # noqa: F8
     assert (inst['maintenanceStartTime'], inst['maintenanceEndTime']) == ('22:00Z', '02:00Z')
 
 
-def test_resize_in_the_window(variant, sdk, emulator, wire):  # noqa: F811
+def test_resize_in_the_window(variant, sdk, emulator, wire):
     instance_id = create(sdk)
     # MaintainTime needs a window
     assert err(resize(sdk, instance_id, 'redis.m.small.basic', 'MaintainTime')) == (400, 'FAILED_PRECONDITION')
@@ -188,7 +188,7 @@ def test_window_start_with_a_resize_delay_and_progress(sdk, emulator):
     assert err(sdk.send(DescribeTaskProgressListRequest(params))) == (400, 'INVALID_ARGUMENT')
 
 
-def test_cancel_reschedule_and_interrupt(variant, sdk, emulator, wire):  # noqa: F811
+def test_cancel_reschedule_and_interrupt(variant, sdk, emulator, wire):
     instance_id = create(sdk)
     opens = window_in(emulator, sdk, instance_id)
     ok(resize(sdk, instance_id, 'redis.m.small.basic', 'MaintainTime'))
@@ -273,7 +273,7 @@ def test_regionless_paths_are_signed_for_jdcloud_api(emulator):
     assert details == ['scope region differs from the region in the path'] * 3
 
 
-def test_minor_version_upgrades(variant, sdk, emulator, wire):  # noqa: F811
+def test_minor_version_upgrades(variant, sdk, emulator, wire):
     instance_id = create(sdk, cls='redis.c.small.basic')  # a cluster: Redis and its proxy
     versions = ok(sdk.send(DescribeUpgradeVersionRequest(DescribeUpgradeVersionParameters(REGION, instance_id))))
     assert versions == {

@@ -143,11 +143,12 @@ def verify(env, collections_path):
         capture_output=True,
         text=True,
         timeout=SNIPPET_TIMEOUT,
+        check=False,
     )
     return verified.returncode, verified.stdout + verified.stderr
 
 
-@pytest.mark.parametrize('label, snippet', SNIPPETS, ids=[label for label, _ in SNIPPETS])
+@pytest.mark.parametrize('label, snippet', SNIPPETS, ids=[label for label, _snippet in SNIPPETS])
 def test_snippet_runs_as_written_and_the_collection_still_verifies(tmp_path, tarball, label, snippet):
     env = snippet_environment(tmp_path, tarball)
     work = tmp_path / 'work'
