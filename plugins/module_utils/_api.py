@@ -424,6 +424,41 @@ class RedisAPI(_Service):
         result = self._call('POST', self.path('checkPasswordValid'), body=dict(password=password), idempotent=True)
         return None if result.get('valid') else (result.get('msg') or 'it breaks the password policy')
 
+    def tls(self, instance_id):
+        """describeInstanceTLS, the API's answer (``tlsType``, ``tlsStatus``, ``featureSupport``, ``tlsVersion``,
+        ``certExpiration``, ``ca``, ``caDownloadUrl``)."""
+        return self._call('GET', self.path('cacheInstance', instance_id, 'tls'))
+
+    def modify_tls(self, instance_id, tls_type=None, status=None, versions=None):
+        """modifyInstanceTLS: ``status`` enable, disable or updateCertificate; what is None is not sent (kept)."""
+        body = {
+            k: v for k, v in (('tlsType', tls_type), ('tlsStatus', status), ('tlsVersion', versions)) if v is not None
+        }
+        # Setting the status, type or versions twice leaves the same TLS; a second updateCertificate issues yet another
+        # certificate, so it is never resent.
+        return self._call(
+            'POST', self.path('cacheInstance', instance_id, 'tls'), body=body, idempotent=status != 'updateCertificate'
+        )
+
+    def disabled_commands(self, instance_id):
+        """getDisableCommands: the API's ``disableCommandLists`` (``[{commandName, disableTime}]``)."""
+        return self._call('GET', self.path('cacheInstance', instance_id, 'disableCommands')).get('disableCommandLists')
+
+    def disable_command_catalogue(self, instance_id):
+        """listDisableCommands: the API's ``disableCommands``, the names of the commands the instance lets disable."""
+        return self._call('GET', self.path('cacheInstance', instance_id, 'listDisableCommands')).get('disableCommands')
+
+    def set_disabled_commands(self, instance_id, flags):
+        """setDisableCommands with every ``{COMMAND: disabled}`` of ``flags`` in one call."""
+        items = [dict(commandName=name, isDisable=flag) for name, flag in sorted(flags.items())]
+        # Per-command flags: sending the same flags twice leaves the same set.
+        return self._call(
+            'POST',
+            self.path('cacheInstance', instance_id, 'disableCommands'),
+            body=dict(disableCommands=items),
+            idempotent=True,
+        )
+
     # -- backups -------------------------------------------------------------------------
 
     def backups(self, instance_id, start_time=None, end_time=None, backup_id=None):

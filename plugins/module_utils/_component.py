@@ -25,7 +25,8 @@ which setting it drives.
 
 
 def component(key):
-    """A new component of the setting ``key`` (``whitelist``, ``config``, ``backup_policy``, ``accounts``, ``tags``), its
+    """A new component of the setting ``key`` (``whitelist``, ``config``, ``backup_policy``, ``accounts``, ``tags``,
+    ``tls``, ``disabled_commands``), its
     module loaded when first asked for: a face that offers settings by name (jcs_redis_info ``include``) compiles
     only those a run uses (AnsiballZ compiles every file a module imports on every run, docs/performance.md)."""
     if key == 'whitelist':
@@ -48,6 +49,14 @@ def component(key):
         from ansible_collections.jdcloud.cloud.plugins.module_utils._tags import Tags
 
         return Tags()
+    if key == 'tls':
+        from ansible_collections.jdcloud.cloud.plugins.module_utils._tls import TLS
+
+        return TLS()
+    if key == 'disabled_commands':
+        from ansible_collections.jdcloud.cloud.plugins.module_utils._disabled_commands import DisabledCommands
+
+        return DisabledCommands()
     raise KeyError(key)
 
 

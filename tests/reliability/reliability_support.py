@@ -35,6 +35,8 @@ MODULES = (
     'jcs_redis_backup_policy',
     'jcs_redis_backup',
     'jcs_redis_backup_info',
+    'jcs_redis_disabled_commands',
+    'jcs_redis_tls',
 )
 
 

@@ -236,6 +236,35 @@ MODULE_OPTIONS = {
         'wait': BOOLEAN,
         'wait_timeout': NUMBER,
     },
+    'jcs_redis_disabled_commands': {
+        'instance_id': st.one_of(st.sampled_from(['redis-abcdefghijkl', 'redis-', 'REDIS-ABC']), ANY),
+        'instance_name': st.one_of(st.sampled_from(['input_00002', 'x', 'input']), ANY),
+        'commands': st.one_of(
+            st.lists(
+                st.one_of(
+                    st.sampled_from(['FLUSHALL', 'keys', 'FlushDB', 'FLUSHAL', 'SHUTDOWN', 'CONFIG ', '']), NASTY_TEXT
+                ),
+                max_size=3,
+            ),
+            ANY,
+        ),
+        'purge': BOOLEAN,
+        'wait': BOOLEAN,
+        'wait_timeout': NUMBER,
+    },
+    'jcs_redis_tls': {
+        'instance_id': st.one_of(st.sampled_from(['redis-abcdefghijkl', 'redis-', 'REDIS-ABC']), ANY),
+        'instance_name': st.one_of(st.sampled_from(['input_00002', 'x', 'input']), ANY),
+        'enabled': BOOLEAN,
+        'type': choice(['standard', 'gm']),
+        'versions': st.one_of(
+            st.lists(st.one_of(st.sampled_from(['TLSv1.2', '1.3', 'tlsv1.1', 'SSLv3', '']), NASTY_TEXT), max_size=3),
+            ANY,
+        ),
+        'renew_certificate_before_days': NUMBER,
+        'wait': BOOLEAN,
+        'wait_timeout': NUMBER,
+    },
     'jcs_redis_backup_policy': {
         'instance_id': st.one_of(st.sampled_from(['redis-abcdefghijkl', 'redis-', 'REDIS-ABC']), ANY),
         'auto_backup': BOOLEAN,
@@ -319,6 +348,19 @@ IMPOSSIBLE = {
         dict(instance_id='redis-doesnotexist1', instance_name=None),
         dict(wait_timeout=0),
     ],
+    'jcs_redis_disabled_commands': [
+        dict(commands=['FLUSHAL']),
+        dict(commands=['MEMORY', 'nope']),
+        dict(instance_id='redis-doesnotexist1', instance_name=None),
+        dict(wait_timeout=0),
+    ],
+    'jcs_redis_tls': [
+        dict(enabled=True),
+        dict(type='gm', versions=['TLSv1.2']),
+        dict(enabled=False, renew_certificate_before_days=30),
+        dict(renew_certificate_before_days=365),
+        dict(instance_id='redis-doesnotexist1', instance_name=None),
+    ],
     'jcs_redis_backup': [
         dict(state='restored', backup_id='a607efba-ff06-4d78-ba3c-b3119fce27fd', name=None),
         dict(state='present', name=None),
@@ -343,6 +385,9 @@ BASE = {
     'jcs_redis_whitelist': dict(instance_name='input_00001', groups=[dict(name='apps', ips=['10.0.0.0/24'])]),
     'jcs_redis_config': dict(instance_name='input_00001', parameters={'maxmemory-policy': 'allkeys-lru'}),
     'jcs_redis_backup_policy': dict(instance_name='input_00001', backup_days=['Monday'], backup_window='01:00-02:00'),
+    'jcs_redis_disabled_commands': dict(instance_name='input_00001', commands=['FLUSHALL', 'keys']),
+    # the seeded instance runs Redis 4.0, which has no TLS: only enabled: false is accepted
+    'jcs_redis_tls': dict(instance_name='input_00001', enabled=False),
     'jcs_redis_backup': dict(instance_name='input_00001', name='input_backup'),
     'jcs_redis_backup_info': dict(instance_name='input_00001'),
 }
@@ -355,6 +400,8 @@ REQUIRED = {
     'jcs_redis_whitelist': ('region', 'instance_id', 'instance_name'),
     'jcs_redis_config': ('region', 'instance_id', 'instance_name'),
     'jcs_redis_backup_policy': ('region', 'instance_id', 'instance_name'),
+    'jcs_redis_disabled_commands': ('region', 'instance_id', 'instance_name', 'commands'),
+    'jcs_redis_tls': ('region', 'instance_id', 'instance_name'),
     'jcs_redis_backup': ('region', 'instance_id', 'instance_name', 'name', 'backup_id'),
     'jcs_redis_backup_info': ('region', 'instance_id', 'instance_name'),
 }
@@ -418,6 +465,17 @@ EXPLICIT = {
         dict(start_time='2024-05-02', end_time='2024-05-01'),
         dict(instance_id='redis-doesnotexist1', instance_name=None),
     ],
+    'jcs_redis_disabled_commands': [
+        dict(commands=['FLUSH ALL']),
+        dict(commands=[None]),
+        dict(commands='FLUSHALL,KEYS'),
+        dict(commands=['x' * 300]),
+    ],
+    'jcs_redis_tls': [
+        dict(enabled=True, versions=['TLSv1.2']),
+        dict(versions=['tls\n1.2']),
+        dict(renew_certificate_before_days=-1),
+    ],
 }
 
 
@@ -472,6 +530,8 @@ def test_generated_arguments(module, input_emulator):
             'jcs_redis_backup_policy',
             'jcs_redis_backup',
             'jcs_redis_backup_info',
+            'jcs_redis_disabled_commands',
+            'jcs_redis_tls',
         ):
             emu.admin.seed(1, name_prefix='input')  # input_00001, running
         args = emu.connection(**BASE[module])
