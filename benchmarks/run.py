@@ -63,6 +63,7 @@ SECTIONS = ('calls', 'overhead', 'startup', 'large', 'lag', 'fleet', 'inventory'
 STARTUP_INSTRUCTIONS_MAX = 1592e6
 BENCH_WHITELIST = [dict(name='default', ips=['10.0.1.0/24']), dict(name='bench', ips=['10.0.2.0/24', '10.0.9.10'])]
 BENCH_ACCOUNTS = [dict(name='bench_app', password='BenchAppPassw0rd', privilege='read_write')]
+BENCH_COMMANDS = ['FLUSHALL', 'FLUSHDB', 'KEYS', 'CONFIG']
 BENCH_CONFIG = {'maxmemory-policy': 'allkeys-lru', 'notify-keyspace-events': 'Ex', 'slowlog-log-slower-than': 5000}
 
 # The settings every instance of the fleet section declares (one key per settings module of the role).
@@ -350,6 +351,11 @@ class Benchmark:
                 'jcs_redis_config', emu, instance_name='bench_calls', parameters=BENCH_CONFIG
             )
             policy_by_id = self.measured('jcs_redis_backup_policy', emu, instance_id=instance_id, auto_backup=True)
+            tls_by_id = self.measured('jcs_redis_tls', emu, instance_id=instance_id, enabled=False)
+            self.run_checked('jcs_redis_disabled_commands', emu, instance_id=instance_id, commands=BENCH_COMMANDS)
+            commands_by_id = self.measured(
+                'jcs_redis_disabled_commands', emu, instance_id=instance_id, commands=BENCH_COMMANDS
+            )
             emu.admin.seed_backups(instance_id, 250)
             backups = self.measured('jcs_redis_backup_info', emu, instance_id=instance_id)
             resize = self.measured('jcs_redis_instance', emu, instance_id=instance_id, instance_class=LARGER_CLASS)
@@ -357,6 +363,7 @@ class Benchmark:
             # 99 seeded remain; 151 more make N = 250 (three pages)
             emu.seed(151, name_prefix='bench_info')
             info = self.measured('jcs_redis_info', emu)
+            posture = self.measured('jcs_redis_info', emu, include=['posture'])
             # a tagged custom-shard cluster (issue 18): tags and counts come with the instance read
             cluster_args = dict(
                 PLACEMENT, name='bench_cluster', instance_class=SHARD_CLASS, shard_number=4, replica_number=2
@@ -399,6 +406,8 @@ class Benchmark:
             ('jcs_redis_config unchanged by id', config_by_id, 1),
             ('jcs_redis_config unchanged by name (100 candidates)', config_by_name, 2),
             ('jcs_redis_backup_policy unchanged by id', policy_by_id, 1),
+            ('jcs_redis_tls unchanged by id', tls_by_id, 1),
+            ('jcs_redis_disabled_commands unchanged by id', commands_by_id, 1),
             ('jcs_redis_backup_info over 250 backups by id', backups, 3),
             ('jcs_redis_account unchanged by id', accounts_by_id, 1),
         ):
@@ -430,6 +439,13 @@ class Benchmark:
             '%d (%s)' % (total(info), fmt_calls(info.calls)),
             '2 x ceil(N/100) = %d' % expected,
             info.calls.get('describeCacheInstances') == expected and total(info) == expected,
+        )
+        self.row(
+            'calls',
+            'info include: [posture] over N=%d instances' % n,
+            '%d (%s)' % (total(posture), fmt_calls(posture.calls)),
+            '2 x ceil(N/100) + 4N = %d' % (expected + 4 * n),
+            total(posture) == expected + 4 * n,
         )
         self.row(
             'calls',
@@ -1203,6 +1219,11 @@ def fmt_calls(calls):
         describeAccounts='accounts',
         describeBackupPolicy='backup-policy',
         modifyBackupPolicy='backup-policy-modify',
+        describeInstanceTLS='tls',
+        modifyInstanceTLS='tls-modify',
+        getDisableCommands='commands',
+        listDisableCommands='commands-catalogue',
+        setDisableCommands='commands-set',
         describeAvailableResource='resources',
         tagResources='tag',
         unTagResources='untag',

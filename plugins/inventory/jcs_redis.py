@@ -186,6 +186,17 @@ options:
     type: bool
     default: true
     version_added: 1.1.0
+  posture:
+    description:
+      - Give each host the findings of a security review in C(jcs_redis.posture), as
+        O(jdcloud.cloud.jcs_redis_info#module:include=posture) returns them (each with an C(id), a C(severity), a
+        C(message) and the C(fix)), so that O(keyed_groups) can make groups of the instances to fix, such as
+        C(posture_whitelist_open) (see the examples).
+      - Costs four API calls per instance (its white list, backup policy, TLS and disabled commands), on up to
+        O(concurrency) connections; off by default. With O(cache), the findings are cached with the listing.
+    type: bool
+    default: false
+    version_added: 1.1.0
 '''
 
 EXAMPLES = r'''
@@ -213,6 +224,18 @@ keyed_groups:
 groups:
   # instances that accept connections without a password
   no_auth: not jcs_redis.auth_enabled
+
+---
+# File posture.jcs_redis.yml: the instances to fix, grouped by finding (posture_whitelist_open, posture_no_password,
+# posture_tls_off, ...) and by severity (severity_high, ...): an AWX inventory of the work of a security review.
+plugin: jdcloud.cloud.jcs_redis
+regions: [cn-north-1]
+posture: true
+keyed_groups:
+  - prefix: posture
+    key: jcs_redis.posture | map(attribute='id') | list
+  - prefix: severity
+    key: jcs_redis.posture | map(attribute='severity') | unique | list
 
 ---
 # File running.jcs_redis.yml: only running 5.0 and 6.2 clusters of the team "orders", named by ID,
@@ -258,7 +281,9 @@ import hashlib
 import json
 import math
 import re
+import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible import constants as C
 from ansible.errors import AnsibleError, AnsibleParserError
@@ -275,6 +300,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._base import (
     plain_http_warning,
 )
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import DEFAULT_ENDPOINT, JDCloudError, shown
+from ansible_collections.jdcloud.cloud.plugins.module_utils._posture import SETTINGS, findings, read_settings
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import name_problem, normalize_version
 from ansible_collections.jdcloud.cloud.plugins.module_utils._tags import has_tags, tag_filters
 
@@ -283,7 +309,7 @@ CONCURRENCY_MAX = 16
 # The API's instanceType filter has words for two of the three architectures.
 INSTANCE_TYPE_FILTER = {'master-slave': 'redis', 'cluster': 'redis_cluster'}
 # Bumped when the cached shape changes, so that an old cache entry is read again from the API.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 # Collisions named in one warning; the others are counted.
 COLLISIONS_SHOWN = 10
 # Ansible's own groups: a host or a made group of either name breaks the inventory.
@@ -410,6 +436,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             names=self._names(),
             tags=self._tags(),
             hostnames=self._hostnames_option(),
+            posture=self.get_option('posture'),
         )
 
     def _regions(self):
@@ -538,7 +565,23 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 f'The Redis instances of region {region} kept changing while they were listed; instances created or '
                 'deleted during the listing may be missing or still listed'
             )
-        return [instance for instance in found if matches(instance, settings)]
+        found = [instance for instance in found if matches(instance, settings)]
+        if settings['posture'] and found:
+            now = time.time()
+
+            def review(instance):
+                instance['posture'] = findings(instance, read_settings(api, instance['id'], SETTINGS), now)
+
+            try:
+                with ThreadPoolExecutor(max_workers=min(settings['concurrency'], len(found))) as pool:
+                    list(pool.map(review, found))
+            except JDCloudError as exc:
+                error = error_dict(exc)
+                raise AnsibleError(
+                    f'Could not read the settings of the Redis instances of region {region} for posture: {explain(exc)}. '
+                    f'error: code={error["code"]}, status={error["status"]}, request_id={error["request_id"]}'
+                ) from None
+        return found
 
     # -- hosts -----------------------------------------------------------------------------
 

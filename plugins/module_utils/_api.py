@@ -108,7 +108,16 @@ def instance_to_result(api, region):
         charge_expired_time=charge.get('chargeExpiredTime'),
         create_time=api.get('createTime'),
         tags={t.get('key'): t.get('value') for t in tags if isinstance(t, dict)},
+        maintenance_window=maintenance_window(api.get('maintenanceStartTime'), api.get('maintenanceEndTime')),
     )
+
+
+def maintenance_window(start, end):
+    """The window the API holds as ``HH:mmZ`` times (docs/dev/api-notes.md#maintenance-and-tasks) in the form of
+    ``backup_window``, ``HH:MM-HH:MM +0000``; None when the instance has none."""
+    if not (isinstance(start, str) and isinstance(end, str) and start.endswith('Z') and end.endswith('Z')):
+        return None
+    return f'{start[:-1]}-{end[:-1]} +0000'
 
 
 def instance_class_to_result(api):

@@ -114,9 +114,15 @@ options:
         M(jdcloud.cloud.jcs_redis_backup_policy) module returns.
       - V(accounts) adds RV(instances[].accounts), the accounts in the shape the M(jdcloud.cloud.jcs_redis_account)
         module returns (never a password).
+      - V(tls) adds RV(instances[].tls), TLS in transit in the shape the M(jdcloud.cloud.jcs_redis_tls) module returns.
+      - V(disabled_commands) adds RV(instances[].disabled_commands), as M(jdcloud.cloud.jcs_redis_disabled_commands)
+        returns them.
+      - V(posture) adds RV(instances[].posture), the findings a security reviewer would flag. It reads the white list,
+        the backup policy, TLS and the disabled commands of each instance (four calls per instance; those also asked
+        for in O(include) are returned too, and read once).
     type: list
     elements: str
-    choices: [whitelist, config, backup_policy, accounts]
+    choices: [whitelist, config, backup_policy, accounts, tls, disabled_commands, posture]
     default: []
     version_added: 1.1.0
   wait_for:
@@ -191,6 +197,16 @@ EXAMPLES = r'''
     statuses: [running]
     include: [config, backup_policy]
   register: tuning
+
+- name: The security findings of every instance, most severe first
+  jdcloud.cloud.jcs_redis_info:
+    region: cn-north-1
+    include: [posture]
+  register: review
+
+- name: Name the instances with at least one finding
+  ansible.builtin.debug:
+    msg: "{{ review.instances | selectattr('posture') | map(attribute='name') | list }}"
 
 - name: Share the connection options of a block of tasks
   module_defaults:
@@ -346,6 +362,11 @@ instances:
       description: Tags of the instance, key to value.
       type: dict
       sample: {team: orders}
+    maintenance_window:
+      description: The maintenance window of the instance, V(HH:MM-HH:MM +0000) (UTC); null when it has none.
+      type: str
+      sample: 18:00-20:00 +0000
+      version_added: 1.1.0
     whitelist:
       description:
         - The white-list groups of the instance, as M(jdcloud.cloud.jcs_redis_whitelist) returns them; V(null) for an
@@ -372,6 +393,71 @@ instances:
       type: dict
       version_added: 1.1.0
       sample: {maxmemory-policy: allkeys-lru, notify-keyspace-events: Ex}
+    tls:
+      description:
+        - TLS in transit of the instance (C(supported), C(enabled), C(type), C(versions), C(certificate_expires),
+          C(ca), C(ca_download_url)), as M(jdcloud.cloud.jcs_redis_tls) returns it; V(null) for an instance deleted
+          while the module ran.
+      returned: when O(include) contains V(tls)
+      type: dict
+      version_added: 1.1.0
+    disabled_commands:
+      description:
+        - The commands disabled on the instance, upper-case and sorted; V(null) for an instance deleted while the
+          module ran.
+      returned: when O(include) contains V(disabled_commands)
+      type: list
+      elements: str
+      version_added: 1.1.0
+      sample: [FLUSHALL, KEYS]
+    posture:
+      description:
+        - The findings of a security review of the instance, most severe first; empty when there is none; V(null) for
+          an instance deleted while the module ran.
+        - The ids, their severities and what fixes each are in the user guide, "Hardening an instance".
+      returned: when O(include) contains V(posture)
+      type: list
+      elements: dict
+      version_added: 1.1.0
+      contains:
+        id:
+          description:
+            - What is found, one of V(whitelist_open), V(no_password), V(whitelist_public), V(tls_off),
+              V(tls_certificate_expiring), V(dangerous_commands_enabled), V(automatic_backups_off),
+              V(tls_unsupported), V(no_maintenance_window).
+          type: str
+          sample: whitelist_open
+        severity:
+          description: V(high), V(medium) or V(low).
+          type: str
+          sample: high
+        message:
+          description: What is found on this instance.
+          type: str
+          sample: the white-list group default admits every address (0.0.0.0/0)
+        fix:
+          description: The module and option that fix it.
+          type: str
+          sample: 'jdcloud.cloud.jcs_redis_whitelist: groups (list default with the addresses it should hold)'
+        groups:
+          description: The white-list groups that admit every address (V(whitelist_open)).
+          type: list
+          elements: str
+          returned: with V(whitelist_open)
+        ips:
+          description: The public addresses of the white list (V(whitelist_public)).
+          type: list
+          elements: str
+          returned: with V(whitelist_public)
+        commands:
+          description: The dangerous commands clients may run (V(dangerous_commands_enabled)).
+          type: list
+          elements: str
+          returned: with V(dangerous_commands_enabled)
+        expires:
+          description: When the certificate expires (V(tls_certificate_expiring)).
+          type: str
+          returned: with V(tls_certificate_expiring)
     backup_policy:
       description:
         - The automatic backup policy of the instance (C(auto_backup), C(backup_days), C(backup_window),
@@ -403,13 +489,13 @@ instances:
           description: BI dashboards
 '''
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._api import STATUSES
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, local_error, shown
-from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
-from ansible_collections.jdcloud.cloud.plugins.module_utils._component import component
 from ansible_collections.jdcloud.cloud.plugins.module_utils._fleet import wait_for_instances, wait_outcome
+from ansible_collections.jdcloud.cloud.plugins.module_utils._posture import SETTINGS, findings, read_settings
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import normalize_version
 from ansible_collections.jdcloud.cloud.plugins.module_utils._tags import has_tags, tag_filters
 
@@ -449,7 +535,10 @@ class JCSRedisInfo(JCSModule):
         sort_order=dict(type='str', choices=['asc', 'desc'], default='asc'),
         concurrency=dict(type='int', default=8),
         include=dict(
-            type='list', elements='str', choices=['whitelist', 'config', 'backup_policy', 'accounts'], default=[]
+            type='list',
+            elements='str',
+            choices=['whitelist', 'config', 'backup_policy', 'accounts', 'tls', 'disabled_commands', 'posture'],
+            default=[],
         ),
         wait_for=dict(type='str', choices=['running', 'absent']),
         wait_timeout=dict(type='int', default=1800),
@@ -571,17 +660,20 @@ class JCSRedisInfo(JCSModule):
         return result
 
     def add_settings(self, instances, include):
-        readers = [component(key) for key in ('whitelist', 'config', 'backup_policy', 'accounts') if key in include]
+        keys = [
+            key
+            for key in ('whitelist', 'config', 'backup_policy', 'accounts', 'tls', 'disabled_commands')
+            if key in include
+        ]
+        if 'posture' in include:
+            keys += [key for key in SETTINGS if key not in keys]
+        now = time.time()
 
         def fetch(instance):
-            for setting in readers:
-                key = setting.key
-                try:
-                    instance[key] = setting.value(setting.read(self.api, instance['id']))
-                except JDCloudAPIError as exc:
-                    if exc.code != 404:
-                        raise
-                    instance[key] = None  # deleted since it was listed
+            settings = read_settings(self.api, instance['id'], keys)
+            instance.update((key, value) for key, value in settings.items() if key in include)
+            if 'posture' in include:
+                instance['posture'] = findings(instance, settings, now)
 
         with ThreadPoolExecutor(max_workers=min(self.params['concurrency'], len(instances))) as pool:
             list(pool.map(fetch, instances))

@@ -358,6 +358,12 @@ instance:
     charge_expired_time: {description: End of a prepaid term (UTC); null for postpaid., type: str, returned: success, sample: null}
     create_time: {description: Creation time (UTC)., type: str, returned: success, sample: "2026-03-20T03:27:28Z"}
     tags: {description: Tags as a dictionary., type: dict, returned: success, sample: {env: prod}}
+    maintenance_window:
+      description: The maintenance window, V(HH:MM-HH:MM +0000) (UTC); null when the instance has none.
+      type: str
+      returned: success
+      sample: 18:00-20:00 +0000
+      version_added: 1.1.0
 '''
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, env_fallback

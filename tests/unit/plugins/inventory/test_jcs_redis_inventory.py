@@ -736,3 +736,48 @@ def test_a_play_over_the_inventory_needs_no_connection_settings(emulator, tmp_pa
     # no SSH to the proxy's domain, no interpreter discovered (and warned about) per host
     assert 'via ssh' not in output.lower() and 'unreachable!' not in output.lower()
     assert 'discovered' not in output.lower() and 'interpreter' not in output.lower(), output
+
+
+# --- posture ---------------------------------------------------------------------------------------------------
+
+
+def sdk_send(sdk, request_class, **params):
+    import importlib
+
+    module = importlib.import_module('jdcloud_sdk.services.redis.apis.' + request_class)
+    response = sdk.client.send(getattr(module, request_class)(dict(regionId=REGION, **params)))
+    assert response.error is None, vars(response.error)
+
+
+def test_posture_makes_groups_of_the_instances_to_fix(emulator, tmp_path, sdk_client):
+    create(sdk_client, 'open_one', version='6.2')
+    narrowed = create(sdk_client, 'narrowed', version='6.2')
+    sdk_send(sdk_client, 'ModifyWhiteListGroupRequest', cacheInstanceId=narrowed, name='default', ips='10.0.1.0/24')
+    sdk_send(sdk_client, 'ModifyInstanceTLSRequest', cacheInstanceId=narrowed, tlsStatus='enable')
+    emulator.admin.reset(state=False)
+    keyed = [
+        dict(prefix='posture', key="jcs_redis.posture | map(attribute='id') | list"),
+        dict(prefix='severity', key="jcs_redis.posture | map(attribute='severity') | unique | list"),
+    ]
+    run = listing(emulator, tmp_path, posture=True, keyed_groups=keyed)
+    assert run.group('posture_whitelist_open') == ['open_one']
+    assert run.group('posture_tls_off') == ['open_one']
+    assert run.group('posture_no_maintenance_window') == ['narrowed', 'open_one']
+    assert run.group('severity_high') == ['open_one']
+    findings = run.hostvars['open_one']['jcs_redis']['posture']
+    assert findings[0]['id'] == 'whitelist_open' and findings[0]['severity'] == 'high'
+    assert run.hostvars['narrowed']['jcs_redis']['maintenance_window'] is None
+    # one listing, four reads per instance
+    calls = {op: n for op, n in emulator.admin.stats()['calls'].items() if n}
+    assert calls == {
+        'describeCacheInstances': 1,
+        'describeWhiteListGroup': 2,
+        'describeBackupPolicy': 2,
+        'describeInstanceTLS': 2,
+        'getDisableCommands': 2,
+    }
+
+    emulator.admin.reset(state=False)
+    plain = listing(emulator, tmp_path, keyed_groups=keyed, strict=False)
+    assert 'posture' not in plain.hostvars['open_one']['jcs_redis']
+    assert emulator.calls() == {'describeCacheInstances': 1}
