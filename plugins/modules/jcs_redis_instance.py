@@ -183,6 +183,74 @@ options:
     type: bool
     default: false
     version_added: 1.1.0
+  whitelist:
+    description:
+      - The white-list groups of the instance, as O(jdcloud.cloud.jcs_redis_whitelist#module:groups) takes them
+        (the same suboptions and rules); every group listed gets exactly its addresses.
+      - Groups of the instance that are not listed are left alone, unless O(whitelist_purge=true).
+      - On create, set once the instance runs (the module then waits for it, even with O(wait=false)).
+      - When not set, the white list is not touched. Changes are named V(whitelist) in RV(changes).
+      - To manage the white list alone (for example by another team), use M(jdcloud.cloud.jcs_redis_whitelist).
+    type: list
+    elements: dict
+    version_added: 1.1.0
+    suboptions:
+      name:
+        description:
+          - Name of the group, 1 to 32 letters, digits, underscores or hyphens, starting with a letter.
+          - V(default) is the group every instance has.
+        type: str
+        required: true
+      ips:
+        description:
+          - IPv4 addresses and CIDR blocks of the group, for example V(10.0.0.0/16) or V(192.168.0.10); at least one.
+          - An entry may also hold several addresses separated by commas. A block with host bits set stands for
+            the whole block (V(10.0.1.5/24) is V(10.0.1.0/24)); the module warns about it.
+        type: list
+        elements: str
+  whitelist_purge:
+    description:
+      - Whether to delete the white-list groups of the instance that O(whitelist) does not list (never the
+        V(default) group), as O(jdcloud.cloud.jcs_redis_whitelist#module:purge) does.
+      - Only used with O(whitelist).
+    type: bool
+    default: false
+    version_added: 1.1.0
+  backup_policy:
+    description:
+      - The automatic backup policy of the instance, with the options of M(jdcloud.cloud.jcs_redis_backup_policy)
+        and their rules. A suboption left out (or null) leaves that part of the policy as it is.
+      - On create, set once the instance runs. When not set, the policy is not touched. Changes are named
+        V(backup_policy) in RV(changes).
+    type: dict
+    version_added: 1.1.0
+    suboptions:
+      auto_backup:
+        description:
+          - Whether the instance backs up automatically, as O(jdcloud.cloud.jcs_redis_backup_policy#module:auto_backup).
+        type: bool
+      backup_days:
+        description:
+          - The weekdays of the automatic backups, as O(jdcloud.cloud.jcs_redis_backup_policy#module:backup_days)
+            takes them (V([Monday, Thursday]), V([mon, thu])).
+        type: list
+        elements: str
+      backup_window:
+        description:
+          - The hour of the automatic backups, V(HH:MM-HH:MM) with an optional UTC offset (V(+0800) without one), as
+            O(jdcloud.cloud.jcs_redis_backup_policy#module:backup_window) takes it.
+        type: str
+  config:
+    description:
+      - Redis engine parameters and the values they should have, as
+        O(jdcloud.cloud.jcs_redis_config#module:parameters) takes them (checked against what the instance reports,
+        compared normalised). Parameters that are not listed are left as they are.
+      - All changed parameters are written in one call; the instance is then C(configuring) for a while, and the
+        module waits until it runs again when O(wait=true).
+      - On create, set once the instance runs. When not set, no parameter is touched. Each changed parameter is
+        named V(config.<name>) in RV(changes), for example V(config.maxmemory-policy).
+    type: dict
+    version_added: 1.1.0
   wait:
     description:
       - Wait until the instance is V(running) after a create or resize (or when it was already busy),
@@ -220,6 +288,10 @@ notes:
   - A resize (O(instance_class), O(shard_number), O(replica_number)) that the API does not allow is refused before
     any write and in check mode too, with the rule; a cluster cannot become a master-slave instance, and a prepaid
     instance cannot shrink.
+  - With O(whitelist), O(backup_policy) or O(config), one task declares the whole instance. By O(instance_id), the
+    instance and every declared setting are read at the same time, so an unchanged run costs 1 + the number of
+    settings calls and the time of about one. Settings are written only while the instance runs (it is waited for,
+    at most O(wait_timeout) seconds, even with O(wait=false)); check mode and the diff cover every setting.
   - If the outcome of a create is unknown (a timeout or dropped connection after the request was sent),
     the module looks the instance up by name before trying again, so it never creates a duplicate.
 '''
@@ -271,6 +343,27 @@ EXAMPLES = r'''
       cost_center: "4711"
     purge_tags: true
 
+- name: The whole instance in one task, with its white list, backup policy and engine parameters
+  jdcloud.cloud.jcs_redis_instance:
+    region: cn-north-1
+    name: orders_cache
+    instance_class: redis.m.small.basic
+    redis_version: "5.0"
+    vpc_id: vpc-hvo176vm93
+    subnet_id: subnet-k8sjnalvo3
+    master_az: cn-north-1a
+    slave_az: cn-north-1b
+    password: "{{ vault_redis_password }}"
+    whitelist:
+      - name: default
+        ips: [10.0.1.0/24]
+    backup_policy:
+      auto_backup: true
+      backup_days: [Monday, Thursday]
+      backup_window: "01:00-02:00"
+    config:
+      maxmemory-policy: allkeys-lru
+
 - name: Rename an instance (needs its ID)
   jdcloud.cloud.jcs_redis_instance:
     region: cn-north-1
@@ -301,6 +394,30 @@ changes:
   type: list
   elements: str
   sample: [instance_class, description]
+whitelist:
+  description:
+    - Every white-list group of the instance after the change (in check mode, as it would be), as
+      RV(jdcloud.cloud.jcs_redis_whitelist#module:whitelist) returns them; in check mode for a create, O(whitelist)
+      as given.
+  returned: when O(whitelist) is set and O(state=present)
+  type: list
+  elements: dict
+  sample: [{name: default, ips: [10.0.1.0/24]}]
+backup_policy:
+  description:
+    - The backup policy after the change (in check mode, as it would be), as
+      RV(jdcloud.cloud.jcs_redis_backup_policy#module:backup_policy) returns it; in check mode for a create,
+      O(backup_policy) as given.
+  returned: when O(backup_policy) is set and O(state=present)
+  type: dict
+  sample: {auto_backup: true, backup_days: [Monday, Thursday], backup_window: 01:00-02:00+0800}
+config:
+  description:
+    - Every parameter the API reports for the instance, name to value, after the change (in check mode, as it would
+      be); in check mode for a create, O(config) as given.
+  returned: when O(config) is set and O(state=present)
+  type: dict
+  sample: {maxmemory-policy: allkeys-lru}
 order_num:
   description: Number of the billing order placed by a create or a resize.
   returned: when a create or resize placed an order
@@ -366,16 +483,28 @@ instance:
       version_added: 1.1.0
 '''
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, env_fallback
+from ansible.module_utils.basic import AnsibleModule, _load_params
+
+from ansible_collections.jdcloud.cloud.plugins.module_utils._base import (
+    COMMON_ARGUMENT_SPEC,
+    JCSModule,
+    env_fallback,
+    local_error,
+)
 from ansible_collections.jdcloud.cloud.plugins.module_utils._instance import (
     InstanceOperations,
     diff_of,
     validate,
     zone_problems,
 )
+from ansible_collections.jdcloud.cloud.plugins.module_utils._instance_settings import (
+    SETTINGS_ARGUMENT_SPEC,
+    InstanceSettings,
+    declared_settings,
+)
 
 
-class JCSRedisInstance(InstanceOperations, JCSModule):
+class JCSRedisInstance(InstanceOperations, InstanceSettings, JCSModule):
     argument_spec = dict(
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         instance_id=dict(type='str'),
@@ -404,11 +533,26 @@ class JCSRedisInstance(InstanceOperations, JCSModule):
         preflight=dict(type='bool', default=True),
         wait=dict(type='bool', default=True),
         wait_timeout=dict(type='int', default=1800),
+        **SETTINGS_ARGUMENT_SPEC,
     )
     module_kwargs = dict(
         supports_check_mode=True,
         required_one_of=[('instance_id', 'name')],
     )
+
+    def __init__(self):
+        # ansible-core converts a string element of a list of dicts while it lists no_log values, and fails
+        # with a message that names no option ("dictionary requested ..."): refuse it here, naming whitelist.
+        params = _load_params()
+        groups = params.get('whitelist') if isinstance(params, dict) else None
+        if isinstance(groups, str) or (isinstance(groups, list) and not all(isinstance(g, dict) for g in groups)):
+            spec = dict(COMMON_ARGUMENT_SPEC, **self.argument_spec)
+            spec['whitelist'] = dict(type='raw')
+            message = 'whitelist must be a list of dictionaries with the keys name and ips'
+            AnsibleModule(argument_spec=spec, **self.module_kwargs).fail_json(
+                msg=message, error=local_error('INVALID_ARGUMENT', message)
+            )
+        super().__init__()
 
     def run(self):
         problems = validate(self.params)
@@ -419,24 +563,40 @@ class JCSRedisInstance(InstanceOperations, JCSModule):
             # Zones are named after their region: with a region the API does not know, the region is at fault.
             self.api.known_region()
             self.fail('; '.join(problems), status='INVALID_ARGUMENT')
+        if self.params['state'] == 'absent' and declared_settings(self.params):
+            self.fail(
+                '{} only apply with state: present'.format(', '.join(s.option for s in declared_settings(self.params))),
+                status='INVALID_ARGUMENT',
+            )
+        self.check_settings()
         self.changes = []
         self.order = {}
+        settings = ({}, {}, {})
         if self.params['state'] == 'absent':
             before, after = self.absent()
         else:
             before, after = self.present()
+            changes, values, settings_before, settings_after = self.converge_settings(after, 'create' in self.changes)
+            self.changes.extend(changes)
+            settings = (values, settings_before, settings_after)
         result = dict(
             changed=bool(self.changes),
             changes=self.changes,
             instance=after if self.params['state'] == 'present' else before,
         )
         result.update(self.order)
+        result.update(settings[0])
         if self.module._diff:
             result['diff'] = diff_of(before, after, self.changes, bool(self.params['password']))
+            result['diff']['before'].update(settings[1])
+            result['diff']['after'].update(settings[2])
         return result
 
     def find(self):
-        instance, self.deleting = self.api.find_instance(self.params['instance_id'], self.params['name'])
+        if self.params['instance_id']:
+            # the declared settings are read at the same time
+            return self.read_with_settings(self.params['instance_id'])
+        instance, self.deleting = self.api.find_instance(None, self.params['name'])
         return instance
 
 

@@ -1,0 +1,261 @@
+# Copyright: Contributors to the jdcloud.cloud collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The settings of an instance declared beside it (jcs_redis_instance's ``whitelist``, ``whitelist_purge``,
+``backup_policy`` and ``config``, the fleet module's entries): the options, built from each component's own
+argument spec, and the mixin that reads, plans and writes them next to the instance.
+
+FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without notice.
+
+The reads of the settings go out concurrently with the read of the instance (by ID), on one client whose
+connection pool holds one connection per thread, so an unchanged instance with three settings costs the time of
+one read, not four.
+"""
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.jdcloud.cloud.plugins.module_utils._api import Refusal
+from ansible_collections.jdcloud.cloud.plugins.module_utils._backup import BackupPolicy
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
+from ansible_collections.jdcloud.cloud.plugins.module_utils._parameters import Config
+from ansible_collections.jdcloud.cloud.plugins.module_utils._whitelist import Whitelist
+
+WHITELIST = Whitelist()
+BACKUP_POLICY = BackupPolicy()
+CONFIG = Config()
+
+# The options, with exactly the suboptions of the standalone modules; left out (None), a setting is not touched.
+SETTINGS_ARGUMENT_SPEC = dict(
+    whitelist=dict(type='list', elements='dict', options=WHITELIST.argument_spec['groups']['options']),
+    whitelist_purge=dict(type='bool', default=False),
+    backup_policy=dict(type='dict', options=BACKUP_POLICY.argument_spec),
+    config=dict(type='dict'),
+)
+
+# One thread (and one pooled connection) per read of an unchanged instance: the instance and its three settings.
+READ_THREADS = 4
+
+
+def _renamed(message, names):
+    """``message`` with the standalone module's option names (``groups``, ``backup_days``, ``parameters``)
+    replaced by the names they have here."""
+    for old, new in names:
+        message = re.sub(r'(?<![\w.\[])' + re.escape(old) + r'(?![\w])', new, message)
+    return message
+
+
+class Setting:
+    """A component as an option of the instance: how the option becomes the component's ``wanted`` and how
+    its refusals and changes are named."""
+
+    def __init__(self, component, option, wanted, names, changes):
+        self.component = component
+        self.option = option
+        self.wanted = wanted  # params -> the component's options
+        self.names = names  # [(standalone option, option here)] for messages
+        self.changes = changes  # plan -> the names in the result's changes
+
+    def declared(self, params):
+        return params.get(self.option) is not None
+
+
+SETTINGS = (
+    Setting(
+        WHITELIST,
+        'whitelist',
+        lambda p: dict(groups=p['whitelist'], purge=p['whitelist_purge'], state='present'),
+        [('groups', 'whitelist'), ('purge', 'whitelist_purge'), ('state=present', 'a declared whitelist')],
+        lambda plan: ['whitelist'] if plan.changes else [],
+    ),
+    Setting(
+        BACKUP_POLICY,
+        'backup_policy',
+        lambda p: dict(p['backup_policy']),
+        [(part, 'backup_policy.' + part) for part in ('auto_backup', 'backup_days', 'backup_window')],
+        lambda plan: ['backup_policy'] if plan.changes else [],
+    ),
+    Setting(
+        CONFIG,
+        'config',
+        lambda p: dict(parameters=p['config'], reset_unlisted=False),
+        [('parameters', 'config')],
+        lambda plan: ['config.' + name for name in plan.changes],
+    ),
+)
+
+
+def declared_settings(params):
+    """The settings ``params`` declare, in the order they are written (the engine parameters last: their write
+    makes the instance busy for a while)."""
+    return [setting for setting in SETTINGS if setting.declared(params)]
+
+
+def validated(setting, params):
+    """The wanted value of ``setting`` checked by its component, before any call; a ``Refusal`` names the
+    option as this module spells it."""
+    try:
+        return setting.component.validate(setting.wanted(params))
+    except Refusal as exc:
+        raise Refusal(_renamed(exc.message, setting.names), exc.status, **exc.details) from None
+
+
+class InstanceSettings:
+    """The settings of an instance declared beside it, mixed into a module class that has ``params``, ``api``,
+    ``write``, ``fail`` and the waits (jcs_redis_instance, the fleet's per-instance runs).
+
+    ``check_settings()`` before any call; ``read_with_settings(instance_id)`` reads the instance and its settings
+    at once; ``converge_settings(instance, created)`` once the instance is converged."""
+
+    settings = ()
+    settings_read = None
+    settings_status = None
+
+    def max_connections(self):
+        return READ_THREADS
+
+    def check_settings(self):
+        """Validate the declared settings (no call); the first refusal fails the run."""
+        self.settings = []
+        for setting in declared_settings(self.params):
+            try:
+                self.settings.append((setting, validated(setting, self.params)))
+            except Refusal as exc:
+                self.fail(exc.message, status=exc.status, **exc.details)
+
+    def read_with_settings(self, instance_id):
+        """The instance (None when there is none) with its declared settings read at the same time, kept for
+        ``converge_settings``; a read that failed is read again there, so its error is reported in order."""
+        if not self.settings:
+            return self.api.describe(instance_id)
+        api = self.api  # made once, before the threads share it
+        calls = [lambda: api.describe(instance_id)] + [
+            (lambda c=setting.component: c.read(api, instance_id)) for setting, _wanted in self.settings
+        ]
+
+        def attempt(call):
+            try:
+                return True, call()
+            except JDCloudAPIError as exc:
+                return False, exc
+
+        with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(calls))) as pool:
+            results = list(pool.map(attempt, calls))
+        described, instance = results[0]
+        if not described:
+            raise instance
+        self.settings_read = {
+            setting.option: value for (setting, _wanted), (ok, value) in zip(self.settings, results[1:]) if ok
+        }
+        self.settings_status = instance['status'] if instance else None
+        return instance
+
+    def _read_settings(self, instance_id, fresh):
+        """``{option: current}`` of the declared settings: those read beside the instance, unless ``fresh``, and the
+        others read now, concurrently."""
+        read = {} if fresh else dict(self.settings_read or {})
+        missing = [setting for setting, _wanted in self.settings if setting.option not in read]
+        if not missing:
+            return read
+        api = self.api
+
+        def attempt(setting):
+            try:
+                return True, setting.component.read(api, instance_id)
+            except JDCloudAPIError as exc:
+                return False, exc
+
+        with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(missing))) as pool:
+            results = list(pool.map(attempt, missing))
+        for setting, (ok, value) in zip(missing, results):
+            if not ok:
+                if value.code != 404:
+                    raise value
+                self.no_such_instance(instance_id, value)
+            if value is None:
+                self.no_such_instance(instance_id)
+            read[setting.option] = value
+        return read
+
+    def _plans(self, instance_id, fresh):
+        read = self._read_settings(instance_id, fresh)
+        planned = []
+        for setting, wanted in self.settings:
+            current = read[setting.option]
+            try:
+                plan = setting.component.plan(current, wanted)
+            except Refusal as exc:
+                self.fail(_renamed(exc.message, setting.names), status=exc.status, **exc.details)
+            planned.append((setting, current, plan))
+        return planned
+
+    def converge_settings(self, instance, created):
+        """Bring the declared settings of ``instance`` (as converged, None for a create predicted in check mode)
+        where they are wanted. Returns ``(changes, values, diff before, diff after)``: the result's change names,
+        the settings by option once written (or as they would be), and the diff's parts."""
+        if not self.settings:
+            return [], {}, {}, {}
+        if instance is None or instance.get('id') is None:
+            # a create predicted in check mode: the settings are all set once the instance runs
+            changes, values = [], {}
+            for setting, _wanted in self.settings:
+                changes.extend(
+                    ['config.' + n for n in sorted(self.params['config'])]
+                    if setting.option == 'config'
+                    else [setting.option]
+                )
+                values[setting.option] = self.params[setting.option]
+            return changes, values, {}, dict(values)
+        instance_id = instance['id']
+        if created and not self.check_mode and instance.get('status') != 'running':
+            # a new instance takes its settings once it runs: waited for even with wait: false
+            instance = self.wait_running(instance_id, 'to run before its settings are written')
+        # reads made beside a busy instance, or before a create or a resize, may no longer hold
+        fresh = created or self.settings_status != 'running' or instance.get('status') != 'running'
+        planned = self._plans(instance_id, fresh)
+        if not self.check_mode and any(plan.writes for _s, _c, plan in planned):
+            if instance.get('status') != 'running' or self.settings_status != 'running':
+                # the settings can only be written while the instance runs: waited for even with wait: false
+                self.wait_running(instance_id, 'to run before its settings are written')
+                planned = self._plans(instance_id, True)
+            waited = False
+            for setting, _current, plan in planned:
+                for write in plan.writes:
+                    self._write_setting(setting, instance_id, write)
+            if self.params['wait'] and any(s.component.changes_status and p.writes for s, _c, p in planned):
+                self.wait_running(instance_id, 'to run again after the change of its settings')
+                waited = True
+            for setting, _current, plan in planned:
+                if plan.writes:
+                    plan.after = setting.component.settled(self.api, instance_id, plan.after, waited)
+        changes, values, before, after = [], {}, {}, {}
+        for setting, current, plan in planned:
+            for warning in plan.warnings:
+                self.module.warn(_renamed(warning, setting.names))
+            changes.extend(setting.changes(plan))
+            values[setting.option] = plan.after
+            if plan.changes:
+                before[setting.option], after[setting.option] = setting.component.diff(current, plan)
+        return changes, values, before, after
+
+    def _write_setting(self, setting, instance_id, write):
+        component = setting.component
+
+        def applied():
+            return True if component.holds(component.read(self.api, instance_id), write) else None
+
+        def call():
+            try:
+                return component.apply(self.api, instance_id, write)
+            except Refusal as exc:
+                self.fail(_renamed(exc.message, setting.names), status=exc.status, **exc.details)
+
+        names = ['config.' + name for name in sorted(write)] if setting.option == 'config' else [setting.option]
+        try:
+            self.write(call, applied, names)
+        except JDCloudAPIError as exc:
+            self.fail_from(exc, f'Could not {component.context(write)} of instance {instance_id}')
+
+    def wait_running(self, instance_id, what):
+        return self.wait_instance(instance_id, lambda instance: instance['status'] == 'running', what)
