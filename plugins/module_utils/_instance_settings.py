@@ -111,6 +111,8 @@ class InstanceSettings:
     settings = ()
     settings_read = None
     settings_status = None
+    # threads of the reads made after the instance's (a fleet reads its instances side by side already)
+    read_threads = READ_THREADS
 
     def max_connections(self):
         return READ_THREADS
@@ -166,7 +168,7 @@ class InstanceSettings:
             except JDCloudAPIError as exc:
                 return False, exc
 
-        with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(missing))) as pool:
+        with ThreadPoolExecutor(max_workers=min(self.read_threads, len(missing))) as pool:
             results = list(pool.map(attempt, missing))
         for setting, (ok, value) in zip(missing, results):
             if not ok:
@@ -215,7 +217,7 @@ class InstanceSettings:
         fresh = created or self.settings_status != 'running' or instance.get('status') != 'running'
         planned = self._plans(instance_id, fresh)
         if not self.check_mode and any(plan.writes for _s, _c, plan in planned):
-            if instance.get('status') != 'running' or self.settings_status != 'running':
+            if instance.get('status') != 'running':
                 # the settings can only be written while the instance runs: waited for even with wait: false
                 self.wait_running(instance_id, 'to run before its settings are written')
                 planned = self._plans(instance_id, True)

@@ -1,0 +1,416 @@
+# Copyright: Contributors to the jdcloud.cloud collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""A fleet of instances converged in one process (jcs_redis_fleet): each entry is what one jcs_redis_instance
+task with its settings would do, run by a worker that shares the fleet's client, on at most ``max_concurrency``
+threads, with one wait for all the instances that are busy.
+
+FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without notice.
+
+Phases: check every entry (no call); list the region once; check the quota once for the creates; start every
+create and update without waiting; wait once for every busy instance (one listing per poll); converge the
+settings; wait once for the instances whose parameters changed; start every delete; wait once for them. An entry
+that fails is reported with its error and leaves the others going; a worker never exits the process.
+"""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.jdcloud.cloud.plugins.module_utils._api import RedisAPI, Refusal
+from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, error_dict, explain, local_error
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudError
+from ansible_collections.jdcloud.cloud.plugins.module_utils._fleet import wait_for_instances, wait_outcome
+from ansible_collections.jdcloud.cloud.plugins.module_utils._instance import (
+    InstanceOperations,
+    diff_of,
+    validate,
+    zone_problems,
+)
+from ansible_collections.jdcloud.cloud.plugins.module_utils._instance_settings import (
+    SETTINGS_ARGUMENT_SPEC,
+    InstanceSettings,
+    declared_settings,
+)
+
+# The options of an entry: those of jcs_redis_instance that a declared fleet sets per instance.
+ENTRY_ARGUMENT_SPEC = dict(
+    name=dict(type='str', required=True),
+    state=dict(type='str', choices=['present', 'absent'], default='present'),
+    description=dict(type='str'),
+    instance_class=dict(type='str'),
+    shard_number=dict(type='int'),
+    replica_number=dict(type='int'),
+    vpc_id=dict(type='str'),
+    subnet_id=dict(type='str'),
+    master_az=dict(type='str'),
+    slave_az=dict(type='str'),
+    redis_version=dict(type='str'),
+    ipv6=dict(type='bool'),
+    password=dict(type='str', no_log=True),
+    update_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),
+    allow_passwordless=dict(type='bool', default=False),
+    charge_mode=dict(type='str', choices=['postpaid_by_duration', 'prepaid_by_duration']),
+    charge_unit=dict(type='str', choices=['month', 'year']),
+    charge_duration=dict(type='int'),
+    auto_renew=dict(type='bool'),
+    tags=dict(type='dict'),
+    purge_tags=dict(type='bool', default=False),
+    **SETTINGS_ARGUMENT_SPEC,
+)
+
+POLL_INTERVAL = 2
+
+
+class EntryFailed(Exception):
+    """The failure of one entry: what JCSModule.fail would have exited with."""
+
+    def __init__(self, msg, result):
+        super().__init__(msg)
+        self.msg = msg
+        self.result = result
+
+
+class CachingAPI(RedisAPI):
+    """The fleet's API: what the region sells and the quota are read once for every worker."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._lock = threading.Lock()
+        self._cache = {}
+
+    def _once(self, key, read):
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = read()
+            return self._cache[key]
+
+    def instance_classes(self, redis_version=None):
+        return self._once(('classes', redis_version), lambda: super(CachingAPI, self).instance_classes(redis_version))
+
+    def available_resources(self):
+        return self._once('resources', lambda: super(CachingAPI, self).available_resources())
+
+    def quota(self):
+        return self._once('quota', lambda: super(CachingAPI, self).quota())
+
+    def _tag_service(self):
+        with self._lock:
+            return super()._tag_service()
+
+
+class _Face:
+    """The AnsibleModule a worker sees: warnings are kept for the entry's result."""
+
+    def __init__(self, module, warnings):
+        self._module = module
+        self._diff = module._diff
+        self.check_mode = module.check_mode
+        self.no_log_values = module.no_log_values
+        self.warnings = warnings
+
+    def warn(self, warning):
+        self.warnings.append(warning)
+
+
+class _Raising:
+    def fail(self, msg, error=None, status=None, **kwargs):
+        result = dict(kwargs)
+        result['error'] = error if error is not None else local_error(status or 'FAILED_PRECONDITION', msg)
+        raise EntryFailed(msg, result)
+
+
+class EntryRun(InstanceOperations, InstanceSettings, _Raising, JCSModule):
+    """One entry, as jcs_redis_instance would run it (wait: false), on the fleet's client and API."""
+
+    read_threads = 1
+
+    def __init__(self, fleet, params, listed):
+        self.fleet = fleet
+        self.params = params
+        self.listed = listed  # the instances of the region's one listing named like the entry
+        self.check_mode = fleet.check_mode
+        self.warnings = []
+        self.module = _Face(fleet.module, self.warnings)
+        self._client = fleet.client
+        self._other_clients = []
+        self._api = fleet.api
+        self.deleting = []
+        self.changes = []
+        self.applied = []  # what the base's write() records
+        self.order = {}
+        self.before = self.after = None
+        self.settings_values, self.settings_before, self.settings_after = {}, {}, {}
+
+    def find(self):
+        # the region's listing answers for an entry whose name one instance has; any other case (a create, a
+        # name several instances share) is looked up again, as jcs_redis_instance does
+        if len(self.listed) == 1 and self.listed[0]['status'] != 'deleting':
+            return self.listed[0]
+        instance, self.deleting = self.api.find_instance(None, self.params['name'])
+        return instance
+
+    def problems(self):
+        problems = validate(self.params) + zone_problems(self.params, self.fleet.api.region)
+        if self.params['state'] == 'absent' and declared_settings(self.params):
+            problems.append(
+                '{} only apply with state: present'.format(', '.join(s.option for s in declared_settings(self.params)))
+            )
+        if not problems:
+            try:
+                self.check_settings()
+            except EntryFailed as exc:
+                problems.append(exc.msg)
+        return problems
+
+    def converge_instance(self):
+        if self.params['state'] == 'absent':
+            self.before, self.after = self.absent()
+        else:
+            self.before, self.after = self.present()
+
+    def converge_instance_settings(self, instance):
+        changes, self.settings_values, self.settings_before, self.settings_after = self.converge_settings(
+            instance, 'create' in self.changes
+        )
+        self.changes.extend(changes)
+
+    def outcome(self):
+        """The entry's result: ``state`` is created, updated, unchanged or deleted."""
+        if 'create' in self.changes:
+            state = 'created'
+        elif 'delete' in self.changes:
+            state = 'deleted'
+        else:
+            state = 'updated' if self.changes else 'unchanged'
+        present = self.params['state'] == 'present'
+        instance = self.after if present else self.before
+        result = dict(
+            name=self.params['name'],
+            state=state,
+            changed=bool(self.changes),
+            changes=list(self.changes),
+            id=(instance or {}).get('id'),
+            instance=instance,
+        )
+        result.update(self.order)
+        result.update(self.settings_values)
+        if self.module._diff:
+            diff = diff_of(self.before, self.after, self.changes, bool(self.params['password']))
+            diff['before'].update(self.settings_before)
+            diff['after'].update(self.settings_after)
+            diff['before_header'] = diff['after_header'] = self.params['name']
+            result['diff'] = diff
+        if self.warnings:
+            result['warnings'] = list(self.warnings)
+        return result
+
+
+class Fleet:
+    """The phases of one fleet run for ``module`` (a JCSModule with ``instances``, ``max_concurrency``, ``wait``,
+    ``wait_timeout``, ``poll_interval``)."""
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.failures = {}  # name -> result of a failed entry
+
+    def run(self):
+        module = self.module
+        params = self.params
+        entries = params['instances']
+        names = [entry['name'] for entry in entries]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            module.fail(
+                'instances names these instances more than once: ' + ', '.join(twice), status='INVALID_ARGUMENT'
+            )
+        workers = [EntryRun(module, self.entry_params(entry), []) for entry in entries]
+        problems = []
+        for worker in workers:
+            problems.extend('{}: {}'.format(worker.params['name'], p) for p in worker.problems())
+        if problems:
+            module.fail('; '.join(problems), status='INVALID_ARGUMENT')
+        if not workers:
+            return self.result([])
+        listed, _settled = module.api.list_instances(concurrency=min(4, params['max_concurrency']))
+        by_name = {}
+        for instance in listed:
+            by_name.setdefault(instance['name'], []).append(instance)
+        for worker in workers:
+            worker.listed = by_name.get(worker.params['name'], [])
+        present = [w for w in workers if w.params['state'] == 'present']
+        absent = [w for w in workers if w.params['state'] == 'absent']
+        self.check_quota(present)
+
+        self.each(present, lambda w: w.converge_instance())
+        ready = [w for w in present if w.params['name'] not in self.failures]
+        running = self.wait_running([w for w in ready if w.after and w.after.get('id')], 'to run')
+        self.each(ready, lambda w: w.converge_instance_settings(running.get((w.after or {}).get('id'), w.after)))
+        configuring = [
+            w
+            for w in ready
+            if w.params['name'] not in self.failures and any(c.startswith('config.') for c in w.changes)
+        ]
+        self.wait_running(configuring, 'to run again after the change of its parameters')
+        self.each(absent, lambda w: w.converge_instance())
+        self.wait_gone([w for w in absent if w.params['name'] not in self.failures and w.before])
+        return self.result(workers)
+
+    def entry_params(self, entry):
+        """The options of jcs_redis_instance for ``entry``: the fleet's connection, the entry, never a wait."""
+        params = {key: self.params.get(key) for key in self.module.connection_options}
+        params.update(entry)
+        params.update(
+            instance_id=None,
+            allow_duplicate_name=False,
+            tag_endpoint=self.params.get('tag_endpoint'),
+            preflight=True,
+            wait=False,
+            wait_timeout=self.params['wait_timeout'],
+        )
+        return params
+
+    def check_quota(self, present):
+        """One read of the quota for every create, before any write."""
+        creates = [w for w in present if not any(i['status'] != 'deleting' for i in w.listed)]
+        if not creates:
+            return
+        quota = self.module.api.quota()
+        free = quota['max'] - quota['used']
+        if len(creates) > free:
+            self.module.fail(
+                'The Redis quota of region {} leaves room for {} new instances ({} of {} used), and {} would be '
+                'created: {}; nothing was changed'.format(
+                    self.module.api.region,
+                    max(free, 0),
+                    quota['used'],
+                    quota['max'],
+                    len(creates),
+                    ', '.join(w.params['name'] for w in creates),
+                ),
+                error=local_error('QUOTA_EXCEEDED', 'quota too small for the creates'),
+            )
+
+    def each(self, workers, step):
+        """``step(worker)`` on every worker not failed yet, at most max_concurrency at once; a failure is the
+        worker's alone."""
+        workers = [w for w in workers if w.params['name'] not in self.failures]
+        if not workers:
+            return
+
+        def guarded(worker):
+            try:
+                step(worker)
+            except EntryFailed as exc:
+                self.failed(worker, exc.msg, exc.result)
+            except Refusal as exc:
+                if exc.cause is not None:
+                    message = f'{exc.message}: {explain(exc.cause)}'
+                    self.failed(worker, message, dict(exc.details, error=error_dict(exc.cause)))
+                else:
+                    self.failed(worker, exc.message, dict(exc.details, error=local_error(exc.status, exc.message)))
+            except JDCloudError as exc:
+                self.failed(worker, explain(exc), dict(error=error_dict(exc)))
+
+        with ThreadPoolExecutor(max_workers=min(self.params['max_concurrency'], len(workers))) as pool:
+            list(pool.map(guarded, workers))
+
+    def failed(self, worker, msg, result):
+        if worker.applied:
+            result.setdefault('changed', True)
+            result.setdefault('changes', list(worker.applied))
+        entry = dict(name=worker.params['name'], state='failed', changed=bool(result.get('changed')))
+        entry['changes'] = result.pop('changes', list(worker.applied))
+        entry['msg'] = self.module.scrub(msg)
+        entry.update(self.module.scrub(result))
+        self.failures[worker.params['name']] = entry
+
+    def _listing(self, ids):
+        def listing():
+            found, _settled = self.module.api.list_instances(filters=[dict(name='cacheInstanceId', values=ids)])
+            return found
+
+        return listing
+
+    def wait_running(self, workers, what):
+        """Wait once for every instance of ``workers`` that does not run; ``{id: instance}`` as last listed. In
+        check mode nothing was started, and with wait: false nothing is waited for."""
+        busy = {
+            w.after['id']: w for w in workers if w.after and w.after.get('id') and w.after.get('status') != 'running'
+        }
+        if what != 'to run':
+            busy = {w.after['id']: w for w in workers}
+        if not busy or self.module.check_mode or not self.params['wait']:
+            return {}
+        timeout = self.params['wait_timeout']
+        instances, _polls, names = wait_for_instances(
+            self._listing(sorted(busy)), 'running', timeout, self.params['poll_interval']
+        )
+        listed = {i['id']: i for i in instances}
+        for instance_id, worker in busy.items():
+            instance = listed.get(instance_id)
+            if instance is not None and instance['status'] == 'running':
+                if what == 'to run':
+                    worker.after = instance
+                continue
+            problem = wait_outcome('running', [instance] if instance else [], [instance_id], names, timeout)
+            status = 'WAIT_TIMEOUT' if problem.startswith('Timed out') else 'INSTANCE_ERROR'
+            self.failed(worker, problem, dict(error=local_error(status, problem)))
+        return listed
+
+    def wait_gone(self, workers):
+        gone = {w.before['id']: w for w in workers if 'delete' in w.changes or w.before.get('status') == 'deleting'}
+        if not gone or self.module.check_mode or not self.params['wait']:
+            return
+        timeout = self.params['wait_timeout']
+        instances, _polls, _names = wait_for_instances(
+            self._listing(sorted(gone)), 'absent', timeout, self.params['poll_interval']
+        )
+        for instance in instances:
+            worker = gone.get(instance['id'])
+            if worker is not None:
+                problem = wait_outcome('absent', [instance], [instance['id']], {}, timeout)
+                status = 'WAIT_TIMEOUT' if problem.startswith('Timed out') else 'INSTANCE_ERROR'
+                self.failed(worker, problem, dict(error=local_error(status, problem)))
+
+    def result(self, workers):
+        results = []
+        for worker in workers:
+            name = worker.params['name']
+            results.append(self.failures[name] if name in self.failures else worker.outcome())
+        summary = {state: [r['name'] for r in results if r['state'] == state] for state in STATES}
+        result = dict(changed=any(r['changed'] for r in results), instances=results, **summary)
+        for entry in results:
+            for warning in entry.get('warnings', ()):
+                self.module.module.warn('{}: {}'.format(entry['name'], warning))
+        if self.module.module._diff:
+            result['diff'] = [r['diff'] for r in results if r.get('diff') and r['changed']]
+        if self.failures:
+            message = '; '.join('{}: {}'.format(name, entry['msg']) for name, entry in self.failures.items())
+            self.module.fail(
+                f'{len(self.failures)} of {len(results)} instances failed: {message}',
+                error=local_error('INSTANCES_FAILED', message),
+                **result,
+            )
+        return result
+
+
+STATES = ('created', 'updated', 'unchanged', 'deleted', 'failed')
+
+
+class FleetModule(JCSModule):
+    """The base of jcs_redis_fleet: its API reads what the region sells once."""
+
+    connection_options = ('access_key', 'secret_key', 'region', 'endpoint', 'validate_certs', 'ca_path')
+    connection_options += ('api_timeout', 'api_retries')
+
+    def max_connections(self):
+        return self.params['max_concurrency'] + 4
+
+    @property
+    def api(self):
+        if self._api is None:
+            region = self.checked_region()
+            self._api = CachingAPI(self.client, region, self._tag_client)
+        return self._api

@@ -1,0 +1,302 @@
+#!/usr/bin/python
+# Copyright: Contributors to the jdcloud.cloud collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+
+DOCUMENTATION = r'''
+module: jcs_redis_fleet
+short_description: Converge many JD Cloud Redis instances and their settings in one task
+version_added: 1.1.0
+description:
+  - Makes every instance of O(instances) match its entry, as one M(jdcloud.cloud.jcs_redis_instance) task per entry
+    would (the same options, rules and messages), with its white list, backup policy and engine parameters, in one
+    module run.
+  - The region is listed once; the quota is read once for all the creates, and what the region sells once per Redis
+    version. Entries are converged side by side, at most O(max_concurrency) at a time, on as many connections.
+  - Every create and resize is started without waiting; the instances are then waited for together (one listing per
+    O(poll_interval), whatever their number), their settings are converged, the instances whose engine parameters
+    changed are waited for together, and the instances declared absent are deleted and waited for together.
+  - An entry that fails (a refusal of the API, an instance that does not run) is reported in its own result and in
+    the failure message; the other entries go on. The module fails when any entry failed, with every result.
+  - Options that are wrong in any entry fail the module before any call, naming the entry and the option.
+  - An unchanged fleet of N instances with three settings each costs one listing and 3 x N reads.
+author:
+  - Contributors to jdcloud.cloud (@jdcloud-cloud)
+options:
+  instances:
+    description:
+      - The instances to converge, identified by their names; names must be unique in the list. Instances of the
+        region that are not listed are left alone.
+      - Each entry takes the options of M(jdcloud.cloud.jcs_redis_instance) below, with the same meaning; an omitted
+        key leaves that setting of an existing instance as it is.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description: Name of the instance (2 to 32 letters, digits, underscores or Chinese characters).
+        type: str
+        required: true
+      state:
+        description: V(present) creates or updates the instance and its settings; V(absent) deletes it.
+        type: str
+        choices: [present, absent]
+        default: present
+      description:
+        description: Description of the instance, as O(jdcloud.cloud.jcs_redis_instance#module:description).
+        type: str
+      instance_class:
+        description:
+          - Instance class, as O(jdcloud.cloud.jcs_redis_instance#module:instance_class). Required to create; a new
+            value resizes. A class that is not sold for the instance's Redis version fails the entry.
+        type: str
+      shard_number:
+        description: Number of shards, as O(jdcloud.cloud.jcs_redis_instance#module:shard_number).
+        type: int
+      replica_number:
+        description: Number of replicas of each shard, as O(jdcloud.cloud.jcs_redis_instance#module:replica_number).
+        type: int
+      vpc_id:
+        description: VPC of the instance. Required to create; cannot be changed.
+        type: str
+      subnet_id:
+        description: Subnet of the instance. Required to create; cannot be changed.
+        type: str
+      master_az:
+        description: Availability zone of the primary. Required to create; cannot be changed.
+        type: str
+      slave_az:
+        description: Availability zone of the replica. Required to create; cannot be changed.
+        type: str
+      redis_version:
+        description: Redis engine version, as O(jdcloud.cloud.jcs_redis_instance#module:redis_version).
+        type: str
+      ipv6:
+        description: Whether the instance supports IPv6. Cannot be changed.
+        type: bool
+      password:
+        description:
+          - Password of the instance, as O(jdcloud.cloud.jcs_redis_instance#module:password); never shown in any
+            output.
+        type: str
+      update_password:
+        description: When O(instances[].password) is set, as O(jdcloud.cloud.jcs_redis_instance#module:update_password).
+        type: str
+        choices: [on_create, always]
+        default: on_create
+      allow_passwordless:
+        description: Allow an instance without a password.
+        type: bool
+        default: false
+      charge_mode:
+        description: Billing mode used to create the instance.
+        type: str
+        choices: [postpaid_by_duration, prepaid_by_duration]
+      charge_unit:
+        description: Unit of the prepaid term.
+        type: str
+        choices: [month, year]
+      charge_duration:
+        description: Length of the prepaid term.
+        type: int
+      auto_renew:
+        description: Whether a prepaid instance renews automatically.
+        type: bool
+      tags:
+        description: Tags of the instance, as O(jdcloud.cloud.jcs_redis_instance#module:tags).
+        type: dict
+      purge_tags:
+        description: Remove the tags not in O(instances[].tags), as O(jdcloud.cloud.jcs_redis_instance#module:purge_tags).
+        type: bool
+        default: false
+      whitelist:
+        description:
+          - White-list groups of the instance, as O(jdcloud.cloud.jcs_redis_instance#module:whitelist) takes them.
+        type: list
+        elements: dict
+        suboptions:
+          name:
+            description: Name of the group; V(default) is the group every instance has.
+            type: str
+            required: true
+          ips:
+            description: IPv4 addresses and CIDR blocks of the group; at least one.
+            type: list
+            elements: str
+      whitelist_purge:
+        description:
+          - Delete the white-list groups that O(instances[].whitelist) does not list (never V(default)).
+        type: bool
+        default: false
+      backup_policy:
+        description:
+          - The automatic backup policy, as O(jdcloud.cloud.jcs_redis_instance#module:backup_policy) takes it.
+        type: dict
+        suboptions:
+          auto_backup:
+            description: Whether the instance backs up automatically.
+            type: bool
+          backup_days:
+            description: The weekdays of the automatic backups.
+            type: list
+            elements: str
+          backup_window:
+            description: The hour of the automatic backups, V(HH:MM-HH:MM) with an optional UTC offset.
+            type: str
+      config:
+        description:
+          - Redis engine parameters and their values, as O(jdcloud.cloud.jcs_redis_instance#module:config) takes them.
+        type: dict
+  max_concurrency:
+    description:
+      - How many entries are converged at the same time, on as many connections; 1 to 64.
+    type: int
+    default: 8
+  wait:
+    description:
+      - Wait until every created or resized instance runs (before its settings are written, which needs it running
+        in any case), until every instance whose engine parameters changed runs again, and until every deleted
+        instance is gone.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - How many seconds each of those waits lasts at most; an instance that is still busy then fails its entry.
+    type: int
+    default: 1800
+  poll_interval:
+    description:
+      - Seconds between two listings of the instances waited for; more than 0 and at most 3600.
+    type: float
+    default: 2
+extends_documentation_fragment:
+  - jdcloud.cloud.common
+  - jdcloud.cloud.common.tag_endpoint
+  - jdcloud.cloud.common.state_module
+notes:
+  - Use it for many instances declared in a variable, as the P(jdcloud.cloud.redis_fleet#role) role does; use
+    M(jdcloud.cloud.jcs_redis_instance) for one instance, and the standalone settings modules when a setting is
+    owned apart from its instance.
+'''
+
+EXAMPLES = r'''
+- name: Converge the caches of the order service
+  jdcloud.cloud.jcs_redis_fleet:
+    region: cn-north-1
+    max_concurrency: 8
+    instances:
+      - name: orders_cache
+        instance_class: redis.m.small.basic
+        redis_version: "5.0"
+        vpc_id: vpc-hvo176vm93
+        subnet_id: subnet-k8sjnalvo3
+        master_az: cn-north-1a
+        slave_az: cn-north-1b
+        password: "{{ vault_orders_password }}"
+        whitelist:
+          - name: default
+            ips: [10.0.1.0/24]
+        config:
+          maxmemory-policy: allkeys-lru
+      - name: old_cache
+        state: absent
+  register: fleet
+
+- name: Show what changed per instance
+  ansible.builtin.debug:
+    msg: "{{ fleet.instances | selectattr('changed') | map(attribute='name') | list }}"
+'''
+
+RETURN = r'''
+instances:
+  description:
+    - One result per entry, in the order of O(instances).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name: {description: Name of the entry., type: str, returned: always, sample: orders_cache}
+    state:
+      description: What happened (in check mode, would happen) - V(created), V(updated), V(unchanged), V(deleted) or V(failed).
+      type: str
+      returned: always
+      sample: updated
+    changed: {description: Whether the instance or a setting changed., type: bool, returned: always, sample: true}
+    changes:
+      description:
+        - What changed, as RV(jdcloud.cloud.jcs_redis_instance#module:changes) names it (V(create), V(description),
+          V(whitelist), V(backup_policy), V(config.maxmemory-policy), ...); for a failed entry, the writes that went
+          through (or may have).
+      type: list
+      elements: str
+      returned: always
+      sample: [whitelist, config.maxmemory-policy]
+    id: {description: ID of the instance (null for a create in check mode)., type: str, returned: unless failed, sample: redis-m0vcg462xe31}
+    instance:
+      description: The instance as RV(jdcloud.cloud.jcs_redis_instance#module:instance) returns it.
+      type: dict
+      returned: unless failed
+    whitelist: {description: The white list after the change., type: list, elements: dict, returned: when declared}
+    backup_policy: {description: The backup policy after the change., type: dict, returned: when declared}
+    config: {description: Every engine parameter after the change., type: dict, returned: when declared}
+    diff: {description: The entry's diff (with --diff)., type: dict, returned: in diff mode}
+    msg: {description: Why the entry failed., type: str, returned: when failed}
+    error: {description: The structured error of a failed entry., type: dict, returned: when failed}
+created: {description: Names of the created instances., type: list, elements: str, returned: always, sample: [orders_cache]}
+updated: {description: Names of the updated instances., type: list, elements: str, returned: always, sample: []}
+unchanged: {description: Names of the unchanged instances., type: list, elements: str, returned: always, sample: []}
+deleted: {description: Names of the deleted instances., type: list, elements: str, returned: always, sample: [old_cache]}
+failed:
+  description: Names of the entries that failed.
+  type: list
+  elements: str
+  returned: always
+  sample: []
+'''
+
+from ansible_collections.jdcloud.cloud.plugins.module_utils._base import env_fallback
+from ansible_collections.jdcloud.cloud.plugins.module_utils._fleet_converge import (
+    ENTRY_ARGUMENT_SPEC,
+    Fleet,
+    FleetModule,
+)
+
+
+class JCSRedisFleet(FleetModule):
+    argument_spec = dict(
+        instances=dict(type='list', elements='dict', required=True, options=ENTRY_ARGUMENT_SPEC),
+        max_concurrency=dict(type='int', default=8),
+        tag_endpoint=dict(type='str', fallback=(env_fallback, ['JDCLOUD_TAG_ENDPOINT'])),
+        wait=dict(type='bool', default=True),
+        wait_timeout=dict(type='int', default=1800),
+        poll_interval=dict(type='float', default=2),
+    )
+    module_kwargs = dict(supports_check_mode=True)
+
+    def run(self):
+        params = self.params
+        if not 1 <= params['max_concurrency'] <= 64:
+            self.fail(
+                'max_concurrency must be between 1 and 64, got {}'.format(params['max_concurrency']),
+                status='INVALID_ARGUMENT',
+            )
+        if params['wait_timeout'] < 0:
+            self.fail(
+                'wait_timeout must be at least 0 seconds, got {}'.format(params['wait_timeout']),
+                status='INVALID_ARGUMENT',
+            )
+        if not 0 < params['poll_interval'] <= 3600:
+            self.fail(
+                'poll_interval must be more than 0 and at most 3600 seconds, got {}'.format(params['poll_interval']),
+                status='INVALID_ARGUMENT',
+            )
+        return Fleet(self).run()
+
+
+def main():
+    JCSRedisFleet().execute()
+
+
+if __name__ == '__main__':
+    main()

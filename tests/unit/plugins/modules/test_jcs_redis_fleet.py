@@ -1,0 +1,113 @@
+"""jcs_redis_fleet run for real against the emulator over HTTP: many instances and their settings in one process."""
+
+from __future__ import annotations
+
+import json
+
+from emulator_fixtures import INSTANCE_PASSWORD, INSTANCE_REQUEST
+from modrunner import run_module
+
+MODULE = 'jcs_redis_fleet'
+SETTINGS = dict(
+    whitelist=[dict(name='default', ips=['10.0.1.0/24'])],
+    backup_policy=dict(auto_backup=True, backup_days=['Monday'], backup_window='01:00-02:00'),
+    config={'maxmemory-policy': 'allkeys-lru'},
+)
+
+
+def entries(count, prefix='fleet', **extra):
+    return [dict(INSTANCE_REQUEST, name=f'{prefix}_{n:02d}', **SETTINGS, **extra) for n in range(count)]
+
+
+def run(emulator, instances, *, check_mode=False, diff=False, **args):
+    return run_module(
+        MODULE,
+        emulator.connection(instances=instances, poll_interval=0.2, **args),
+        check_mode=check_mode,
+        diff=diff,
+    )
+
+
+def states(result):
+    return {r['name']: r['state'] for r in result['instances']}
+
+
+def test_converge_check_unchanged_change_delete(emulator):
+    fleet = entries(5)
+    planned = run(emulator, fleet, check_mode=True)
+    assert not planned.failed, planned.result
+    assert planned.changed and set(states(planned.result).values()) == {'created'}
+    assert emulator.writes() == 0
+    assert planned.result['instances'][0]['changes'] == [
+        'create',
+        'whitelist',
+        'backup_policy',
+        'config.maxmemory-policy',
+    ]
+
+    created = run(emulator, fleet, max_concurrency=4)
+    assert not created.failed, created.result
+    assert sorted(created.result['created']) == [e['name'] for e in fleet]
+    assert emulator.calls()['createCacheInstance'] == 5
+    assert all(r['instance']['status'] == 'running' for r in created.result['instances'])
+    assert all(r['config']['maxmemory-policy'] == 'allkeys-lru' for r in created.result['instances'])
+    assert INSTANCE_PASSWORD not in json.dumps(created.result) + created.stdout + created.stderr
+
+    emulator.admin.reset(state=False)
+    again = run(emulator, fleet)
+    assert not again.failed and not again.changed, again.result
+    assert again.result['unchanged'] == [e['name'] for e in fleet]
+    # one listing and three reads per instance, nothing else
+    assert emulator.calls() == {
+        'describeCacheInstances': 1,
+        'describeWhiteListGroup': 5,
+        'describeBackupPolicy': 5,
+        'describeInstanceConfig': 5,
+    }
+
+    emulator.admin.reset(state=False)
+    fleet[2] = dict(fleet[2], config={'maxmemory-policy': 'noeviction'})
+    one = run(emulator, fleet, diff=True)
+    assert not one.failed, one.result
+    assert one.result['updated'] == ['fleet_02']
+    assert one.result['instances'][2]['changes'] == ['config.maxmemory-policy']
+    assert one.result['instances'][2]['diff']['after']['config'] == {'maxmemory-policy': 'noeviction'}
+    assert emulator.writes() == 1
+
+    emulator.admin.reset(state=False)
+    gone = run(emulator, [dict(name=e['name'], state='absent') for e in fleet[:2]])
+    assert not gone.failed, gone.result
+    assert gone.result['deleted'] == ['fleet_00', 'fleet_01']
+    assert {i['name'] for i in emulator.instances().values()} == {'fleet_02', 'fleet_03', 'fleet_04'}
+
+
+def test_an_entry_that_fails_leaves_the_others_going(emulator):
+    fleet = entries(3, prefix='part')
+    fleet[1] = dict(fleet[1], instance_class='redis.m.nosuch.basic')
+    result = run(emulator, fleet)
+    assert result.failed
+    assert states(result.result) == {'part_00': 'created', 'part_01': 'failed', 'part_02': 'created'}
+    failed = result.result['instances'][1]
+    assert 'instance_class' in failed['msg'] and 'part_01' in result.result['msg']
+    assert failed['error']['status']
+    assert {i['name'] for i in emulator.instances().values()} == {'part_00', 'part_02'}
+
+
+def test_bad_entries_are_refused_before_any_call(emulator):
+    fleet = entries(2, prefix='bad')
+    fleet[0] = dict(fleet[0], whitelist=[dict(name='9x', ips=['10.0.0.1'])])
+    fleet[1] = dict(fleet[1], vpc_id='not-a-vpc')
+    refused = run(emulator, fleet)
+    assert refused.failed and refused.result['error']['status'] == 'INVALID_ARGUMENT'
+    assert 'bad_00: whitelist[0].name' in refused.result['msg']
+    assert 'bad_01: vpc_id' in refused.result['msg']
+    twice = run(emulator, [dict(name='same'), dict(name='same', state='absent')])
+    assert twice.failed and 'same' in twice.result['msg']
+    assert emulator.admin.stats()['total_calls'] == 0
+
+
+def test_quota_is_checked_once_before_any_create(emulator):
+    emulator.admin.set_quota('cn-north-1', 2)
+    refused = run(emulator, entries(3, prefix='quota'))
+    assert refused.failed and refused.result['error']['status'] == 'QUOTA_EXCEEDED', refused.result
+    assert emulator.writes() == 0
