@@ -20,6 +20,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._api import Refusal
 from ansible_collections.jdcloud.cloud.plugins.module_utils._backup import BackupPolicy
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
 from ansible_collections.jdcloud.cloud.plugins.module_utils._parameters import Config
+from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import SettingModule
 from ansible_collections.jdcloud.cloud.plugins.module_utils._whitelist import Whitelist
 
 WHITELIST = Whitelist()
@@ -44,6 +45,21 @@ def _renamed(message, names):
     for old, new in names:
         message = re.sub(r'(?<![\w.\[])' + re.escape(old) + r'(?![\w])', new, message)
     return message
+
+
+class _Named:
+    """A component whose writes are named as the instance's result names them (``config.maxmemory-policy``)."""
+
+    def __init__(self, setting):
+        self._setting = setting
+
+    def __getattr__(self, name):
+        return getattr(self._setting.component, name)
+
+    def write_changes(self, current, plan, write):
+        if self._setting.option == 'config':
+            return ['config.' + name for name in sorted(write)]
+        return [self._setting.option]
 
 
 class Setting:
@@ -111,6 +127,8 @@ class InstanceSettings:
     settings = ()
     settings_read = None
     settings_status = None
+    # {option: the names of what changes in it (groups, parts, parameters)}; None for a create in check mode
+    setting_changes = None
     # threads of the reads made after the instance's (a fleet reads its instances side by side already)
     read_threads = READ_THREADS
 
@@ -201,6 +219,7 @@ class InstanceSettings:
         if instance is None or instance.get('id') is None:
             # a create predicted in check mode: the settings are all set once the instance runs
             changes, values = [], {}
+            self.setting_changes = {setting.option: None for setting, _wanted in self.settings}
             for setting, _wanted in self.settings:
                 changes.extend(
                     ['config.' + n for n in sorted(self.params['config'])]
@@ -217,21 +236,9 @@ class InstanceSettings:
         fresh = created or self.settings_status != 'running' or instance.get('status') != 'running'
         planned = self._plans(instance_id, fresh)
         if not self.check_mode and any(plan.writes for _s, _c, plan in planned):
-            if instance.get('status') != 'running':
-                # the settings can only be written while the instance runs: waited for even with wait: false
-                self.wait_running(instance_id, 'to run before its settings are written')
-                planned = self._plans(instance_id, True)
-            waited = False
-            for setting, _current, plan in planned:
-                for write in plan.writes:
-                    self._write_setting(setting, instance_id, write)
-            if self.params['wait'] and any(s.component.changes_status and p.writes for s, _c, p in planned):
-                self.wait_running(instance_id, 'to run again after the change of its settings')
-                waited = True
-            for setting, _current, plan in planned:
-                if plan.writes:
-                    plan.after = setting.component.settled(self.api, instance_id, plan.after, waited)
+            planned = self._write_settings(instance_id, instance, planned)
         changes, values, before, after = [], {}, {}, {}
+        self.setting_changes = {setting.option: plan.changes for setting, _current, plan in planned}
         for setting, current, plan in planned:
             for warning in plan.warnings:
                 self.module.warn(_renamed(warning, setting.names))
@@ -241,23 +248,43 @@ class InstanceSettings:
                 before[setting.option], after[setting.option] = setting.component.diff(current, plan)
         return changes, values, before, after
 
-    def _write_setting(self, setting, instance_id, write):
-        component = setting.component
-
-        def applied():
-            return True if component.holds(component.read(self.api, instance_id), write) else None
-
-        def call():
-            try:
-                return component.apply(self.api, instance_id, write)
-            except Refusal as exc:
-                self.fail(_renamed(exc.message, setting.names), status=exc.status, **exc.details)
-
-        names = ['config.' + name for name in sorted(write)] if setting.option == 'config' else [setting.option]
+    def _write_settings(self, instance_id, instance, planned):
+        """The writes of ``planned``, through the standalone modules' write path (``SettingModule.write_plan``: a
+        write refused because the setting moved meanwhile is planned again; the settings that are ``serialised``
+        are locked on this machine and checked once read back). Returns ``planned`` with each plan as written."""
+        locks = [self.setting_lock(instance_id, s.component) for s, _c, _p in planned if s.component.serialised]
         try:
-            self.write(call, applied, names)
-        except JDCloudAPIError as exc:
-            self.fail_from(exc, f'Could not {component.context(write)} of instance {instance_id}')
+            if instance.get('status') != 'running':
+                # the settings can only be written while the instance runs: waited for even with wait: false
+                self.wait_running(instance_id, 'to run before its settings are written')
+                planned = self._plans(instance_id, True)
+            written = []
+            for (setting, wanted), (_setting, current, plan) in zip(self.settings, planned):
+                applied_before = len(self.applied)
+                plan, last = self.write_plan(_Named(setting), wanted, instance_id, current, plan)
+                written.append((setting, wanted, current, plan, last, len(self.applied) > applied_before))
+            waited = bool(
+                self.params['wait'] and any(s.component.changes_status and went for s, _w, _c, _p, _l, went in written)
+            )
+            if waited:
+                self.wait_running(instance_id, 'to run again after the change of its settings')
+            result = []
+            for setting, wanted, current, plan, last, went in written:
+                if went:
+                    plan.after = setting.component.settled(self.api, instance_id, plan.after, waited)
+                    if last is not None:
+                        setting.component.verify(instance_id, wanted, plan.after, last)
+                result.append((setting, current, plan))
+            return result
+        finally:
+            for lock in locks:
+                lock.release()
+
+    # the standalone modules' write path, shared
+    write_plan = SettingModule.write_plan
+    write_one = SettingModule.write_one
+    setting_lock = SettingModule.setting_lock
+    read_or_fail = SettingModule.read_or_fail
 
     def wait_running(self, instance_id, what):
         return self.wait_instance(instance_id, lambda instance: instance['status'] == 'running', what)
