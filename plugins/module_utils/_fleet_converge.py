@@ -192,7 +192,10 @@ class EntryRun(InstanceOperations, InstanceSettings, _Raising, JCSModule):
             changes=list(self.changes),
             id=(instance or {}).get('id'),
             instance=instance,
+            before=self.before,
         )
+        if self.setting_changes is not None:
+            result['setting_changes'] = self.setting_changes
         result.update(self.order)
         result.update(self.settings_values)
         if self.module._diff:
@@ -214,6 +217,8 @@ class Fleet:
         self.module = module
         self.params = module.params
         self.failures = {}  # name -> result of a failed entry
+        self.quota = None  # read once when the fleet creates instances
+        self.polls = 0  # listings of the waits
 
     def run(self):
         module = self.module
@@ -276,8 +281,8 @@ class Fleet:
         creates = [w for w in present if not any(i['status'] != 'deleting' for i in w.listed)]
         if not creates:
             return
-        quota = self.module.api.quota()
-        free = quota['max'] - quota['used']
+        quota = self.quota = self.module.api.quota()
+        free = quota['max'] - quota['used'] if quota else len(creates)
         if len(creates) > free:
             self.module.fail(
                 'The Redis quota of region {} leaves room for {} new instances ({} of {} used), and {} would be '
@@ -320,7 +325,15 @@ class Fleet:
         if worker.applied:
             result.setdefault('changed', True)
             result.setdefault('changes', list(worker.applied))
-        entry = dict(name=worker.params['name'], state='failed', changed=bool(result.get('changed')))
+        instance = worker.after or worker.before
+        entry = dict(
+            name=worker.params['name'],
+            state='failed',
+            changed=bool(result.get('changed')),
+            id=(instance or {}).get('id'),
+            instance=instance,
+            before=worker.before,
+        )
         entry['changes'] = result.pop('changes', list(worker.applied))
         entry['msg'] = self.module.scrub(msg)
         entry.update(self.module.scrub(result))
@@ -344,9 +357,10 @@ class Fleet:
         if not busy or self.module.check_mode or not self.params['wait']:
             return {}
         timeout = self.params['wait_timeout']
-        instances, _polls, names = wait_for_instances(
+        instances, polls, names = wait_for_instances(
             self._listing(sorted(busy)), 'running', timeout, self.params['poll_interval']
         )
+        self.polls += polls
         listed = {i['id']: i for i in instances}
         for instance_id, worker in busy.items():
             instance = listed.get(instance_id)
@@ -364,9 +378,10 @@ class Fleet:
         if not gone or self.module.check_mode or not self.params['wait']:
             return
         timeout = self.params['wait_timeout']
-        instances, _polls, _names = wait_for_instances(
+        instances, polls, _names = wait_for_instances(
             self._listing(sorted(gone)), 'absent', timeout, self.params['poll_interval']
         )
+        self.polls += polls
         for instance in instances:
             worker = gone.get(instance['id'])
             if worker is not None:
@@ -380,7 +395,15 @@ class Fleet:
             name = worker.params['name']
             results.append(self.failures[name] if name in self.failures else worker.outcome())
         summary = {state: [r['name'] for r in results if r['state'] == state] for state in STATES}
-        result = dict(changed=any(r['changed'] for r in results), instances=results, **summary)
+        result = dict(
+            changed=any(r['changed'] for r in results),
+            instances=results,
+            polls=self.polls,
+            check_mode=self.module.check_mode,
+            **summary,
+        )
+        if self.quota is not None:
+            result['quota'] = self.quota
         for entry in results:
             for warning in entry.get('warnings', ()):
                 self.module.module.warn('{}: {}'.format(entry['name'], warning))

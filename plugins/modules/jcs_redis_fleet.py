@@ -232,11 +232,23 @@ instances:
       elements: str
       returned: always
       sample: [whitelist, config.maxmemory-policy]
-    id: {description: ID of the instance (null for a create in check mode)., type: str, returned: unless failed, sample: redis-m0vcg462xe31}
+    id: {description: ID of the instance (null for a create in check mode or before it was made)., type: str, returned: always, sample: redis-m0vcg462xe31}
     instance:
-      description: The instance as RV(jdcloud.cloud.jcs_redis_instance#module:instance) returns it.
+      description: The instance as RV(jdcloud.cloud.jcs_redis_instance#module:instance) returns it (as last seen for a failed entry).
       type: dict
-      returned: unless failed
+      returned: always
+    before:
+      description: The instance before the run (null for a create), in the shape of RV(instances[].instance).
+      type: dict
+      returned: always
+    setting_changes:
+      description:
+        - For each declared setting (V(whitelist), V(backup_policy), V(config)), the names of what changes in it
+          (groups, parts of the policy, parameters); null for a create in check mode, whose settings are all set
+          once it exists.
+      type: dict
+      returned: when a setting is declared
+      sample: {whitelist: [apps, default], config: [maxmemory-policy]}
     whitelist: {description: The white list after the change., type: list, elements: dict, returned: when declared}
     backup_policy: {description: The backup policy after the change., type: dict, returned: when declared}
     config: {description: Every engine parameter after the change., type: dict, returned: when declared}
@@ -247,6 +259,21 @@ created: {description: Names of the created instances., type: list, elements: st
 updated: {description: Names of the updated instances., type: list, elements: str, returned: always, sample: []}
 unchanged: {description: Names of the unchanged instances., type: list, elements: str, returned: always, sample: []}
 deleted: {description: Names of the deleted instances., type: list, elements: str, returned: always, sample: [old_cache]}
+check_mode:
+  description: Whether the run was in check mode, so that nothing was changed and the results are predictions.
+  returned: always
+  type: bool
+  sample: false
+polls:
+  description: How many listings the waits made (one per O(poll_interval) while instances were busy); 0 when nothing was waited for.
+  returned: always
+  type: int
+  sample: 6
+quota:
+  description: The Redis quota of the region before the run (C(used), C(max)), read once when instances are created.
+  returned: when an entry creates an instance
+  type: dict
+  sample: {used: 3, max: 50}
 failed:
   description: Names of the entries that failed.
   type: list
