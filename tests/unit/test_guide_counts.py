@@ -14,8 +14,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 GUIDE = ' '.join((ROOT / 'docs' / 'docsite' / 'rst' / 'guide.rst').read_text(encoding='utf-8').split())
 WORDS = dict(
     zip(
-        ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'],
-        range(1, 13),
+        ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve']
+        + ['thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty'],
+        range(1, 21),
     )
 )
 
