@@ -10,16 +10,17 @@ FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without no
 """
 
 import ipaddress
+from datetime import datetime, timezone
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
 from ansible_collections.jdcloud.cloud.plugins.module_utils._component import component
-from ansible_collections.jdcloud.cloud.plugins.module_utils._tls import DAY, expiry_seconds
 
 # Commands that delete every key (FLUSHALL, FLUSHDB), block the server while they scan every key (KEYS) or let a
 # client reconfigure the server (CONFIG).
 DANGEROUS_COMMANDS = ('CONFIG', 'FLUSHALL', 'FLUSHDB', 'KEYS')
 # A certificate that expires within this many days is flagged.
 CERTIFICATE_DAYS = 30
+DAY = 86400
 SEVERITIES = ('high', 'medium', 'low')
 
 # id: (severity, what fixes it)
@@ -46,6 +47,15 @@ RULES = {
 }
 # What the posture reads per instance besides the listing: one call each.
 SETTINGS = ('whitelist', 'backup_policy', 'tls', 'disabled_commands')
+
+
+def expiry_seconds(text):
+    """The moment of the ISO 8601 UTC ``certificate_expires`` of TLS as read, or None. (Here rather than imported from
+    ``_tls.py``: jcs_redis_info loads this module on every run, and a run without posture never needs ``_tls.py``.)"""
+    try:
+        return datetime.strptime(text, '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=timezone.utc).timestamp()
+    except (TypeError, ValueError):
+        return None
 
 
 def finding(finding_id, message, **details):
