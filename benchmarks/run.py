@@ -728,6 +728,7 @@ class Benchmark:
         modules = ('jcs_redis_instance', 'jcs_redis_info', 'jcs_redis_quota', 'jcs_redis_instance_class_info')
         modules += ('jcs_redis_whitelist', 'jcs_redis_config')
         modules += ('jcs_redis_backup_policy', 'jcs_redis_backup', 'jcs_redis_backup_info')
+        modules += ('jcs_redis_tls', 'jcs_redis_disabled_commands')
         try:
             created = self.run_checked(
                 'jcs_redis_instance', emu, name='bench_startup', instance_class=SMALL_CLASS, **PLACEMENT
