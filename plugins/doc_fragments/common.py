@@ -123,6 +123,22 @@ attributes:
       - jdcloud.cloud.jcs
 '''
 
+    # The two ways to name the one existing instance a settings, backup or account module works on.
+    ONE_INSTANCE = r'''
+options:
+  instance_id:
+    description:
+      - ID of the instance.
+      - Exactly one of O(instance_id) and O(instance_name) is required.
+    type: str
+  instance_name:
+    description:
+      - Name of the instance, compared exactly.
+      - The module fails when no instance or more than one instance has this name, listing the candidates; use
+        O(instance_id) then.
+    type: str
+'''
+
     # Attributes of modules that manage one setting of an existing instance (the white list, ...).
     SETTING_MODULE = r'''
 attributes:

@@ -22,6 +22,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModu
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudError
 from ansible_collections.jdcloud.cloud.plugins.module_utils._fleet import wait_for_instances, wait_outcome
 from ansible_collections.jdcloud.cloud.plugins.module_utils._instance import (
+    INSTANCE_ARGUMENT_SPEC,
     InstanceOperations,
     diff_of,
     validate,
@@ -37,25 +38,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._instance_settings i
 ENTRY_ARGUMENT_SPEC = dict(
     name=dict(type='str', required=True),
     state=dict(type='str', choices=['present', 'absent'], default='present'),
-    description=dict(type='str'),
-    instance_class=dict(type='str'),
-    shard_number=dict(type='int'),
-    replica_number=dict(type='int'),
-    vpc_id=dict(type='str'),
-    subnet_id=dict(type='str'),
-    master_az=dict(type='str'),
-    slave_az=dict(type='str'),
-    redis_version=dict(type='str'),
-    ipv6=dict(type='bool'),
-    password=dict(type='str', no_log=True),
-    update_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),
-    allow_passwordless=dict(type='bool', default=False),
-    charge_mode=dict(type='str', choices=['postpaid_by_duration', 'prepaid_by_duration']),
-    charge_unit=dict(type='str', choices=['month', 'year']),
-    charge_duration=dict(type='int'),
-    auto_renew=dict(type='bool'),
-    tags=dict(type='dict'),
-    purge_tags=dict(type='bool', default=False),
+    **INSTANCE_ARGUMENT_SPEC,
     **SETTINGS_ARGUMENT_SPEC,
 )
 

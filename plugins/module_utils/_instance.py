@@ -56,6 +56,29 @@ SUBNET_PATTERN = re.compile(r'subnet-[0-9a-z]+\Z')
 
 CREATE_REQUIRED = ('name', 'instance_class', 'vpc_id', 'subnet_id', 'master_az', 'slave_az')
 
+# What an instance is declared with, the same in jcs_redis_instance and in each entry of jcs_redis_fleet.
+INSTANCE_ARGUMENT_SPEC = dict(
+    description=dict(type='str'),
+    instance_class=dict(type='str'),
+    shard_number=dict(type='int'),
+    replica_number=dict(type='int'),
+    vpc_id=dict(type='str'),
+    subnet_id=dict(type='str'),
+    master_az=dict(type='str'),
+    slave_az=dict(type='str'),
+    redis_version=dict(type='str'),
+    ipv6=dict(type='bool'),
+    password=dict(type='str', no_log=True),
+    update_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),
+    allow_passwordless=dict(type='bool', default=False),
+    charge_mode=dict(type='str', choices=['postpaid_by_duration', 'prepaid_by_duration']),
+    charge_unit=dict(type='str', choices=['month', 'year']),
+    charge_duration=dict(type='int'),
+    auto_renew=dict(type='bool'),
+    tags=dict(type='dict'),
+    purge_tags=dict(type='bool', default=False),
+)
+
 # Options the API cannot change on an existing instance, with how the desired
 # value is compared to the instance shape.
 IMMUTABLE = (

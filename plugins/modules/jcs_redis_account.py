@@ -29,19 +29,9 @@ author:
   - Contributors to jdcloud.cloud (@jdcloud-cloud)
 extends_documentation_fragment:
   - jdcloud.cloud.common
+  - jdcloud.cloud.common.one_instance
   - jdcloud.cloud.common.setting_module
 options:
-  instance_id:
-    description:
-      - ID of the instance.
-      - Exactly one of O(instance_id) and O(instance_name) is required.
-    type: str
-  instance_name:
-    description:
-      - Name of the instance, compared exactly.
-      - The module fails when no instance or more than one instance has this name, listing the candidates; use
-        O(instance_id) then.
-    type: str
   accounts:
     description:
       - The accounts to manage. Accounts of the instance that are not listed are left alone, unless O(purge) is set.
