@@ -380,7 +380,12 @@ class Benchmark:
                 'jcs_redis_instance', emu, instance_id=cluster_id, tags=dict(team='search'), purge_tags=True
             )
             # accounts (issue 29) need a Redis version with ACL users
-            accounts_args = dict(PLACEMENT, redis_version='6.2', name='bench_accounts', instance_class=SMALL_CLASS)
+            accounts_args = {
+                **PLACEMENT,
+                'redis_version': '6.2',
+                'name': 'bench_accounts',
+                'instance_class': SMALL_CLASS,
+            }
             accounts_id = self.run_checked('jcs_redis_instance', emu, **accounts_args).result['instance']['id']
             self.run_checked('jcs_redis_account', emu, instance_id=accounts_id, accounts=BENCH_ACCOUNTS)
             accounts_by_id = self.measured('jcs_redis_account', emu, instance_id=accounts_id, accounts=BENCH_ACCOUNTS)
