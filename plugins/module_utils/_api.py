@@ -388,6 +388,14 @@ class RedisAPI(_Service):
         # Setting the same policy twice leaves the same policy.
         return self._call('PATCH', self.path('cacheInstance', instance_id, 'backupPolicy'), body=body, idempotent=True)
 
+    def modify_maintenance_window(self, instance_id, start_time, end_time):
+        """maintenanceTime: the window from ``start_time`` to ``end_time`` (``HH:mmZ``)."""
+        body = dict(startTime=start_time, endTime=end_time)
+        # Setting the same window twice leaves the same window.
+        return self._call(
+            'POST', self.path('cacheInstance', instance_id, 'maintenanceTime'), body=body, idempotent=True
+        )
+
     def config(self, instance_id):
         """describeInstanceConfig, the API's answer (``instanceConfig``, ``unSupportConfigs``)."""
         return self._call('GET', self.path('cacheInstance', instance_id, 'instanceConfig'))

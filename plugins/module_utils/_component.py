@@ -26,7 +26,7 @@ which setting it drives.
 
 def component(key):
     """A new component of the setting ``key`` (``whitelist``, ``config``, ``backup_policy``, ``accounts``, ``tags``,
-    ``tls``, ``disabled_commands``), its
+    ``tls``, ``disabled_commands``, ``maintenance_window``), its
     module loaded when first asked for: a face that offers settings by name (jcs_redis_info ``include``) compiles
     only those a run uses (AnsiballZ compiles every file a module imports on every run, docs/performance.md)."""
     if key == 'whitelist':
@@ -53,6 +53,10 @@ def component(key):
         from ansible_collections.jdcloud.cloud.plugins.module_utils._tls import TLS
 
         return TLS()
+    if key == 'maintenance_window':
+        from ansible_collections.jdcloud.cloud.plugins.module_utils._maintenance import MaintenanceWindow
+
+        return MaintenanceWindow()
     if key == 'disabled_commands':
         from ansible_collections.jdcloud.cloud.plugins.module_utils._disabled_commands import DisabledCommands
 
@@ -84,11 +88,18 @@ class Component:
     # a write replaces the whole setting (the API has no write of one part): the read, the write and the read-back
     # are serialised per instance and setting on this machine, and the read-back is checked (``verify``)
     serialised = False
+    # the describe of the instance (the result shape) already holds the setting: a face that has the instance reads
+    # it with ``from_instance``, at no call of its own
+    in_instance = False
 
     def validate(self, wanted):
         return wanted
 
     def read(self, api, instance_id):
+        raise NotImplementedError()
+
+    def from_instance(self, instance):
+        """The current setting out of ``instance`` (the result shape), for a component ``in_instance``."""
         raise NotImplementedError()
 
     def plan(self, current, wanted):

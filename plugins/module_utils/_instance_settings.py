@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """The settings of an instance declared beside it (jcs_redis_instance's ``whitelist``, ``whitelist_purge``,
-``backup_policy`` and ``config``, the fleet module's entries): the options, built from each component's own
+``backup_policy``, ``maintenance_window`` and ``config``, the fleet module's entries): the options, built from each component's own
 argument spec, and the mixin that reads, plans and writes them next to the instance.
 
 FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without notice.
@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.jdcloud.cloud.plugins.module_utils._api import Refusal
 from ansible_collections.jdcloud.cloud.plugins.module_utils._backup import BackupPolicy
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
+from ansible_collections.jdcloud.cloud.plugins.module_utils._maintenance import MaintenanceWindow
 from ansible_collections.jdcloud.cloud.plugins.module_utils._parameters import Config
 from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import SettingModule
 from ansible_collections.jdcloud.cloud.plugins.module_utils._whitelist import Whitelist
@@ -26,6 +27,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._whitelist import Wh
 WHITELIST = Whitelist()
 BACKUP_POLICY = BackupPolicy()
 CONFIG = Config()
+MAINTENANCE_WINDOW = MaintenanceWindow()
 
 # The options, with exactly the suboptions of the standalone modules; left out (None), a setting is not touched.
 SETTINGS_ARGUMENT_SPEC = dict(
@@ -33,6 +35,7 @@ SETTINGS_ARGUMENT_SPEC = dict(
     whitelist_purge=dict(type='bool', default=False),
     backup_policy=dict(type='dict', options=BACKUP_POLICY.argument_spec),
     config=dict(type='dict'),
+    maintenance_window=dict(type='str'),
 )
 
 # One thread (and one pooled connection) per read of an unchanged instance: the instance and its three settings.
@@ -93,6 +96,13 @@ SETTINGS = (
         lambda plan: ['backup_policy'] if plan.changes else [],
     ),
     Setting(
+        MAINTENANCE_WINDOW,
+        'maintenance_window',
+        lambda p: dict(window=p['maintenance_window']),
+        [('window', 'maintenance_window')],
+        lambda plan: ['maintenance_window'] if plan.changes else [],
+    ),
+    Setting(
         CONFIG,
         'config',
         lambda p: dict(parameters=p['config'], reset_unlisted=False),
@@ -147,11 +157,15 @@ class InstanceSettings:
     def read_with_settings(self, instance_id):
         """The instance (None when there is none) with its declared settings read at the same time, kept for
         ``converge_settings``; a read that failed is read again there, so its error is reported in order."""
-        if not self.settings:
-            return self.api.describe(instance_id)
+        own = [setting for setting, _wanted in self.settings if not setting.component.in_instance]
+        if not own:
+            instance = self.api.describe(instance_id)
+            self.settings_read = {}
+            self.settings_status = instance['status'] if instance else None
+            return instance
         api = self.api  # made once, before the threads share it
         calls = [lambda: api.describe(instance_id)] + [
-            (lambda c=setting.component: c.read(api, instance_id)) for setting, _wanted in self.settings
+            (lambda c=setting.component: c.read(api, instance_id)) for setting in own
         ]
 
         def attempt(call):
@@ -165,16 +179,17 @@ class InstanceSettings:
         described, instance = results[0]
         if not described:
             raise instance
-        self.settings_read = {
-            setting.option: value for (setting, _wanted), (ok, value) in zip(self.settings, results[1:]) if ok
-        }
+        self.settings_read = {setting.option: value for setting, (ok, value) in zip(own, results[1:]) if ok}
         self.settings_status = instance['status'] if instance else None
         return instance
 
-    def _read_settings(self, instance_id, fresh):
-        """``{option: current}`` of the declared settings: those read beside the instance, unless ``fresh``, and the
-        others read now, concurrently."""
+    def _read_settings(self, instance_id, fresh, instance):
+        """``{option: current}`` of the declared settings: those ``instance`` holds, those read beside the instance
+        unless ``fresh``, and the others read now, concurrently."""
         read = {} if fresh else dict(self.settings_read or {})
+        for setting, _wanted in self.settings:
+            if setting.component.in_instance:
+                read[setting.option] = setting.component.from_instance(instance)
         missing = [setting for setting, _wanted in self.settings if setting.option not in read]
         if not missing:
             return read
@@ -198,8 +213,8 @@ class InstanceSettings:
             read[setting.option] = value
         return read
 
-    def _plans(self, instance_id, fresh):
-        read = self._read_settings(instance_id, fresh)
+    def _plans(self, instance_id, fresh, instance):
+        read = self._read_settings(instance_id, fresh, instance)
         planned = []
         for setting, wanted in self.settings:
             current = read[setting.option]
@@ -234,7 +249,7 @@ class InstanceSettings:
             instance = self.wait_running(instance_id, 'to run before its settings are written')
         # reads made beside a busy instance, or before a create or a resize, may no longer hold
         fresh = created or self.settings_status != 'running' or instance.get('status') != 'running'
-        planned = self._plans(instance_id, fresh)
+        planned = self._plans(instance_id, fresh, instance)
         if not self.check_mode and any(plan.writes for _s, _c, plan in planned):
             planned = self._write_settings(instance_id, instance, planned)
         changes, values, before, after = [], {}, {}, {}
@@ -256,8 +271,8 @@ class InstanceSettings:
         try:
             if instance.get('status') != 'running':
                 # the settings can only be written while the instance runs: waited for even with wait: false
-                self.wait_running(instance_id, 'to run before its settings are written')
-                planned = self._plans(instance_id, True)
+                instance = self.wait_running(instance_id, 'to run before its settings are written')
+                planned = self._plans(instance_id, True, instance)
             written = []
             for (setting, wanted), (_setting, current, plan) in zip(self.settings, planned):
                 applied_before = len(self.applied)

@@ -144,6 +144,10 @@ options:
           backup_window:
             description: The hour of the automatic backups, V(HH:MM-HH:MM) with an optional UTC offset.
             type: str
+      maintenance_window:
+        description:
+          - The maintenance window, as O(jdcloud.cloud.jcs_redis_instance#module:maintenance_window) takes it.
+        type: str
       config:
         description:
           - Redis engine parameters and their values, as O(jdcloud.cloud.jcs_redis_instance#module:config) takes them.
@@ -251,6 +255,7 @@ instances:
       sample: {whitelist: [apps, default], config: [maxmemory-policy]}
     whitelist: {description: The white list after the change., type: list, elements: dict, returned: when declared}
     backup_policy: {description: The backup policy after the change., type: dict, returned: when declared}
+    maintenance_window: {description: The maintenance window after the change (UTC)., type: str, returned: when declared}
     config: {description: Every engine parameter after the change., type: dict, returned: when declared}
     diff: {description: The entry's diff (with --diff)., type: dict, returned: in diff mode}
     msg: {description: Why the entry failed., type: str, returned: when failed}

@@ -240,6 +240,18 @@ options:
           - The hour of the automatic backups, V(HH:MM-HH:MM) with an optional UTC offset (V(+0800) without one), as
             O(jdcloud.cloud.jcs_redis_backup_policy#module:backup_window) takes it.
         type: str
+  maintenance_window:
+    description:
+      - The maintenance window of the instance, the hour or hours in which the API may run maintenance and changes
+        scheduled for the window, in the grammar of
+        O(jdcloud.cloud.jcs_redis_backup_policy#module:backup_window) V(HH:MM-HH:MM) on the hour with an optional UTC
+        offset (V(+0800) without one), for example V(02:00-04:00 +0800). At least one hour; it may cross midnight.
+      - The API holds the window in UTC, so the same window written in another zone (V(18:00-20:00 +0000) for
+        V(02:00-04:00 +0800)) is unchanged. It is read from the describe of the instance, at no call of its own.
+      - On create, set once the instance runs. When not set, the window is not touched. A change is named
+        V(maintenance_window) in RV(changes).
+    type: str
+    version_added: 1.1.0
   config:
     description:
       - Redis engine parameters and the values they should have, as
@@ -288,7 +300,7 @@ notes:
   - A resize (O(instance_class), O(shard_number), O(replica_number)) that the API does not allow is refused before
     any write and in check mode too, with the rule; a cluster cannot become a master-slave instance, and a prepaid
     instance cannot shrink.
-  - With O(whitelist), O(backup_policy) or O(config), one task declares the whole instance. By O(instance_id), the
+  - With O(whitelist), O(backup_policy), O(maintenance_window) or O(config), one task declares the whole instance. By O(instance_id), the
     instance and every declared setting are read at the same time, so an unchanged run costs 1 + the number of
     settings calls and the time of about one. Settings are written only while the instance runs (it is waited for,
     at most O(wait_timeout) seconds, even with O(wait=false)); check mode and the diff cover every setting.
@@ -411,6 +423,14 @@ backup_policy:
   returned: when O(backup_policy) is set and O(state=present)
   type: dict
   sample: {auto_backup: true, backup_days: [Monday, Thursday], backup_window: 01:00-02:00+0800}
+maintenance_window:
+  description:
+    - The maintenance window after the change (in check mode, as it would be), in UTC as
+      RV(jdcloud.cloud.jcs_redis_info#module:instances[].maintenance_window) returns it; in check mode for a create,
+      O(maintenance_window) as given.
+  returned: when O(maintenance_window) is set and O(state=present)
+  type: str
+  sample: 18:00-20:00 +0000
 config:
   description:
     - Every parameter the API reports for the instance, name to value, after the change (in check mode, as it would
