@@ -120,6 +120,35 @@ def maintenance_window(start, end):
     return f'{start[:-1]}-{end[:-1]} +0000'
 
 
+# listTaskTypes' ids (the API's TaskInfo gives the id); a type it adds later is shown by its id
+TASK_TYPES = {1: 'resize', 2: 'upgrade'}
+
+
+def task_to_result(api, progress=None):
+    """A pending or running task (listTasks' TaskInfo) with its progress (describeTaskProgressList) when running."""
+    progress = progress or {}
+    return dict(
+        id=api.get('taskId'),
+        type=TASK_TYPES.get(api.get('taskType'), str(api.get('taskType'))),
+        status=api.get('taskStatus'),
+        planned_start=api.get('estimatedExecutionTime') or None,
+        window=maintenance_window(api.get('maintenanceStartTime'), api.get('maintenanceEndTime')),
+        started=api.get('startTime') or None,
+        interruptible=bool(api.get('isSupportInterruptTask')),
+        progress_percent=progress.get('progressPercent'),
+        elapsed_seconds=progress.get('elapsedTimeSecond'),
+    )
+
+
+def read_tasks(api, instance_id):
+    """The planned (``init``) and running tasks of an instance, planned first, with the progress of those running
+    (one more call only when a task runs)."""
+    planned = api.list_tasks(instance_id, 'init')
+    running = api.list_tasks(instance_id, 'running')
+    progress = {p.get('taskId'): p for p in api.task_progress(instance_id)} if running else {}
+    return [task_to_result(t) for t in planned] + [task_to_result(t, progress.get(t.get('taskId'))) for t in running]
+
+
 def instance_class_to_result(api):
     return dict(
         instance_class=api.get('instanceClass'),
@@ -395,6 +424,17 @@ class RedisAPI(_Service):
         return self._call(
             'POST', self.path('cacheInstance', instance_id, 'maintenanceTime'), body=body, idempotent=True
         )
+
+    def list_tasks(self, instance_id, status):
+        """listTasks of the instance in ``status`` (``init``, ``running``): the API's TaskInfo list. A regionless
+        path; its ``regionId`` parameter makes it signed for the region (docs/dev/api-notes.md#maintenance-and-tasks).
+        An instance has at most one planned task per type and few running, so one page of 100 holds them."""
+        query = dict(regionId=self.region, instanceId=instance_id, taskStatus=status, pageNumber=1, pageSize=100)
+        return self.client.request('GET', '/tasks', self.region, query=query).get('tasks') or []
+
+    def task_progress(self, instance_id):
+        """describeTaskProgressList: the running tasks' progress, ``[{taskId, progressPercent, ...}]``."""
+        return self._call('GET', self.path('cacheInstance', instance_id, 'taskProgress')).get('taskProgresses') or []
 
     def config(self, instance_id):
         """describeInstanceConfig, the API's answer (``instanceConfig``, ``unSupportConfigs``)."""

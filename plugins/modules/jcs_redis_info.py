@@ -117,12 +117,14 @@ options:
       - V(tls) adds RV(instances[].tls), TLS in transit in the shape the M(jdcloud.cloud.jcs_redis_tls) module returns.
       - V(disabled_commands) adds RV(instances[].disabled_commands), as M(jdcloud.cloud.jcs_redis_disabled_commands)
         returns them.
+      - V(tasks) adds RV(instances[].tasks), the planned and running tasks of the instance (resizes and upgrades),
+        from C(listTasks) (two calls per instance) and, when a task runs, C(describeTaskProgressList) (one more).
       - V(posture) adds RV(instances[].posture), the findings a security reviewer would flag. It reads the white list,
         the backup policy, TLS and the disabled commands of each instance (four calls per instance; those also asked
         for in O(include) are returned too, and read once).
     type: list
     elements: str
-    choices: [whitelist, config, backup_policy, accounts, tls, disabled_commands, posture]
+    choices: [whitelist, config, backup_policy, accounts, tls, disabled_commands, posture, tasks]
     default: []
     version_added: 1.1.0
   wait_for:
@@ -458,6 +460,26 @@ instances:
           description: When the certificate expires (V(tls_certificate_expiring)).
           type: str
           returned: with V(tls_certificate_expiring)
+    tasks:
+      description:
+        - The planned (C(init)) and running tasks of the instance, planned first; V(null) for an instance deleted while
+          the module ran.
+      returned: when O(include) contains V(tasks)
+      type: list
+      elements: dict
+      version_added: 1.1.0
+      contains:
+        id: {description: The task ID., type: str, sample: task-a1b2c3d4e5f6}
+        type: {description: "The task type: V(resize) or V(upgrade) (a type the collection does not know, by its id).", type: str}
+        status: {description: "V(init) (planned) or V(running).", type: str}
+        planned_start: {description: When the task is planned to start (ISO 8601 UTC)., type: str}
+        window:
+          description: The window the task is planned in, in UTC (V(18:00-20:00 +0000)); null when it has none.
+          type: str
+        started: {description: When the task started (ISO 8601 UTC); null while planned., type: str}
+        interruptible: {description: Whether the running task can be interrupted., type: bool}
+        progress_percent: {description: How far a running task is (0 to 99); null while planned., type: int}
+        elapsed_seconds: {description: How long a running task has run; null while planned., type: int}
     backup_policy:
       description:
         - The automatic backup policy of the instance (C(auto_backup), C(backup_days), C(backup_window),
@@ -492,8 +514,9 @@ instances:
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._api import STATUSES
+from ansible_collections.jdcloud.cloud.plugins.module_utils._api import STATUSES, read_tasks
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, local_error, shown
+from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
 from ansible_collections.jdcloud.cloud.plugins.module_utils._fleet import wait_for_instances, wait_outcome
 from ansible_collections.jdcloud.cloud.plugins.module_utils._posture import SETTINGS, findings, read_settings
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import normalize_version
@@ -537,7 +560,16 @@ class JCSRedisInfo(JCSModule):
         include=dict(
             type='list',
             elements='str',
-            choices=['whitelist', 'config', 'backup_policy', 'accounts', 'tls', 'disabled_commands', 'posture'],
+            choices=[
+                'whitelist',
+                'config',
+                'backup_policy',
+                'accounts',
+                'tls',
+                'disabled_commands',
+                'posture',
+                'tasks',
+            ],
             default=[],
         ),
         wait_for=dict(type='str', choices=['running', 'absent']),
@@ -674,6 +706,13 @@ class JCSRedisInfo(JCSModule):
             instance.update((key, value) for key, value in settings.items() if key in include)
             if 'posture' in include:
                 instance['posture'] = findings(instance, settings, now)
+            if 'tasks' in include:
+                try:
+                    instance['tasks'] = read_tasks(self.api, instance['id'])
+                except JDCloudAPIError as exc:
+                    if exc.code != 404:
+                        raise
+                    instance['tasks'] = None  # deleted since it was listed
 
         with ThreadPoolExecutor(max_workers=min(self.params['concurrency'], len(instances))) as pool:
             list(pool.map(fetch, instances))
