@@ -436,6 +436,26 @@ class RedisAPI(_Service):
         """describeTaskProgressList: the running tasks' progress, ``[{taskId, progressPercent, ...}]``."""
         return self._call('GET', self.path('cacheInstance', instance_id, 'taskProgress')).get('taskProgresses') or []
 
+    # the regionless task operations carry no region: the SDK signs them for this one
+    TASK_SIGNING_REGION = 'jdcloud-api'
+
+    def task(self, task_id):
+        """listTask: the API's answer for one task (with ``taskId``); None when there is no such task."""
+        found = absent(
+            lambda: self.client.request('GET', '/task', self.TASK_SIGNING_REGION, query=dict(taskId=task_id))
+        )
+        return None if found is None else dict(found, taskId=task_id)
+
+    def cancel_task(self, task_id):
+        """cancelTask: a planned task is stopped (``manual_stop``)."""
+        return self.client.request('POST', '/cancelTask', self.TASK_SIGNING_REGION, body=dict(taskId=task_id))
+
+    def modify_task_run_time(self, task_id, start_time, end_time):
+        """modifyTaskRunTime: a planned task moves to the window ``start_time`` to ``end_time`` (``HH:mmZ``)."""
+        body = dict(taskId=task_id, startTime=start_time, endTime=end_time)
+        # Moving a task to the same window twice leaves it there.
+        return self.client.request('POST', '/modifyTaskRunTime', self.TASK_SIGNING_REGION, body=body, idempotent=True)
+
     def config(self, instance_id):
         """describeInstanceConfig, the API's answer (``instanceConfig``, ``unSupportConfigs``)."""
         return self._call('GET', self.path('cacheInstance', instance_id, 'instanceConfig'))
