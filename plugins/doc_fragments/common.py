@@ -155,6 +155,22 @@ attributes:
       - jdcloud.cloud.jcs
 '''
 
+    # Attributes of the module that cancels or reschedules a task.
+    TASK_MODULE = r'''
+attributes:
+  check_mode:
+    description: Makes no change; reports whether the task would change and the task as it would be.
+    support: full
+  diff_mode:
+    description: The result's RV(task) shows the task as it ends up; there is no separate diff.
+    support: none
+  action_group:
+    description: Use C(group/jdcloud.cloud.jcs) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - jdcloud.cloud.jcs
+'''
+
     # Attributes of modules that act on an instance rather than converge a setting (a backup, a restore).
     ACTION_MODULE = r'''
 attributes:

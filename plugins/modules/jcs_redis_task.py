@@ -20,6 +20,7 @@ author:
   - Contributors to jdcloud.cloud (@jdcloud-cloud)
 extends_documentation_fragment:
   - jdcloud.cloud.common
+  - jdcloud.cloud.common.task_module
 options:
   task_id:
     description:
@@ -84,7 +85,7 @@ task:
     status:
       description: V(init) (planned), V(running), V(success), V(fail) or V(manual_stop) (cancelled or interrupted).
       type: str
-    window: {description: The window the task is planned in, in UTC; null when it has none., type: str}
+    window: {description: "The window the task is planned in, in UTC; null when it has none.", type: str}
     planned_start: {description: When the task is planned to start (ISO 8601 UTC)., type: str}
   sample: {id: task-a1b2c3d4e5f6, instance_id: redis-m0vcg462xe31, type: resize, status: manual_stop}
 changes:
