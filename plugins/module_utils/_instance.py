@@ -511,6 +511,8 @@ class InstanceOperations:
                 ),
                 error=local_error('QUOTA_EXCEEDED', 'quota used up'),
             )
+        # the settings' checks that need no instance (account passwords), before the create and in check mode
+        self.check_new_settings()
         self.changes.append('create')
         if self.check_mode:
             return predicted_new(params, self.region_id, instance_class)

@@ -3,8 +3,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """The settings of an instance declared beside it (jcs_redis_instance's ``whitelist``, ``whitelist_purge``,
-``backup_policy``, ``maintenance_window`` and ``config``, the fleet module's entries): the options, built from each component's own
-argument spec, and the mixin that reads, plans and writes them next to the instance.
+``backup_policy``, ``maintenance_window``, ``config``, ``accounts`` (with ``accounts_purge``,
+``accounts_update_password``), ``tls`` and ``disabled_commands`` (with ``disabled_commands_purge``), the fleet
+module's entries): the options, built from each component's own argument spec, and the mixin that reads, plans and writes them next to the instance.
 
 FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without notice.
 
@@ -16,18 +17,27 @@ one read, not four.
 import re
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible_collections.jdcloud.cloud.plugins.module_utils._accounts import Accounts
 from ansible_collections.jdcloud.cloud.plugins.module_utils._api import Refusal
 from ansible_collections.jdcloud.cloud.plugins.module_utils._backup import BackupPolicy
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
+from ansible_collections.jdcloud.cloud.plugins.module_utils._disabled_commands import DisabledCommands
 from ansible_collections.jdcloud.cloud.plugins.module_utils._maintenance import MaintenanceWindow
 from ansible_collections.jdcloud.cloud.plugins.module_utils._parameters import Config
 from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import SettingModule
+from ansible_collections.jdcloud.cloud.plugins.module_utils._tls import TLS
 from ansible_collections.jdcloud.cloud.plugins.module_utils._whitelist import Whitelist
 
 WHITELIST = Whitelist()
 BACKUP_POLICY = BackupPolicy()
 CONFIG = Config()
 MAINTENANCE_WINDOW = MaintenanceWindow()
+ACCOUNTS = Accounts()
+TLS_SETTING = TLS()
+DISABLED_COMMANDS = DisabledCommands()
+# The accounts of a new instance, to plan and check the declared ones before it exists (``supported``: an instance
+# whose version has none is refused once it runs).
+NEW_ACCOUNTS = dict(supported=True, accounts=[])
 
 # The options, with exactly the suboptions of the standalone modules; left out (None), a setting is not touched.
 SETTINGS_ARGUMENT_SPEC = dict(
@@ -36,9 +46,18 @@ SETTINGS_ARGUMENT_SPEC = dict(
     backup_policy=dict(type='dict', options=BACKUP_POLICY.argument_spec),
     config=dict(type='dict'),
     maintenance_window=dict(type='str'),
+    accounts=dict(type='list', elements='dict', options=ACCOUNTS.argument_spec['accounts']['options']),
+    accounts_purge=dict(type='bool', default=False),
+    accounts_update_password=dict(
+        type='str', choices=ACCOUNTS.argument_spec['update_password']['choices'], default='on_create'
+    ),
+    tls=dict(type='dict', options=TLS_SETTING.argument_spec),
+    disabled_commands=dict(type='list', elements='str'),
+    disabled_commands_purge=dict(type='bool', default=False),
 )
 
-# One thread (and one pooled connection) per read of an unchanged instance: the instance and its three settings.
+# One thread (and one pooled connection) per read of an unchanged instance: the instance and its settings (a
+# declaration of more settings reads them in rounds of four, never one after the other).
 READ_THREADS = 4
 
 
@@ -103,6 +122,36 @@ SETTINGS = (
         lambda plan: ['maintenance_window'] if plan.changes else [],
     ),
     Setting(
+        ACCOUNTS,
+        'accounts',
+        lambda p: dict(
+            accounts=p['accounts'],
+            purge=p['accounts_purge'],
+            update_password=p['accounts_update_password'],
+            state='present',
+        ),
+        [('purge', 'accounts_purge'), ('update_password', 'accounts_update_password')],
+        lambda plan: ['accounts'] if plan.changes else [],
+    ),
+    Setting(
+        TLS_SETTING,
+        'tls',
+        lambda p: dict(p['tls']),
+        [(part, 'tls.' + part) for part in ('enabled', 'type', 'versions', 'renew_certificate_before_days')],
+        lambda plan: ['tls'] if plan.changes else [],
+    ),
+    Setting(
+        DISABLED_COMMANDS,
+        'disabled_commands',
+        lambda p: dict(commands=p['disabled_commands'], purge=p['disabled_commands_purge']),
+        [
+            ('commands', 'disabled_commands'),
+            ('purge', 'disabled_commands_purge'),
+            ('the disabled_commands it can disable', 'the commands it can disable'),
+        ],
+        lambda plan: ['disabled_commands'] if plan.changes else [],
+    ),
+    Setting(
         CONFIG,
         'config',
         lambda p: dict(parameters=p['config'], reset_unlisted=False),
@@ -153,6 +202,19 @@ class InstanceSettings:
                 self.settings.append((setting, validated(setting, self.params)))
             except Refusal as exc:
                 self.fail(exc.message, status=exc.status, **exc.details)
+
+    def check_new_settings(self):
+        """Before an instance is created (also in check mode): the checks of the declared settings that need no
+        instance (the passwords of the accounts against the API's policy); those that do (the commands an instance
+        can disable) are made once it runs, before any write of a setting."""
+        for setting, wanted in self.settings:
+            if setting.option != 'accounts':
+                continue
+            try:
+                plan = ACCOUNTS.plan(NEW_ACCOUNTS, wanted)
+                ACCOUNTS.check(self.api, None, wanted, plan)
+            except Refusal as exc:
+                self.fail(_renamed(exc.message, setting.names), status=exc.status, **exc.details)
 
     def read_with_settings(self, instance_id):
         """The instance (None when there is none) with its declared settings read at the same time, kept for
@@ -220,6 +282,10 @@ class InstanceSettings:
             current = read[setting.option]
             try:
                 plan = setting.component.plan(current, wanted)
+                if plan.writes:
+                    # the API's own refusals (a password policy, a command the instance cannot disable) before any
+                    # write of any setting, and in check mode too
+                    setting.component.check(self.api, instance_id, wanted, plan)
             except Refusal as exc:
                 self.fail(_renamed(exc.message, setting.names), status=exc.status, **exc.details)
             planned.append((setting, current, plan))
@@ -235,14 +301,21 @@ class InstanceSettings:
             # a create predicted in check mode: the settings are all set once the instance runs
             changes, values = [], {}
             self.setting_changes = {setting.option: None for setting, _wanted in self.settings}
-            for setting, _wanted in self.settings:
+            after = {}
+            for setting, wanted in self.settings:
                 changes.extend(
                     ['config.' + n for n in sorted(self.params['config'])]
                     if setting.option == 'config'
                     else [setting.option]
                 )
-                values[setting.option] = self.params[setting.option]
-            return changes, values, {}, dict(values)
+                if setting.option == 'accounts':
+                    # as the new instance's accounts would read: never a password, shown as set in the diff
+                    plan = ACCOUNTS.plan(NEW_ACCOUNTS, wanted)
+                    values['accounts'] = plan.after
+                    after['accounts'] = ACCOUNTS.diff(NEW_ACCOUNTS, plan)[1]
+                else:
+                    values[setting.option] = after[setting.option] = self.params[setting.option]
+            return changes, values, {}, after
         instance_id = instance['id']
         if created and not self.check_mode and instance.get('status') != 'running':
             # a new instance takes its settings once it runs: waited for even with wait: false

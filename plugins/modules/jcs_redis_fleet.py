@@ -152,6 +152,70 @@ options:
         description:
           - Redis engine parameters and their values, as O(jdcloud.cloud.jcs_redis_instance#module:config) takes them.
         type: dict
+      accounts:
+        description:
+          - Accounts (Redis users) of the instance, as O(jdcloud.cloud.jcs_redis_instance#module:accounts) takes them;
+            passwords are checked with the API's policy before any write and never returned.
+        type: list
+        elements: dict
+        suboptions:
+          name:
+            description: Name of the account; V(default) is the instance's own and cannot be listed.
+            type: str
+            required: true
+          password:
+            description:
+              - Password of the account; required to create it, written to an existing one only with
+                O(instances[].accounts_update_password=always).
+            type: str
+          privilege:
+            description: V(read_only) or V(read_write); a new account is V(read_write) when omitted.
+            type: str
+            choices: [read_only, read_write]
+          description:
+            description: Description of the account, at most 128 characters.
+            type: str
+      accounts_purge:
+        description:
+          - Delete the accounts that O(instances[].accounts) does not list (never V(default)).
+        type: bool
+        default: false
+      accounts_update_password:
+        description:
+          - V(on_create) writes a password only when its account is created; V(always) on every run.
+        type: str
+        choices: [on_create, always]
+        default: on_create
+      tls:
+        description:
+          - TLS in transit, as O(jdcloud.cloud.jcs_redis_instance#module:tls) takes it.
+        type: dict
+        suboptions:
+          enabled:
+            description: Whether clients connect with TLS.
+            type: bool
+          type:
+            description: V(standard) or V(gm).
+            type: str
+            choices: [standard, gm]
+          versions:
+            description: The TLS protocol versions clients may use (V(TLSv1.2), V(TLSv1.3)).
+            type: list
+            elements: str
+          renew_certificate_before_days:
+            description: Renew the certificate when it expires in fewer than this many days (1 to 364).
+            type: int
+      disabled_commands:
+        description:
+          - Redis commands that must be disabled, as O(jdcloud.cloud.jcs_redis_instance#module:disabled_commands) takes
+            them; checked against those the instance lets disable before any write.
+        type: list
+        elements: str
+      disabled_commands_purge:
+        description:
+          - Enable again the disabled commands that O(instances[].disabled_commands) does not list.
+        type: bool
+        default: false
   max_concurrency:
     description:
       - How many entries are converged at the same time, on as many connections; 1 to 64.
@@ -247,8 +311,9 @@ instances:
       returned: always
     setting_changes:
       description:
-        - For each declared setting (V(whitelist), V(backup_policy), V(config)), the names of what changes in it
-          (groups, parts of the policy, parameters); null for a create in check mode, whose settings are all set
+        - For each declared setting (V(whitelist), V(backup_policy), V(config), V(accounts), V(tls),
+          V(disabled_commands)), the names of what changes in it (groups, parts of the policy, parameters, accounts,
+          parts of TLS, commands); null for a create in check mode, whose settings are all set
           once it exists.
       type: dict
       returned: when a setting is declared
@@ -257,6 +322,9 @@ instances:
     backup_policy: {description: The backup policy after the change., type: dict, returned: when declared}
     maintenance_window: {description: The maintenance window after the change (UTC)., type: str, returned: when declared}
     config: {description: Every engine parameter after the change., type: dict, returned: when declared}
+    accounts: {description: Every account after the change (never a password)., type: list, elements: dict, returned: when declared}
+    tls: {description: TLS after the change., type: dict, returned: when declared}
+    disabled_commands: {description: The disabled commands after the change., type: list, elements: str, returned: when declared}
     diff: {description: The entry's diff (with --diff)., type: dict, returned: in diff mode}
     msg: {description: Why the entry failed., type: str, returned: when failed}
     error: {description: The structured error of a failed entry., type: dict, returned: when failed}

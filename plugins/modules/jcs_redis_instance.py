@@ -263,6 +263,108 @@ options:
         named V(config.<name>) in RV(changes), for example V(config.maxmemory-policy).
     type: dict
     version_added: 1.1.0
+  accounts:
+    description:
+      - The accounts (Redis users) of the instance, as O(jdcloud.cloud.jcs_redis_account#module:accounts) takes them
+        (the same suboptions and rules). Accounts of the instance that are not listed are left alone, unless
+        O(accounts_purge=true); the V(default) account is the instance's own (its password is O(password)).
+      - New passwords are checked with the API's policy (C(checkPasswordValid)) before any write, also in check mode;
+        for a new instance, before it is created.
+      - On create, set once the instance runs. When not set, no account is touched. Changes are named V(accounts) in
+        RV(changes); passwords are never returned, and show as V(set) or V(changed) in the diff.
+    type: list
+    elements: dict
+    version_added: 1.1.0
+    suboptions:
+      name:
+        description:
+          - Name of the account, 2 to 16 lower-case letters, digits or underscores, starting with a letter.
+          - V(default) is the instance's own account and cannot be listed.
+        type: str
+        required: true
+      password:
+        description:
+          - Password of the account, as the API's password policy allows (checked with the API before any write).
+          - Required to create an account. For an existing account it is only written with
+            O(accounts_update_password=always).
+        type: str
+      privilege:
+        description:
+          - V(read_only) or V(read_write).
+          - When omitted, an existing account keeps its privilege and a new one is V(read_write).
+        type: str
+        choices: [read_only, read_write]
+      description:
+        description:
+          - Description of the account, at most 128 characters.
+          - When omitted, an existing account keeps its description and a new one has none.
+        type: str
+  accounts_purge:
+    description:
+      - Whether to delete the accounts of the instance that O(accounts) does not list (never the V(default) account),
+        as O(jdcloud.cloud.jcs_redis_account#module:purge) does.
+      - Only used with O(accounts).
+    type: bool
+    default: false
+    version_added: 1.1.0
+  accounts_update_password:
+    description:
+      - When the passwords of O(accounts) are written, as O(jdcloud.cloud.jcs_redis_account#module:update_password)
+        says. V(on_create) writes a password only when its account is created; V(always) on every run (a change every
+        time: passwords cannot be read back).
+      - Only used with O(accounts).
+    type: str
+    choices: [on_create, always]
+    default: on_create
+    version_added: 1.1.0
+  tls:
+    description:
+      - TLS in transit of the instance, with the options of M(jdcloud.cloud.jcs_redis_tls) and their rules. A suboption
+        left out (or null) leaves that part as it is.
+      - On create, set once the instance runs. When not set, TLS is not touched. Changes are named V(tls) in
+        RV(changes).
+    type: dict
+    version_added: 1.1.0
+    suboptions:
+      enabled:
+        description:
+          - Whether clients connect with TLS, as O(jdcloud.cloud.jcs_redis_tls#module:enabled).
+        type: bool
+      type:
+        description:
+          - V(standard) or V(gm) (the Chinese SM ciphers), as O(jdcloud.cloud.jcs_redis_tls#module:type).
+        type: str
+        choices: [standard, gm]
+      versions:
+        description:
+          - The TLS protocol versions clients may use, as O(jdcloud.cloud.jcs_redis_tls#module:versions) takes them.
+        type: list
+        elements: str
+      renew_certificate_before_days:
+        description:
+          - Renew the certificate when it expires in fewer than this many days, as
+            O(jdcloud.cloud.jcs_redis_tls#module:renew_certificate_before_days).
+        type: int
+  disabled_commands:
+    description:
+      - Redis commands that must be disabled on the instance, as O(jdcloud.cloud.jcs_redis_disabled_commands#module:commands)
+        takes them (case-insensitive). Disabled commands not listed stay disabled, unless O(disabled_commands_purge=true).
+      - The commands to disable are checked against those the instance lets disable (C(listDisableCommands)) before
+        any write of a setting, also in check mode (for a new instance, once it runs).
+      - On create, set once the instance runs. When not set, no command is touched. Changes are named
+        V(disabled_commands) in RV(changes).
+    type: list
+    elements: str
+    version_added: 1.1.0
+  disabled_commands_purge:
+    description:
+      - Whether to enable again the disabled commands that O(disabled_commands) does not list, as
+        O(jdcloud.cloud.jcs_redis_disabled_commands#module:purge) does; O(disabled_commands=[]) with it enables every
+        command.
+      - Only used with O(disabled_commands).
+    type: bool
+    default: false
+    version_added: 1.1.0
   wait:
     description:
       - Wait until the instance is V(running) after a create or resize (or when it was already busy),
@@ -300,7 +402,8 @@ notes:
   - A resize (O(instance_class), O(shard_number), O(replica_number)) that the API does not allow is refused before
     any write and in check mode too, with the rule; a cluster cannot become a master-slave instance, and a prepaid
     instance cannot shrink.
-  - With O(whitelist), O(backup_policy), O(maintenance_window) or O(config), one task declares the whole instance. By O(instance_id), the
+  - With O(whitelist), O(backup_policy), O(maintenance_window), O(config), O(accounts), O(tls) or
+    O(disabled_commands), one task declares the whole instance. By O(instance_id), the
     instance and every declared setting are read at the same time, so an unchanged run costs 1 + the number of
     settings calls and the time of about one. Settings are written only while the instance runs (it is waited for,
     at most O(wait_timeout) seconds, even with O(wait=false)); check mode and the diff cover every setting.
@@ -438,6 +541,30 @@ config:
   returned: when O(config) is set and O(state=present)
   type: dict
   sample: {maxmemory-policy: allkeys-lru}
+accounts:
+  description:
+    - Every account of the instance after the change (in check mode, as it would be), as
+      RV(jdcloud.cloud.jcs_redis_account#module:accounts) returns them; never a password. In check mode for a create,
+      the accounts of O(accounts).
+  returned: when O(accounts) is set and O(state=present)
+  type: list
+  elements: dict
+  sample: [{name: default, privilege: read_write, description: ''}, {name: reporting, privilege: read_only, description: BI}]
+tls:
+  description:
+    - TLS of the instance after the change (in check mode, as it would be), as
+      RV(jdcloud.cloud.jcs_redis_tls#module:tls) returns it; in check mode for a create, O(tls) as given.
+  returned: when O(tls) is set and O(state=present)
+  type: dict
+  sample: {supported: true, enabled: true, type: standard, versions: [TLSv1.2, TLSv1.3]}
+disabled_commands:
+  description:
+    - The commands disabled on the instance after the change (in check mode, as they would be), upper-case and sorted;
+      in check mode for a create, O(disabled_commands) as given.
+  returned: when O(disabled_commands) is set and O(state=present)
+  type: list
+  elements: str
+  sample: [FLUSHALL, KEYS]
 order_num:
   description: Number of the billing order placed by a create or a resize.
   returned: when a create or resize placed an order

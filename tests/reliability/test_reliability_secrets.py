@@ -46,6 +46,7 @@ EXPECTED_FAILURES = (
     'restore_wrong_key',
     'account_bad',
     'account_wrong_key',
+    'instance_accounts_bad',
 )
 
 
@@ -127,7 +128,12 @@ def test_playbook_ran_every_case(secrets_run):
         'default',
         'app_user',
         'reporting',
+        'report_two',
     ]
+    for name in ('instance_accounts_check', 'instance_accounts_ok', 'fleet_accounts_ok'):
+        assert results[name]['changed'], results[name]
+    assert results['instance_accounts_check']['diff']['after']['accounts'][1]['password'] == 'changed'
+    assert results['instance_accounts_bad']['error']['status'] == 'INVALID_ARGUMENT', results['instance_accounts_bad']
     # the gateway did echo the password, so the search below is meaningful
     assert any(SECRETS['password_3'] in text for text in secrets_run['echoed']), secrets_run['echoed']
     assert 'ESTABLISH LOCAL CONNECTION' in proc.stdout, 'not run at -vvv'
