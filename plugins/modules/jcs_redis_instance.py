@@ -311,7 +311,7 @@ options:
     description:
       - When the passwords of O(accounts) are written, as O(jdcloud.cloud.jcs_redis_account#module:update_password)
         says. V(on_create) writes a password only when its account is created; V(always) on every run (a change every
-        time: passwords cannot be read back).
+        time, since passwords cannot be read back).
       - Only used with O(accounts).
     type: str
     choices: [on_create, always]
