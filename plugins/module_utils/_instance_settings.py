@@ -5,7 +5,8 @@
 """The settings of an instance declared beside it (jcs_redis_instance's ``whitelist``, ``whitelist_purge``,
 ``backup_policy``, ``maintenance_window``, ``config``, ``accounts`` (with ``accounts_purge``,
 ``accounts_update_password``), ``tls`` and ``disabled_commands`` (with ``disabled_commands_purge``), the fleet
-module's entries): the options, built from each component's own argument spec, and the mixin that reads, plans and writes them next to the instance.
+module's entries): the options, built from each component's own argument spec, and the mixin that reads, plans
+and writes them next to the instance.
 
 FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without notice.
 
