@@ -460,6 +460,9 @@ class InstanceOperations:
                 'serve clients. Check it in the JD Cloud console or with support; if it cannot be repaired, delete '
                 'it (state: absent) and create it again'.format(current['id'])
             )
+        if self.wanted(current):
+            # the settings' API checks (account passwords, commands to disable) before the instance's own writes
+            self.check_settings_before(current)
         return self.update(current)
 
     def wanted(self, current):

@@ -217,6 +217,16 @@ class InstanceSettings:
             except Refusal as exc:
                 self.fail(_renamed(exc.message, setting.names), status=exc.status, **exc.details)
 
+    def check_settings_before(self, instance):
+        """Before a write of the existing ``instance`` itself: its declared settings read (those read beside it
+        are kept), planned and checked, so a refusal comes before any write; the reads are kept for
+        ``converge_settings`` while the instance stays running."""
+        if not self.settings:
+            return
+        self.settings_read = self._read_settings(instance['id'], False, instance)
+        self.settings_status = instance['status']
+        self._plans(instance['id'], False, instance)
+
     def read_with_settings(self, instance_id):
         """The instance (None when there is none) with its declared settings read at the same time, kept for
         ``converge_settings``; a read that failed is read again there, so its error is reported in order."""

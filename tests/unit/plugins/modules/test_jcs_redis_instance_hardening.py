@@ -94,6 +94,15 @@ def test_weak_password_and_unknown_command_are_refused_before_any_write(emulator
         assert emulator.writes() == 0
         assert APP_PASSWORD not in everything(unknown)
 
+    # with a change of the instance itself, the refusal comes before that write too (by id and by name)
+    for target in (dict(instance_id=instance_id), dict(name='hard_three', **INSTANCE_REQUEST)):
+        emulator.admin.reset(state=False)
+        target = dict(target, redis_version='6.2') if 'name' in target else target
+        refused = run(**emulator.connection(description='new text', **target, **weak))
+        assert refused.failed and 'accounts[0].password' in refused.result['msg'], refused.result
+        assert emulator.writes() == 0
+    assert emulator.instances()[instance_id]['description'] != 'new text'
+
     # a weak password of a new instance is refused before the create, in check mode too
     for check_mode in (True, False):
         emulator.admin.reset(state=False)
