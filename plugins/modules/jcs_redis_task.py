@@ -198,12 +198,16 @@ class JCSRedisTask(JCSModule):
                 after['estimatedExecutionTime'] = None  # the API plans it
             return dict(changed=True, changes=[state], task=task_result(after))
         if state == 'cancelled':
-            call = lambda: self.api.cancel_task(task_id)  # noqa: E731
+
+            def call():
+                return self.api.cancel_task(task_id)
 
             def applied():
                 return True if self.read(task_id).get('taskStatus') == 'manual_stop' else None
         else:
-            call = lambda: self.api.modify_task_run_time(task_id, *window)  # noqa: E731
+
+            def call():
+                return self.api.modify_task_run_time(task_id, *window)
 
             def applied():
                 found = self.read(task_id)
