@@ -21,7 +21,8 @@ import time
 from typing import Any, Callable, NoReturn, TypeVar
 from urllib.parse import quote, urlsplit
 
-from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, _load_params, missing_required_lib
+from ansible.module_utils.common.validation import check_type_dict
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._api import RedisAPI, Refusal
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
@@ -220,6 +221,53 @@ def null_required_problem(params: dict[str, Any], module_kwargs: dict[str, Any])
     return None
 
 
+def _keys_text(subspec: dict[str, Any]) -> str:
+    keys = list(subspec)
+    return ' and '.join(filter(None, [', '.join(keys[:-1]), keys[-1]]))
+
+
+def suboptions_problem(spec: dict[str, Any], params: Any, prefix: str = '') -> str | None:
+    """The first option with sub-options that ansible-core cannot read as dictionaries, named by its path.
+
+    ansible-core fails on such a value (a string given for a list of dictionaries, or for one of its
+    elements) while it lists the no_log values, before any validation, with "dictionary requested, could
+    not parse JSON or key=value", which names no option. Nested entries (a fleet entry's white list) are
+    looked into; a dictionary written as ``key=value`` text stays accepted, as ansible-core accepts it."""
+    if not isinstance(params, dict):
+        return None
+    for name, option in spec.items():
+        subspec, value = option.get('options'), params.get(name)
+        if not subspec or value is None:
+            continue
+        path = prefix + name
+        if option.get('type') == 'list':
+            if isinstance(value, str) or (isinstance(value, list) and not all(isinstance(i, dict) for i in value)):
+                return f'{path} must be a list of dictionaries with the keys {_keys_text(subspec)}'
+            items = enumerate(value) if isinstance(value, list) else ()
+            found = next(filter(None, (suboptions_problem(subspec, i, f'{path}[{n}].') for n, i in items)), None)
+        elif isinstance(value, dict):
+            found = suboptions_problem(subspec, value, f'{path}.')
+        else:
+            try:
+                check_type_dict(value)
+            except TypeError:
+                return f'{path} must be a dictionary with the keys {_keys_text(subspec)}'
+            found = None
+        if found:
+            return found
+    return None
+
+
+def _fail_unreadable_suboptions(spec: dict[str, Any], module_kwargs: dict[str, Any], problem: str) -> NoReturn:
+    # Read with the options that have sub-options untyped (ansible-core would fail on them again) and left out
+    # of the invocation shown, as what was given may hold a password that a sub-option's no_log would hide.
+    nested = [name for name, option in spec.items() if 'options' in option]
+    untyped = {name: dict(type='raw') if name in nested else option for name, option in spec.items()}
+    module = AnsibleModule(argument_spec=untyped, **module_kwargs)
+    shown = {name: value for name, value in module.params.items() if name not in nested}
+    module.fail_json(msg=problem, error=local_error('INVALID_ARGUMENT', problem), invocation=dict(module_args=shown))
+
+
 class _AnsibleModule(AnsibleModule):
     def fail_json(self, msg, **kwargs):
         # ansible-core's own refusals (argument validation) get the structured error of every failure
@@ -241,6 +289,9 @@ class JCSModule:
     def __init__(self) -> None:
         spec = dict(COMMON_ARGUMENT_SPEC)
         spec.update(self.argument_spec)
+        problem = suboptions_problem(spec, _load_params())
+        if problem:
+            _fail_unreadable_suboptions(spec, self.module_kwargs, problem)
         try:
             self.module = _AnsibleModule(argument_spec=spec, **self.module_kwargs)
         except OverflowError:

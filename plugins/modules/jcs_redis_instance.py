@@ -630,13 +630,10 @@ instance:
       version_added: 1.1.0
 '''
 
-from ansible.module_utils.basic import AnsibleModule, _load_params
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import (
-    COMMON_ARGUMENT_SPEC,
     JCSModule,
     env_fallback,
-    local_error,
 )
 from ansible_collections.jdcloud.cloud.plugins.module_utils._instance import (
     INSTANCE_ARGUMENT_SPEC,
@@ -669,20 +666,6 @@ class JCSRedisInstance(InstanceOperations, InstanceSettings, JCSModule):
         supports_check_mode=True,
         required_one_of=[('instance_id', 'name')],
     )
-
-    def __init__(self):
-        # ansible-core converts a string element of a list of dicts while it lists no_log values, and fails
-        # with a message that names no option ("dictionary requested ..."): refuse it here, naming whitelist.
-        params = _load_params()
-        groups = params.get('whitelist') if isinstance(params, dict) else None
-        if isinstance(groups, str) or (isinstance(groups, list) and not all(isinstance(g, dict) for g in groups)):
-            spec = dict(COMMON_ARGUMENT_SPEC, **self.argument_spec)
-            spec['whitelist'] = dict(type='raw')
-            message = 'whitelist must be a list of dictionaries with the keys name and ips'
-            AnsibleModule(argument_spec=spec, **self.module_kwargs).fail_json(
-                msg=message, error=local_error('INVALID_ARGUMENT', message)
-            )
-        super().__init__()
 
     def run(self):
         problems = validate(self.params)

@@ -149,9 +149,6 @@ whitelist:
       ips: [10.0.9.10]
 '''
 
-from ansible.module_utils.basic import AnsibleModule, _load_params
-
-from ansible_collections.jdcloud.cloud.plugins.module_utils._base import COMMON_ARGUMENT_SPEC, local_error
 from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import (
     SETTING_ARGUMENT_SPEC,
     SETTING_MODULE_KWARGS,
@@ -164,20 +161,6 @@ class JCSRedisWhitelist(SettingModule):
     component = Whitelist()
     argument_spec = dict(SETTING_ARGUMENT_SPEC, **component.argument_spec)
     module_kwargs = SETTING_MODULE_KWARGS
-
-    def __init__(self):
-        # ansible-core converts a string element of a list of dicts while it lists no_log values, and fails
-        # with a message that names no option ("dictionary requested ..."): refuse it here, naming groups.
-        params = _load_params()
-        groups = params.get('groups') if isinstance(params, dict) else None
-        if isinstance(groups, str) or (isinstance(groups, list) and not all(isinstance(g, dict) for g in groups)):
-            spec = dict(COMMON_ARGUMENT_SPEC, **self.argument_spec)
-            spec['groups'] = dict(type='raw')
-            message = 'groups must be a list of dictionaries with the keys name and ips'
-            AnsibleModule(argument_spec=spec, **self.module_kwargs).fail_json(
-                msg=message, error=local_error('INVALID_ARGUMENT', message)
-            )
-        super().__init__()
 
 
 def main():

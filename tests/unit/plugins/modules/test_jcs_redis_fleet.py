@@ -101,6 +101,11 @@ def test_bad_entries_are_refused_before_any_call(emulator):
     assert refused.failed and refused.result['error']['status'] == 'INVALID_ARGUMENT'
     assert 'bad_00: whitelist[0].name' in refused.result['msg']
     assert 'bad_01: vpc_id' in refused.result['msg']
+    # a string where an entry's white list takes dictionaries: ansible-core alone would name no option
+    nested = run(emulator, [dict(name='nested', password='Planted_Pw_82', whitelist=['default'])])
+    assert nested.failed and nested.result['error']['status'] == 'INVALID_ARGUMENT'
+    assert nested.result['msg'] == 'instances[0].whitelist must be a list of dictionaries with the keys name and ips'
+    assert 'Planted_Pw_82' not in nested.stdout + nested.stderr
     twice = run(emulator, [dict(name='same'), dict(name='same', state='absent')])
     assert twice.failed and 'same' in twice.result['msg']
     assert emulator.admin.stats()['total_calls'] == 0

@@ -124,6 +124,10 @@ def test_bad_settings_are_refused_naming_the_option_before_any_call(emulator, sd
         (dict(whitelist=[dict(name='9bad', ips=['10.0.0.1'])]), 'whitelist[0].name'),
         (dict(whitelist=[dict(name='ok', ips=['10.0.0.300'])]), 'whitelist[0].ips'),
         (dict(whitelist=['default']), 'whitelist must be a list of dictionaries'),
+        # ansible-core itself fails on these with a message that names no option ("dictionary requested")
+        (dict(accounts=[dict(name='app', password='Planted_Pw_82'), 'x']), 'accounts must be a list of dictionaries'),
+        (dict(backup_policy='nonsense'), 'backup_policy must be a dictionary with the keys auto_backup'),
+        (dict(tls='on'), 'tls must be a dictionary with the keys'),
         (dict(backup_policy=dict(backup_days=['Funday'])), 'backup_policy.backup_days'),
         (dict(backup_policy=dict(backup_window='25:00-26:00')), 'backup_policy.backup_window'),
         (dict(config={'maxmemory-policy': True}), 'config.maxmemory-policy'),
@@ -134,6 +138,7 @@ def test_bad_settings_are_refused_naming_the_option_before_any_call(emulator, sd
         assert option in refused.result['msg'], refused.result['msg']
         assert refused.result['error']['status'] == 'INVALID_ARGUMENT', refused.result
         assert 'Traceback' not in refused.stderr
+        assert 'Planted_Pw_82' not in refused.stdout + refused.stderr
     assert emulator.calls() == {}
     # a parameter the instance does not have is refused from its catalogue, before any write
     unknown = run(emulator, **emulator.connection(instance_id=instance_id, config={'maxmemory-polic': 'x'}))
