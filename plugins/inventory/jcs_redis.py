@@ -22,7 +22,9 @@ description:
     otherwise about 2 * N / 100 calls. The filters are sent to the API, so only matching instances are transferred.
   - Each host has these variables. C(jcs_redis), the instance in exactly the shape
     M(jdcloud.cloud.jcs_redis_info) returns each element of its C(instances) (C(id), C(name), C(status),
-    C(region), C(redis_version), C(instance_type), C(connection_domain), C(port), C(tags), ...).
+    C(region), C(redis_version), C(instance_type), C(connection_domain), C(port), C(tags), ...), among them
+    C(jcs_redis.maintenance_window), the instance's maintenance window in UTC as V(HH:MM-HH:MM +0000) (null when it
+    has none), read with the listing at no extra call.
     C(ansible_host), the connection domain of the instance. C(ansible_port), the port clients connect to.
     C(ansible_connection) and C(ansible_python_interpreter), unless O(local_connection=false).
     The instance's password is never returned by the API and never appears in any variable.
@@ -224,6 +226,8 @@ keyed_groups:
 groups:
   # instances that accept connections without a password
   no_auth: not jcs_redis.auth_enabled
+  # instances without a maintenance window, where a change planned for the window cannot be scheduled
+  no_maintenance_window: jcs_redis.maintenance_window is none
 
 ---
 # File posture.jcs_redis.yml: the instances to fix, grouped by finding (posture_whitelist_open, posture_no_password,

@@ -781,3 +781,36 @@ def test_posture_makes_groups_of_the_instances_to_fix(emulator, tmp_path, sdk_cl
     plain = listing(emulator, tmp_path, keyed_groups=keyed, strict=False)
     assert 'posture' not in plain.hostvars['open_one']['jcs_redis']
     assert emulator.calls() == {'describeCacheInstances': 1}
+
+
+# --- maintenance window --------------------------------------------------------------------------------------
+
+
+def test_the_maintenance_window_is_a_host_variable_read_with_the_listing(emulator, tmp_path, sdk_client):
+    windowed = create(sdk_client, 'windowed')
+    create(sdk_client, 'windowless')
+    # set behind the plugin's back, in the API's own form (HH:mmZ, UTC)
+    sdk_send(sdk_client, 'MaintenanceTimeRequest', cacheInstanceId=windowed, startTime='18:00Z', endTime='20:00Z')
+    # a window written in another zone through the module reads back in UTC
+    set_window = run_module(
+        'jcs_redis_instance', emulator.connection(instance_id=windowed, maintenance_window='03:00-05:00 +0800')
+    )
+    assert set_window.changed, set_window.result
+    emulator.admin.reset(state=False)
+    run = listing(
+        emulator,
+        tmp_path,
+        groups=dict(no_window='jcs_redis.maintenance_window is none'),
+        keyed_groups=[dict(prefix='window', key="jcs_redis.maintenance_window | default('none', true)")],
+    )
+    assert run.rc == 0, run.stderr
+    assert run.hostvars['windowed']['jcs_redis']['maintenance_window'] == '19:00-21:00 +0000'
+    assert run.hostvars['windowless']['jcs_redis']['maintenance_window'] is None
+    assert run.group('no_window') == ['windowless']
+    assert run.group('window_none') == ['windowless']
+    assert len(run.groups - {'all', 'ungrouped', 'no_window', 'window_none'}) == 1
+    # carried by describeCacheInstances: no call per instance
+    assert emulator.calls() == {'describeCacheInstances': 1}
+    # the same value as jcs_redis_info's
+    info = run_module('jcs_redis_info', emulator.connection(instance_ids=[windowed]))
+    assert info.result['instances'][0]['maintenance_window'] == '19:00-21:00 +0000'
