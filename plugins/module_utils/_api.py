@@ -112,6 +112,16 @@ def instance_to_result(api, region):
     )
 
 
+def recycled_to_result(api, region):
+    """An instance of the recycle bin: the one instance shape, plus when it was deleted and when the bin destroys
+    it (``softDeletedTime``, ``retainExpireTime``, UTC)."""
+    result = instance_to_result(api, region)
+    result.update(
+        soft_deleted_time=api.get('softDeletedTime') or None, retain_expire_time=api.get('retainExpireTime') or None
+    )
+    return result
+
+
 def maintenance_window(start, end):
     """The window the API holds as ``HH:mmZ`` times (docs/dev/api-notes.md#maintenance-and-tasks) in the form of
     ``backup_window``, ``HH:MM-HH:MM +0000``; None when the instance has none."""
@@ -333,6 +343,42 @@ class RedisAPI(_Service):
 
     def delete(self, instance_id):
         return self._call('DELETE', self.path('cacheInstance', instance_id))
+
+    def check_deletable(self, instance_id):
+        """checkDeletable: None when a delete would be safe; the API's refusal (a JDCloudAPIError, 400
+        FAILED_PRECONDITION saying why) when not. It changes nothing, so it is safe to resend and to ask in check
+        mode."""
+        return self._call('POST', self.path('cacheInstance', instance_id, 'checkDeletable'), idempotent=True)
+
+    # -- the recycle bin (docs/dev/api-notes.md#recycle-bin) ---------------------------------
+
+    def recycled(self, filters=None):
+        """recycledCacheInstance over every page, in the shape of ``recycled_to_result``. The bin changes only by
+        deletes, recoveries and expiries: an instance that moves while the pages are read may be seen twice (kept
+        once) or missed, as by any listing."""
+        seen = {}
+        number, pages = 1, 1
+        while number <= pages:
+            query = dict(pageNumber=number, pageSize=PAGE_SIZE, filters=filters or None)
+            result = self._call('GET', self.path('recycledCacheInstance'), query=query)
+            for item in result.get('cacheInstances') or []:
+                seen.setdefault(item.get('cacheInstanceId'), recycled_to_result(item, self.region))
+            pages = page_count(result.get('totalCount') or 0)
+            number += 1
+        return list(seen.values())
+
+    def find_recycled(self, instance_id=None, name=None):
+        """The instances of the recycle bin with ``instance_id``, or else named exactly ``name`` (the API's name
+        filter is a substring match), in the shape of ``recycled_to_result``."""
+        if instance_id:
+            return [
+                i for i in self.recycled([dict(name='cacheInstanceId', values=[instance_id])]) if i['id'] == instance_id
+            ]
+        return [i for i in self.recycled([dict(name='cacheInstanceName', values=[name])]) if i['name'] == name]
+
+    def destroy_recycled(self, instance_id):
+        """deleteRecycledCacheInstance: an instance of the recycle bin is destroyed for good."""
+        return self._call('DELETE', self.path('recycledCacheInstance', instance_id))
 
     # -- lookups: a Refusal when the answer decides nothing ---------------------------------
 
