@@ -133,6 +133,9 @@ class Instance:
     status_before_delete: str = ''  # what the recycle bin shows, and what a recovered instance is again
     soft_deleted_at: float | None = None
     retain_until: float | None = None
+    # a clone (recycle.py): {'baseId', 'srcInstanceId'} of the backup it was created from; the emulator holds no
+    # data, so this is what of the backup the new instance has (admin: instance state)
+    cloned_from: dict | None = None
 
     @property
     def cls(self) -> catalogue.InstanceClass:
@@ -446,6 +449,11 @@ class Store:
                 maxmemory_policy=spec['maxmemory_policy'],
                 cpu_arch=spec['cpu_arch'],
                 extension=spec['extension'],
+                cloned_from=(
+                    dict(baseId=spec['backup_id'], srcInstanceId=spec['src_instance_id'])
+                    if spec.get('backup_id')
+                    else None
+                ),
             )
             self._add(inst)
             self._schedule(inst, now + delay, 'create')

@@ -380,6 +380,11 @@ class RedisAPI(_Service):
         """deleteRecycledCacheInstance: an instance of the recycle bin is destroyed for good."""
         return self._call('DELETE', self.path('recycledCacheInstance', instance_id))
 
+    def recover(self, instance_id):
+        """recoverInstance: the instance leaves the bin. Not resent by the client: a second one is refused once
+        the first went through (a lost answer is checked by reading the instance)."""
+        return self._call('POST', self.path('cacheInstance', instance_id, action='recoverInstance'))
+
     # -- lookups: a Refusal when the answer decides nothing ---------------------------------
 
     def known_region(self):

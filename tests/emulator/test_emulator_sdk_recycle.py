@@ -207,6 +207,11 @@ def test_clone_from_a_backup(variant, sdk, emulator, wire):
     made = ok(clone(sdk, 'copy', backup_id, source, cls='redis.m.medium.basic'))
     assert '"backupId": "%s"' % backup_id in wire['sent'][-1]['body']
     assert ok(describe(sdk, made['cacheInstanceId']))['cacheInstance']['cacheInstanceName'] == 'copy'
+    # what of the backup the clone has (the emulator holds no data)
+    assert emulator.server.store.instances[made['cacheInstanceId']].cloned_from == dict(
+        baseId=backup_id, srcInstanceId=source
+    )
+    assert emulator.server.store.instances[source].cloned_from is None
     # the backup outlives its instance in the bin
     ok(delete(sdk, source))
     ok(clone(sdk, 'copy_two', backup_id, source, cls='redis.m.small.basic'))
