@@ -271,14 +271,7 @@ class RedisAPI(_Service):
 
     def list_page(self, page, filters=None, sorts=None, tag_filters=None):
         """One page of describeCacheInstances: ``(instances in the result shape, total)``."""
-        query = dict(
-            pageNumber=page,
-            pageSize=PAGE_SIZE,
-            filters=filters or None,
-            sorts=sorts or None,
-            tagFilters=tag_filters or None,
-        )
-        result = self._call('GET', self.path('cacheInstance'), query=query)
+        result = self._call('GET', self.path('cacheInstance'), query=_listing_query(page, filters, sorts, tag_filters))
         items = [instance_to_result(item, self.region) for item in result.get('cacheInstances') or []]
         return items, result.get('totalCount') or 0
 
@@ -288,6 +281,21 @@ class RedisAPI(_Service):
         from ansible_collections.jdcloud.cloud.plugins.module_utils import _listing
 
         return _listing.list_instances(self, filters, sorts, concurrency, merge, tag_filters)
+
+    def recycled_page(self, page, filters=None, sorts=None, tag_filters=None):
+        """One page of recycledCacheInstance, the recycle bin (docs/dev/api-notes.md#recycle-bin), which takes the
+        query of describeCacheInstances: ``(instances in the shape of recycled_to_result, total)``."""
+        query = _listing_query(page, filters, sorts, tag_filters)
+        result = self._call('GET', self.path('recycledCacheInstance'), query=query)
+        items = [recycled_to_result(item, self.region) for item in result.get('cacheInstances') or []]
+        return items, result.get('totalCount') or 0
+
+    def list_recycled(self, filters=None, sorts=None, concurrency=1, tag_filters=None):
+        """recycledCacheInstance over every page, read as list_instances reads the live instances (deletes,
+        recoveries and expiries move the bin anywhere): ``(instances, settled)``."""
+        from ansible_collections.jdcloud.cloud.plugins.module_utils import _listing
+
+        return _listing.list_instances(self, filters, sorts, concurrency, True, tag_filters, page=self.recycled_page)
 
     def find_by_name(self, name):
         """``(instances named exactly name, settled)`` in the result shape, whatever their status (the API's
@@ -614,6 +622,17 @@ class RedisAPI(_Service):
 
     def restore(self, instance_id, backup_id):
         return self._call('POST', self.path('cacheInstance', instance_id, 'restore'), body=dict(baseId=backup_id))
+
+
+def _listing_query(page, filters, sorts, tag_filters):
+    """The query of one page of an instance listing (describeCacheInstances, recycledCacheInstance)."""
+    return dict(
+        pageNumber=page,
+        pageSize=PAGE_SIZE,
+        filters=filters or None,
+        sorts=sorts or None,
+        tagFilters=tag_filters or None,
+    )
 
 
 def _account_fields(privilege, description, password=None):

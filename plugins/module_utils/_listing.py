@@ -54,8 +54,9 @@ class _Read:
         return [self.by_id[i] for i in self.ids]
 
 
-def list_instances(api, filters=None, sorts=None, concurrency=1, merge=True, tag_filters=None):
-    """describeCacheInstances over every page, in the result shape: ``(instances, settled)``.
+def list_instances(api, filters=None, sorts=None, concurrency=1, merge=True, tag_filters=None, page=None):
+    """describeCacheInstances over every page, in the result shape: ``(instances, settled)``; with ``page``
+    (``api.recycled_page``), another listing of instances that takes the same query (the recycle bin).
 
     Offset paging is not a snapshot: an instance that comes, goes or is renamed between two pages
     shifts the later ones, which can hide an instance that exists the whole time even when every
@@ -67,21 +68,22 @@ def list_instances(api, filters=None, sorts=None, concurrency=1, merge=True, tag
     read, the ones not seen by all reads checked again by id (with ``merge``; otherwise those of
     the last read). ``tag_filters`` is the API's ``tagFilters`` (``[{key, values}]``).
     """
+    page = page or api.list_page
     query = dict(filters=filters, sorts=sorts, tag_filters=tag_filters)
-    reads = [_read(api, query, concurrency)]
+    reads = [_read(page, query, concurrency)]
     if reads[0].clean and reads[0].total <= PAGE_SIZE:
         return reads[0].instances(), True
     while len(reads) < LIST_READS:
-        reads.append(_read(api, query, concurrency, reverse_of=reads[-1]))
+        reads.append(_read(page, query, concurrency, reverse_of=reads[-1]))
         previous, last = reads[-2], reads[-1]
         if previous.clean and last.clean and previous.keys == last.keys:
             return last.instances(), True
-    return (_merge(api, reads, filters, tag_filters) if merge else reads[-1].instances()), False
+    return (_merge(page, reads, filters, tag_filters) if merge else reads[-1].instances()), False
 
 
-def _read(api, query, concurrency, reverse_of=None):
+def _read(page, query, concurrency, reverse_of=None):
     def fetch(number):
-        items, total = api.list_page(number, **query)
+        items, total = page(number, **query)
         return number, total, items
 
     if reverse_of is None or reverse_of.reverse:
@@ -102,7 +104,7 @@ def _read(api, query, concurrency, reverse_of=None):
     return _Read(pages, reverse)
 
 
-def _merge(api, reads, filters, tag_filters):
+def _merge(page, reads, filters, tag_filters):
     """The instances of reads that never agreed: those every read saw, and those some read missed
     that one more listing by id still finds (with the caller's filters, so a renamed or deleted
     one drops out). The order is that of the last read, the rechecked ones after."""
@@ -115,7 +117,7 @@ def _merge(api, reads, filters, tag_filters):
     others = [f for f in filters or () if f.get('name') != 'cacheInstanceId']
     for start in range(0, len(doubtful), PAGE_SIZE):
         chunk = doubtful[start : start + PAGE_SIZE]
-        items, dummy = api.list_page(1, others + [dict(name='cacheInstanceId', values=chunk)], tag_filters=tag_filters)
+        items, dummy = page(1, others + [dict(name='cacheInstanceId', values=chunk)], tag_filters=tag_filters)
         confirmed.update((item['id'], item) for item in items)
     kept = [i for i in reads[-1].ids if i in everywhere or i in confirmed]
     kept += [i for i in doubtful if i in confirmed and i not in reads[-1].by_id]

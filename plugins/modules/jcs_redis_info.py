@@ -19,6 +19,8 @@ description:
     deleted or renamed, and no instance is ever listed twice; an instance created or deleted during the listing may
     be missing. A listing of at most 100 instances costs one call, a longer one twice as many calls as it has pages.
   - Each element of RV(instances) has exactly the shape the M(jdcloud.cloud.jcs_redis_instance) module returns.
+  - With O(recycle_bin=true) the module lists the recycle bin instead, the deleted instances that can still be
+    recovered, each with when it was deleted and when the bin destroys it.
 author:
   - Contributors to jdcloud.cloud (@jdcloud-cloud)
 extends_documentation_fragment:
@@ -102,6 +104,18 @@ options:
       - Must be between 1 and 16. The default keeps a listing of 10,000 instances to 13 rounds of requests per read.
     type: int
     default: 8
+  recycle_bin:
+    description:
+      - List the instances of the recycle bin (the API's C(recycledCacheInstance)) instead of the live ones, that
+        is the deleted instances that the API can still recover, each with RV(instances[].soft_deleted_time) and
+        RV(instances[].retain_expire_time).
+      - Every filter and the sort apply as to the live instances; O(statuses) is the status the instance had when it
+        was deleted.
+      - An instance in the recycle bin has no settings to read and changes status only when it is recovered, so
+        O(include) and O(wait_for) are refused with it.
+    type: bool
+    default: false
+    version_added: 1.1.0
   include:
     description:
       - Settings to return with each listed instance, read with one more API call per instance, on up to
@@ -226,6 +240,18 @@ EXAMPLES = r'''
     - name: Show their connection addresses
       ansible.builtin.debug:
         msg: "{{ sessions.instances | map(attribute='connection_domain') | list }}"
+
+- name: Is the instance deleted by mistake still in the recycle bin, and until when?
+  jdcloud.cloud.jcs_redis_info:
+    region: cn-north-1
+    name: orders_cache
+    recycle_bin: true
+  register: binned
+
+- name: Say until when it can be recovered
+  ansible.builtin.debug:
+    msg: "{{ binned.instances | map(attribute='retain_expire_time') | list }}"
+  when: binned.total > 0
 
 - name: Wait until the instances created with wait=false run, one listing every 2 seconds for all of them
   jdcloud.cloud.jcs_redis_info:
@@ -368,6 +394,20 @@ instances:
       description: The maintenance window of the instance, V(HH:MM-HH:MM +0000) (UTC); null when it has none.
       type: str
       sample: 18:00-20:00 +0000
+      version_added: 1.1.0
+    soft_deleted_time:
+      description: When the instance was deleted into the recycle bin, ISO 8601 UTC (the API's C(softDeletedTime)).
+      returned: when O(recycle_bin=true)
+      type: str
+      sample: '2026-12-07T09:30:00Z'
+      version_added: 1.1.0
+    retain_expire_time:
+      description:
+        - When the recycle bin destroys the instance for good, ISO 8601 UTC (the API's C(retainExpireTime)); until
+          then it can be recovered.
+      returned: when O(recycle_bin=true)
+      type: str
+      sample: '2026-12-14T09:30:00Z'
       version_added: 1.1.0
     whitelist:
       description:
@@ -530,6 +570,10 @@ POLL_INTERVAL_MAX = 3600
 # architectures and has none for native-cluster.
 INSTANCE_TYPE_FILTER = {'master-slave': 'redis', 'cluster': 'redis_cluster'}
 SORT_NAMES = {'create_time': 'createTime', 'total_memory': 'totalMemory'}
+BIN_REFUSED = {
+    'include': 'an instance in the recycle bin has no settings to read until it is recovered',
+    'wait_for': 'an instance in the recycle bin changes status only when it is recovered',
+}
 
 
 def sort_like_api(instances, sort_by, sort_order):
@@ -557,6 +601,7 @@ class JCSRedisInfo(JCSModule):
         sort_by=dict(type='str', choices=list(SORT_NAMES)),
         sort_order=dict(type='str', choices=['asc', 'desc'], default='asc'),
         concurrency=dict(type='int', default=8),
+        recycle_bin=dict(type='bool', default=False),
         include=dict(
             type='list',
             elements='str',
@@ -608,6 +653,10 @@ class JCSRedisInfo(JCSModule):
                 'redis_version must be a version such as 4.0, got {}'.format(shown(params['redis_version'])),
                 status='INVALID_ARGUMENT',
             )
+        if params['recycle_bin']:
+            for option, why in BIN_REFUSED.items():
+                if params[option]:
+                    self.fail(f'{option} cannot be used with recycle_bin: {why}', status='INVALID_ARGUMENT')
         if params['wait_timeout'] < 0:
             self.fail(
                 'wait_timeout must be 0 or more seconds, got {}'.format(params['wait_timeout']),
@@ -657,7 +706,7 @@ class JCSRedisInfo(JCSModule):
             sorts = [dict(name=SORT_NAMES[params['sort_by']], direction=params['sort_order'])]
 
         def listing():
-            found, settled = self.api.list_instances(
+            found, settled = (self.api.list_recycled if params['recycle_bin'] else self.api.list_instances)(
                 filters=self.server_filters(),
                 tag_filters=self.tag_filters or None,
                 sorts=sorts,
