@@ -282,21 +282,6 @@ class RedisAPI(_Service):
 
         return _listing.list_instances(self, filters, sorts, concurrency, merge, tag_filters)
 
-    def recycled_page(self, page, filters=None, sorts=None, tag_filters=None):
-        """One page of recycledCacheInstance, the recycle bin (docs/dev/api-notes.md#recycle-bin), which takes the
-        query of describeCacheInstances: ``(instances in the shape of recycled_to_result, total)``."""
-        query = _listing_query(page, filters, sorts, tag_filters)
-        result = self._call('GET', self.path('recycledCacheInstance'), query=query)
-        items = [recycled_to_result(item, self.region) for item in result.get('cacheInstances') or []]
-        return items, result.get('totalCount') or 0
-
-    def list_recycled(self, filters=None, sorts=None, concurrency=1, tag_filters=None):
-        """recycledCacheInstance over every page, read as list_instances reads the live instances (deletes,
-        recoveries and expiries move the bin anywhere): ``(instances, settled)``."""
-        from ansible_collections.jdcloud.cloud.plugins.module_utils import _listing
-
-        return _listing.list_instances(self, filters, sorts, concurrency, True, tag_filters, page=self.recycled_page)
-
     def find_by_name(self, name):
         """``(instances named exactly name, settled)`` in the result shape, whatever their status (the API's
         name filter is a substring match); see list_instances for ``settled``."""
@@ -360,29 +345,31 @@ class RedisAPI(_Service):
 
     # -- the recycle bin (docs/dev/api-notes.md#recycle-bin) ---------------------------------
 
-    def recycled(self, filters=None):
-        """recycledCacheInstance over every page, in the shape of ``recycled_to_result``. The bin changes only by
-        deletes, recoveries and expiries: an instance that moves while the pages are read may be seen twice (kept
-        once) or missed, as by any listing."""
-        seen = {}
-        number, pages = 1, 1
-        while number <= pages:
-            query = dict(pageNumber=number, pageSize=PAGE_SIZE, filters=filters or None)
-            result = self._call('GET', self.path('recycledCacheInstance'), query=query)
-            for item in result.get('cacheInstances') or []:
-                seen.setdefault(item.get('cacheInstanceId'), recycled_to_result(item, self.region))
-            pages = page_count(result.get('totalCount') or 0)
-            number += 1
-        return list(seen.values())
+    def recycled_page(self, page, filters=None, sorts=None, tag_filters=None):
+        """One page of recycledCacheInstance, the recycle bin (docs/dev/api-notes.md#recycle-bin), which takes the
+        query of describeCacheInstances: ``(instances in the shape of recycled_to_result, total)``."""
+        query = _listing_query(page, filters, sorts, tag_filters)
+        result = self._call('GET', self.path('recycledCacheInstance'), query=query)
+        items = [recycled_to_result(item, self.region) for item in result.get('cacheInstances') or []]
+        return items, result.get('totalCount') or 0
+
+    def list_recycled(self, filters=None, sorts=None, concurrency=1, tag_filters=None):
+        """recycledCacheInstance over every page, read as list_instances reads the live instances (deletes,
+        recoveries and expiries move the bin anywhere): ``(instances, settled)``."""
+        from ansible_collections.jdcloud.cloud.plugins.module_utils import _listing
+
+        return _listing.list_instances(self, filters, sorts, concurrency, True, tag_filters, page=self.recycled_page)
 
     def find_recycled(self, instance_id=None, name=None):
         """The instances of the recycle bin with ``instance_id``, or else named exactly ``name`` (the API's name
         filter is a substring match), in the shape of ``recycled_to_result``."""
         if instance_id:
             return [
-                i for i in self.recycled([dict(name='cacheInstanceId', values=[instance_id])]) if i['id'] == instance_id
+                i
+                for i in self.list_recycled([dict(name='cacheInstanceId', values=[instance_id])])[0]
+                if i['id'] == instance_id
             ]
-        return [i for i in self.recycled([dict(name='cacheInstanceName', values=[name])]) if i['name'] == name]
+        return [i for i in self.list_recycled([dict(name='cacheInstanceName', values=[name])])[0] if i['name'] == name]
 
     def destroy_recycled(self, instance_id):
         """deleteRecycledCacheInstance: an instance of the recycle bin is destroyed for good."""
