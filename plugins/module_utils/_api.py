@@ -409,6 +409,10 @@ class RedisAPI(_Service):
 
         return _listing.class_not_sold(self, instance_class, redis_version, classes, resize)
 
+    def no_such_instance(self, instance_id, exc=None):
+        """The Refusal of an instance_id the region does not have, with the API's answer when there is one."""
+        return Refusal(f'instance_id {instance_id}: no such instance in region {self.region}', 'NOT_FOUND', cause=exc)
+
     def instances_named(self, name):
         """``(matches, deleting)`` of an exact name (``_listing.instances_named``)."""
         from ansible_collections.jdcloud.cloud.plugins.module_utils import _listing

@@ -362,32 +362,6 @@ class JCSModule:
             self._api = RedisAPI(self.client, region, self._tag_client)
         return self._api
 
-    def no_such_instance(self, instance_id: str, exc: JDCloudAPIError | None = None) -> NoReturn:
-        """Fail for an instance_id the region does not have (with the API's answer when there is one)."""
-        message = f'instance_id {instance_id}: no such instance in region {self.api.region}'
-        if exc is not None:
-            self.fail_from(exc, message)
-        self.fail(message, error=local_error('NOT_FOUND', message))
-
-    def wait_instance(
-        self, instance_id: str, done: Callable[[dict[str, Any]], bool], what: str, stop: tuple[str, ...] = ('error',)
-    ) -> dict[str, Any]:
-        """Wait (wait_timeout) until ``done(instance)``; the instance vanishing or reaching a ``stop`` status ends
-        the wait with a failure."""
-
-        def check(instance):
-            if instance is None:
-                self.fail(f'Instance {instance_id} disappeared while waiting for it {what}', status='NOT_FOUND')
-            return done(instance)
-
-        return self.wait_for(
-            lambda: self.api.describe(instance_id),
-            check,
-            self.params['wait_timeout'],
-            f'instance {instance_id} {what}',
-            stop=stop,
-        )
-
     # -- the fail funnel --------------------------------------------------------
 
     def _secrets(self) -> set[Any]:
@@ -433,6 +407,9 @@ class JCSModule:
         result['error'] = error if error is not None else local_error(status or 'FAILED_PRECONDITION', msg)
         self._close()
         self.module.fail_json(msg=self.scrub(msg), **self.scrub(result))
+
+    def warn(self, warning: str) -> None:
+        self.module.warn(warning)
 
     def fail_from(self, exc: JDCloudError, context: str | None = None, **kwargs: Any) -> NoReturn:
         """Fail with the explanation and the structured ``error`` of a client error."""

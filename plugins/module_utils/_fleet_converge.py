@@ -23,7 +23,6 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDClo
 from ansible_collections.jdcloud.cloud.plugins.module_utils._fleet import wait_for_instances, wait_outcome
 from ansible_collections.jdcloud.cloud.plugins.module_utils._instance import (
     INSTANCE_ARGUMENT_SPEC,
-    InstanceOperations,
     diff_of,
     validate,
     zone_problems,
@@ -33,6 +32,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._instance_settings i
     InstanceSettings,
     declared_settings,
 )
+from ansible_collections.jdcloud.cloud.plugins.module_utils._lifecycle import InstanceLifecycle
 
 # The options of an entry: those of jcs_redis_instance that a declared fleet sets per instance.
 ENTRY_ARGUMENT_SPEC = dict(
@@ -103,7 +103,7 @@ class _Raising:
         raise EntryFailed(msg, result)
 
 
-class EntryRun(InstanceOperations, InstanceSettings, _Raising, JCSModule):
+class EntryRun(InstanceSettings, _Raising, JCSModule):
     """One entry, as jcs_redis_instance would run it (wait: false), on the fleet's client and API."""
 
     read_threads = 1
@@ -118,7 +118,6 @@ class EntryRun(InstanceOperations, InstanceSettings, _Raising, JCSModule):
         self._client = fleet.client
         self._other_clients = []
         self._api = fleet.api
-        self.deleting = []
         self.changes = []
         self.applied = []  # what the base's write() records
         self.order = {}
@@ -126,12 +125,12 @@ class EntryRun(InstanceOperations, InstanceSettings, _Raising, JCSModule):
         self.settings_values, self.settings_before, self.settings_after = {}, {}, {}
 
     def find(self):
+        """The lookup of the lifecycle: ``(instance or None, ids of the instances with the name being deleted)``."""
         # the region's listing answers for an entry whose name one instance has; any other case (a create, a
         # name several instances share) is looked up again, as jcs_redis_instance does
         if len(self.listed) == 1 and self.listed[0]['status'] != 'deleting':
-            return self.listed[0]
-        instance, self.deleting = self.api.find_instance(None, self.params['name'])
-        return instance
+            return self.listed[0], []
+        return self.api.find_instance(None, self.params['name'])
 
     def problems(self):
         problems = validate(self.params) + zone_problems(self.params, self.fleet.api.region)
@@ -147,10 +146,10 @@ class EntryRun(InstanceOperations, InstanceSettings, _Raising, JCSModule):
         return problems
 
     def converge_instance(self):
-        if self.params['state'] == 'absent':
-            self.before, self.after = self.absent()
-        else:
-            self.before, self.after = self.present()
+        lifecycle = InstanceLifecycle(self.api, self.params, self.check_mode, self, self.find, self)
+        outcome = lifecycle.absent() if self.params['state'] == 'absent' else lifecycle.present()
+        self.before, self.after = outcome.before, outcome.after
+        self.changes, self.order = outcome.changes, outcome.order
 
     def converge_instance_settings(self, instance):
         changes, self.settings_values, self.settings_before, self.settings_after = self.converge_settings(

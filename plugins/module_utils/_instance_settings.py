@@ -25,7 +25,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDClo
 from ansible_collections.jdcloud.cloud.plugins.module_utils._disabled_commands import DisabledCommands
 from ansible_collections.jdcloud.cloud.plugins.module_utils._maintenance import MaintenanceWindow
 from ansible_collections.jdcloud.cloud.plugins.module_utils._parameters import Config
-from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import SettingModule
+from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import SettingModule, wait_instance
 from ansible_collections.jdcloud.cloud.plugins.module_utils._tls import TLS
 from ansible_collections.jdcloud.cloud.plugins.module_utils._whitelist import Whitelist
 
@@ -280,9 +280,9 @@ class InstanceSettings:
             if not ok:
                 if value.code != 404:
                     raise value
-                self.no_such_instance(instance_id, value)
+                raise self.api.no_such_instance(instance_id, value)
             if value is None:
-                self.no_such_instance(instance_id)
+                raise self.api.no_such_instance(instance_id)
             read[setting.option] = value
         return read
 
@@ -386,4 +386,11 @@ class InstanceSettings:
     read_or_fail = SettingModule.read_or_fail
 
     def wait_running(self, instance_id, what):
-        return self.wait_instance(instance_id, lambda instance: instance['status'] == 'running', what)
+        return wait_instance(
+            self,
+            self.api,
+            instance_id,
+            lambda instance: instance['status'] == 'running',
+            what,
+            self.params['wait_timeout'],
+        )

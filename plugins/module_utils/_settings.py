@@ -30,6 +30,18 @@ SETTING_MODULE_KWARGS = dict(
 )
 
 
+def wait_instance(face, api, instance_id, done, what, timeout, stop=('error',)):
+    """Wait (``timeout`` seconds, through ``face.wait_for``) until ``done(instance)``; the instance vanishing or
+    reaching a ``stop`` status ends the wait with a failure."""
+
+    def check(instance):
+        if instance is None:
+            face.fail(f'Instance {instance_id} disappeared while waiting for it {what}', status='NOT_FOUND')
+        return done(instance)
+
+    return face.wait_for(lambda: api.describe(instance_id), check, timeout, f'instance {instance_id} {what}', stop=stop)
+
+
 class InstanceModule(JCSModule):
     """What every module acting on one existing instance shares: the instance by id or exact name, the
     checks of those options, and the waits for the instance to run. ``run`` checks those options, then
@@ -84,9 +96,9 @@ class InstanceModule(JCSModule):
         except JDCloudAPIError as exc:
             if exc.code != 404:
                 raise
-            self.no_such_instance(instance_id, exc)
+            raise self.api.no_such_instance(instance_id, exc) from None
         if current is None:
-            self.no_such_instance(instance_id)
+            raise self.api.no_such_instance(instance_id)
         return current
 
     def runnable(self, instance_id, instance, action):
@@ -96,7 +108,7 @@ class InstanceModule(JCSModule):
         if instance is None:
             instance = self.api.describe(instance_id)
             if instance is None:
-                self.no_such_instance(instance_id)
+                raise self.api.no_such_instance(instance_id)
         if instance['status'] == 'running':
             return None
         if not self.params['wait']:
@@ -110,7 +122,14 @@ class InstanceModule(JCSModule):
         return self.wait_running(instance_id, 'to run before ' + action)
 
     def wait_running(self, instance_id, what):
-        return self.wait_instance(instance_id, lambda instance: instance['status'] == 'running', what)
+        return wait_instance(
+            self,
+            self.api,
+            instance_id,
+            lambda instance: instance['status'] == 'running',
+            what,
+            self.params['wait_timeout'],
+        )
 
 
 # How many times a write refused because the setting moved (another run added, changed or deleted what this run

@@ -187,7 +187,7 @@ class JCSRedisBackup(InstanceModule):
         except JDCloudAPIError as exc:
             if exc.code != 404:
                 raise
-            self.no_such_instance(instance_id, exc)
+            raise self.api.no_such_instance(instance_id, exc) from None
 
     def named(self, instance_id, statuses):
         """The backups of the instance named ``name`` in one of ``statuses``, newest first."""
@@ -285,7 +285,7 @@ class JCSRedisBackup(InstanceModule):
                     raise
                 backup = None
             if backup is None and self.api.describe(instance_id) is None:
-                self.no_such_instance(instance_id)
+                raise self.api.no_such_instance(instance_id)
             if backup is None or backup['instance_id'] not in (None, instance_id):
                 message = (
                     f'backup_id {params["backup_id"]} is not a backup of instance {instance_id}; '

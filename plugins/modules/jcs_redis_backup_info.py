@@ -164,7 +164,7 @@ class JCSRedisBackupInfo(InstanceModule):
         except JDCloudAPIError as exc:
             if exc.code != 404:
                 raise
-            self.no_such_instance(instance_id, exc)
+            raise self.api.no_such_instance(instance_id, exc) from None
         if params['name'] is not None:
             backups = [b for b in backups if b['name'] == params['name']]
         return dict(changed=False, instance_id=instance_id, backups=backups)

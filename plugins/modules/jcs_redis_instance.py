@@ -637,7 +637,6 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._base import (
 )
 from ansible_collections.jdcloud.cloud.plugins.module_utils._instance import (
     INSTANCE_ARGUMENT_SPEC,
-    InstanceOperations,
     diff_of,
     validate,
     zone_problems,
@@ -647,9 +646,10 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._instance_settings i
     InstanceSettings,
     declared_settings,
 )
+from ansible_collections.jdcloud.cloud.plugins.module_utils._lifecycle import InstanceLifecycle
 
 
-class JCSRedisInstance(InstanceOperations, InstanceSettings, JCSModule):
+class JCSRedisInstance(InstanceSettings, JCSModule):
     argument_spec = dict(
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         instance_id=dict(type='str'),
@@ -682,35 +682,36 @@ class JCSRedisInstance(InstanceOperations, InstanceSettings, JCSModule):
                 status='INVALID_ARGUMENT',
             )
         self.check_settings()
-        self.changes = []
-        self.order = {}
+        lifecycle = InstanceLifecycle(self.api, self.params, self.check_mode, self, self.find, self)
         settings = ({}, {}, {})
         if self.params['state'] == 'absent':
-            before, after = self.absent()
+            outcome = lifecycle.absent()
         else:
-            before, after = self.present()
-            changes, values, settings_before, settings_after = self.converge_settings(after, 'create' in self.changes)
-            self.changes.extend(changes)
+            outcome = lifecycle.present()
+            changes, values, settings_before, settings_after = self.converge_settings(
+                outcome.after, 'create' in outcome.changes
+            )
+            outcome.changes.extend(changes)
             settings = (values, settings_before, settings_after)
         result = dict(
-            changed=bool(self.changes),
-            changes=self.changes,
-            instance=after if self.params['state'] == 'present' else before,
+            changed=bool(outcome.changes),
+            changes=outcome.changes,
+            instance=outcome.after if self.params['state'] == 'present' else outcome.before,
         )
-        result.update(self.order)
+        result.update(outcome.order)
         result.update(settings[0])
         if self.module._diff:
-            result['diff'] = diff_of(before, after, self.changes, bool(self.params['password']))
+            result['diff'] = diff_of(outcome.before, outcome.after, outcome.changes, bool(self.params['password']))
             result['diff']['before'].update(settings[1])
             result['diff']['after'].update(settings[2])
         return result
 
     def find(self):
+        """The lookup of the lifecycle: ``(instance or None, ids of the instances with the name being deleted)``."""
         if self.params['instance_id']:
             # the declared settings are read at the same time
-            return self.read_with_settings(self.params['instance_id'])
-        instance, self.deleting = self.api.find_instance(None, self.params['name'])
-        return instance
+            return self.read_with_settings(self.params['instance_id']), ()
+        return self.api.find_instance(None, self.params['name'])
 
 
 def main():
