@@ -606,6 +606,13 @@ class RedisAPI(_Service):
         found = absent(lambda: self._call('GET', self.path('cacheInstance', instance_id, 'backup', backup_id)))
         return backup_to_result(found) if found is not None else None
 
+    def download_urls(self, instance_id, backup_id):
+        """describeDownloadUrl: the temporary links to the files of a successful backup, one per shard file
+        (``[{name, link}]``), valid one hour (docs/dev/api-notes.md#recycle-bin). Each link gives access to the data."""
+        path = self.path('cacheInstance', instance_id, 'backup', action='describeDownloadUrl')
+        result = self._call('GET', path, query=dict(baseId=backup_id))
+        return [dict(name=u.get('name'), link=u.get('link')) for u in result.get('downloadUrls') or []]
+
     def create_backup(self, instance_id, name):
         """createBackup (a manual backup); the new backup's id."""
         body = dict(fileName=name, backupType=MANUAL_BACKUP)

@@ -303,6 +303,9 @@ class JCSModule:
         self._api: RedisAPI | None = None
         # the names of what the writes that went through changed (record()), reported by every failure
         self.applied: list[str] = []
+        # values read for the result that give access to data (backup download links): the result the user asked for
+        # holds them, no failure may show them
+        self.sensitive: set[str] = set()
         if not HAS_REQUESTS:
             self.module.fail_json(
                 msg=missing_required_lib('requests'),
@@ -366,6 +369,7 @@ class JCSModule:
 
     def _secrets(self) -> set[Any]:
         values = {v for v in self.module.no_log_values if v and len(str(v)) >= 3}
+        values.update(self.sensitive)
         for option in ('secret_key', 'password'):
             value = self.params.get(option)
             if value:

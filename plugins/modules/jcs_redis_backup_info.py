@@ -12,6 +12,7 @@ description:
   - Lists the backups of an existing JCS for Redis instance, automatic and manual, newest first, in the shape
     M(jdcloud.cloud.jcs_redis_backup) returns.
   - Every page is read, 100 backups a call, so 250 backups cost three calls (with O(instance_id)).
+  - With O(download_urls=true), each successful backup listed comes with temporary links to its files.
 author:
   - Contributors to jdcloud.cloud (@jdcloud-cloud)
 extends_documentation_fragment:
@@ -40,6 +41,19 @@ options:
       - Only the backups that started at or before this time, in the forms of O(start_time); a date alone means its
         last second.
     type: str
+  download_urls:
+    description:
+      - Return with each successful backup listed the temporary links to download its files
+        (RV(backups[].download_urls), from the API's C(describeDownloadUrl)), one per shard file. Costs one more API
+        call per successful backup listed, so narrow the listing with O(backup_id) or O(name).
+      - B(Each link gives access to the data of the instance) to whoever has it, without credentials, for one hour
+        from the call; after that it is refused and the module must be run again. The links are in the result only;
+        they are never shown in a failure's message or result. Anything that prints or keeps the result (C(-v),
+        a callback, a C(debug) task, a file) shows them, so set C(no_log) on the task (and on the task that downloads)
+        and keep the registered variable out of logs and artifacts.
+    type: bool
+    default: false
+    version_added: 1.1.0
 seealso:
   - module: jdcloud.cloud.jcs_redis_backup
   - module: jdcloud.cloud.jcs_redis_backup_policy
@@ -57,6 +71,23 @@ EXAMPLES = r'''
 - name: The newest successful backup
   ansible.builtin.set_fact:
     newest: "{{ may.backups | selectattr('status', 'equalto', 'success') | first }}"
+
+- name: Links to the files of one backup, valid one hour; no_log keeps them out of the output
+  jdcloud.cloud.jcs_redis_backup_info:
+    region: cn-north-1
+    instance_id: redis-m0vcg462xe31
+    backup_id: "{{ newest.id }}"
+    download_urls: true
+  register: links
+  no_log: true
+
+- name: Download each file of the backup within the hour
+  ansible.builtin.get_url:
+    url: "{{ item.link }}"
+    dest: "/var/backups/redis/{{ item.name }}"
+    mode: '0600'
+  loop: "{{ links.backups[0].download_urls }}"
+  no_log: true
 '''
 
 RETURN = r'''
@@ -111,6 +142,24 @@ backups:
       description: Number of shards backed up.
       type: int
       sample: 1
+    download_urls:
+      description:
+        - Temporary links to the files of the backup, one per shard file, valid one hour from the call; empty for a
+          backup that did not succeed (it has no files).
+        - Each link gives access to the data without credentials; keep it out of logs (see O(download_urls)).
+      returned: when O(download_urls=true)
+      type: list
+      elements: dict
+      version_added: 1.1.0
+      contains:
+        name:
+          description: Name of the file.
+          type: str
+          sample: before_resize_2024_05_shard00.rdb
+        link:
+          description: HTTPS link to the file, valid one hour.
+          type: str
+          sample: https://redis-backup.s3.cn-north-1.jdcloud-oss.com/redis-m0vcg462xe31/a607efba/before_resize_2024_05_shard00.rdb?Expires=1714554072&Signature=...
 '''
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils import _backup as bk
@@ -126,6 +175,7 @@ class JCSRedisBackupInfo(InstanceModule):
         name=dict(type='str'),
         start_time=dict(type='str'),
         end_time=dict(type='str'),
+        download_urls=dict(type='bool', default=False),
     )
     module_kwargs = dict(
         supports_check_mode=True,
@@ -167,7 +217,24 @@ class JCSRedisBackupInfo(InstanceModule):
             raise self.api.no_such_instance(instance_id, exc) from None
         if params['name'] is not None:
             backups = [b for b in backups if b['name'] == params['name']]
+        if params['download_urls']:
+            for backup in backups:
+                backup['download_urls'] = self.links(instance_id, backup)
         return dict(changed=False, instance_id=instance_id, backups=backups)
+
+    def links(self, instance_id, backup):
+        """The links to the files of a successful backup (none for another: it has no files), kept out of any
+        failure."""
+        if backup['status'] != 'success':
+            return []
+        try:
+            links = self.api.download_urls(instance_id, backup['id'])
+        except JDCloudAPIError as exc:
+            if exc.code != 404:
+                raise
+            self.no_such_instance(instance_id, exc)
+        self.sensitive.update(link['link'] for link in links if link['link'])
+        return links
 
 
 def main():
