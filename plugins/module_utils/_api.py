@@ -160,6 +160,8 @@ def read_tasks(api, instance_id):
 
 
 def instance_class_to_result(api):
+    """A describeInstanceClass entry (or a class of describeAvailableResource, as its flavor's figures) in the
+    result shape."""
     return dict(
         instance_class=api.get('instanceClass'),
         instance_type=api.get('instanceType'),
@@ -479,7 +481,7 @@ class RedisAPI(_Service):
         """listTasks of the instance in ``status`` (``init``, ``running``): the API's TaskInfo list. A regionless
         path; its ``regionId`` parameter makes it signed for the region (docs/dev/api-notes.md#maintenance-and-tasks).
         An instance has at most one planned task per type and few running, so one page of 100 holds them."""
-        query = dict(regionId=self.region, instanceId=instance_id, taskStatus=status, pageNumber=1, pageSize=100)
+        query = dict(regionId=self.region, instanceId=instance_id, taskStatus=status, pageNumber=1, pageSize=PAGE_SIZE)
         return self.client.request('GET', '/tasks', self.region, query=query).get('tasks') or []
 
     def task_progress(self, instance_id):

@@ -25,7 +25,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDClo
 from ansible_collections.jdcloud.cloud.plugins.module_utils._disabled_commands import DisabledCommands
 from ansible_collections.jdcloud.cloud.plugins.module_utils._maintenance import MaintenanceWindow
 from ansible_collections.jdcloud.cloud.plugins.module_utils._parameters import Config
-from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import SettingModule, wait_instance
+from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import SettingModule
 from ansible_collections.jdcloud.cloud.plugins.module_utils._tls import TLS
 from ansible_collections.jdcloud.cloud.plugins.module_utils._whitelist import Whitelist
 
@@ -384,13 +384,4 @@ class InstanceSettings:
     write_one = SettingModule.write_one
     setting_lock = SettingModule.setting_lock
     read_or_fail = SettingModule.read_or_fail
-
-    def wait_running(self, instance_id, what):
-        return wait_instance(
-            self,
-            self.api,
-            instance_id,
-            lambda instance: instance['status'] == 'running',
-            what,
-            self.params['wait_timeout'],
-        )
+    wait_running = SettingModule.wait_running

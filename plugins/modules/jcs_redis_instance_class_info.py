@@ -174,18 +174,16 @@ def sold_counts(layout):
 def custom_class(layout):
     """A custom-shard class as describeAvailableResource sells it, with the figures of one shard."""
     shards, memory = min(layout.shards.items())
-    detail = layout.detail
-    return dict(
-        instance_class=layout.instance_class,
-        instance_type=layout.instance_type,
-        cpu=detail.get('cpu'),
-        memory_mb=memory // shards if memory else None,
-        disk_gb=detail.get('diskGB'),
-        max_connection=detail.get('maxConnection'),
-        bandwidth_mbps=detail.get('bandwidthMbps'),
-        custom_shards=True,
-        **sold_counts(layout),
+    entry = instance_class_to_result(
+        dict(
+            layout.detail,
+            instanceClass=layout.instance_class,
+            instanceType=layout.instance_type,
+            memoryMB=memory // shards if memory else None,
+        )
     )
+    entry.update(custom_shards=True, **sold_counts(layout))
+    return entry
 
 
 class JCSRedisInstanceClassInfo(JCSModule):
