@@ -42,18 +42,9 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
 
 T = TypeVar('T')
 
-# \Z, not $: $ also matches before a final newline.
-ID_PATTERN = re.compile(r'redis-[a-z0-9]{1,32}\Z')
 # JD Cloud's region IDs are short (cn-north-1, cn-southwest-2); 32 characters leave room for new ones while a
 # hostile value is refused here instead of being sent in every request path.
 REGION_PATTERN = re.compile(r'(?=.{1,32}\Z)[a-z]{2,}(-[a-z0-9]+)+\Z')
-
-
-def instance_id_problem(value: str) -> str | None:
-    """The one refusal of a malformed instance_id, or None."""
-    if ID_PATTERN.match(value):
-        return None
-    return f'instance_id must be a Redis instance ID such as redis-abcdefgh1234 (lower-case letters and digits), got {shown(value)}'
 
 
 def env_fallback(*names: str) -> str:

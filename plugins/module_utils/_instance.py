@@ -14,7 +14,6 @@ import difflib
 import re
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._api import instance_to_result
-from ansible_collections.jdcloud.cloud.plugins.module_utils._base import instance_id_problem
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
     JDCloudError,
     parse_endpoint,
@@ -23,6 +22,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
     CHARGE_DURATION_MAX,
     description_problem,
+    instance_id_problem,
     name_problem,
     normalize_version,
     password_problem,
