@@ -200,9 +200,11 @@ class Deletion:
             self.backup = plan_.backup
         elif 'final_backup' in plan_.changes:
             self.backup = predicted_backup(name, plan_.instance['id'])
+        checked = False  # asked, and nothing made since: the API's answer still stands
         for step, value in plan_.steps:
-            if host.check_mode and step != CHECK:
+            if (host.check_mode and step != CHECK) or (step == CHECK and checked):
                 continue
+            checked = step == CHECK
             getattr(self, '_' + step)(plan_.instance, value)
         if host.check_mode:
             return list(plan_.changes)
