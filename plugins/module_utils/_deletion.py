@@ -149,16 +149,18 @@ def diff_after(deletion, changes, final_backup=None):
 
 
 class Deletion:
-    """Makes the steps of a plan with the reads, writes, waits and failures of ``host`` (a JCSModule: ``api``,
-    ``params``, ``check_mode``, ``write``, ``fail``, ``fail_from``, ``wait_for``). In check mode only the reads
-    and ``checkDeletable`` (which changes nothing) are made."""
+    """Makes the steps of a plan, composed with explicit inputs as the instance lifecycle is: ``api`` (the
+    ``RedisAPI`` of the region), ``params`` (the options of jcs_redis_instance, or a fleet entry's completed to
+    those), ``check_mode``, and ``face``, what fails (``fail``, ``fail_from``), waits (``wait_for``) and makes and
+    records the writes (``write``, ``applied``): the run's ``JCSModule``. In check mode only the reads and
+    ``checkDeletable`` (which changes nothing) are made."""
 
-    def __init__(self, host):
-        self.host = host
-        self.api = host.api
-        self.params = host.params
+    def __init__(self, api, params, check_mode, face):
+        self.api = api
+        self.params = params
+        self.check_mode = check_mode
+        self.face = face
         self.backup = None  # the final backup, as last seen
-        self.deletion = None
         self.seen = set()  # the ids of the backups named final_backup when the plan was made
 
     def plan(self, current):
@@ -193,8 +195,6 @@ class Deletion:
         """Make the steps (the reads only, in check mode); the changes of the run: those of the plan in check
         mode, otherwise those whose write went through (a delete or destruction someone else made first is not
         the run's)."""
-        host = self.host
-        self.deletion = plan_.deletion
         name = self.params.get('final_backup')
         if plan_.backup is not None:
             self.backup = plan_.backup
@@ -202,13 +202,13 @@ class Deletion:
             self.backup = predicted_backup(name, plan_.instance['id'])
         checked = False  # asked, and nothing made since: the API's answer still stands
         for step, value in plan_.steps:
-            if (host.check_mode and step != CHECK) or (step == CHECK and checked):
+            if (self.check_mode and step != CHECK) or (step == CHECK and checked):
                 continue
             checked = step == CHECK
             getattr(self, '_' + step)(plan_.instance, value)
-        if host.check_mode:
+        if self.check_mode:
             return list(plan_.changes)
-        return [change for change in plan_.changes if change in host.applied]
+        return [change for change in plan_.changes if change in self.face.applied]
 
     # -- the steps ---------------------------------------------------------------------------
 
@@ -219,7 +219,7 @@ class Deletion:
             if exc.code >= 500:
                 raise
             taken = ' (the final backup {} was taken and is kept)'.format(self.backup['id']) if self._taken() else ''
-            self.host.fail_from(
+            self.face.fail_from(
                 exc,
                 f'Instance {instance_id} cannot be deleted now: checkDeletable refused it, and nothing was '
                 f'deleted{taken}',
@@ -228,7 +228,7 @@ class Deletion:
             )
 
     def _taken(self):
-        return self.backup is not None and self.backup.get('id') and 'final_backup' in self.host.applied
+        return self.backup is not None and self.backup.get('id') and 'final_backup' in self.face.applied
 
     def _backup_result(self):
         return dict(final_backup=self.backup) if self.backup is not None else {}
@@ -241,11 +241,11 @@ class Deletion:
             return next((b for b in self.named_backups(instance_id) if b['id'] not in self.seen), None)
 
         try:
-            backup_id, evidence = self.host.write(
+            backup_id, evidence = self.face.write(
                 lambda: self.api.create_backup(instance_id, name), created, ['final_backup']
             )
         except JDCloudAPIError as exc:
-            self.host.fail_from(
+            self.face.fail_from(
                 exc,
                 f'Could not take the final backup {name!r} of instance {instance_id}; nothing was deleted',
                 instance=instance,
@@ -259,11 +259,11 @@ class Deletion:
     def _wait_backup(self, instance, backup_id):
         instance_id = instance['id']
         backup_id = backup_id or self.backup['id']
-        host = self.host
+        face = self.face
 
         def done(current):
             if current is None:
-                host.fail(
+                face.fail(
                     f'The final backup {backup_id} of instance {instance_id} disappeared while it ran; nothing '
                     'was deleted',
                     status='NOT_FOUND',
@@ -276,12 +276,12 @@ class Deletion:
                     f'The final backup {backup_id} ({current["name"]!r}) of instance {instance_id} failed; nothing '
                     'was deleted. A re-run takes another one'
                 )
-                host.fail(message, error=local_error('BACKUP_FAILED', message), instance=instance, final_backup=current)
+                face.fail(message, error=local_error('BACKUP_FAILED', message), instance=instance, final_backup=current)
             return current['status'] == 'success'
 
         if self.backup is not None and self.backup.get('id') == backup_id and done(self.backup):
             return
-        host.wait_for(
+        face.wait_for(
             lambda: self.api.backup(instance_id, backup_id),
             done,
             self.params['wait_timeout'],
@@ -297,19 +297,19 @@ class Deletion:
             return current if current['status'] == 'deleting' else None
 
         try:
-            self.host.write(lambda: self.api.delete(instance_id), applied, ['delete'])
+            self.face.write(lambda: self.api.delete(instance_id), applied, ['delete'])
         except JDCloudAPIError as exc:
             if exc.code == 404:
                 return  # deleted by someone else since it was read: gone is what was asked
             if exc.status == 'FAILED_PRECONDITION':
-                self.host.fail_from(
+                self.face.fail_from(
                     exc, f'Instance {instance_id} cannot be deleted now', instance=instance, **self._backup_result()
                 )
             raise
 
     def _wait_binned(self, instance, instance_id):
         # the bin takes an instance once its delete is over; force_delete waits for that even with wait: false
-        self.host.wait_for(
+        self.face.wait_for(
             lambda: self.api.describe(instance_id),
             lambda current: current is None,
             self.params['wait_timeout'],
@@ -321,12 +321,12 @@ class Deletion:
             return None if self.api.find_recycled(instance_id=instance_id) else {}
 
         try:
-            self.host.write(lambda: self.api.destroy_recycled(instance_id), applied, ['destroy'])
+            self.face.write(lambda: self.api.destroy_recycled(instance_id), applied, ['destroy'])
         except JDCloudAPIError as exc:
             if exc.code == 404:
                 # destroyed already: by the bin itself (a retention of 0, or its time was up) or by someone else
                 return
-            self.host.fail_from(
+            self.face.fail_from(
                 exc,
                 f'Instance {instance_id} could not be destroyed from the recycle bin',
                 instance=instance,
@@ -334,7 +334,7 @@ class Deletion:
             )
 
     def _wait_gone(self, instance, instance_id):
-        self.host.wait_for(
+        self.face.wait_for(
             lambda: self.api.describe(instance_id),
             lambda current: current is None,
             self.params['wait_timeout'],

@@ -43,6 +43,20 @@ options:
         type: str
         choices: [present, absent]
         default: present
+      final_backup:
+        description:
+          - Name of a backup taken and waited for before the entry's instance is deleted, as
+            O(jdcloud.cloud.jcs_redis_instance#module:final_backup); only with O(instances[].state=absent). A failed
+            backup fails the entry and deletes nothing.
+        type: str
+        version_added: 1.1.0
+      force_delete:
+        description:
+          - Destroy the entry's instance for good instead of leaving it in the recycle bin, also when it is there
+            already, as O(jdcloud.cloud.jcs_redis_instance#module:force_delete); only with O(instances[].state=absent).
+        type: bool
+        default: false
+        version_added: 1.1.0
       description:
         description: Description of the instance, as O(jdcloud.cloud.jcs_redis_instance#module:description).
         type: str
@@ -269,6 +283,7 @@ EXAMPLES = r'''
           maxmemory-policy: allkeys-lru
       - name: old_cache
         state: absent
+        final_backup: old_cache_last
   register: fleet
 
 - name: Show what changed per instance
@@ -325,6 +340,14 @@ instances:
     accounts: {description: Every account after the change (never a password)., type: list, elements: dict, returned: when declared}
     tls: {description: TLS after the change., type: dict, returned: when declared}
     disabled_commands: {description: The disabled commands after the change., type: list, elements: str, returned: when declared}
+    final_backup:
+      description: The backup taken or found before the delete, as RV(jdcloud.cloud.jcs_redis_instance#module:final_backup).
+      type: dict
+      returned: when O(instances[].final_backup) is set and the instance was live
+    deletion:
+      description: V(recycle_bin) or V(destroyed), as RV(jdcloud.cloud.jcs_redis_instance#module:deletion).
+      type: str
+      returned: when the entry deleted or destroyed the instance
     diff: {description: The entry's diff (with --diff)., type: dict, returned: in diff mode}
     msg: {description: Why the entry failed., type: str, returned: when failed}
     error: {description: The structured error of a failed entry., type: dict, returned: when failed}

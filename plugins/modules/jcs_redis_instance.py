@@ -12,7 +12,8 @@ description:
   - Makes a JD Cloud "JCS for Redis" instance match the declared state.
   - Reads the instance first and calls only the API operations that close the difference
     (C(createCacheInstance), C(modifyCacheInstanceAttribute), C(modifyCacheInstanceClass),
-    C(resetCacheInstancePassword), C(deleteCacheInstance)). A re-run with the same options changes nothing.
+    C(resetCacheInstancePassword), C(checkDeletable), C(deleteCacheInstance), and C(createBackup) and
+    C(deleteRecycledCacheInstance) when asked). A re-run with the same options changes nothing.
   - Options that are omitted leave the instance as it is.
   - The instance is identified by O(instance_id) when given, otherwise by its exact O(name).
     Names are not unique on JD Cloud; when more than one instance (not being deleted) has the name,
@@ -25,9 +26,38 @@ options:
   state:
     description:
       - V(present) creates the instance or updates it; V(absent) deletes it.
+      - A deleted instance goes to the recycle bin, where it is kept for the account's retention period (see
+        O(force_delete)). An instance that is only in the bin counts as absent.
+      - Before a delete the module asks the API whether it is safe (C(checkDeletable)); a refusal fails the task
+        with the API's reason and deletes nothing.
     type: str
     choices: [present, absent]
     default: present
+  final_backup:
+    description:
+      - Name of a backup to take of the instance before it is deleted, 1 to 32 letters, digits or underscores (the
+        rule of O(jdcloud.cloud.jcs_redis_backup#module:name)). Only with O(state=absent).
+      - The module takes the backup (C(createBackup)) and waits until it succeeds, at most O(wait_timeout) seconds and
+        even with O(wait=false), before it deletes the instance. When the backup fails, nothing is deleted and the
+        task fails saying why, with C(changed=true) and V(final_backup) in RV(changes).
+      - A backup of the instance with this name that succeeded is used instead of taking another (a re-run after a
+        failure takes no second backup), and one that is running is waited for; a failed one does not count.
+      - The backup outlives the delete while the instance is in the recycle bin; see RV(final_backup).
+    type: str
+    version_added: 1.1.0
+  force_delete:
+    description:
+      - Destroy the instance for good instead of leaving it in the recycle bin
+        (C(deleteRecycledCacheInstance) after the delete). Only with O(state=absent).
+      - An instance that is already in the bin is destroyed too (a change); found by O(instance_id), or by O(name)
+        when exactly one instance of the bin has it (otherwise the task fails with C(AMBIGUOUS_NAME) and the
+        candidates).
+      - The module waits until the delete is over (the bin only takes an instance then), at most O(wait_timeout)
+        seconds, even with O(wait=false).
+      - A destroyed instance cannot be recovered.
+    type: bool
+    default: false
+    version_added: 1.1.0
   instance_id:
     description:
       - ID of the instance, for example V(redis-m0vcg462xe31).
@@ -492,11 +522,26 @@ EXAMPLES = r'''
     password: "{{ vault_new_redis_password }}"
     update_password: always
 
-- name: Delete the instance and wait until it is gone
+- name: Delete the instance and wait until it is gone (it stays in the recycle bin for the retention period)
   jdcloud.cloud.jcs_redis_instance:
     region: cn-north-1
     name: orders_cache_v2
     state: absent
+
+- name: Delete an instance safely, with a last backup taken and succeeded first
+  jdcloud.cloud.jcs_redis_instance:
+    region: cn-north-1
+    name: reports_cache
+    state: absent
+    final_backup: before_delete_2026_12
+  register: gone
+
+- name: Destroy an instance for good, also when it is in the recycle bin already
+  jdcloud.cloud.jcs_redis_instance:
+    region: cn-north-1
+    instance_id: redis-m0vcg462xe31
+    state: absent
+    force_delete: true
 '''
 
 RETURN = r'''
@@ -565,6 +610,22 @@ disabled_commands:
   type: list
   elements: str
   sample: [FLUSHALL, KEYS]
+final_backup:
+  description:
+    - The backup named O(final_backup) taken, found or waited for before the delete, in the shape
+      RV(jdcloud.cloud.jcs_redis_backup#module:backup) returns (in check mode, when one would be taken, only C(name),
+      C(instance_id) and C(type) are known; the other keys are null).
+    - Also in the failure result when the backup failed or the delete was refused after it.
+  returned: when O(final_backup) is set and the instance was live
+  type: dict
+  sample: {id: a607efba-ff06-4d78-ba3c-b3119fce27fd, name: before_delete_2026_12, status: success, type: manual}
+deletion:
+  description:
+    - Where the run put the instance (in check mode, would put it), V(recycle_bin) or V(destroyed)
+      (O(force_delete=true)).
+  returned: when O(state=absent) and the run deleted or destroyed the instance
+  type: str
+  sample: recycle_bin
 order_num:
   description: Number of the billing order placed by a create or a resize.
   returned: when a create or resize placed an order
@@ -579,7 +640,8 @@ instance:
   description:
     - The instance, in the same shape as each element of RV(jdcloud.cloud.jcs_redis_info#module:instances).
     - In check mode, the predicted instance (C(id) is null for a create).
-    - With O(state=absent), the instance as last seen, or null when there was none.
+    - With O(state=absent), the instance as last seen, or null when there was none (nor, with O(force_delete=true),
+      one in the recycle bin; an instance of the bin also has C(soft_deleted_time) and C(retain_expire_time)).
   returned: always
   type: dict
   contains:

@@ -348,7 +348,7 @@ def test_check_mode_delete_and_delete(emulator):
     emulator.admin.hold('delete')
     emulator.admin.release(after=after('describeCacheInstance', since='deleteCacheInstance'))
     checked = run_module(MODULE, emulator.connection(name='cache_one', state='absent'), check_mode=True, diff=True)
-    assert checked.changed and checked.result['diff']['after'] == {}
+    assert checked.changed and checked.result['diff']['after'] == {'deletion': 'recycle_bin'}
     assert emulator.calls().get('deleteCacheInstance', 0) == 0
 
     deleted = run_module(MODULE, emulator.connection(name='cache_one', state='absent'))
