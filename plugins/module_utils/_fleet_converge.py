@@ -20,6 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.jdcloud.cloud.plugins.module_utils._api import RedisAPI, Refusal
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, error_dict, explain, local_error
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudError
+from ansible_collections.jdcloud.cloud.plugins.module_utils._deletion import DELETION_ARGUMENT_SPEC, diff_after
+from ansible_collections.jdcloud.cloud.plugins.module_utils._deletion import validate as deletion_problems
 from ansible_collections.jdcloud.cloud.plugins.module_utils._fleet import wait_for_instances, wait_outcome
 from ansible_collections.jdcloud.cloud.plugins.module_utils._instance import (
     INSTANCE_ARGUMENT_SPEC,
@@ -39,6 +41,7 @@ ENTRY_ARGUMENT_SPEC = dict(
     name=dict(type='str', required=True),
     state=dict(type='str', choices=['present', 'absent'], default='present'),
     **INSTANCE_ARGUMENT_SPEC,
+    **DELETION_ARGUMENT_SPEC,
     **SETTINGS_ARGUMENT_SPEC,
 )
 
@@ -123,6 +126,7 @@ class EntryRun(InstanceSettings, _Raising, JCSModule):
         self.order = {}
         self.before = self.after = None
         self.settings_values, self.settings_before, self.settings_after = {}, {}, {}
+        self.deletion = {}  # final_backup and deletion of a state: absent entry
 
     def find(self):
         """The lookup of the lifecycle: ``(instance or None, ids of the instances with the name being deleted)``."""
@@ -133,7 +137,8 @@ class EntryRun(InstanceSettings, _Raising, JCSModule):
         return self.api.find_instance(None, self.params['name'])
 
     def problems(self):
-        problems = validate(self.params) + zone_problems(self.params, self.fleet.api.region)
+        problems = deletion_problems(self.params) + validate(self.params)
+        problems += zone_problems(self.params, self.fleet.api.region)
         if self.params['state'] == 'absent' and declared_settings(self.params):
             problems.append(
                 '{} only apply with state: present'.format(', '.join(s.option for s in declared_settings(self.params)))
@@ -149,7 +154,7 @@ class EntryRun(InstanceSettings, _Raising, JCSModule):
         lifecycle = InstanceLifecycle(self.api, self.params, self.check_mode, self, self.find, self)
         outcome = lifecycle.absent() if self.params['state'] == 'absent' else lifecycle.present()
         self.before, self.after = outcome.before, outcome.after
-        self.changes, self.order = outcome.changes, outcome.order
+        self.changes, self.order, self.deletion = outcome.changes, outcome.order, outcome.result
 
     def converge_instance_settings(self, instance):
         changes, self.settings_values, self.settings_before, self.settings_after = self.converge_settings(
@@ -161,7 +166,7 @@ class EntryRun(InstanceSettings, _Raising, JCSModule):
         """The entry's result: ``state`` is created, updated, unchanged or deleted."""
         if 'create' in self.changes:
             state = 'created'
-        elif 'delete' in self.changes:
+        elif 'delete' in self.changes or 'destroy' in self.changes:
             state = 'deleted'
         else:
             state = 'updated' if self.changes else 'unchanged'
@@ -180,8 +185,11 @@ class EntryRun(InstanceSettings, _Raising, JCSModule):
             result['setting_changes'] = self.setting_changes
         result.update(self.order)
         result.update(self.settings_values)
+        result.update(self.deletion)
         if self.module._diff:
             diff = diff_of(self.before, self.after, self.changes, bool(self.params['password']))
+            if not present:
+                diff['after'] = diff_after(self.deletion.get('deletion'), self.changes, self.params['final_backup'])
             diff['before'].update(self.settings_before)
             diff['after'].update(self.settings_after)
             diff['before_header'] = diff['after_header'] = self.params['name']

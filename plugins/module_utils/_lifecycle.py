@@ -11,7 +11,7 @@ FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without no
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._api import API_DEFAULT_VERSION, TRANSITIONAL, Refusal
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import local_error
-from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError
+from ansible_collections.jdcloud.cloud.plugins.module_utils._deletion import Deletion
 from ansible_collections.jdcloud.cloud.plugins.module_utils._instance import (
     TAGS,
     attribute_changes,
@@ -50,6 +50,7 @@ class Outcome:
         self.after = after
         self.changes = changes
         self.order = order
+        self.result = {}  # what a state: absent run adds to the result (final_backup, deletion)
 
 
 class InstanceLifecycle:
@@ -464,43 +465,23 @@ class InstanceLifecycle:
     # -- state: absent -----------------------------------------------------------------
 
     def absent(self):
+        """The delete (``_deletion``): the final backup, checkDeletable, the recycle bin or the destruction; the
+        result's ``final_backup`` and ``deletion`` in ``Outcome.result``."""
         current = self.find()
-        if current is None:
-            return self.outcome(None, None)
-        if current['status'] == 'deleting':
-            if self.params['wait'] and not self.check_mode:
-                self.wait_gone(current['id'])
-            return self.outcome(current, None)
-        if prepaid_unexpired(current):
-            self.face.fail(
-                'Instance {} is prepaid until {} and cannot be deleted before its term ends'.format(
-                    current['id'], current['charge_expired_time']
-                ),
-                status='FAILED_PRECONDITION',
-                instance=current,
-            )
-        if not self.check_mode:
-            current = self.settle(current, statuses=('running', 'error', 'deleting'))
-            if current['status'] == 'deleting':  # deleted by someone else meanwhile
-                if self.params['wait']:
-                    self.wait_gone(current['id'])
-                return self.outcome(current, None)
-        self.changes.append('delete')
-        if self.check_mode:
-            return self.outcome(current, None)
-
-        def applied():
-            instance = self.api.describe(current['id'])
-            if instance is None:
-                return {}
-            return instance if instance['status'] == 'deleting' else None
-
-        try:
-            self.face.write(lambda: self.api.delete(current['id']), applied, ['delete'])
-        except JDCloudAPIError as exc:
-            if exc.status == 'FAILED_PRECONDITION':
-                self.face.fail_from(exc, 'Instance {} cannot be deleted now'.format(current['id']), instance=current)
-            raise
-        if self.params['wait']:
-            self.wait_gone(current['id'])
-        return self.outcome(current, None)
+        if current is not None and current['status'] != 'deleting':
+            if prepaid_unexpired(current):
+                self.face.fail(
+                    'Instance {} is prepaid until {} and cannot be deleted before its term ends'.format(
+                        current['id'], current['charge_expired_time']
+                    ),
+                    status='FAILED_PRECONDITION',
+                    instance=current,
+                )
+            if not self.check_mode:
+                # deleting: deleted by someone else meanwhile, which the plan takes as it is
+                current = self.settle(current, statuses=('running', 'error', 'deleting'))
+        before, changes, result = Deletion(self.api, self.params, self.check_mode, self.face).absent(current)
+        self.changes.extend(changes)
+        outcome = self.outcome(before, None)
+        outcome.result = result
+        return outcome

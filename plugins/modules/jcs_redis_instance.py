@@ -697,6 +697,8 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._base import (
     JCSModule,
     env_fallback,
 )
+from ansible_collections.jdcloud.cloud.plugins.module_utils._deletion import DELETION_ARGUMENT_SPEC, diff_after
+from ansible_collections.jdcloud.cloud.plugins.module_utils._deletion import validate as deletion_problems
 from ansible_collections.jdcloud.cloud.plugins.module_utils._instance import (
     INSTANCE_ARGUMENT_SPEC,
     diff_of,
@@ -718,6 +720,7 @@ class JCSRedisInstance(InstanceSettings, JCSModule):
         name=dict(type='str'),
         allow_duplicate_name=dict(type='bool', default=False),
         **INSTANCE_ARGUMENT_SPEC,
+        **DELETION_ARGUMENT_SPEC,
         tag_endpoint=dict(type='str', fallback=(env_fallback, ['JDCLOUD_TAG_ENDPOINT'])),
         preflight=dict(type='bool', default=True),
         wait=dict(type='bool', default=True),
@@ -730,7 +733,7 @@ class JCSRedisInstance(InstanceSettings, JCSModule):
     )
 
     def run(self):
-        problems = validate(self.params)
+        problems = deletion_problems(self.params) + validate(self.params)
         if problems:
             self.fail('; '.join(problems), status='INVALID_ARGUMENT')
         problems = zone_problems(self.params, self.api.region)
@@ -762,8 +765,13 @@ class JCSRedisInstance(InstanceSettings, JCSModule):
         )
         result.update(outcome.order)
         result.update(settings[0])
+        result.update(outcome.result)
         if self.module._diff:
             result['diff'] = diff_of(outcome.before, outcome.after, outcome.changes, bool(self.params['password']))
+            if self.params['state'] == 'absent':
+                result['diff']['after'] = diff_after(
+                    outcome.result.get('deletion'), outcome.changes, self.params['final_backup']
+                )
             result['diff']['before'].update(settings[1])
             result['diff']['after'].update(settings[2])
         return result
