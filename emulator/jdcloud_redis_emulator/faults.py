@@ -72,11 +72,17 @@ class Observer:
             self.faults = collections.Counter()
             self.log = collections.deque(maxlen=REQUEST_LOG_SIZE)
             self.seq = 0
+            # API requests begun and not answered yet, and the most there were at once: a client's bound on its
+            # concurrent requests is checked against this, not against timings
+            self.in_flight = 0
+            self.peak_in_flight = 0
 
     def begin(self, method: str, path: str, operation: str | None, request_id: str) -> dict:
         with self.lock:
             self.seq += 1
             self.total += 1
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
             if operation:
                 self.calls[operation] += 1
             entry = {
@@ -92,6 +98,11 @@ class Observer:
             self.log.append(entry)
             return entry
 
+    def end(self) -> None:
+        """An API request begun with ``begin`` was answered (or its connection dropped)."""
+        with self.lock:
+            self.in_flight = max(self.in_flight - 1, 0)
+
     def fault(self, entry: dict, kind: str) -> None:
         with self.lock:
             entry['fault'] = kind
@@ -102,6 +113,7 @@ class Observer:
             return {
                 'calls': {op: self.calls[op] for op in OPERATIONS},
                 'total_calls': self.total,
+                'peak_in_flight': self.peak_in_flight,
                 'faults': dict(self.faults),
                 'instances': instances,
             }

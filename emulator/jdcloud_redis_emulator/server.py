@@ -130,7 +130,12 @@ class Handler(BaseHTTPRequestHandler):
         if raw_path.startswith('/_emulator/'):
             self._admin(raw_path)
         else:
-            self._api(raw_path, query)
+            self._begun = False
+            try:
+                self._api(raw_path, query)
+            finally:
+                if self._begun:
+                    self.server.emulator.observer.end()
 
     # ----------------------------------------------------------------- API
     def _api(self, raw_path: str, query: str) -> None:
@@ -141,6 +146,7 @@ class Handler(BaseHTTPRequestHandler):
         operation = target.operation if target else None
         answered = False  # the operation itself answered (not a fault, a refused signature or a bad route)
         entry = emulator.observer.begin(self.command, raw_path, operation, request_id)
+        self._begun = True
         headers = {'x-jdcloud-request-id': request_id}
         try:
             body = self._read_body()

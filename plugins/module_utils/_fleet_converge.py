@@ -241,6 +241,7 @@ class Fleet:
         self.each(present, lambda w: w.converge_instance())
         ready = [w for w in present if w.params['name'] not in self.failures]
         running = self.wait_running([w for w in ready if w.after and w.after.get('id')], 'to run')
+        self.read_settings(ready)
         self.each(ready, lambda w: w.converge_instance_settings(running.get((w.after or {}).get('id'), w.after)))
         configuring = [
             w
@@ -310,6 +311,44 @@ class Fleet:
 
         with ThreadPoolExecutor(max_workers=min(self.params['max_concurrency'], len(workers))) as pool:
             list(pool.map(guarded, workers))
+
+    def read_settings(self, workers):
+        """The declared settings of every instance left as it was and running, read side by side: each read of
+        (instance, setting) is one task of one pool of as many threads as the client has connections, so the reads
+        of an unchanged fleet go out together instead of one instance's after the other's, and never more at once
+        than the pool holds. Kept for ``converge_instance_settings``, as jcs_redis_instance keeps the reads made
+        beside the instance's; a read that failed (or found nothing) is made again there, so that its error is
+        reported for its entry."""
+        reads = []
+        for worker in workers:
+            instance = worker.after
+            if (
+                worker.params['name'] in self.failures
+                or worker.changes
+                or not instance
+                or not instance.get('id')
+                or instance.get('status') != 'running'
+            ):
+                continue
+            worker.settings_read, worker.settings_status = {}, 'running'
+            for setting, _wanted in worker.settings:
+                if not setting.component.in_instance:
+                    reads.append((worker, setting, instance['id']))
+        if not reads:
+            return
+        api = self.module.api  # made once, before the threads share it
+
+        def read(task):
+            worker, setting, instance_id = task
+            try:
+                value = setting.component.read(api, instance_id)
+            except JDCloudError:
+                return
+            if value is not None:
+                worker.settings_read[setting.option] = value
+
+        with ThreadPoolExecutor(max_workers=min(self.module.max_connections(), len(reads))) as pool:
+            list(pool.map(read, reads))
 
     def failed(self, worker, msg, result):
         if worker.applied:

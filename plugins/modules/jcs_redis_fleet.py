@@ -20,7 +20,9 @@ description:
   - An entry that fails (a refusal of the API, an instance that does not run) is reported in its own result and in
     the failure message; the other entries go on. The module fails when any entry failed, with every result.
   - Options that are wrong in any entry fail the module before any call, naming the entry and the option.
-  - An unchanged fleet of N instances with three settings each costs one listing and 3 x N reads.
+  - An unchanged fleet of N instances with three settings each costs one listing and 3 x N reads. The reads of the
+    settings of the instances that keep their own attributes go out side by side, all instances together, on every
+    connection of the module (O(max_concurrency) + 4), never more at once.
 author:
   - Contributors to jdcloud.cloud (@jdcloud-cloud)
 options:
@@ -232,7 +234,8 @@ options:
         default: false
   max_concurrency:
     description:
-      - How many entries are converged at the same time, on as many connections; 1 to 64.
+      - How many entries are converged at the same time, on as many connections; 1 to 64. The module holds
+        O(max_concurrency) + 4 connections, on which the reads of the settings of an unchanged fleet go out.
     type: int
     default: 8
   wait:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 import sigv
@@ -20,7 +21,7 @@ def test_stats_count_every_operation(api, emulator, make_instance):
     api.send_raw('GET', '/v1/regions/cn-north-1/quota', b'', {})  # so do 401s
     api.call('GET', '/regions/cn-north-1/nowhere')  # unknown routes: total only
     stats = emulator.admin.stats()
-    assert set(stats) == {'calls', 'total_calls', 'faults', 'instances'}
+    assert set(stats) == {'calls', 'total_calls', 'peak_in_flight', 'faults', 'instances'}
     assert set(stats['calls']) == set(OPERATIONS)
     assert stats['calls']['createCacheInstance'] == 1 and stats['calls']['describeCacheInstance'] == 2
     assert stats['calls']['describeUserQuota'] == 1 and stats['calls']['deleteCacheInstance'] == 0
@@ -258,3 +259,24 @@ def test_request_hold_refuses_unknown_operations_and_bad_counts(emulator):
         emulator.admin.hold_requests('describeUserQuota', count=-1)
     with pytest.raises(AdminError):
         emulator.admin.release_requests(answer='maybe')
+
+
+def test_peak_in_flight_counts_the_requests_handled_at_once(emulator):
+    clients = [sigv.Client(emulator.url, emulator.access_key, emulator.secret_key) for _ in range(3)]
+    try:
+        emulator.admin.hold_requests('describeUserQuota', count=3)
+        threads = [threading.Thread(target=c.call, args=('GET', '/regions/cn-north-1/quota')) for c in clients]
+        for thread in threads:
+            thread.start()
+        emulator.admin.wait_held_requests('describeUserQuota', waiting=3)
+        emulator.admin.release_requests('describeUserQuota')
+        for thread in threads:
+            thread.join()
+        assert emulator.admin.stats()['peak_in_flight'] == 3
+        emulator.admin.reset(state=False)
+        for client in clients:
+            client.call('GET', '/regions/cn-north-1/quota')
+        assert emulator.admin.stats()['peak_in_flight'] == 1
+    finally:
+        for client in clients:
+            client.close()

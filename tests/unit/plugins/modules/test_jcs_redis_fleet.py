@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 from emulator_fixtures import INSTANCE_PASSWORD, INSTANCE_REQUEST
 from modrunner import run_module
@@ -116,3 +118,31 @@ def test_quota_is_checked_once_before_any_create(emulator):
     refused = run(emulator, entries(3, prefix='quota'))
     assert refused.failed and refused.result['error']['status'] == 'QUOTA_EXCEEDED', refused.result
     assert emulator.writes() == 0
+
+
+def test_unchanged_reads_go_out_side_by_side_within_the_connection_pool(emulator):
+    # one entry at a time (max_concurrency 1) on a pool of 1 + 4 connections: the nine reads of three unchanged
+    # instances go out five at a time, every connection of the pool busy and never one more
+    ids = emulator.admin.seed(3, name_prefix='side')
+    fleet = [dict(name=emulator.instances()[i]['name'], **SETTINGS) for i in ids]
+    assert not run(emulator, fleet).failed
+    emulator.admin.reset(state=False)
+    reads = ('describeWhiteListGroup', 'describeBackupPolicy', 'describeInstanceConfig')
+    for operation in reads:
+        emulator.admin.hold_requests(operation, count=3)
+    done = {}
+    worker = threading.Thread(target=lambda: done.update(run=run(emulator, fleet, max_concurrency=1)))
+    worker.start()
+    try:
+        deadline = time.monotonic() + 60  # a bound for a hung run, not a speed requirement
+        while sum(h['waiting'] for h in emulator.admin.held_requests().values()) < 5:
+            assert time.monotonic() < deadline, emulator.admin.held_requests()
+            time.sleep(0.02)
+    finally:
+        emulator.admin.release_requests()
+        worker.join()
+    again = done['run']
+    assert not again.failed and not again.changed, again.result
+    assert again.result['unchanged'] == [e['name'] for e in fleet]
+    assert emulator.calls() == dict(dict.fromkeys(reads, 3), describeCacheInstances=1)
+    assert emulator.admin.stats()['peak_in_flight'] == 5
