@@ -690,6 +690,14 @@ instance:
       returned: success
       sample: 18:00-20:00 +0000
       version_added: 1.1.0
+    scheduled_task_type:
+      description:
+        - The type of the task planned for the maintenance window (V(resize), V(upgrade)); null when none is planned.
+          RV(scheduled) shows the planned changes this module asked for.
+      type: str
+      returned: success
+      sample: resize
+      version_added: 1.1.0
 '''
 
 
