@@ -280,6 +280,51 @@ options:
         V(02:00-04:00 +0800)) is unchanged. It is read from the describe of the instance, at no call of its own.
       - On create, set once the instance runs. When not set, the window is not touched. A change is named
         V(maintenance_window) in RV(changes).
+      - With O(apply_at=maintenance_window), a changed window is written before the change planned in it.
+    type: str
+    version_added: 1.1.0
+  apply_at:
+    description:
+      - When a resize (O(instance_class), O(shard_number), O(replica_number)) and an upgrade (O(minor_version),
+        O(proxy_minor_version)) of an existing instance are made.
+      - V(immediately) makes them now. A task planned for the window that makes the same kind of change is cancelled
+        first (it would run again in the window, on an instance that has the change already).
+      - V(maintenance_window) plans them as tasks that the API runs in the maintenance window of the instance
+        (C(effectiveTime=MaintainTime)). The run reports C(changed) with the planned task in RV(scheduled) and the
+        change named C(scheduled.<option>) in RV(changes); RV(instance) shows the instance as it is, never as if the
+        change were made. A re-run asking for the same change while its task is planned writes nothing and reports
+        the task again. A different wish cancels the planned task (C(cancelled.<task id>)) and plans the new one;
+        check mode says which. O(wait) never waits for a window.
+      - V(maintenance_window) needs a window: on an instance without one it is refused with C(INVALID_ARGUMENT) before
+        any write, unless O(maintenance_window) is set in the same task.
+      - Whatever its value, a planned resize or upgrade that would undo what the options declare (a class, a count
+        or a version the instance already has) is cancelled.
+      - Ignored on create, and when no resize or upgrade is asked for.
+    type: str
+    choices: [immediately, maintenance_window]
+    default: immediately
+    version_added: 1.1.0
+  minor_version:
+    description:
+      - The minor release of Redis the instance should run, for example V(4.0-1.5), as
+        RV(instance.instance_version) shows it; one of those C(describeUpgradeVersion) offers for the instance,
+        checked before any write, in check mode too. A release that is not offered is refused with
+        C(INVALID_ARGUMENT), naming it and those offered. Only upgrades are offered.
+      - The release the instance runs already is unchanged (the reads only). The upgrade runs at once or in the
+        window, as O(apply_at) says; at once, the instance is C(upgrading) for a while and the module waits until it
+        runs again when O(wait=true). A change is named V(minor_version) in RV(changes).
+      - Not used on create.
+    type: str
+    version_added: 1.1.0
+  proxy_minor_version:
+    description:
+      - The minor release of the proxy of a cluster instance, for example V(4.0-2.5), checked as O(minor_version) is.
+        An instance without a proxy (master-slave) refuses it.
+      - The API upgrades Redis and its proxy in separate calls; with both set, Redis is upgraded first and the
+        module waits until the instance runs again (even with O(wait=false)) before upgrading the proxy. In the
+        window one upgrade is planned at a time: the proxy's is planned by a run after Redis's has run, and a
+        warning says so.
+      - Not used on create.
     type: str
     version_added: 1.1.0
   config:
@@ -509,6 +554,23 @@ EXAMPLES = r'''
     config:
       maxmemory-policy: allkeys-lru
 
+- name: Resize in the maintenance window, 02:00 to 04:00 in China, not now
+  jdcloud.cloud.jcs_redis_instance:
+    region: cn-north-1
+    name: orders_cache
+    instance_class: redis.m.large.basic
+    maintenance_window: "02:00-04:00 +0800"
+    apply_at: maintenance_window
+  register: resize
+  # resize.scheduled[0].id is the planned task; jdcloud.cloud.jcs_redis_task cancels or moves it
+
+- name: Upgrade Redis, then its proxy, to the newest minor releases offered, now
+  jdcloud.cloud.jcs_redis_instance:
+    region: cn-north-1
+    name: sessions_cluster
+    minor_version: 5.0-1.3
+    proxy_minor_version: 5.0-2.5
+
 - name: Rename an instance (needs its ID)
   jdcloud.cloud.jcs_redis_instance:
     region: cn-north-1
@@ -550,6 +612,8 @@ changes:
     - What changed, or would change in check mode.
     - When the module fails after some writes went through (or may have), the failure result has
       C(changed=true) and lists them here.
+    - A change planned for the maintenance window (O(apply_at=maintenance_window)) is named C(scheduled.<option>), a
+      planned task cancelled C(cancelled.<task id>).
   returned: always
   type: list
   elements: str
@@ -579,6 +643,33 @@ maintenance_window:
   returned: when O(maintenance_window) is set and O(state=present)
   type: str
   sample: 18:00-20:00 +0000
+scheduled:
+  description:
+    - The resizes and upgrades this run's options ask for that are planned for the maintenance window (planned by
+      this run, or by an earlier one and kept); empty when none is. In check mode a task to be planned has no
+      RV(scheduled[].id) yet.
+  returned: when O(state=present) and a resize or upgrade option is set
+  type: list
+  elements: dict
+  contains:
+    id: {description: The ID of the task (null in check mode for a task not planned yet)., type: str, sample: task-a1b2c3d4e5f6}
+    type: {description: V(resize) or V(upgrade)., type: str, sample: resize}
+    window: {description: "The window the task is planned in, V(HH:MM-HH:MM +0000) (UTC).", type: str, sample: 18:00-20:00 +0000}
+    planned_start: {description: When the task is planned to start (ISO 8601 UTC); null when not known yet., type: str}
+    changes:
+      description: What the task changes, option to value (V(instance_class), V(minor_version), ...).
+      type: dict
+      sample: {instance_class: redis.m.small.basic}
+  version_added: 1.1.0
+cancelled_tasks:
+  description:
+    - The IDs of the planned tasks this run cancelled (in check mode, would cancel), each also named
+      V(cancelled.<task id>) in RV(changes).
+  returned: when O(state=present) and a resize or upgrade option is set
+  type: list
+  elements: str
+  sample: [task-a1b2c3d4e5f6]
+  version_added: 1.1.0
 config:
   description:
     - Every parameter the API reports for the instance, name to value, after the change (in check mode, as it would
