@@ -27,6 +27,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
     normalize_version,
     password_problem,
 )
+from ansible_collections.jdcloud.cloud.plugins.module_utils._schedule import option_problems
 from ansible_collections.jdcloud.cloud.plugins.module_utils._shards import (
     architecture_problem,
 )
@@ -129,6 +130,7 @@ def validate(params):
     if params['wait_timeout'] < 1:
         problems.append('wait_timeout must be at least 1 second, got {}'.format(params['wait_timeout']))
     problems.extend(_charge_problems(params))
+    problems.extend(option_problems(params))
     return problems
 
 

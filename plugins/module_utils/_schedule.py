@@ -23,7 +23,7 @@ The rules (the guide's "Changes in the maintenance window"):
 
 import re
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._api import TASK_TYPES, Refusal
+from ansible_collections.jdcloud.cloud.plugins.module_utils._api import TASK_TYPES, Refusal, maintenance_window
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import shown
 
 APPLY_AT = ['immediately', 'maintenance_window']
@@ -67,8 +67,6 @@ def planned_task(info, detail):
     """A planned task from listTasks' TaskInfo and listTask's answer (``detail``, None when unread): ``{id, type,
     window, planned_start, changes}``, ``changes`` being ``{option: value as a string}`` of what it changes, or None
     when the API does not say (``taskResult.changeDetails``)."""
-    from ansible_collections.jdcloud.cloud.plugins.module_utils._api import maintenance_window
-
     details = ((detail or {}).get('taskResult') or {}).get('changeDetails')
     changes = None
     if isinstance(details, list) and details:
@@ -180,11 +178,29 @@ class SchedulePlan:
         return any(action.scheduled for action in self.actions)
 
     @property
-    def changes(self):
-        names = ['cancelled.' + str(task['id']) for task in self.cancels]
+    def cancel_changes(self):
+        return ['cancelled.' + str(task['id']) for task in self.cancels]
+
+    @property
+    def action_changes(self):
+        """The names of the actions but an immediate resize (the lifecycle's own, named by it)."""
+        names = []
         for action in self.actions:
-            names.extend(action.change_names())
+            if action.kind != 'resize' or action.scheduled:
+                names.extend(action.change_names())
         return names
+
+    @property
+    def changes(self):
+        return self.cancel_changes + self.action_changes
+
+    @property
+    def resize_now(self):
+        return any(action.kind == 'resize' and not action.scheduled for action in self.actions)
+
+    @property
+    def upgrades_now(self):
+        return [action for action in self.actions if action.kind != 'resize' and not action.scheduled]
 
     @property
     def writes(self):
@@ -302,6 +318,11 @@ class Scheduler:
         self.scheduled = []  # the result's ``scheduled``
         self.cancelled = []  # the ids of the tasks cancelled (in check mode, that would be)
         self.upgraded = False  # an upgrade was asked for at once
+        self.before = []  # the planned tasks read, as ``scheduled`` shows them
+
+    def result(self):
+        """The result's ``scheduled`` and ``cancelled_tasks``."""
+        return dict(scheduled=list(self.scheduled), cancelled_tasks=list(self.cancelled))
 
     def wanted_versions(self):
         return {option: self.params[option] for option, _p in PARTS if self.params.get(option) is not None}
@@ -320,6 +341,10 @@ class Scheduler:
         tasks = []
         if instance.get('scheduled_task_type') or later:
             tasks = self.planned_tasks(instance['id'])
+        # what the diff shows before: the planned tasks of the kinds declared
+        kinds = {'resize'} if resize is not None or resize_declared else set()
+        kinds |= {'upgrade'} if wanted else set()
+        self.before = [scheduled_result(t) for t in tasks if t['type'] in kinds]
         result = plan(instance, resize, resize_declared, wanted, versions, tasks, self.params['apply_at'])
         if result.needs_window and not instance.get('maintenance_window') and not window_declared:
             raise Refusal(

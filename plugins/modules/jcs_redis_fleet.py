@@ -164,6 +164,26 @@ options:
         description:
           - The maintenance window, as O(jdcloud.cloud.jcs_redis_instance#module:maintenance_window) takes it.
         type: str
+      apply_at:
+        description:
+          - When a resize or upgrade of the existing instance is made, as
+            O(jdcloud.cloud.jcs_redis_instance#module:apply_at) says; a change planned for the window is in
+            RV(instances[].scheduled), never reported as made, and the fleet never waits for a window.
+        type: str
+        choices: [immediately, maintenance_window]
+        default: immediately
+        version_added: 1.1.0
+      minor_version:
+        description:
+          - The minor release of Redis, as O(jdcloud.cloud.jcs_redis_instance#module:minor_version) takes it.
+        type: str
+        version_added: 1.1.0
+      proxy_minor_version:
+        description:
+          - The minor release of the proxy of a cluster, as O(jdcloud.cloud.jcs_redis_instance#module:proxy_minor_version)
+            takes it; Redis is upgraded first.
+        type: str
+        version_added: 1.1.0
       config:
         description:
           - Redis engine parameters and their values, as O(jdcloud.cloud.jcs_redis_instance#module:config) takes them.
@@ -339,6 +359,20 @@ instances:
     whitelist: {description: The white list after the change., type: list, elements: dict, returned: when declared}
     backup_policy: {description: The backup policy after the change., type: dict, returned: when declared}
     maintenance_window: {description: The maintenance window after the change (UTC)., type: str, returned: when declared}
+    scheduled:
+      description:
+        - The resizes and upgrades planned for the maintenance window, as
+          RV(jdcloud.cloud.jcs_redis_instance#module:scheduled) returns them.
+      type: list
+      elements: dict
+      returned: when a resize or upgrade option is set on an existing instance
+      version_added: 1.1.0
+    cancelled_tasks:
+      description: The IDs of the planned tasks cancelled, as RV(jdcloud.cloud.jcs_redis_instance#module:cancelled_tasks).
+      type: list
+      elements: str
+      returned: when a resize or upgrade option is set on an existing instance
+      version_added: 1.1.0
     config: {description: Every engine parameter after the change., type: dict, returned: when declared}
     accounts: {description: Every account after the change (never a password)., type: list, elements: dict, returned: when declared}
     tls: {description: TLS after the change., type: dict, returned: when declared}

@@ -810,6 +810,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._instance_settings i
     declared_settings,
 )
 from ansible_collections.jdcloud.cloud.plugins.module_utils._lifecycle import InstanceLifecycle
+from ansible_collections.jdcloud.cloud.plugins.module_utils._schedule import SCHEDULE_ARGUMENT_SPEC
 
 
 class JCSRedisInstance(InstanceSettings, JCSModule):
@@ -825,6 +826,7 @@ class JCSRedisInstance(InstanceSettings, JCSModule):
         wait=dict(type='bool', default=True),
         wait_timeout=dict(type='int', default=1800),
         **SETTINGS_ARGUMENT_SPEC,
+        **SCHEDULE_ARGUMENT_SPEC,
     )
     module_kwargs = dict(
         supports_check_mode=True,
@@ -873,6 +875,8 @@ class JCSRedisInstance(InstanceSettings, JCSModule):
                 )
             result['diff']['before'].update(settings[1])
             result['diff']['after'].update(settings[2])
+            result['diff']['before'].update(outcome.diff[0])
+            result['diff']['after'].update(outcome.diff[1])
         return result
 
     def find(self):

@@ -95,7 +95,8 @@ def test_immediately_cancels_the_planned_same_change_and_makes_it_now():
         resize=SMALL, declared=dict(instance_class='redis.m.small.basic'), tasks=[pending], apply_at='immediately'
     )
     assert now.cancels == [pending] and now.actions[0].effective_time == 'Immediately'
-    assert now.changes == ['cancelled.task-1', 'instance_class'] and not now.needs_window
+    # the immediate resize is the lifecycle's to name
+    assert now.changes == ['cancelled.task-1'] and now.resize_now and not now.needs_window
 
 
 def test_a_task_whose_target_is_unknown_is_refused_not_guessed():

@@ -6,6 +6,7 @@ the official SDK, a client we did not write; writes are counted with the emulato
 from __future__ import annotations
 
 import importlib
+import json
 import threading
 
 from modrunner import run_module
@@ -229,6 +230,7 @@ def test_a_version_not_offered_is_refused_naming_it_and_those_offered(emulator, 
     assert '4.0-1.4, 4.0-1.5' in refused.result['msg']
     assert emulator.writes() == 0
     ms = sdk_client.create('ver_noproxy')
+    emulator.admin.reset(state=False)
     no_proxy = run(emulator, instance_id=ms, proxy_minor_version='4.0-2.5')
     assert no_proxy.failed and 'proxy_minor_version' in no_proxy.result['msg'], no_proxy.result
     assert no_proxy.result['error']['status'] == 'INVALID_ARGUMENT' and emulator.writes() == 0
@@ -292,7 +294,8 @@ def test_upgrades_in_the_window_redis_first_then_the_proxy(emulator, sdk_client)
     assert not made.failed and made.changed, made.result
     assert made.result['changes'] == ['scheduled.minor_version']
     assert [s['changes'] for s in made.result['scheduled']] == [dict(minor_version='4.0-1.5')]
-    assert any('proxy_minor_version 4.0-2.5 is not planned yet' in w for w in made.warnings)
+    # ansible-core 2.19 returns warnings as structured summaries
+    assert 'proxy_minor_version 4.0-2.5 is not planned yet' in json.dumps(made.result.get('warnings', []))
     assert described(sdk_client, instance_id)['instanceVersion'] == '4.0-1.3'
 
     emulator.admin.reset(state=False)
@@ -329,3 +332,45 @@ def test_hostile_versions_are_refused_without_echoing_them_whole(emulator, sdk_c
         assert refused.failed and refused.result['error']['status'] == 'INVALID_ARGUMENT', refused.result
         assert 'minor_version' in refused.result['msg'] and len(refused.result['msg']) < 600
     assert emulator.writes() == 0
+
+
+# -- jcs_redis_fleet entries -----------------------------------------------------------------------------------------
+
+
+def test_fleet_entries_plan_in_the_window_then_unchanged_while_pending(emulator, sdk_client):
+    first = with_window(sdk_client, 'fleet_sched_a')
+    second = with_window(sdk_client, 'fleet_sched_b', instance_class='redis.c.small.basic')
+    entries = [
+        dict(name='fleet_sched_a', instance_class='redis.m.small.basic', apply_at='maintenance_window'),
+        dict(name='fleet_sched_b', minor_version='4.0-1.4', apply_at='maintenance_window'),
+    ]
+
+    def fleet(check_mode=False):
+        return run_module(
+            'jcs_redis_fleet',
+            emulator.connection(instances=entries, poll_interval=0.2),
+            check_mode=check_mode,
+            diff=True,
+        )
+
+    emulator.admin.reset(state=False)
+    predicted = fleet(check_mode=True)
+    assert not predicted.failed and predicted.changed, predicted.result
+    by_name = {r['name']: r for r in predicted.result['instances']}
+    assert by_name['fleet_sched_a']['changes'] == ['scheduled.instance_class']
+    assert by_name['fleet_sched_b']['changes'] == ['scheduled.minor_version']
+    assert emulator.writes() == 0
+
+    made = fleet()
+    assert not made.failed and made.changed, made.result
+    by_name = {r['name']: r for r in made.result['instances']}
+    assert by_name['fleet_sched_a']['instance']['instance_class'] == 'redis.m.micro.basic'
+    assert by_name['fleet_sched_a']['scheduled'][0]['id'] in planned(sdk_client, first)
+    assert list(planned(sdk_client, second).values()) == [{'minorVersion': '4.0-1.4'}]
+    assert by_name['fleet_sched_b']['diff']['after']['scheduled'] == by_name['fleet_sched_b']['scheduled']
+
+    emulator.admin.reset(state=False)
+    again = fleet()
+    assert not again.failed and not again.changed, again.result
+    assert emulator.writes() == 0
+    assert all(r['scheduled'] for r in again.result['instances'])
