@@ -295,8 +295,8 @@ options:
         change were made. A re-run asking for the same change while its task is planned writes nothing and reports
         the task again. A different wish cancels the planned task (C(cancelled.<task id>)) and plans the new one;
         check mode says which. O(wait) never waits for a window.
-      - V(maintenance_window) needs a window: on an instance without one it is refused with C(INVALID_ARGUMENT) before
-        any write, unless O(maintenance_window) is set in the same task.
+      - V(maintenance_window) needs a window. On an instance without one it is refused with C(INVALID_ARGUMENT)
+        before any write, unless O(maintenance_window) is set in the same task.
       - Whatever its value, a planned resize or upgrade that would undo what the options declare (a class, a count
         or a version the instance already has) is cancelled.
       - Ignored on create, and when no resize or upgrade is asked for.
@@ -322,7 +322,7 @@ options:
         An instance without a proxy (master-slave) refuses it.
       - The API upgrades Redis and its proxy in separate calls; with both set, Redis is upgraded first and the
         module waits until the instance runs again (even with O(wait=false)) before upgrading the proxy. In the
-        window one upgrade is planned at a time: the proxy's is planned by a run after Redis's has run, and a
+        window one upgrade is planned at a time, so the proxy's is planned by a run after Redis's has run, and a
         warning says so.
       - Not used on create.
     type: str
