@@ -326,3 +326,22 @@ def test_force_delete_without_a_bin_reports_the_delete_only(emulator, sdk_client
     assert not run.failed and run.result['changes'] == ['delete'], run.result
     assert run.result['deletion'] == 'destroyed' and sdk_bin(sdk_client) == {}
     assert emulator.calls()['deleteRecycledCacheInstance'] == 1
+
+
+def test_fleet_entry_whose_final_backup_fails_deletes_nothing_and_leaves_the_others_going(
+    emulator, sdk_client, instance
+):
+    other = sdk_client.create('doomed_too')
+    emulator.admin.fail_next_backup(instance)
+    emulator.admin.reset(state=False)
+    entries = [
+        dict(name='doomed', state='absent', final_backup='fleet_last'),
+        dict(name='doomed_too', state='absent'),
+    ]
+    run = fleet(emulator, entries)
+    assert run.failed and run.result['error']['status'] == 'INSTANCES_FAILED', run.result
+    failed, deleted = run.result['instances']
+    assert failed['state'] == 'failed' and failed['error']['status'] == 'BACKUP_FAILED'
+    assert failed['changed'] and failed['changes'] == ['final_backup'] and failed['final_backup']['status'] == 'failed'
+    assert deleted['state'] == 'deleted' and run.result['deleted'] == ['doomed_too']
+    assert emulator.instances()[instance]['status'] == 'running' and sdk_bin(sdk_client) == {other: 'running'}
