@@ -8,7 +8,7 @@
 Sections (all by default; calls runs during lag, whose minute is mostly waiting):
 
   calls     API calls per task, from the emulator's counters: unchanged re-run by id and by name,
-            create / resize / delete with wait, info over N instances, jcs_redis_whitelist and
+            and by id with a maintenance window declared, create / resize / delete with wait, info over N instances, jcs_redis_whitelist and
             jcs_redis_config unchanged by id and by name, a jcs_redis_config change with wait.
   overhead  Wall time of 50 looped jcs_redis_instance tasks (unchanged, by id) and of 50 looped
             tasks of a floor module (AnsibleModule + requests + one GET), each divided by that of 50
@@ -68,6 +68,9 @@ BENCH_WHITELIST = [dict(name='default', ips=['10.0.1.0/24']), dict(name='bench',
 BENCH_ACCOUNTS = [dict(name='bench_app', password='BenchAppPassw0rd', privilege='read_write')]
 BENCH_COMMANDS = ['FLUSHALL', 'FLUSHDB', 'KEYS', 'CONFIG']
 BENCH_CONFIG = {'maxmemory-policy': 'allkeys-lru', 'notify-keyspace-events': 'Ex', 'slowlog-log-slower-than': 5000}
+# the maintenance window written (China) and declared again in UTC: the same window (issue 28)
+BENCH_WINDOW = '02:00-04:00 +0800'
+BENCH_WINDOW_UTC = '18:00-20:00 +0000'
 
 # The settings every instance of the fleet section declares (one key per settings module of the role).
 FLEET_SETTINGS = dict(
@@ -345,6 +348,17 @@ class Benchmark:
             by_name = self.measured(
                 'jcs_redis_instance', emu, name='bench_calls', instance_class=SMALL_CLASS, **PLACEMENT
             )
+            # issue 28: a declared window is compared with the one describeCacheInstance carries, across zones
+            self.run_checked('jcs_redis_instance', emu, instance_id=instance_id, maintenance_window=BENCH_WINDOW)
+            window_by_id = self.measured(
+                'jcs_redis_instance',
+                emu,
+                instance_id=instance_id,
+                name='bench_calls',
+                instance_class=SMALL_CLASS,
+                maintenance_window=BENCH_WINDOW_UTC,
+                **PLACEMENT,
+            )
             self.run_checked('jcs_redis_whitelist', emu, instance_id=instance_id, groups=BENCH_WHITELIST)
             wl_by_id = self.measured('jcs_redis_whitelist', emu, instance_id=instance_id, groups=BENCH_WHITELIST)
             wl_by_name = self.measured('jcs_redis_whitelist', emu, instance_name='bench_calls', groups=BENCH_WHITELIST)
@@ -408,6 +422,14 @@ class Benchmark:
 
         for label, run in (('unchanged re-run by id', by_id), ('unchanged re-run by name (100 candidates)', by_name)):
             self.row('calls', label, '%d (%s)' % (total(run), fmt_calls(run.calls)), '1', total(run) == 1)
+        held = window_by_id.result.get('instance', {}).get('maintenance_window')
+        self.row(
+            'calls',
+            'unchanged re-run by id with maintenance_window declared (the same window in another zone)',
+            '%d (%s), %s' % (total(window_by_id), fmt_calls(window_by_id.calls), held),
+            '1, unchanged',
+            total(window_by_id) == 1 and not window_by_id.result.get('changed') and held == BENCH_WINDOW_UTC,
+        )
         for label, run, expected in (
             ('jcs_redis_whitelist unchanged by id', wl_by_id, 1),
             ('jcs_redis_whitelist unchanged by name (100 candidates)', wl_by_name, 2),
@@ -475,6 +497,7 @@ class Benchmark:
                 ('create', create),
                 ('by_id', by_id),
                 ('by_name', by_name),
+                ('window_by_id', window_by_id),
                 ('resize', resize),
                 ('delete', delete),
                 ('info', info),

@@ -149,6 +149,8 @@ def _new_task(store, inst, task_type: str, request, duration: float, planned: fl
         'started': None if planned is not None else now,
         'ended': None,
         'request': request,
+        # what a resize changes from (TaskResult.changeDetails)
+        'before': {'class': inst.instance_class, 'shard_number': inst.shards, 'replica_number': inst.replica_number},
         'duration': duration,
         'message': '',
     }
@@ -209,15 +211,37 @@ def render(task: dict) -> dict:
     }
 
 
+# the request's keys as the API's request fields name them (TaskChangeDetail.name)
+_FIELDS = {'class': 'cacheInstanceClass', 'shard_number': 'shardNumber', 'replica_number': 'replicaNumber'}
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
 def _changes(task: dict) -> list:
+    """TaskResult.changeDetails: ``[{name, before, after}]`` (strings), named as the request that made the task."""
     request = task['request']
     if task['type'] == 'upgrade':
-        return [
-            {'name': request['component'] + 'MinorVersion', 'before': request['before'], 'after': request['version']}
-        ]
+        name = 'minorVersion' if request['component'] == 'redis' else 'proxyMinorVersion'
+        return [{'name': name, 'before': request['before'], 'after': request['version']}]
+    before = task.get('before') or {}
     return [
-        {'name': key, 'before': None, 'after': value} for key, value in sorted(request.items()) if value is not None
+        {'name': _FIELDS[key], 'before': _text(before.get(key)), 'after': _text(value)}
+        for key, value in sorted(request.items())
+        if value is not None
     ]
+
+
+def _result(task: dict) -> dict:
+    """The TaskResult model of listTask: ``result``, ``errorInfo``, ``stepDetails``, ``changeDetails``."""
+    failed = task['status'] == 'fail'
+    return {
+        'result': task['status'],
+        'errorInfo': task['message'] if failed else '',
+        'stepDetails': [],
+        'changeDetails': _changes(task),
+    }
 
 
 # ----------------------------------------------------------------- resize and upgrades
@@ -383,7 +407,7 @@ def execute(store, settings, target, raw_query: str, raw_body: bytes):
             result = {k: info[k] for k in ('instanceId', 'taskType', 'taskStatus', 'startTime', 'endTime')}
             result.update({k: info[k] for k in ('maintenanceStartTime', 'maintenanceEndTime')})
             result.update(estimatedExecutionTime=info['estimatedExecutionTime'], executionTime=info['executionTime'])
-            result['taskResult'] = {'changes': _changes(task), 'message': task['message']}
+            result['taskResult'] = _result(task)
             return result
         if op in ('modifyTaskRunTime', 'cancelTask', 'interruptTask'):
             params = day2.body(raw_body)

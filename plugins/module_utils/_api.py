@@ -109,6 +109,7 @@ def instance_to_result(api, region):
         create_time=api.get('createTime'),
         tags={t.get('key'): t.get('value') for t in tags if isinstance(t, dict)},
         maintenance_window=maintenance_window(api.get('maintenanceStartTime'), api.get('maintenanceEndTime')),
+        scheduled_task_type=api.get('toBeExecutedTaskType') or None,
     )
 
 
@@ -318,13 +319,17 @@ class RedisAPI(_Service):
         # Setting the same name/description twice has the same effect as once.
         return self._call('PATCH', self.path('cacheInstance', instance_id), body=body, idempotent=True)
 
-    def modify_class(self, instance_id, instance_class, shard_number=None, replica_number=None):
+    def modify_class(self, instance_id, instance_class, shard_number=None, replica_number=None, effective_time=None):
+        """modifyCacheInstanceClass; ``effective_time`` ``MaintainTime`` plans it for the maintenance window (a task),
+        None leaves the API's default (at once)."""
         # cacheInstanceClass is required even when only the shard or replica count changes
         body = dict(cacheInstanceClass=instance_class)
         if shard_number is not None:
             body['shardNumber'] = shard_number
         if replica_number is not None:
             body['replicaNumber'] = replica_number
+        if effective_time is not None:
+            body['effectiveTime'] = effective_time
         return self._call('POST', self.path('cacheInstance', instance_id, action='modifyCacheInstanceClass'), body=body)
 
     def reset_password(self, instance_id, password):
@@ -483,6 +488,22 @@ class RedisAPI(_Service):
         An instance has at most one planned task per type and few running, so one page of 100 holds them."""
         query = dict(regionId=self.region, instanceId=instance_id, taskStatus=status, pageNumber=1, pageSize=PAGE_SIZE)
         return self.client.request('GET', '/tasks', self.region, query=query).get('tasks') or []
+
+    def upgrade_versions(self, instance_id):
+        """describeUpgradeVersion: the API's answer (``minorVersion`` and ``proxyMinorVersion``, the versions run now;
+        ``majorVersion`` and ``proxyMajorVersions``, the newer minor releases offered; ``''`` and ``[]`` for the proxy
+        of an instance that has none)."""
+        return self._call('GET', self.path('cacheInstance', instance_id, 'describeUpgradeVersion'))
+
+    def modify_minor_version(self, instance_id, redis=None, proxy=None, effective_time=None):
+        """modifyInstanceMinorVersion of Redis (``redis``) or of the proxy (``proxy``), one of them: the API refuses
+        both in one call. ``effective_time`` as for ``modify_class``."""
+        body = {
+            key: value
+            for key, value in (('minorVersion', redis), ('proxyMinorVersion', proxy), ('effectiveTime', effective_time))
+            if value is not None
+        }
+        return self._call('POST', self.path('cacheInstance', instance_id, 'modifyInstanceMinorVersion'), body=body)
 
     def task_progress(self, instance_id):
         """describeTaskProgressList: the running tasks' progress, ``[{taskId, progressPercent, ...}]``."""

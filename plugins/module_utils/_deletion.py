@@ -13,7 +13,7 @@ like ``final_backup`` and the options, the steps of the run. ``Deletion`` makes 
 waits of the module (or fleet entry) that runs it.
 """
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._api import Refusal
+from ansible_collections.jdcloud.cloud.plugins.module_utils._api import TRANSITIONAL, Refusal
 from ansible_collections.jdcloud.cloud.plugins.module_utils._backup import name_problem as backup_name_problem
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import local_error
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError, shown
@@ -200,7 +200,9 @@ class Deletion:
             self.backup = plan_.backup
         elif 'final_backup' in plan_.changes:
             self.backup = predicted_backup(name, plan_.instance['id'])
-        checked = False  # asked, and nothing made since: the API's answer still stands
+        # asked, and nothing made since: the API's answer still stands. In check mode a busy instance is not asked
+        # about: the API refuses it while busy, and the real run waits for it before it asks.
+        checked = self.check_mode and (plan_.instance or {}).get('status') in TRANSITIONAL
         for step, value in plan_.steps:
             if (self.check_mode and step != CHECK) or (step == CHECK and checked):
                 continue

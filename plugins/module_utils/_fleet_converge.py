@@ -35,7 +35,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._instance_settings i
     declared_settings,
 )
 from ansible_collections.jdcloud.cloud.plugins.module_utils._lifecycle import InstanceLifecycle
-from ansible_collections.jdcloud.cloud.plugins.module_utils._recovery import settings_target
+from ansible_collections.jdcloud.cloud.plugins.module_utils._schedule import SCHEDULE_ARGUMENT_SPEC
 
 # The options of an entry: those of jcs_redis_instance that a declared fleet sets per instance.
 ENTRY_ARGUMENT_SPEC = dict(
@@ -44,6 +44,7 @@ ENTRY_ARGUMENT_SPEC = dict(
     **INSTANCE_ARGUMENT_SPEC,
     **DELETION_ARGUMENT_SPEC,
     **SETTINGS_ARGUMENT_SPEC,
+    **SCHEDULE_ARGUMENT_SPEC,
 )
 
 POLL_INTERVAL = 2
@@ -127,7 +128,8 @@ class EntryRun(InstanceSettings, _Raising, JCSModule):
         self.order = {}
         self.before = self.after = None
         self.settings_values, self.settings_before, self.settings_after = {}, {}, {}
-        self.deletion = {}  # what the lifecycle adds to the result (final_backup and deletion, source_backup)
+        self.lifecycle_result = {}  # final_backup and deletion of a state: absent entry; scheduled, cancelled_tasks
+        self.extra_diff = ({}, {})
 
     def find(self):
         """The lookup of the lifecycle: ``(instance or None, ids of the instances with the name being deleted)``."""
@@ -155,11 +157,12 @@ class EntryRun(InstanceSettings, _Raising, JCSModule):
         lifecycle = InstanceLifecycle(self.api, self.params, self.check_mode, self, self.find, self)
         outcome = lifecycle.absent() if self.params['state'] == 'absent' else lifecycle.present()
         self.before, self.after = outcome.before, outcome.after
-        self.changes, self.order, self.deletion = outcome.changes, outcome.order, outcome.result
+        self.changes, self.order, self.lifecycle_result = outcome.changes, outcome.order, outcome.result
+        self.extra_diff = outcome.diff
 
     def converge_instance_settings(self, instance):
         changes, self.settings_values, self.settings_before, self.settings_after = self.converge_settings(
-            *settings_target(instance, self.changes, self.check_mode)
+            instance, 'create' in self.changes
         )
         self.changes.extend(changes)
 
@@ -167,8 +170,6 @@ class EntryRun(InstanceSettings, _Raising, JCSModule):
         """The entry's result: ``state`` is created, updated, unchanged or deleted."""
         if 'create' in self.changes:
             state = 'created'
-        elif 'recover' in self.changes:
-            state = 'recovered'
         elif 'delete' in self.changes or 'destroy' in self.changes:
             state = 'deleted'
         else:
@@ -188,13 +189,17 @@ class EntryRun(InstanceSettings, _Raising, JCSModule):
             result['setting_changes'] = self.setting_changes
         result.update(self.order)
         result.update(self.settings_values)
-        result.update(self.deletion)
+        result.update(self.lifecycle_result)
         if self.module._diff:
             diff = diff_of(self.before, self.after, self.changes, bool(self.params['password']))
             if not present:
-                diff['after'] = diff_after(self.deletion.get('deletion'), self.changes, self.params['final_backup'])
+                diff['after'] = diff_after(
+                    self.lifecycle_result.get('deletion'), self.changes, self.params['final_backup']
+                )
             diff['before'].update(self.settings_before)
             diff['after'].update(self.settings_after)
+            diff['before'].update(self.extra_diff[0])
+            diff['after'].update(self.extra_diff[1])
             diff['before_header'] = diff['after_header'] = self.params['name']
             result['diff'] = diff
         if self.warnings:
@@ -451,7 +456,7 @@ class Fleet:
         return result
 
 
-STATES = ('created', 'recovered', 'updated', 'unchanged', 'deleted', 'failed')
+STATES = ('created', 'updated', 'unchanged', 'deleted', 'failed')
 
 
 class FleetModule(JCSModule):

@@ -19,10 +19,6 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
     parse_endpoint,
     shown,
 )
-from ansible_collections.jdcloud.cloud.plugins.module_utils._recovery import (
-    RECOVERY_ARGUMENT_SPEC,
-    source_backup_problems,
-)
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
     CHARGE_DURATION_MAX,
     description_problem,
@@ -31,6 +27,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
     normalize_version,
     password_problem,
 )
+from ansible_collections.jdcloud.cloud.plugins.module_utils._schedule import option_problems
 from ansible_collections.jdcloud.cloud.plugins.module_utils._shards import (
     architecture_problem,
 )
@@ -69,7 +66,6 @@ INSTANCE_ARGUMENT_SPEC = dict(
     auto_renew=dict(type='bool'),
     tags=dict(type='dict'),
     purge_tags=dict(type='bool', default=False),
-    **RECOVERY_ARGUMENT_SPEC,
 )
 
 # Options the API cannot change on an existing instance, with how the desired
@@ -134,11 +130,7 @@ def validate(params):
     if params['wait_timeout'] < 1:
         problems.append('wait_timeout must be at least 1 second, got {}'.format(params['wait_timeout']))
     problems.extend(_charge_problems(params))
-    problems.extend(source_backup_problems(params['source_backup']))
-    if params['state'] == 'absent':
-        given = [option for option in ('recover', 'source_backup') if params[option]]
-        if given:
-            problems.append('{} only apply with state: present'.format(' and '.join(given)))
+    problems.extend(option_problems(params))
     return problems
 
 

@@ -29,14 +29,10 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._instance import (
     unknown_name_text,
 )
 from ansible_collections.jdcloud.cloud.plugins.module_utils._lock import HostLock
-from ansible_collections.jdcloud.cloud.plugins.module_utils._recovery import (
-    bin_hint,
-    bin_step,
-    bin_warning,
-    plan_clone,
-    recover_step,
-)
+from ansible_collections.jdcloud.cloud.plugins.module_utils._maintenance import MaintenanceWindow
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import normalize_version
+from ansible_collections.jdcloud.cloud.plugins.module_utils._schedule import Scheduler
+from ansible_collections.jdcloud.cloud.plugins.module_utils._schedule import declared as schedule_declared
 from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import wait_instance
 from ansible_collections.jdcloud.cloud.plugins.module_utils._shards import (
     class_layout,
@@ -46,19 +42,24 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._shards import (
 )
 from ansible_collections.jdcloud.cloud.plugins.module_utils._tags import failures, tag_plan
 
+MAINTENANCE_WINDOW = MaintenanceWindow()
+
 
 class Outcome:
     """What a run of the lifecycle did to the instance: ``before`` and ``after`` (result shape, None for none),
     ``changes`` (the names of what changed, in order) and ``order`` (``order_num``/``buy_id`` of a billing
     order placed)."""
 
-    def __init__(self, before, after, changes, order):
+    def __init__(self, before, after, changes, order, result=None, diff=None):
         self.before = before
         self.after = after
         self.changes = changes
         self.order = order
-        # what the run adds to the result: final_backup and deletion of a state: absent run, source_backup of a clone
-        self.result = {}
+        # what the run adds to the result: ``final_backup`` and ``deletion`` (state: absent), ``scheduled`` and
+        # ``cancelled_tasks`` (a resize or an upgrade declared)
+        self.result = dict(result or {})
+        # what it adds to the diff, ``(before, after)``: the planned tasks
+        self.diff = diff or ({}, {})
 
 
 class InstanceLifecycle:
@@ -87,13 +88,14 @@ class InstanceLifecycle:
         self.deleting = ()  # the ids of the instances with the name that are being deleted (find, named)
         self.changes = []
         self.order = {}
-        self.source_backup = None
+        self.extra = {}
+        self.scheduled_before = []  # the planned tasks of the resize and upgrade options, as read
 
     def outcome(self, before, after):
-        outcome = Outcome(before, after, list(self.changes), dict(self.order))
-        if self.source_backup:
-            outcome.result['source_backup'] = self.source_backup
-        return outcome
+        diff = ({}, {})
+        if 'scheduled' in self.extra:
+            diff = (dict(scheduled=self.scheduled_before), dict(scheduled=self.extra['scheduled']))
+        return Outcome(before, after, list(self.changes), dict(self.order), dict(self.extra), diff)
 
     # -- reading -------------------------------------------------------------------
 
@@ -156,21 +158,14 @@ class InstanceLifecycle:
         try:
             current = self.find()
             if current is None:
-                binned = bin_step(self)  # the instance of the recycle bin to recover instead, with recover
-                if binned is None and params['instance_id']:
+                if params['instance_id']:
                     self.face.fail(
                         'Instance {} does not exist; omit instance_id to create an instance'.format(
                             params['instance_id']
                         ),
                         status='NOT_FOUND',
                     )
-                if binned is None:
-                    return self.outcome(None, self.create(lock))
-                current = recover_step(self, binned, immutable_differences)
-                if self.check_mode:
-                    # still in the bin: no setting of it can be read, so they are checked as for a create
-                    self.settings.check_new_settings()
-                    return self.outcome(current, self.update(current))
+                return self.outcome(None, self.create(lock))
         finally:
             if lock is not None:
                 lock.release()
@@ -227,7 +222,6 @@ class InstanceLifecycle:
                 listed, dummy = self.api.list_instances(merge=False)
                 names = [i['name'] for i in listed if i['status'] != 'deleting']
                 problems[0] = unknown_name_text(params['name'], self.region_id, names) + problems[0]
-            problems[0] = bin_hint(self) + problems[0]
             self.face.fail('; '.join(problems), status='INVALID_ARGUMENT')
         instance_class = {}
         quota = None
@@ -251,22 +245,12 @@ class InstanceLifecycle:
                 ),
                 error=local_error('QUOTA_EXCEEDED', 'quota used up'),
             )
-        clone = {}
-        if params['source_backup']:
-            # the source instance and its backup, and whether the backup fits, before the create and in check mode
-            clone, self.source_backup, warnings = plan_clone(self.api, params, instance_class)
-            for warning in warnings:
-                self.face.warn(warning)
         # the settings' checks that need no instance (account passwords), before the create and in check mode
         self.settings.check_new_settings()
-        warning = bin_warning(self)
-        if warning:
-            self.face.warn(warning)
         self.changes.append('create')
         if self.check_mode:
             return predicted_new(params, self.region_id, instance_class)
         spec, charge = create_request(params)
-        spec.update(clone)
         result, adopted = self.face.write(lambda: self.api.create(spec, charge), self.adopt_created, ['create'])
         if lock is not None:
             lock.release()
@@ -366,6 +350,14 @@ class InstanceLifecycle:
         self.changes.extend(sorted(attributes))
         # None as well when the counts asked for are those the instance has (a fixed class's own count, say)
         resize = self.plan_resize(current) if resize else None
+        # the planned tasks, the versions offered and the window, read and checked before any write
+        scheduler, schedule, window = self.plan_schedule(current, resize)
+        if schedule is not None:
+            if window['write'] is not None:
+                self.changes.append('maintenance_window')
+            self.changes.extend(schedule.cancel_changes)
+            if not schedule.resize_now:
+                resize = None  # planned for the window, or already planned: the instance keeps its class
         if resize:
             new_class = resize['entry']
             shards, per_shard = class_shape(new_class)
@@ -391,8 +383,25 @@ class InstanceLifecycle:
                 raise Refusal(exc.message, exc.status, instance=current) from None
             after['tags'], tag_writes = tags.after, tags.writes
             self.changes.extend(tags.changes)
+        if schedule is not None:
+            self.changes.extend(schedule.action_changes)
+            if schedule.upgrades_now and params['minor_version'] is not None:
+                after['instance_version'] = params['minor_version']
         if self.check_mode or not self.changes:
+            if schedule is not None:
+                # no write: what would be cancelled and what is or would be planned
+                scheduler.cancel(current, schedule)
+                scheduler.apply(current, schedule, window['after'])
+                self.extra = scheduler.result()
             return after
+        if schedule is not None:
+            if window['write'] is not None:
+                # the window a change is planned in is written first
+                self.face.write(
+                    lambda: MAINTENANCE_WINDOW.apply(self.api, current['id'], window['write']),
+                    changes=['maintenance_window'],
+                )
+            scheduler.cancel(current, schedule)
         if attributes:
             self.face.write(lambda: self.api.modify_attribute(current['id'], **attributes), changes=sorted(attributes))
         if reset_password:
@@ -401,16 +410,63 @@ class InstanceLifecycle:
             self.change_tags(current, action, tags)
         if resize:
             self.resize(current, resize)
-        instance = (
-            self.api.describe(current['id'])
-            if not (resize and params['wait'])
-            else self.wait_until(
+        upgraded = False
+        if schedule is not None:
+            scheduler.apply(dict(current, status='changing') if resize else current, schedule, window['after'])
+            self.extra = scheduler.result()
+            upgraded = scheduler.upgraded
+        if params['wait'] and resize:
+            return self.wait_until(
                 current['id'],
                 lambda i: i['status'] == 'running' and resized(i, resize),
                 'to run with ' + resize_text(resize),
             )
+        if params['wait'] and upgraded:
+            return self.wait_until(current['id'], lambda i: i['status'] == 'running', 'to run after the upgrade')
+        return self.api.describe(current['id'])
+
+    def plan_schedule(self, current, resize):
+        """``(scheduler, plan, window)`` of the resizes and upgrades (``_schedule.py``), read and checked before any
+        write, in check mode too; ``(None, None, None)`` when no resize or version option is set. ``window``:
+        ``{after, write}``, the window a new task is planned in and the write that sets it first (None for none)."""
+        params = self.params
+        if not schedule_declared(params):
+            return None, None, None
+        scheduler = Scheduler(
+            self.api,
+            self.face.write,
+            lambda instance_id, what: self.wait_until(instance_id, lambda i: i['status'] == 'running', what),
+            self.face.warn,
+            self.check_mode,
+            params,
         )
-        return instance
+        window = dict(after=current.get('maintenance_window'), write=None)
+        if params.get('maintenance_window') is not None:
+            planned = MAINTENANCE_WINDOW.plan(
+                current.get('maintenance_window'),
+                MAINTENANCE_WINDOW.validate(dict(window=params['maintenance_window'])),
+            )
+            window['after'] = planned.after
+            window['declared'] = planned.writes[0] if planned.writes else None
+        request = None
+        if resize:
+            request = {option: resize[option] for option in ('instance_class', 'shard_number', 'replica_number')}
+        declared = {
+            option: params[option]
+            for option in ('instance_class', 'shard_number', 'replica_number')
+            if params[option] is not None
+        }
+        try:
+            schedule = scheduler.prepare(current, request, declared, params.get('maintenance_window') is not None)
+        except Refusal as exc:
+            raise Refusal(exc.message, exc.status, instance=current) from None
+        self.scheduled_before = scheduler.before
+        declared_write = window.pop('declared', None)
+        if schedule.needs_window and not self.check_mode:
+            # only a change planned for the window makes this run write the window before the settings' turn (in
+            # check mode the settings predict it)
+            window['write'] = declared_write
+        return scheduler, schedule, window
 
     def change_tags(self, current, action, tags):
         """Bind (``tag``) or unbind (``untag``) ``tags``; a 200 answer that lists the instance among the

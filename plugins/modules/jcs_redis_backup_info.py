@@ -159,7 +159,7 @@ backups:
         link:
           description: HTTPS link to the file, valid one hour.
           type: str
-          sample: https://redis-backup.s3.cn-north-1.jdcloud-oss.com/redis-m0vcg462xe31/a607efba/before_resize_2024_05_shard00.rdb?Expires=1714554072&Signature=...
+          sample: https://redis-backup.s3.cn-north-1.jdcloud-oss.com/redis-m0vcg462xe31/a607efba/shard00.rdb?Expires=1714554072&Signature=...
 '''
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils import _backup as bk

@@ -395,6 +395,13 @@ instances:
       type: str
       sample: 18:00-20:00 +0000
       version_added: 1.1.0
+    scheduled_task_type:
+      description:
+        - The type of the task planned for the maintenance window of the instance (V(resize), V(upgrade)), as the API
+          names it (C(toBeExecutedTaskType)); null when none is planned. O(include=tasks) lists the tasks.
+      type: str
+      sample: resize
+      version_added: 1.1.0
     soft_deleted_time:
       description: When the instance was deleted into the recycle bin, ISO 8601 UTC (the API's C(softDeletedTime)).
       returned: when O(recycle_bin=true)

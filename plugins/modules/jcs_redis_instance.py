@@ -20,9 +20,6 @@ description:
     the module fails and lists them.
   - Options the API cannot change in place (VPC, subnet, zones, Redis version, IPv6, billing) make the
     module fail with the list of differences. It never deletes and recreates an instance by itself.
-  - A deleted instance stays in the recycle bin for a while with its data. Before a create, an instance of the name in
-    the bin is recovered with O(recover=true), or named in a warning; O(source_backup) creates the instance from a
-    backup instead of empty.
 author:
   - Contributors to jdcloud.cloud (@jdcloud-cloud)
 options:
@@ -186,59 +183,6 @@ options:
     description:
       - Whether a prepaid instance renews automatically. Only used to create an instance.
     type: bool
-  recover:
-    description:
-      - What to do when the instance would be created and an instance with exactly O(name) is in JD Cloud's recycle bin
-        (deleted, kept there for a while with its data; C(recycledCacheInstance)).
-      - V(false) creates a new, empty instance and warns with the ID of the one in the bin, when it was deleted and
-        until when it can be recovered. For this, every create by O(name) reads the bin once, in check mode too.
-      - V(true) recovers that instance instead (C(recoverInstance)), waits until it runs (with O(wait)), and converges
-        the other options on it as on any existing instance; RV(changes) starts with V(recover). The options that
-        cannot change (O(vpc_id), O(redis_version), ...) are compared with the instance in the bin first, and a
-        difference fails before anything is recovered. The create options are not needed to recover.
-      - When several instances with the name are in the bin, V(true) fails with status C(AMBIGUOUS_NAME) and lists them;
-        set O(instance_id) to the one to recover. An O(instance_id) that is only in the bin fails unless V(true).
-      - It only says what to prefer. With nothing in the bin, the instance is created as without it; an existing instance
-        is not affected.
-      - A recovery whose answer is lost is settled by reading the instance again; it never leads to a create.
-    type: bool
-    default: false
-    version_added: 1.1.0
-  source_backup:
-    description:
-      - Create the instance as a clone of a backup of another instance (C(backupId) and C(srcInstanceId) of
-        C(createCacheInstance)).
-      - Checked before the create, and in check mode too, with reads only; a clone that cannot be made fails naming both
-        sides and nothing is written. The instance must exist (live, or in the recycle bin, which keeps its backups),
-        the backup must exist and have succeeded, and it must fit the new instance: the same Redis version as the
-        instance it was taken of (set O(redis_version) to it), the same architecture (a backup of one shard makes a
-        master-slave instance, of more shards a cluster), and at least the backup's memory (shards times memory per
-        shard). With O(preflight=false) the class is not read, so the architecture and the memory are left to the API.
-      - The API lists no backup of an instance in the recycle bin, so such a backup is given by O(source_backup.backup_id),
-        sent without being checked (a warning says so); the API checks it at the create.
-      - Only used to create an instance. On an existing instance it is not looked at (no call, no warning): the API does
-        not tell what an instance was cloned from.
-      - Exactly one of O(source_backup.instance_id) and O(source_backup.instance_name), and one of
-        O(source_backup.backup_id) and O(source_backup.backup_name), checked before any call.
-    type: dict
-    version_added: 1.1.0
-    suboptions:
-      instance_id:
-        description: ID of the instance the backup was taken of.
-        type: str
-      instance_name:
-        description:
-          - Exact name of the instance the backup was taken of, live or else in the recycle bin; more than one such
-            instance fails with status C(AMBIGUOUS_NAME) and the candidates.
-        type: str
-      backup_id:
-        description: ID of the backup (C(baseId)), as RV(jdcloud.cloud.jcs_redis_backup#module:backup.id) returns it.
-        type: str
-      backup_name:
-        description:
-          - Exact name of the backup; more than one backup of the instance with the name fails with status
-            C(AMBIGUOUS_NAME) and the candidates. Not with an instance in the recycle bin.
-        type: str
   preflight:
     description:
       - Whether to read the classes the region sells (C(describeInstanceClass)) and the quota (C(describeUserQuota))
@@ -336,6 +280,51 @@ options:
         V(02:00-04:00 +0800)) is unchanged. It is read from the describe of the instance, at no call of its own.
       - On create, set once the instance runs. When not set, the window is not touched. A change is named
         V(maintenance_window) in RV(changes).
+      - With O(apply_at=maintenance_window), a changed window is written before the change planned in it.
+    type: str
+    version_added: 1.1.0
+  apply_at:
+    description:
+      - When a resize (O(instance_class), O(shard_number), O(replica_number)) and an upgrade (O(minor_version),
+        O(proxy_minor_version)) of an existing instance are made.
+      - V(immediately) makes them now. A task planned for the window that makes the same kind of change is cancelled
+        first (it would run again in the window, on an instance that has the change already).
+      - V(maintenance_window) plans them as tasks that the API runs in the maintenance window of the instance
+        (C(effectiveTime=MaintainTime)). The run reports C(changed) with the planned task in RV(scheduled) and the
+        change named C(scheduled.<option>) in RV(changes); RV(instance) shows the instance as it is, never as if the
+        change were made. A re-run asking for the same change while its task is planned writes nothing and reports
+        the task again. A different wish cancels the planned task (C(cancelled.<task id>)) and plans the new one;
+        check mode says which. O(wait) never waits for a window.
+      - V(maintenance_window) needs a window. On an instance without one it is refused with C(INVALID_ARGUMENT)
+        before any write, unless O(maintenance_window) is set in the same task.
+      - Whatever its value, a planned resize or upgrade that would undo what the options declare (a class, a count
+        or a version the instance already has) is cancelled.
+      - Ignored on create, and when no resize or upgrade is asked for.
+    type: str
+    choices: [immediately, maintenance_window]
+    default: immediately
+    version_added: 1.1.0
+  minor_version:
+    description:
+      - The minor release of Redis the instance should run, for example V(4.0-1.5), as
+        RV(instance.instance_version) shows it; one of those C(describeUpgradeVersion) offers for the instance,
+        checked before any write, in check mode too. A release that is not offered is refused with
+        C(INVALID_ARGUMENT), naming it and those offered. Only upgrades are offered.
+      - The release the instance runs already is unchanged (the reads only). The upgrade runs at once or in the
+        window, as O(apply_at) says; at once, the instance is C(upgrading) for a while and the module waits until it
+        runs again when O(wait=true). A change is named V(minor_version) in RV(changes).
+      - Not used on create.
+    type: str
+    version_added: 1.1.0
+  proxy_minor_version:
+    description:
+      - The minor release of the proxy of a cluster instance, for example V(4.0-2.5), checked as O(minor_version) is.
+        An instance without a proxy (master-slave) refuses it.
+      - The API upgrades Redis and its proxy in separate calls; with both set, Redis is upgraded first and the
+        module waits until the instance runs again (even with O(wait=false)) before upgrading the proxy. In the
+        window one upgrade is planned at a time, so the proxy's is planned by a run after Redis's has run, and a
+        warning says so.
+      - Not used on create.
     type: str
     version_added: 1.1.0
   config:
@@ -565,6 +554,23 @@ EXAMPLES = r'''
     config:
       maxmemory-policy: allkeys-lru
 
+- name: Resize in the maintenance window, 02:00 to 04:00 in China, not now
+  jdcloud.cloud.jcs_redis_instance:
+    region: cn-north-1
+    name: orders_cache
+    instance_class: redis.m.large.basic
+    maintenance_window: "02:00-04:00 +0800"
+    apply_at: maintenance_window
+  register: resize
+  # resize.scheduled[0].id is the planned task; jdcloud.cloud.jcs_redis_task cancels or moves it
+
+- name: Upgrade Redis, then its proxy, to the newest minor releases offered, now
+  jdcloud.cloud.jcs_redis_instance:
+    region: cn-north-1
+    name: sessions_cluster
+    minor_version: 5.0-1.3
+    proxy_minor_version: 5.0-2.5
+
 - name: Rename an instance (needs its ID)
   jdcloud.cloud.jcs_redis_instance:
     region: cn-north-1
@@ -577,35 +583,6 @@ EXAMPLES = r'''
     instance_id: "{{ redis.instance.id }}"
     password: "{{ vault_new_redis_password }}"
     update_password: always
-
-- name: Get the instance back from the recycle bin if it was deleted, or else create it, then converge it
-  jdcloud.cloud.jcs_redis_instance:
-    region: cn-north-1
-    name: orders_cache
-    recover: true
-    instance_class: redis.m.small.basic
-    redis_version: "5.0"
-    vpc_id: vpc-hvo176vm93
-    subnet_id: subnet-k8sjnalvo3
-    master_az: cn-north-1a
-    slave_az: cn-north-1b
-    password: "{{ vault_redis_password }}"
-    description: Order service cache
-
-- name: A copy of the orders cache from last night's backup (checked before anything is created)
-  jdcloud.cloud.jcs_redis_instance:
-    region: cn-north-1
-    name: orders_rehearsal
-    instance_class: redis.m.small.basic
-    redis_version: "5.0"
-    vpc_id: vpc-hvo176vm93
-    subnet_id: subnet-k8sjnalvo3
-    master_az: cn-north-1a
-    slave_az: cn-north-1b
-    password: "{{ vault_redis_password }}"
-    source_backup:
-      instance_name: orders_cache
-      backup_name: nightly
 
 - name: Delete the instance and wait until it is gone (it stays in the recycle bin for the retention period)
   jdcloud.cloud.jcs_redis_instance:
@@ -635,6 +612,8 @@ changes:
     - What changed, or would change in check mode.
     - When the module fails after some writes went through (or may have), the failure result has
       C(changed=true) and lists them here.
+    - A change planned for the maintenance window (O(apply_at=maintenance_window)) is named C(scheduled.<option>), a
+      planned task cancelled C(cancelled.<task id>).
   returned: always
   type: list
   elements: str
@@ -664,6 +643,33 @@ maintenance_window:
   returned: when O(maintenance_window) is set and O(state=present)
   type: str
   sample: 18:00-20:00 +0000
+scheduled:
+  description:
+    - The resizes and upgrades this run's options ask for that are planned for the maintenance window (planned by
+      this run, or by an earlier one and kept); empty when none is. In check mode a task to be planned has no
+      RV(scheduled[].id) yet.
+  returned: when O(state=present) and a resize or upgrade option is set
+  type: list
+  elements: dict
+  contains:
+    id: {description: The ID of the task (null in check mode for a task not planned yet)., type: str, sample: task-a1b2c3d4e5f6}
+    type: {description: V(resize) or V(upgrade)., type: str, sample: resize}
+    window: {description: "The window the task is planned in, V(HH:MM-HH:MM +0000) (UTC).", type: str, sample: 18:00-20:00 +0000}
+    planned_start: {description: When the task is planned to start (ISO 8601 UTC); null when not known yet., type: str}
+    changes:
+      description: What the task changes, option to value (V(instance_class), V(minor_version), ...).
+      type: dict
+      sample: {instance_class: redis.m.small.basic}
+  version_added: 1.1.0
+cancelled_tasks:
+  description:
+    - The IDs of the planned tasks this run cancelled (in check mode, would cancel), each also named
+      V(cancelled.<task id>) in RV(changes).
+  returned: when O(state=present) and a resize or upgrade option is set
+  type: list
+  elements: str
+  sample: [task-a1b2c3d4e5f6]
+  version_added: 1.1.0
 config:
   description:
     - Every parameter the API reports for the instance, name to value, after the change (in check mode, as it would
@@ -711,22 +717,6 @@ deletion:
   returned: when O(state=absent) and the run deleted or destroyed the instance
   type: str
   sample: recycle_bin
-source_backup:
-  description:
-    - What the instance was (in check mode, would be) created from with O(source_backup).
-  returned: when a create with O(source_backup) was made or, in check mode, would be made
-  type: dict
-  version_added: 1.1.0
-  contains:
-    instance_id: {description: ID of the instance the backup was taken of., type: str, returned: success, sample: redis-m0vcg462xe31}
-    instance_name: {description: Name of that instance., type: str, returned: success, sample: orders_cache}
-    in_recycle_bin: {description: Whether that instance is in the recycle bin., type: bool, returned: success, sample: false}
-    backup_id: {description: ID of the backup., type: str, returned: success, sample: a607efba-ff06-4d78-ba3c-b3119fce27fd}
-    backup_name:
-      description: Name of the backup; null when it could not be read (an instance in the recycle bin).
-      type: str
-      returned: success
-      sample: nightly
 order_num:
   description: Number of the billing order placed by a create or a resize.
   returned: when a create or resize placed an order
@@ -791,6 +781,14 @@ instance:
       returned: success
       sample: 18:00-20:00 +0000
       version_added: 1.1.0
+    scheduled_task_type:
+      description:
+        - The type of the task planned for the maintenance window (V(resize), V(upgrade)); null when none is planned.
+          RV(scheduled) shows the planned changes this module asked for.
+      type: str
+      returned: success
+      sample: resize
+      version_added: 1.1.0
 '''
 
 
@@ -812,7 +810,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._instance_settings i
     declared_settings,
 )
 from ansible_collections.jdcloud.cloud.plugins.module_utils._lifecycle import InstanceLifecycle
-from ansible_collections.jdcloud.cloud.plugins.module_utils._recovery import settings_target
+from ansible_collections.jdcloud.cloud.plugins.module_utils._schedule import SCHEDULE_ARGUMENT_SPEC
 
 
 class JCSRedisInstance(InstanceSettings, JCSModule):
@@ -828,6 +826,7 @@ class JCSRedisInstance(InstanceSettings, JCSModule):
         wait=dict(type='bool', default=True),
         wait_timeout=dict(type='int', default=1800),
         **SETTINGS_ARGUMENT_SPEC,
+        **SCHEDULE_ARGUMENT_SPEC,
     )
     module_kwargs = dict(
         supports_check_mode=True,
@@ -856,7 +855,7 @@ class JCSRedisInstance(InstanceSettings, JCSModule):
         else:
             outcome = lifecycle.present()
             changes, values, settings_before, settings_after = self.converge_settings(
-                *settings_target(outcome.after, outcome.changes, self.check_mode)
+                outcome.after, 'create' in outcome.changes
             )
             outcome.changes.extend(changes)
             settings = (values, settings_before, settings_after)
@@ -876,6 +875,8 @@ class JCSRedisInstance(InstanceSettings, JCSModule):
                 )
             result['diff']['before'].update(settings[1])
             result['diff']['after'].update(settings[2])
+            result['diff']['before'].update(outcome.diff[0])
+            result['diff']['after'].update(outcome.diff[1])
         return result
 
     def find(self):

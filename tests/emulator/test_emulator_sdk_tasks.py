@@ -153,7 +153,11 @@ def test_resize_in_the_window(variant, sdk, emulator, wire):
     detail = ok(sdk.send(ListTaskRequest(ListTaskParameters(task['taskId']))))
     assert wire['sent'][-1]['url'].endswith('/v1/task?taskId=' + task['taskId'])
     assert (detail['instanceId'], detail['taskType'], detail['taskStatus']) == (instance_id, 1, 'init')
-    assert {'name': 'class', 'before': None, 'after': 'redis.m.small.basic'} in detail['taskResult']['changes']
+    # TaskResult as the SDK models it; the changes named as the request's fields
+    assert set(detail['taskResult']) == {'result', 'errorInfo', 'stepDetails', 'changeDetails'}
+    assert detail['taskResult']['changeDetails'] == [
+        {'name': 'cacheInstanceClass', 'before': 'redis.m.micro.basic', 'after': 'redis.m.small.basic'}
+    ]
 
     # the window arrives: the resize runs (resize_delay 0: done at once)
     emulator.admin.advance(opens - emulator.admin.clock()['now'] + 60)
@@ -314,6 +318,11 @@ def test_minor_version_upgrades(variant, sdk, emulator, wire):
     assert ok(upgrade(proxy='4.0-2.5', effective='MaintainTime')) is None
     inst = ok(describe(sdk, instance_id))['cacheInstance']
     assert (inst['toBeExecutedTaskType'], inst['instanceProxyVersion']) == ('upgrade', '4.0-2.4')
+    planned = tasks(sdk, instanceId=instance_id, taskStatus='init')['tasks'][0]
+    detail = ok(sdk.send(ListTaskRequest(ListTaskParameters(planned['taskId']))))
+    assert detail['taskResult']['changeDetails'] == [
+        {'name': 'proxyMinorVersion', 'before': '4.0-2.4', 'after': '4.0-2.5'}
+    ]
     emulator.admin.advance(opens - emulator.admin.clock()['now'] + 121)
     inst = ok(describe(sdk, instance_id))['cacheInstance']
     assert (inst['cacheInstanceStatus'], inst['instanceProxyVersion']) == ('running', '4.0-2.5')
@@ -339,4 +348,4 @@ def test_master_slave_has_no_proxy_and_a_failed_window(sdk, emulator):
     task = tasks(sdk)['tasks'][0]
     assert task['taskStatus'] == 'fail'
     detail = ok(sdk.send(ListTaskRequest(ListTaskParameters(task['taskId']))))
-    assert 'error' in detail['taskResult']['message']
+    assert 'error' in detail['taskResult']['errorInfo'] and detail['taskResult']['result'] == 'fail'

@@ -31,6 +31,7 @@ LAYERS = (
             '_redis',
             '_fleet',
             '_recovery',
+            '_schedule',
         },
     ),
     ('base', {'_base', '_settings', '_lifecycle', '_instance_settings', '_fleet_converge', '_deletion'}),

@@ -299,3 +299,49 @@ def test_fleet_refuses_deletion_options_on_present_entries_before_any_call(emula
     assert 'kept: final_backup only applies with state: absent' in refused.result['msg']
     assert 'kept_too: force_delete only applies with state: absent' in refused.result['msg']
     assert emulator.admin.stats()['total_calls'] == 0
+
+
+# -- edges -------------------------------------------------------------------------------------------
+
+
+def test_check_mode_of_a_busy_instance_predicts_the_delete_the_real_run_makes_after_its_wait(emulator, instance):
+    # checkDeletable refuses a busy instance; the real run waits for it first, so check mode does not ask
+    emulator.admin.force_status(instance, 'changing')
+    planned = absent(emulator, final_backup='last_words', check_mode=True)
+    assert not planned.failed and planned.result['changes'] == ['final_backup', 'delete'], planned.result
+    assert emulator.writes() == 0 and 'checkDeletable' not in emulator.calls()
+    emulator.admin.release(after=after('describeCacheInstance'))
+    emulator.admin.force_status_after(instance, 'running', after('describeCacheInstance'))
+    done = absent(emulator, final_backup='last_words')
+    assert not done.failed and done.result['changes'] == ['final_backup', 'delete'], done.result
+
+
+def test_force_delete_without_a_bin_reports_the_delete_only(emulator, sdk_client, instance):
+    # an account whose deletes skip the bin (a retention of 0): the destruction finds nothing left to destroy
+    emulator.admin.config(recycle_retention=0)
+    try:
+        run = absent(emulator, force_delete=True)
+    finally:
+        emulator.admin.config(recycle_retention=7 * 86400)
+    assert not run.failed and run.result['changes'] == ['delete'], run.result
+    assert run.result['deletion'] == 'destroyed' and sdk_bin(sdk_client) == {}
+    assert emulator.calls()['deleteRecycledCacheInstance'] == 1
+
+
+def test_fleet_entry_whose_final_backup_fails_deletes_nothing_and_leaves_the_others_going(
+    emulator, sdk_client, instance
+):
+    other = sdk_client.create('doomed_too')
+    emulator.admin.fail_next_backup(instance)
+    emulator.admin.reset(state=False)
+    entries = [
+        dict(name='doomed', state='absent', final_backup='fleet_last'),
+        dict(name='doomed_too', state='absent'),
+    ]
+    run = fleet(emulator, entries)
+    assert run.failed and run.result['error']['status'] == 'INSTANCES_FAILED', run.result
+    failed, deleted = run.result['instances']
+    assert failed['state'] == 'failed' and failed['error']['status'] == 'BACKUP_FAILED'
+    assert failed['changed'] and failed['changes'] == ['final_backup'] and failed['final_backup']['status'] == 'failed'
+    assert deleted['state'] == 'deleted' and run.result['deleted'] == ['doomed_too']
+    assert emulator.instances()[instance]['status'] == 'running' and sdk_bin(sdk_client) == {other: 'running'}
