@@ -35,6 +35,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._instance_settings i
     declared_settings,
 )
 from ansible_collections.jdcloud.cloud.plugins.module_utils._lifecycle import InstanceLifecycle
+from ansible_collections.jdcloud.cloud.plugins.module_utils._recovery import settings_target
 from ansible_collections.jdcloud.cloud.plugins.module_utils._schedule import SCHEDULE_ARGUMENT_SPEC
 
 # The options of an entry: those of jcs_redis_instance that a declared fleet sets per instance.
@@ -162,7 +163,7 @@ class EntryRun(InstanceSettings, _Raising, JCSModule):
 
     def converge_instance_settings(self, instance):
         changes, self.settings_values, self.settings_before, self.settings_after = self.converge_settings(
-            instance, 'create' in self.changes
+            *settings_target(instance, self.changes, self.check_mode)
         )
         self.changes.extend(changes)
 
@@ -170,6 +171,8 @@ class EntryRun(InstanceSettings, _Raising, JCSModule):
         """The entry's result: ``state`` is created, updated, unchanged or deleted."""
         if 'create' in self.changes:
             state = 'created'
+        elif 'recover' in self.changes:
+            state = 'recovered'
         elif 'delete' in self.changes or 'destroy' in self.changes:
             state = 'deleted'
         else:
@@ -456,7 +459,7 @@ class Fleet:
         return result
 
 
-STATES = ('created', 'updated', 'unchanged', 'deleted', 'failed')
+STATES = ('created', 'recovered', 'updated', 'unchanged', 'deleted', 'failed')
 
 
 class FleetModule(JCSModule):

@@ -19,6 +19,10 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
     parse_endpoint,
     shown,
 )
+from ansible_collections.jdcloud.cloud.plugins.module_utils._recovery import (
+    RECOVERY_ARGUMENT_SPEC,
+    source_backup_problems,
+)
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
     CHARGE_DURATION_MAX,
     description_problem,
@@ -66,6 +70,7 @@ INSTANCE_ARGUMENT_SPEC = dict(
     auto_renew=dict(type='bool'),
     tags=dict(type='dict'),
     purge_tags=dict(type='bool', default=False),
+    **RECOVERY_ARGUMENT_SPEC,
 )
 
 # Options the API cannot change on an existing instance, with how the desired
@@ -131,6 +136,11 @@ def validate(params):
         problems.append('wait_timeout must be at least 1 second, got {}'.format(params['wait_timeout']))
     problems.extend(_charge_problems(params))
     problems.extend(option_problems(params))
+    problems.extend(source_backup_problems(params['source_backup']))
+    if params['state'] == 'absent':
+        given = [option for option in ('recover', 'source_backup') if params[option]]
+        if given:
+            problems.append('{} only apply with state: present'.format(' and '.join(given)))
     return problems
 
 

@@ -30,6 +30,13 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._instance import (
 )
 from ansible_collections.jdcloud.cloud.plugins.module_utils._lock import HostLock
 from ansible_collections.jdcloud.cloud.plugins.module_utils._maintenance import MaintenanceWindow
+from ansible_collections.jdcloud.cloud.plugins.module_utils._recovery import (
+    bin_hint,
+    bin_step,
+    bin_warning,
+    plan_clone,
+    recover_step,
+)
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import normalize_version
 from ansible_collections.jdcloud.cloud.plugins.module_utils._schedule import Scheduler
 from ansible_collections.jdcloud.cloud.plugins.module_utils._schedule import declared as schedule_declared
@@ -158,14 +165,21 @@ class InstanceLifecycle:
         try:
             current = self.find()
             if current is None:
-                if params['instance_id']:
+                binned = bin_step(self)  # the instance of the recycle bin to recover instead, with recover
+                if binned is None and params['instance_id']:
                     self.face.fail(
                         'Instance {} does not exist; omit instance_id to create an instance'.format(
                             params['instance_id']
                         ),
                         status='NOT_FOUND',
                     )
-                return self.outcome(None, self.create(lock))
+                if binned is None:
+                    return self.outcome(None, self.create(lock))
+                current = recover_step(self, binned, immutable_differences)
+                if self.check_mode:
+                    # still in the bin: no setting of it can be read, so they are checked as for a create
+                    self.settings.check_new_settings()
+                    return self.outcome(current, self.update(current))
         finally:
             if lock is not None:
                 lock.release()
@@ -222,6 +236,7 @@ class InstanceLifecycle:
                 listed, dummy = self.api.list_instances(merge=False)
                 names = [i['name'] for i in listed if i['status'] != 'deleting']
                 problems[0] = unknown_name_text(params['name'], self.region_id, names) + problems[0]
+            problems[0] = bin_hint(self) + problems[0]
             self.face.fail('; '.join(problems), status='INVALID_ARGUMENT')
         instance_class = {}
         quota = None
@@ -245,12 +260,22 @@ class InstanceLifecycle:
                 ),
                 error=local_error('QUOTA_EXCEEDED', 'quota used up'),
             )
+        clone = {}
+        if params['source_backup']:
+            # the source instance and its backup, and whether the backup fits, before the create and in check mode
+            clone, self.extra['source_backup'], warnings = plan_clone(self.api, params, instance_class)
+            for warning in warnings:
+                self.face.warn(warning)
         # the settings' checks that need no instance (account passwords), before the create and in check mode
         self.settings.check_new_settings()
+        warning = bin_warning(self)
+        if warning:
+            self.face.warn(warning)
         self.changes.append('create')
         if self.check_mode:
             return predicted_new(params, self.region_id, instance_class)
         spec, charge = create_request(params)
+        spec.update(clone)
         result, adopted = self.face.write(lambda: self.api.create(spec, charge), self.adopt_created, ['create'])
         if lock is not None:
             lock.release()

@@ -311,3 +311,104 @@ def plan_clone(api, params, entry):
         raise problem
     backup_id = backup['id'] if backup is not None else wanted['backup_id']
     return clone_spec(source, backup_id), clone_result(source, in_bin, backup, backup_id), [warning] if warning else []
+
+
+# -- the steps of the lifecycle (``_lifecycle.InstanceLifecycle``: api, params, check_mode, face, changes) ---------
+
+BIN_FIELDS = ('soft_deleted_time', 'retain_expire_time')
+
+
+def as_instance(binned):
+    """An instance of the bin in the instance shape (what it is once recovered)."""
+    return {key: value for key, value in binned.items() if key not in BIN_FIELDS}
+
+
+def bin_step(lc):
+    """When no live instance is found: the instance of the recycle bin to recover, or None to create (without
+    ``recover``, the bin is read only just before the create, by ``bin_warning``); with an instance_id that is only
+    in the bin and no ``recover``, the refusal saying so."""
+    params = lc.params
+    if params.get('instance_id'):
+        found = lc.api.find_recycled(instance_id=params['instance_id'])
+        if found and params.get('recover'):
+            return found[0]
+        if found:
+            raise Refusal(
+                f'Instance {_binned_text(found[0])} is in the recycle bin; set recover: true to recover it (with '
+                'its data and settings), or omit instance_id to create a new instance',
+                status='NOT_FOUND',
+            )
+        return None
+    if not params.get('recover'):
+        return None
+    return bin_plan(lc.api.find_recycled(name=params['name']), params['name'], True)[1] or None
+
+
+def bin_warning(lc):
+    """Just before a create without ``recover``: the warning naming the instances of the name in the recycle bin
+    (what was deleted may be what the user wants back), or None."""
+    params = lc.params
+    if params.get('recover'):
+        return None  # the bin was read by bin_step
+    return bin_plan(lc.api.find_recycled(name=params['name']), params['name'], False, lc.check_mode)[1]
+
+
+def bin_hint(lc):
+    """On the way to failing for missing create options: the instances of the name in the recycle bin, which the
+    task may mean (recovering needs none of those options), as the opening of the message; '' for none."""
+    params = lc.params
+    if params.get('recover') or params.get('instance_id') or not params.get('name'):
+        return ''
+    found = lc.api.find_recycled(name=params['name'])
+    if not found:
+        return ''
+    return '{} named {!r} in the recycle bin: set recover: true to recover {}; '.format(
+        ', '.join(_binned_text(i) for i in found), params['name'], 'it' if len(found) == 1 else 'one (with instance_id)'
+    )
+
+
+def settings_target(instance, changes, check_mode):
+    """``(instance, created)`` for the settings beside the instance (``converge_settings``). An instance still in
+    the recycle bin (a recovery in check mode) has no setting to read: they are predicted as for a create."""
+    if check_mode and 'recover' in changes and instance:
+        return dict(instance, id=None), True
+    return instance, 'create' in changes
+
+
+def recover_step(lc, binned, immutable_differences):
+    """Recover ``binned`` (check mode: predict it), refused first when the options ask what it cannot take.
+    A lost answer is settled by reading the instance: out of the bin is recovered; the run never creates then.
+    Returns the instance as an existing one, to converge the other options on."""
+    params = lc.params
+    differences = immutable_differences(params, binned)
+    if differences:
+        raise Refusal(
+            'These options cannot be changed on instance {} in the recycle bin, so it is not recovered: {}. The '
+            'module never deletes and recreates an instance; omit recover to create a new one'.format(
+                binned['id'], '; '.join(differences)
+            ),
+            status='FAILED_PRECONDITION',
+            instance=as_instance(binned),
+        )
+    instance_id = binned['id']
+    lc.changes.append('recover')
+    if lc.check_mode:
+        return as_instance(binned)
+    try:
+        lc.face.write(lambda: lc.api.recover(instance_id), lambda: lc.api.describe(instance_id), ['recover'])
+    except JDCloudAPIError as exc:
+        if exc.code == 404:
+            raise Refusal(
+                f'Instance {instance_id} left the recycle bin (destroyed, or its time there was up) before it could '
+                'be recovered; nothing was created. Run again to create a new instance',
+                status='NOT_FOUND',
+                cause=exc,
+            ) from None
+        live = lc.api.describe(instance_id) if exc.code == 400 else None
+        if live is None:
+            raise
+        lc.changes.remove('recover')  # recovered by someone else meanwhile: this run adopts it
+    instance = lc.api.describe(instance_id)
+    if instance is None:
+        raise Refusal(f'Instance {instance_id} was recovered but cannot be read', status='ABORTED')
+    return instance

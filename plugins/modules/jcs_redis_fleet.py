@@ -126,6 +126,34 @@ options:
         description: Remove the tags not in O(instances[].tags), as O(jdcloud.cloud.jcs_redis_instance#module:purge_tags).
         type: bool
         default: false
+      recover:
+        description:
+          - Recover the instance of the name from the recycle bin instead of creating a new one, as
+            O(jdcloud.cloud.jcs_redis_instance#module:recover); the entry's state is then V(recovered). Without it, a
+            create warns with the ID of an instance of the name in the bin.
+        type: bool
+        default: false
+        version_added: 1.1.0
+      source_backup:
+        description:
+          - Create the instance as a clone of a backup of another instance, as
+            O(jdcloud.cloud.jcs_redis_instance#module:source_backup) (the same suboptions and checks, before the
+            create). Only used to create the instance.
+        type: dict
+        version_added: 1.1.0
+        suboptions:
+          instance_id:
+            description: ID of the instance the backup was taken of.
+            type: str
+          instance_name:
+            description: Exact name of the instance the backup was taken of (live, or else in the recycle bin).
+            type: str
+          backup_id:
+            description: ID of the backup.
+            type: str
+          backup_name:
+            description: Exact name of the backup (not with an instance in the recycle bin).
+            type: str
       whitelist:
         description:
           - White-list groups of the instance, as O(jdcloud.cloud.jcs_redis_instance#module:whitelist) takes them.
@@ -324,7 +352,9 @@ instances:
   contains:
     name: {description: Name of the entry., type: str, returned: always, sample: orders_cache}
     state:
-      description: What happened (in check mode, would happen) - V(created), V(updated), V(unchanged), V(deleted) or V(failed).
+      description:
+        - What happened (in check mode, would happen) - V(created), V(recovered) (from the recycle bin, with
+          O(instances[].recover)), V(updated), V(unchanged), V(deleted) or V(failed).
       type: str
       returned: always
       sample: updated
@@ -352,10 +382,15 @@ instances:
         - For each declared setting (V(whitelist), V(backup_policy), V(config), V(accounts), V(tls),
           V(disabled_commands)), the names of what changes in it (groups, parts of the policy, parameters, accounts,
           parts of TLS, commands); null for a create in check mode, whose settings are all set
-          once it exists.
+          once it exists, and for a recovery in check mode (the instance in the bin has no setting to read).
       type: dict
       returned: when a setting is declared
       sample: {whitelist: [apps, default], config: [maxmemory-policy]}
+    source_backup:
+      description: What the instance was cloned from, as RV(jdcloud.cloud.jcs_redis_instance#module:source_backup).
+      type: dict
+      returned: when a create with O(instances[].source_backup) was made or, in check mode, would be made
+      version_added: 1.1.0
     whitelist: {description: The white list after the change., type: list, elements: dict, returned: when declared}
     backup_policy: {description: The backup policy after the change., type: dict, returned: when declared}
     maintenance_window: {description: The maintenance window after the change (UTC)., type: str, returned: when declared}
@@ -389,6 +424,13 @@ instances:
     msg: {description: Why the entry failed., type: str, returned: when failed}
     error: {description: The structured error of a failed entry., type: dict, returned: when failed}
 created: {description: Names of the created instances., type: list, elements: str, returned: always, sample: [orders_cache]}
+recovered:
+  description: Names of the instances recovered from the recycle bin (O(instances[].recover)).
+  type: list
+  elements: str
+  returned: always
+  sample: []
+  version_added: 1.1.0
 updated: {description: Names of the updated instances., type: list, elements: str, returned: always, sample: []}
 unchanged: {description: Names of the unchanged instances., type: list, elements: str, returned: always, sample: []}
 deleted: {description: Names of the deleted instances., type: list, elements: str, returned: always, sample: [old_cache]}

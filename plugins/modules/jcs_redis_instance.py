@@ -20,6 +20,9 @@ description:
     the module fails and lists them.
   - Options the API cannot change in place (VPC, subnet, zones, Redis version, IPv6, billing) make the
     module fail with the list of differences. It never deletes and recreates an instance by itself.
+  - A deleted instance stays in the recycle bin for a while with its data. Before a create, an instance of the name in
+    the bin is recovered with O(recover=true), or named in a warning; O(source_backup) creates the instance from a
+    backup instead of empty.
 author:
   - Contributors to jdcloud.cloud (@jdcloud-cloud)
 options:
@@ -183,6 +186,59 @@ options:
     description:
       - Whether a prepaid instance renews automatically. Only used to create an instance.
     type: bool
+  recover:
+    description:
+      - What to do when the instance would be created and an instance with exactly O(name) is in JD Cloud's recycle bin
+        (deleted, kept there for a while with its data; C(recycledCacheInstance)).
+      - V(false) creates a new, empty instance and warns with the ID of the one in the bin, when it was deleted and
+        until when it can be recovered. For this, every create by O(name) reads the bin once, in check mode too.
+      - V(true) recovers that instance instead (C(recoverInstance)), waits until it runs (with O(wait)), and converges
+        the other options on it as on any existing instance; RV(changes) starts with V(recover). The options that
+        cannot change (O(vpc_id), O(redis_version), ...) are compared with the instance in the bin first, and a
+        difference fails before anything is recovered. The create options are not needed to recover.
+      - When several instances with the name are in the bin, V(true) fails with status C(AMBIGUOUS_NAME) and lists them;
+        set O(instance_id) to the one to recover. An O(instance_id) that is only in the bin fails unless V(true).
+      - It only says what to prefer. With nothing in the bin, the instance is created as without it; an existing instance
+        is not affected.
+      - A recovery whose answer is lost is settled by reading the instance again; it never leads to a create.
+    type: bool
+    default: false
+    version_added: 1.1.0
+  source_backup:
+    description:
+      - Create the instance as a clone of a backup of another instance (C(backupId) and C(srcInstanceId) of
+        C(createCacheInstance)).
+      - Checked before the create, and in check mode too, with reads only; a clone that cannot be made fails naming both
+        sides and nothing is written. The instance must exist (live, or in the recycle bin, which keeps its backups),
+        the backup must exist and have succeeded, and it must fit the new instance: the same Redis version as the
+        instance it was taken of (set O(redis_version) to it), the same architecture (a backup of one shard makes a
+        master-slave instance, of more shards a cluster), and at least the backup's memory (shards times memory per
+        shard). With O(preflight=false) the class is not read, so the architecture and the memory are left to the API.
+      - The API lists no backup of an instance in the recycle bin, so such a backup is given by O(source_backup.backup_id),
+        sent without being checked (a warning says so); the API checks it at the create.
+      - Only used to create an instance. On an existing instance it is not looked at (no call, no warning): the API does
+        not tell what an instance was cloned from.
+      - Exactly one of O(source_backup.instance_id) and O(source_backup.instance_name), and one of
+        O(source_backup.backup_id) and O(source_backup.backup_name), checked before any call.
+    type: dict
+    version_added: 1.1.0
+    suboptions:
+      instance_id:
+        description: ID of the instance the backup was taken of.
+        type: str
+      instance_name:
+        description:
+          - Exact name of the instance the backup was taken of, live or else in the recycle bin; more than one such
+            instance fails with status C(AMBIGUOUS_NAME) and the candidates.
+        type: str
+      backup_id:
+        description: ID of the backup (C(baseId)), as RV(jdcloud.cloud.jcs_redis_backup#module:backup.id) returns it.
+        type: str
+      backup_name:
+        description:
+          - Exact name of the backup; more than one backup of the instance with the name fails with status
+            C(AMBIGUOUS_NAME) and the candidates. Not with an instance in the recycle bin.
+        type: str
   preflight:
     description:
       - Whether to read the classes the region sells (C(describeInstanceClass)) and the quota (C(describeUserQuota))
@@ -584,6 +640,35 @@ EXAMPLES = r'''
     password: "{{ vault_new_redis_password }}"
     update_password: always
 
+- name: Get the instance back from the recycle bin if it was deleted, or else create it, then converge it
+  jdcloud.cloud.jcs_redis_instance:
+    region: cn-north-1
+    name: orders_cache
+    recover: true
+    instance_class: redis.m.small.basic
+    redis_version: "5.0"
+    vpc_id: vpc-hvo176vm93
+    subnet_id: subnet-k8sjnalvo3
+    master_az: cn-north-1a
+    slave_az: cn-north-1b
+    password: "{{ vault_redis_password }}"
+    description: Order service cache
+
+- name: A copy of the orders cache from last night's backup (checked before anything is created)
+  jdcloud.cloud.jcs_redis_instance:
+    region: cn-north-1
+    name: orders_rehearsal
+    instance_class: redis.m.small.basic
+    redis_version: "5.0"
+    vpc_id: vpc-hvo176vm93
+    subnet_id: subnet-k8sjnalvo3
+    master_az: cn-north-1a
+    slave_az: cn-north-1b
+    password: "{{ vault_redis_password }}"
+    source_backup:
+      instance_name: orders_cache
+      backup_name: nightly
+
 - name: Delete the instance and wait until it is gone (it stays in the recycle bin for the retention period)
   jdcloud.cloud.jcs_redis_instance:
     region: cn-north-1
@@ -717,6 +802,22 @@ deletion:
   returned: when O(state=absent) and the run deleted or destroyed the instance
   type: str
   sample: recycle_bin
+source_backup:
+  description:
+    - What the instance was (in check mode, would be) created from with O(source_backup).
+  returned: when a create with O(source_backup) was made or, in check mode, would be made
+  type: dict
+  version_added: 1.1.0
+  contains:
+    instance_id: {description: ID of the instance the backup was taken of., type: str, returned: success, sample: redis-m0vcg462xe31}
+    instance_name: {description: Name of that instance., type: str, returned: success, sample: orders_cache}
+    in_recycle_bin: {description: Whether that instance is in the recycle bin., type: bool, returned: success, sample: false}
+    backup_id: {description: ID of the backup., type: str, returned: success, sample: a607efba-ff06-4d78-ba3c-b3119fce27fd}
+    backup_name:
+      description: Name of the backup; null when it could not be read (an instance in the recycle bin).
+      type: str
+      returned: success
+      sample: nightly
 order_num:
   description: Number of the billing order placed by a create or a resize.
   returned: when a create or resize placed an order
@@ -810,6 +911,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._instance_settings i
     declared_settings,
 )
 from ansible_collections.jdcloud.cloud.plugins.module_utils._lifecycle import InstanceLifecycle
+from ansible_collections.jdcloud.cloud.plugins.module_utils._recovery import settings_target
 from ansible_collections.jdcloud.cloud.plugins.module_utils._schedule import SCHEDULE_ARGUMENT_SPEC
 
 
@@ -855,7 +957,7 @@ class JCSRedisInstance(InstanceSettings, JCSModule):
         else:
             outcome = lifecycle.present()
             changes, values, settings_before, settings_after = self.converge_settings(
-                outcome.after, 'create' in outcome.changes
+                *settings_target(outcome.after, outcome.changes, self.check_mode)
             )
             outcome.changes.extend(changes)
             settings = (values, settings_before, settings_after)

@@ -146,3 +146,32 @@ def test_unchanged_reads_go_out_side_by_side_within_the_connection_pool(emulator
     assert again.result['unchanged'] == [e['name'] for e in fleet]
     assert emulator.calls() == dict(dict.fromkeys(reads, 3), describeCacheInstances=1)
     assert emulator.admin.stats()['peak_in_flight'] == 5
+
+
+def test_entries_recover_from_the_bin_and_clone_a_backup(emulator):
+    fleet = entries(2, prefix='kept')
+    created = run(emulator, fleet)
+    assert not created.failed, created.result
+    first, second = (r['id'] for r in created.result['instances'])
+    backup_id = emulator.admin.seed_backups(second, 1)[0]
+    gone = run(emulator, [dict(name='kept_00', state='absent')])
+    assert not gone.failed and gone.result['deleted'] == ['kept_00'], gone.result
+    declared = [
+        dict(fleet[0], recover=True, description='back'),
+        dict(INSTANCE_REQUEST, name='copy_00', source_backup=dict(instance_id=second, backup_id=backup_id)),
+    ]
+    emulator.admin.reset(state=False)
+    planned = run(emulator, declared, check_mode=True)
+    assert not planned.failed, planned.result
+    assert planned.result['recovered'] == ['kept_00'] and planned.result['created'] == ['copy_00']
+    assert planned.result['instances'][0]['changes'][:2] == ['recover', 'description']
+    assert planned.result['instances'][0]['setting_changes'] == dict.fromkeys(SETTINGS)
+    assert planned.result['instances'][1]['source_backup']['backup_id'] == backup_id
+    assert emulator.writes() == 0
+    done = run(emulator, declared)
+    assert not done.failed, done.result
+    assert done.result['recovered'] == ['kept_00'] and done.result['instances'][0]['id'] == first
+    assert done.result['instances'][0]['instance']['description'] == 'back'
+    clone = done.result['instances'][1]['id']
+    assert emulator.server.store.instances[clone].cloned_from == dict(baseId=backup_id, srcInstanceId=second)
+    assert emulator.calls()['recoverInstance'] == 1 and emulator.calls()['createCacheInstance'] == 1

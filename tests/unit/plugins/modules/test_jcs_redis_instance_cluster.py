@@ -25,7 +25,13 @@ def test_custom_shard_cluster_check_mode_predicts_the_created_instance(emulator)
     assert not checked.failed, checked.result
     assert checked.changed and checked.result['changes'] == ['create']
     assert emulator.writes() == 0
-    assert emulator.calls() == {'describeCacheInstances': 1, 'describeAvailableResource': 1, 'describeUserQuota': 1}
+    # and the recycle bin, for an instance of the name that recover would bring back
+    assert emulator.calls() == {
+        'describeCacheInstances': 1,
+        'describeAvailableResource': 1,
+        'describeUserQuota': 1,
+        'recycledCacheInstance': 1,
+    }
 
     emulator.admin.reset(state=False)
     made = run_module(MODULE, emulator.instance_args(name='sessions', **CLUSTER))
