@@ -90,7 +90,7 @@ class Accounts(Component):
     argument_spec = dict(
         accounts=dict(type='list', elements='dict', default=[], options=account_options),
         purge=dict(type='bool', default=False),
-        update_password=dict(type='str', choices=['on_create', 'always'], default='on_create'),
+        update_password=dict(type='str', choices=['on_create', 'always'], default='on_create', no_log=False),
         state=dict(type='str', choices=['present', 'absent'], default='present'),
     )
 

@@ -50,7 +50,7 @@ SETTINGS_ARGUMENT_SPEC = dict(
     accounts=dict(type='list', elements='dict', options=ACCOUNTS.argument_spec['accounts']['options']),
     accounts_purge=dict(type='bool', default=False),
     accounts_update_password=dict(
-        type='str', choices=ACCOUNTS.argument_spec['update_password']['choices'], default='on_create'
+        type='str', choices=ACCOUNTS.argument_spec['update_password']['choices'], default='on_create', no_log=False
     ),
     tls=dict(type='dict', options=TLS_SETTING.argument_spec),
     disabled_commands=dict(type='list', elements='str'),
