@@ -210,14 +210,14 @@ options:
         C(createCacheInstance)).
       - Checked before the create, and in check mode too, with reads only; a clone that cannot be made fails naming both
         sides and nothing is written. The instance must exist (live, or in the recycle bin, which keeps its backups),
-        the backup must exist and have succeeded, and it must fit the new instance: the same Redis version as the
+        the backup must exist and have succeeded, and it must fit the new instance (the same Redis version as the
         instance it was taken of (set O(redis_version) to it), the same architecture (a backup of one shard makes a
         master-slave instance, of more shards a cluster), and at least the backup's memory (shards times memory per
-        shard). With O(preflight=false) the class is not read, so the architecture and the memory are left to the API.
+        shard)). With O(preflight=false) the class is not read, so the architecture and the memory are left to the API.
       - The API lists no backup of an instance in the recycle bin, so such a backup is given by O(source_backup.backup_id),
         sent without being checked (a warning says so); the API checks it at the create.
-      - Only used to create an instance. On an existing instance it is not looked at (no call, no warning): the API does
-        not tell what an instance was cloned from.
+      - Only used to create an instance. On an existing instance it is not looked at (no call, no warning), since the
+        API does not tell what an instance was cloned from.
       - Exactly one of O(source_backup.instance_id) and O(source_backup.instance_name), and one of
         O(source_backup.backup_id) and O(source_backup.backup_name), checked before any call.
     type: dict
