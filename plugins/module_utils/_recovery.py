@@ -6,7 +6,9 @@
 the recycle bin recovered instead of a new one (``recover``), and a create that clones a backup (``source_backup``,
 ``backupId`` + ``srcInstanceId`` of createCacheInstance). The options' rules, the decision between recovering and
 creating, and the check that a backup can make the new instance are pure; the lookups of the source instance and
-its backup read the API and change nothing (docs/dev/api-notes.md#recycle-bin).
+its backup read the API and change nothing (docs/dev/api-notes.md#recycle-bin). The steps at the end are those of
+``_lifecycle.InstanceLifecycle`` that it calls with itself (its api, params, check mode, face and changes), so that
+the lifecycle keeps a few lines of them.
 
 FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without notice.
 """
