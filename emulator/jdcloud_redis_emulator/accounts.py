@@ -13,15 +13,9 @@ import re
 
 from . import day2, validation
 from .errors import already_exists, failed_precondition, invalid_argument, not_found
+from .registry import operation
 
-ROUTES = (
-    day2.route(day2.REGION + '/checkPasswordValid', {'POST': 'checkPasswordValid'}),
-    day2.route(
-        day2.INSTANCE + '/account',
-        {'GET': 'describeAccounts', 'POST': 'createAccount', 'PATCH': 'modifyAccount', 'DELETE': 'deleteAccount'},
-    ),
-    day2.route(day2.INSTANCE + '/accounts', {'PATCH': 'modifyAccounts'}),
-)
+_ACCOUNT = '/regions/{regionId}/cacheInstance/{cacheInstanceId}/account'
 NAME_RE = re.compile(r'^[a-z][a-z0-9_]{1,15}$')
 DEFAULT_ACCOUNT = 'default'
 PRIVILEGES = ('RoleReadOnly', 'RoleReadWrite')
@@ -142,67 +136,82 @@ def render(settings, inst) -> dict:
     }
 
 
-def execute(store, settings, target, raw_query: str, raw_body: bytes):
-    region = day2.region_id(target)
-    op = target.operation
-    if op == 'checkPasswordValid':
-        params = day2.body(raw_body)
-        validation.check_known(params, ('regionId', 'password'))
-        if 'password' not in params:
-            raise invalid_argument('password is required')
-        problem = password_problem(params['password'])
-        return {'valid': not problem, 'msg': problem}
-    params = day2.query(raw_query) if op in ('describeAccounts', 'deleteAccount') else day2.body(raw_body)
-    inst = store.get(region, target.instance)
-    if op == 'describeAccounts':
-        return render(settings, inst)
-    if op == 'createAccount':
-        validation.check_known(params, day2.PATH_PARAMS + _FIELDS)
-        fields = _fields(params, '', create=True)
-        _writable(settings, inst)
-        if fields['name'] == DEFAULT_ACCOUNT or any(a['name'] == fields['name'] for a in inst.accounts):
-            raise already_exists("account '%s' already exists in cacheInstance '%s'" % (fields['name'], inst.id))
-        if len(inst.accounts) >= MAX_ACCOUNTS:
-            raise failed_precondition(
-                "cacheInstance '%s' already has %d accounts besides default, the most it may have"
-                % (inst.id, MAX_ACCOUNTS)
-            )
-        account = {'name': fields['name']}
-        _apply(account, fields)
-        inst.accounts.append(account)
-    elif op == 'modifyAccount':
-        validation.check_known(params, day2.PATH_PARAMS + _FIELDS)
-        fields = _fields(params, '', create=False)
-        _writable(settings, inst)
-        _apply(_find(inst, fields['name']), fields)
-    elif op == 'modifyAccounts':
-        validation.check_known(params, day2.PATH_PARAMS + ('accounts',))
-        items = params.get('accounts')
-        if not isinstance(items, list) or not items:
-            raise invalid_argument('accounts is required: a list of the accounts to change')
-        checked = []
-        for index, item in enumerate(items):
-            prefix = 'accounts[%d].' % index
-            if not isinstance(item, dict):
-                raise invalid_argument('accounts[%d] must be an object' % index)
-            validation.check_known(item, _FIELDS, prefix)
-            checked.append(_fields(item, prefix, create=False))
-        names = [f['name'] for f in checked]
-        duplicate = next((n for n in names if names.count(n) > 1), None)
-        if duplicate:
-            raise invalid_argument('accounts names account %r more than once' % duplicate)
-        _writable(settings, inst)
-        # all or nothing: every account is found before any is changed
-        found = [_find(inst, f['name']) for f in checked]
-        for account, fields in zip(found, checked):
-            _apply(account, fields)
-    elif op == 'deleteAccount':
-        validation.check_known(params, day2.PATH_PARAMS + ('accountName',))
-        name = _name(params.get('accountName'), 'accountName')
-        _writable(settings, inst)
-        inst.accounts.remove(_find(inst, name))
+@operation('checkPasswordValid', 'POST', '/regions/{regionId}/checkPasswordValid', 'body')
+def check_password_valid(store, settings, region, target, params):
+    validation.check_known(params, ('regionId', 'password'))
+    if 'password' not in params:
+        raise invalid_argument('password is required')
+    problem = password_problem(params['password'])
+    return {'valid': not problem, 'msg': problem}
+
+
+@operation('describeAccounts', 'GET', _ACCOUNT, 'query')
+def describe_accounts(store, settings, region, target, params):
+    return render(settings, store.get(region.region_id, target.instance))
+
+
+@operation('createAccount', 'POST', _ACCOUNT, 'body')
+def create_account(store, settings, region, target, params):
+    inst = store.get(region.region_id, target.instance)
+    validation.check_known(params, day2.PATH_PARAMS + _FIELDS)
+    fields = _fields(params, '', create=True)
+    _writable(settings, inst)
+    if fields['name'] == DEFAULT_ACCOUNT or any(a['name'] == fields['name'] for a in inst.accounts):
+        raise already_exists("account '%s' already exists in cacheInstance '%s'" % (fields['name'], inst.id))
+    if len(inst.accounts) >= MAX_ACCOUNTS:
+        raise failed_precondition(
+            "cacheInstance '%s' already has %d accounts besides default, the most it may have" % (inst.id, MAX_ACCOUNTS)
+        )
+    account = {'name': fields['name']}
+    _apply(account, fields)
+    inst.accounts.append(account)
     store.save()
-    return None
+
+
+@operation('modifyAccount', 'PATCH', _ACCOUNT, 'body')
+def modify_account(store, settings, region, target, params):
+    inst = store.get(region.region_id, target.instance)
+    validation.check_known(params, day2.PATH_PARAMS + _FIELDS)
+    fields = _fields(params, '', create=False)
+    _writable(settings, inst)
+    _apply(_find(inst, fields['name']), fields)
+    store.save()
+
+
+@operation('deleteAccount', 'DELETE', _ACCOUNT, 'query')
+def delete_account(store, settings, region, target, params):
+    inst = store.get(region.region_id, target.instance)
+    validation.check_known(params, day2.PATH_PARAMS + ('accountName',))
+    name = _name(params.get('accountName'), 'accountName')
+    _writable(settings, inst)
+    inst.accounts.remove(_find(inst, name))
+    store.save()
+
+
+@operation('modifyAccounts', 'PATCH', '/regions/{regionId}/cacheInstance/{cacheInstanceId}/accounts', 'body')
+def modify_accounts(store, settings, region, target, params):
+    inst = store.get(region.region_id, target.instance)
+    validation.check_known(params, day2.PATH_PARAMS + ('accounts',))
+    items = params.get('accounts')
+    if not isinstance(items, list) or not items:
+        raise invalid_argument('accounts is required: a list of the accounts to change')
+    checked = []
+    for index, item in enumerate(items):
+        prefix = 'accounts[%d].' % index
+        if not isinstance(item, dict):
+            raise invalid_argument('accounts[%d] must be an object' % index)
+        validation.check_known(item, _FIELDS, prefix)
+        checked.append(_fields(item, prefix, create=False))
+    names = [f['name'] for f in checked]
+    duplicate = next((n for n in names if names.count(n) > 1), None)
+    if duplicate:
+        raise invalid_argument('accounts names account %r more than once' % duplicate)
+    _writable(settings, inst)
+    # all or nothing: every account is found before any is changed
+    found = [_find(inst, f['name']) for f in checked]
+    for account, fields in zip(found, checked):
+        _apply(account, fields)
+    store.save()
 
 
 def password_matches(store, instance_id: str, name: str, password: str) -> bool:

@@ -1,83 +1,18 @@
-"""Routing and the core operations: the nine v1 operations (docs/dev/api-notes.md#operations), the white-list
-groups, the engine parameters, the backups and the resource-tag service, each one entry of REGISTRY and one handler;
-then the day-2 modules (EXTENSIONS), which keep their own routes."""
+"""Routing, execution and the core operations: the nine v1 operations (docs/dev/api-notes.md#operations), the
+white-list groups, the engine parameters, the backups and the resource-tag service. Every operation, these and the
+day-2 ones of accounts.py, security.py, tasks.py and recycle.py, is one entry of the registry (registry.py) and one
+handler, registered with @operation where its resource lives; the routes are built from the registry."""
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import dataclass
-from typing import Callable
 from urllib.parse import parse_qsl, unquote
 
-from . import accounts, backups, listing, recycle, security, tagging, tasks, validation, whitelist
-from .errors import invalid_argument
+# the modules of the day-2 operations: imported for their @operation entries
+from . import accounts, backups, listing, recycle, security, tagging, tasks, validation, whitelist  # noqa: F401
+from .registry import REGISTRY, Operation, operation, params_of, parse_body, routes  # noqa: F401
 from .settings import RuntimeSettings
 from .store import Store
 
-# The core operations: each is one entry of REGISTRY (its method, its path after /v1 with the parameters the
-# path names, where its parameters come from) and one handler, registered with @operation below. A handler gets
-# (store, settings, region, target, params): region is the path's region (checked), target the Route (instance and
-# backup ids), params the JSON body ('body'), the parsed query ('query') or {} ('none'). Routes are built from the
-# registry, so a new operation is one decorated function.
-_PATH_PARAMS = {
-    '{regionId}': r'(?P<region>[^/]+)',
-    '{cacheInstanceId}': r'(?P<instance>[^/:]+)',
-    '{baseId}': r'(?P<backup>[^/:]+)',
-}
-PARAMS_FROM = ('body', 'query', 'none')
-
-
-@dataclass(frozen=True)
-class Operation:
-    name: str
-    method: str
-    path: str
-    params: str
-    handler: Callable
-    service: str = 'redis'
-
-
-REGISTRY: dict = {}  # name -> Operation, in the order registered
-
-
-def operation(name: str, method: str, path: str, params: str = 'none', service: str = 'redis'):
-    """Register the decorated function as the handler of ``name`` at ``method`` ``path``."""
-    if params not in PARAMS_FROM:
-        raise ValueError('params must be one of %s' % ', '.join(PARAMS_FROM))
-
-    def register(handler):
-        if name in REGISTRY:
-            raise ValueError('operation %s is registered twice' % name)
-        REGISTRY[name] = Operation(name, method, path, params, handler, service)
-        return handler
-
-    return register
-
-
-def _pattern(path: str):
-    regex = re.escape(path)
-    for placeholder, group in _PATH_PARAMS.items():
-        regex = regex.replace(re.escape(placeholder), group)
-    return re.compile('^/v1' + regex + '$')
-
-
-_ROUTES = None  # [(pattern, {method: Operation})], built from REGISTRY on first use
-
-
-def _routes() -> list:
-    global _ROUTES  # pylint: disable=global-statement
-    if _ROUTES is None:
-        by_path = {}
-        for op in REGISTRY.values():
-            by_path.setdefault(op.path, {})[op.method] = op
-        _ROUTES = [(_pattern(path), methods) for path, methods in by_path.items()]
-    return _ROUTES
-
-
-# The operations of the day-2 modules, each with its own ROUTES and execute() (docs/dev/api-notes.md#accounts
-# and after); tried first, so that ':recoverInstance' or 'backup:describeDownloadUrl' never reach ROUTES.
-EXTENSIONS = (accounts, security, tasks, recycle)
 # Operations whose path has no region are signed for this region, unless the request names one (regionId)
 REGIONLESS_SIGNING_REGION = 'jdcloud-api'
 
@@ -91,7 +26,6 @@ class Route:
         allowed: tuple = (),
         backup: str | None = None,
         service: str = 'redis',
-        handler=None,
     ):
         self.operation = operation
         self.service = service
@@ -99,12 +33,12 @@ class Route:
         self.region = region
         self.instance = instance
         self.allowed = allowed
-        self.handler = handler
+        self.inst = None  # the instance of the path, for an operation that looks it up first
 
     def signing_region(self, query: str) -> str | None:
         """The region the request must be signed for: the path's, or for a path without one the ``regionId``
         parameter when given (the SDK signs with it) and ``jdcloud-api`` otherwise."""
-        if self.region is not None or self.handler is None:
+        if self.region is not None:
             return self.region
         given = [value for key, value in parse_qsl(query, keep_blank_values=True) if key == 'regionId']
         return given[0] if given and given[0] else REGIONLESS_SIGNING_REGION
@@ -113,19 +47,7 @@ class Route:
 def route(method: str, raw_path: str) -> Route | None:
     """Route by the decoded path, so ':action' and '%3Aaction' reach the same operation."""
     path = unquote(raw_path)
-    for module in EXTENSIONS:
-        for pattern, methods in module.ROUTES:
-            match = pattern.match(path)
-            if match:
-                groups = match.groupdict()
-                return Route(
-                    methods.get(method),
-                    groups.get('region'),
-                    groups.get('instance'),
-                    tuple(methods),
-                    handler=module.execute,
-                )
-    for pattern, methods in _routes():
+    for pattern, methods in routes():
         match = pattern.match(path)
         if match:
             groups = match.groupdict()
@@ -141,18 +63,6 @@ def route(method: str, raw_path: str) -> Route | None:
     return None
 
 
-def parse_body(body: bytes) -> dict:
-    if not body.strip():
-        return {}
-    try:
-        data = json.loads(body.decode('utf-8'))
-    except (UnicodeDecodeError, ValueError):
-        raise invalid_argument('request body is not valid JSON') from None
-    if not isinstance(data, dict):
-        raise invalid_argument('request body must be a JSON object')
-    return validation.strip_nulls(data)
-
-
 def execute(store: Store, settings: RuntimeSettings, target: Route, query: str, body: bytes):
     """Run one operation and return its ``result`` (None for operations that return none).
 
@@ -162,17 +72,11 @@ def execute(store: Store, settings: RuntimeSettings, target: Route, query: str, 
 
 
 def _execute(store: Store, settings: RuntimeSettings, target: Route, query: str, body: bytes):
-    if target.handler is not None:
-        return target.handler(store, settings, target, query, body)
-    region = validation.region_or_error(target.region)
     op = REGISTRY[target.operation]
-    if op.params == 'body':
-        params = parse_body(body)
-    elif op.params == 'query':
-        params = listing.parse_query(query)
-    else:
-        params = {}
-    return op.handler(store, settings, region, target, params)
+    region = validation.region_or_error(target.region) if op.regional else None
+    if op.instance_first:
+        target.inst = store.get(region.region_id, target.instance)
+    return op.handler(store, settings, region, target, params_of(op, query, body))
 
 
 # ------------------------------------------------------------------------------------------ instances

@@ -13,14 +13,9 @@ import hashlib
 from . import backups as bk
 from . import catalogue, day2, listing, tasks, validation
 from .errors import failed_precondition, instance_not_found, invalid_argument, not_found, quota_exceeded
+from .registry import operation
 
-ROUTES = (
-    day2.route(day2.REGION + '/recycledCacheInstance', {'GET': 'recycledCacheInstance'}),
-    day2.route(day2.REGION + r'/recycledCacheInstance/(?P<instance>[^/:]+)', {'DELETE': 'deleteRecycledCacheInstance'}),
-    day2.route(day2.INSTANCE + ':recoverInstance', {'POST': 'recoverInstance'}),
-    day2.route(day2.INSTANCE + '/checkDeletable', {'POST': 'checkDeletable'}),
-    day2.route(day2.INSTANCE + '/backup:describeDownloadUrl', {'GET': 'describeDownloadUrl'}),
-)
+_INSTANCE = '/regions/{regionId}/cacheInstance/{cacheInstanceId}'
 DOWNLOAD_LINK_SECONDS = 3600  # the SDK: "1个小时有效期"
 
 
@@ -137,34 +132,40 @@ def download_urls(store, inst, params: dict) -> dict:
     return {'downloadUrls': urls}
 
 
-def execute(store, settings, target, raw_query: str, raw_body: bytes):
-    region = day2.region_id(target)
-    op = target.operation
-    with store.lock:
-        if op == 'recycledCacheInstance':
-            return listed(store, region, day2.query(raw_query))
-        if op == 'deleteRecycledCacheInstance':
-            inst = _binned(store, region, target.instance, 'deleteCacheInstance puts it there first')
-            del store.recycled[inst.id]
-            store.save()
-            return None
-        if op == 'recoverInstance':
-            inst = _binned(store, region, target.instance, 'there is nothing to recover')
-            if store.used(region) >= store.quota_max(region):
-                raise quota_exceeded()
-            del store.recycled[inst.id]
-            inst.soft_deleted_at = inst.retain_until = inst.transition_at = None
-            inst.recycle_retention, inst.held = 0.0, ''
-            store._add(inst)  # pylint: disable=protected-access
-            store.save()
-            return None
-        inst = store.get(region, target.instance)
-        if op == 'checkDeletable':
-            store.check_delete(region, inst.id)
-            store._settle_backups(inst)  # pylint: disable=protected-access
-            if any(b['status'] == bk.STATUS_RUNNING for b in inst.backups):
-                raise failed_precondition("cacheInstance '%s' has a backup running; delete it after" % inst.id)
-            return None
-        if op == 'describeDownloadUrl':
-            return download_urls(store, inst, day2.query(raw_query))
-    raise AssertionError('unrouted operation %s' % op)
+@operation('recycledCacheInstance', 'GET', '/regions/{regionId}/recycledCacheInstance', 'query')
+def recycled_cache_instance(store, settings, region, target, params):
+    return listed(store, region.region_id, params)
+
+
+@operation('deleteRecycledCacheInstance', 'DELETE', '/regions/{regionId}/recycledCacheInstance/{cacheInstanceId}')
+def delete_recycled_cache_instance(store, settings, region, target, params):
+    inst = _binned(store, region.region_id, target.instance, 'deleteCacheInstance puts it there first')
+    del store.recycled[inst.id]
+    store.save()
+
+
+@operation('recoverInstance', 'POST', _INSTANCE + ':recoverInstance')
+def recover_instance(store, settings, region, target, params):
+    inst = _binned(store, region.region_id, target.instance, 'there is nothing to recover')
+    if store.used(region.region_id) >= store.quota_max(region.region_id):
+        raise quota_exceeded()
+    del store.recycled[inst.id]
+    inst.soft_deleted_at = inst.retain_until = inst.transition_at = None
+    inst.recycle_retention, inst.held = 0.0, ''
+    store._add(inst)  # pylint: disable=protected-access
+    store.save()
+
+
+@operation('checkDeletable', 'POST', _INSTANCE + '/checkDeletable', instance_first=True)
+def check_deletable(store, settings, region, target, params):
+    inst = target.inst
+    store.check_delete(region.region_id, inst.id)
+    store._settle_backups(inst)  # pylint: disable=protected-access
+    if any(b['status'] == bk.STATUS_RUNNING for b in inst.backups):
+        raise failed_precondition("cacheInstance '%s' has a backup running; delete it after" % inst.id)
+
+
+# the instance is looked up before the query is read (instance_first)
+@operation('describeDownloadUrl', 'GET', _INSTANCE + '/backup:describeDownloadUrl', 'query', instance_first=True)
+def describe_download_url(store, settings, region, target, params):
+    return download_urls(store, target.inst, params)

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from . import day2, validation
 from .errors import failed_precondition, invalid_argument
+from .registry import operation
 
-ROUTES = (
-    day2.route(day2.INSTANCE + '/tls', {'GET': 'describeInstanceTLS', 'POST': 'modifyInstanceTLS'}),
-    day2.route(day2.INSTANCE + '/listDisableCommands', {'GET': 'listDisableCommands'}),
-    day2.route(day2.INSTANCE + '/disableCommands', {'GET': 'getDisableCommands', 'POST': 'setDisableCommands'}),
-)
+_INSTANCE = '/regions/{regionId}/cacheInstance/{cacheInstanceId}'
 TLS_TYPES = ('standard', 'gm')
 TLS_STATUSES = ('enable', 'disable', 'updateCertificate')
 TLS_PROTOCOLS = {'standard': ('TLSv1.2', 'TLSv1.3'), 'gm': ()}
@@ -164,20 +161,28 @@ def set_disabled(store, inst, params: dict) -> None:
     store.save()
 
 
-def execute(store, settings, target, raw_query: str, raw_body: bytes):
-    region = day2.region_id(target)
-    op = target.operation
-    inst = store.get(region, target.instance)
-    if op == 'describeInstanceTLS':
-        return describe_tls(settings, inst)
-    if op == 'modifyInstanceTLS':
-        modify_tls(store, settings, inst, day2.body(raw_body))
-        return None
-    if op == 'listDisableCommands':
-        return {'disableCommands': catalogue(inst)}
-    if op == 'getDisableCommands':
-        return {'disableCommandLists': [dict(c) for c in inst.disabled_commands]}
-    if op == 'setDisableCommands':
-        set_disabled(store, inst, day2.body(raw_body))
-        return None
-    raise AssertionError('unrouted operation %s' % op)
+# The instance is looked up before the body is read (instance_first): an unknown instance is NOT_FOUND whatever
+# the body.
+@operation('describeInstanceTLS', 'GET', _INSTANCE + '/tls', instance_first=True)
+def describe_instance_tls(store, settings, region, target, params):
+    return describe_tls(settings, target.inst)
+
+
+@operation('modifyInstanceTLS', 'POST', _INSTANCE + '/tls', 'body', instance_first=True)
+def modify_instance_tls(store, settings, region, target, params):
+    modify_tls(store, settings, target.inst, params)
+
+
+@operation('listDisableCommands', 'GET', _INSTANCE + '/listDisableCommands', instance_first=True)
+def list_disable_commands(store, settings, region, target, params):
+    return {'disableCommands': catalogue(target.inst)}
+
+
+@operation('getDisableCommands', 'GET', _INSTANCE + '/disableCommands', instance_first=True)
+def get_disable_commands(store, settings, region, target, params):
+    return {'disableCommandLists': [dict(c) for c in target.inst.disabled_commands]}
+
+
+@operation('setDisableCommands', 'POST', _INSTANCE + '/disableCommands', 'body', instance_first=True)
+def set_disable_commands(store, settings, region, target, params):
+    set_disabled(store, target.inst, params)

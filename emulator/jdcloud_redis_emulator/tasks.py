@@ -15,20 +15,9 @@ from datetime import datetime, timezone
 
 from . import catalogue, day2, listing, validation
 from .errors import failed_precondition, invalid_argument, not_found
+from .registry import operation
 
-ROUTES = (
-    day2.route(day2.INSTANCE + '/maintenanceTime', {'POST': 'maintenanceTime'}),
-    day2.route(day2.INSTANCE + '/taskProgress', {'GET': 'describeTaskProgressList'}),
-    day2.route(day2.INSTANCE + '/describeUpgradeVersion', {'GET': 'describeUpgradeVersion'}),
-    day2.route(day2.INSTANCE + '/modifyInstanceMinorVersion', {'POST': 'modifyInstanceMinorVersion'}),
-    # regionless: signed for the region jdcloud-api (or the regionId given), operations.Route.signing_region
-    day2.route('/v1/tasks', {'GET': 'listTasks'}),
-    day2.route('/v1/task', {'GET': 'listTask'}),
-    day2.route('/v1/taskTypes', {'GET': 'listTaskTypes'}),
-    day2.route('/v1/modifyTaskRunTime', {'POST': 'modifyTaskRunTime'}),
-    day2.route('/v1/cancelTask', {'POST': 'cancelTask'}),
-    day2.route('/v1/interruptTask', {'POST': 'interruptTask'}),
-)
+_INSTANCE = '/regions/{regionId}/cacheInstance/{cacheInstanceId}'
 TASK_TYPES = (
     {'id': 1, 'name': 'resize', 'cnName': '变配'},
     {'id': 2, 'name': 'upgrade', 'cnName': '小版本升级'},
@@ -392,78 +381,110 @@ def _progress(store, inst, params: dict) -> dict:
     return {'taskProgresses': out}
 
 
-def execute(store, settings, target, raw_query: str, raw_body: bytes):
-    op = target.operation
-    with store.lock:
-        if op in ('listTasks', 'listTask', 'listTaskTypes'):
-            params = day2.query(raw_query)
-            if op == 'listTaskTypes':
-                return {'taskTypes': [dict(t) for t in TASK_TYPES]}
-            if op == 'listTasks':
-                return _list(store, params)
-            validation.check_known(params, ('taskId',))
-            dummy, task = _find(store, params.get('taskId'))
-            info = render(task)
-            result = {k: info[k] for k in ('instanceId', 'taskType', 'taskStatus', 'startTime', 'endTime')}
-            result.update({k: info[k] for k in ('maintenanceStartTime', 'maintenanceEndTime')})
-            result.update(estimatedExecutionTime=info['estimatedExecutionTime'], executionTime=info['executionTime'])
-            result['taskResult'] = _result(task)
-            return result
-        if op in ('modifyTaskRunTime', 'cancelTask', 'interruptTask'):
-            params = day2.body(raw_body)
-            window = op == 'modifyTaskRunTime'
-            validation.check_known(params, ('taskId', 'startTime', 'endTime') if window else ('taskId',))
-            inst, task = _find(store, params.get('taskId'))
-            now = store.clock()
-            if op == 'interruptTask':
-                if task['status'] != 'running' or task['type'] != 'resize':
-                    raise failed_precondition(
-                        "task '%s' is a %s task in %s; only a running resize can be interrupted"
-                        % (task['id'], task['type'], task['status'])
-                    )
-                # the resize is abandoned: the instance keeps its class and is running again
-                inst.status, inst.transition_at, inst.held = 'running', None, ''
-                inst.pending_class = inst.pending_shard_number = inst.pending_replica_number = None
-                task.update(status='manual_stop', ended=now, message='interrupted')
-                store.changed(inst.region)
-            else:
-                if task['status'] != 'init':
-                    raise failed_precondition(
-                        "task '%s' is %s; only a planned task (init) can be %s"
-                        % (task['id'], task['status'], 'rescheduled' if window else 'cancelled')
-                    )
-                if window:
-                    task['window_start'], task['window_end'] = _window(params)
-                    task['planned'] = next_start(task['window_start'], now)
-                else:
-                    task.update(status='manual_stop', ended=now, message='cancelled')
-                _plan(store, inst)
-            store.save()
-            return None
-        inst = store.get(day2.region_id(target), target.instance)
-        if op == 'maintenanceTime':
-            params = day2.body(raw_body)
-            validation.check_known(params, day2.PATH_PARAMS + ('startTime', 'endTime'))
-            window = _window(params)
-            if inst.status in ('creating', 'deleting'):
-                raise failed_precondition(
-                    "cacheInstance '%s' is %s; its maintenance window cannot be changed now" % (inst.id, inst.status)
-                )
-            inst.maintenance_start, inst.maintenance_end = window
-            store.changed(inst.region)
-            store.save()
-            return None
-        if op == 'describeTaskProgressList':
-            return _progress(store, inst, day2.query(raw_query))
-        if op == 'describeUpgradeVersion':
-            return {
-                'releaseNodes': RELEASE_NOTES,
-                'minorVersion': _releases(inst, 'redis')[1],
-                'majorVersion': offered(inst, 'redis'),
-                'proxyMinorVersion': _releases(inst, 'proxy')[1],
-                'proxyMajorVersions': offered(inst, 'proxy'),
-            }
-        if op == 'modifyInstanceMinorVersion':
-            upgrade(store, settings, inst, day2.body(raw_body))
-            return None
-    raise AssertionError('unrouted operation %s' % op)
+# The task service's operations have no region in their path: signed for the region jdcloud-api (or the regionId
+# given), operations.Route.signing_region.
+@operation('listTasks', 'GET', '/tasks', 'query')
+def list_tasks(store, settings, region, target, params):
+    return _list(store, params)
+
+
+@operation('listTask', 'GET', '/task', 'query')
+def list_task(store, settings, region, target, params):
+    validation.check_known(params, ('taskId',))
+    dummy, task = _find(store, params.get('taskId'))
+    info = render(task)
+    result = {k: info[k] for k in ('instanceId', 'taskType', 'taskStatus', 'startTime', 'endTime')}
+    result.update({k: info[k] for k in ('maintenanceStartTime', 'maintenanceEndTime')})
+    result.update(estimatedExecutionTime=info['estimatedExecutionTime'], executionTime=info['executionTime'])
+    result['taskResult'] = _result(task)
+    return result
+
+
+@operation('listTaskTypes', 'GET', '/taskTypes', 'query')
+def list_task_types(store, settings, region, target, params):
+    return {'taskTypes': [dict(t) for t in TASK_TYPES]}
+
+
+def _change_task(store, params: dict, op: str) -> None:
+    """modifyTaskRunTime, cancelTask and interruptTask."""
+    window = op == 'modifyTaskRunTime'
+    validation.check_known(params, ('taskId', 'startTime', 'endTime') if window else ('taskId',))
+    inst, task = _find(store, params.get('taskId'))
+    now = store.clock()
+    if op == 'interruptTask':
+        if task['status'] != 'running' or task['type'] != 'resize':
+            raise failed_precondition(
+                "task '%s' is a %s task in %s; only a running resize can be interrupted"
+                % (task['id'], task['type'], task['status'])
+            )
+        # the resize is abandoned: the instance keeps its class and is running again
+        inst.status, inst.transition_at, inst.held = 'running', None, ''
+        inst.pending_class = inst.pending_shard_number = inst.pending_replica_number = None
+        task.update(status='manual_stop', ended=now, message='interrupted')
+        store.changed(inst.region)
+    else:
+        if task['status'] != 'init':
+            raise failed_precondition(
+                "task '%s' is %s; only a planned task (init) can be %s"
+                % (task['id'], task['status'], 'rescheduled' if window else 'cancelled')
+            )
+        if window:
+            task['window_start'], task['window_end'] = _window(params)
+            task['planned'] = next_start(task['window_start'], now)
+        else:
+            task.update(status='manual_stop', ended=now, message='cancelled')
+        _plan(store, inst)
+    store.save()
+
+
+@operation('modifyTaskRunTime', 'POST', '/modifyTaskRunTime', 'body')
+def modify_task_run_time(store, settings, region, target, params):
+    _change_task(store, params, 'modifyTaskRunTime')
+
+
+@operation('cancelTask', 'POST', '/cancelTask', 'body')
+def cancel_task(store, settings, region, target, params):
+    _change_task(store, params, 'cancelTask')
+
+
+@operation('interruptTask', 'POST', '/interruptTask', 'body')
+def interrupt_task(store, settings, region, target, params):
+    _change_task(store, params, 'interruptTask')
+
+
+# The instance is looked up before the body or query is read (instance_first): an unknown instance is NOT_FOUND
+# whatever the parameters.
+@operation('maintenanceTime', 'POST', _INSTANCE + '/maintenanceTime', 'body', instance_first=True)
+def maintenance_time(store, settings, region, target, params):
+    inst = target.inst
+    validation.check_known(params, day2.PATH_PARAMS + ('startTime', 'endTime'))
+    window = _window(params)
+    if inst.status in ('creating', 'deleting'):
+        raise failed_precondition(
+            "cacheInstance '%s' is %s; its maintenance window cannot be changed now" % (inst.id, inst.status)
+        )
+    inst.maintenance_start, inst.maintenance_end = window
+    store.changed(inst.region)
+    store.save()
+
+
+@operation('describeTaskProgressList', 'GET', _INSTANCE + '/taskProgress', 'query', instance_first=True)
+def describe_task_progress_list(store, settings, region, target, params):
+    return _progress(store, target.inst, params)
+
+
+@operation('describeUpgradeVersion', 'GET', _INSTANCE + '/describeUpgradeVersion', instance_first=True)
+def describe_upgrade_version(store, settings, region, target, params):
+    inst = target.inst
+    return {
+        'releaseNodes': RELEASE_NOTES,
+        'minorVersion': _releases(inst, 'redis')[1],
+        'majorVersion': offered(inst, 'redis'),
+        'proxyMinorVersion': _releases(inst, 'proxy')[1],
+        'proxyMajorVersions': offered(inst, 'proxy'),
+    }
+
+
+@operation('modifyInstanceMinorVersion', 'POST', _INSTANCE + '/modifyInstanceMinorVersion', 'body', instance_first=True)
+def modify_instance_minor_version(store, settings, region, target, params):
+    upgrade(store, settings, target.inst, params)
