@@ -260,6 +260,18 @@ def kept_modules(remote):
     return files
 
 
+def cpu_between(events, begin_task, end_task):
+    """The processor time (controller, task workers and module processes) from the start of ``begin_task`` to the
+    start of ``end_task``, from the bench_timer events."""
+    starts = {e['task']: e.get('cpu') for e in events if e['event'] == 'task_start'}
+    first, last = starts.get(begin_task), starts.get(end_task)
+    return None if first is None or last is None else last - first
+
+
+def fmt_cpu(seconds):
+    return '' if seconds is None else ' (cpu %.2f s)' % seconds
+
+
 def task_spans(events):
     """{task name: (start, end, items)} from bench_timer events, for tasks that ran on the host."""
     spans = {}
@@ -1145,6 +1157,7 @@ class Benchmark:
         begin = spans['Mark: fleet begins'][1]
         end = spans['Mark: fleet ends'][0]
         total = end - begin
+        cpu = cpu_between(events, 'Mark: fleet begins', 'Mark: fleet ends')
         # module runs inside the role: every item that ran, plus every task without a loop that ran,
         # plus every repeated attempt of an until/retries task (the role's waits)
         retries = {}
@@ -1180,6 +1193,8 @@ class Benchmark:
             single=single_time,
             per_task=per_task,
             total=total,
+            cpu=cpu,
+            load=load(),
             loops=loops,
             role_tasks=role_tasks,
             task_runs=module_runs,
@@ -1190,7 +1205,7 @@ class Benchmark:
         self.row(
             'fleet',
             'role converging %d new instances (creates of %d s)' % (size, delay),
-            '%.1f s' % total,
+            '%.1f s%s' % (total, fmt_cpu(cpu)),
             '<= %.0f s' % limit,
             total <= limit and all_exist,
         )
@@ -1264,6 +1279,8 @@ class Benchmark:
                 log = emu.requests(seq)
                 figures[(latency, count)] = dict(
                     total=end - begin,
+                    cpu=cpu_between(events, 'Mark: fleet begins', 'Mark: fleet ends'),
+                    load=load(),
                     tasks=(tasks[1] - tasks[0]) if with_tasks and tasks else None,
                     calls=calls_between(log, begin, end),
                 )
@@ -1277,7 +1294,7 @@ class Benchmark:
             self.row(
                 'scale',
                 'role, unchanged re-run of %d instances x %d settings at %d ms' % (count, len(FLEET_SETTINGS), latency),
-                '%.2f s' % figure['total'],
+                '%.2f s%s' % (figure['total'], fmt_cpu(figure['cpu'])),
                 '<= %.0f s' % target,
                 figure['total'] <= target,
             )

@@ -18,6 +18,7 @@ author: Contributors to the jdcloud.cloud collection
 '''
 
 import json
+import multiprocessing
 import os
 import time
 
@@ -38,7 +39,20 @@ class CallbackModule(CallbackBase):
     def _write(self, event, **fields):
         if not self._path:
             return
-        fields.update(event=event, t=time.time(), task=self._task)
+        # cpu: the processor time of the controller and of its children that ended (each task's worker process
+        # and, through it, the module processes), so that a span's figure on a loaded machine comes with the work
+        # it cost
+        # the workers of the tasks whose results came are joined first (they exit just after sending their last
+        # result), so that their time is counted now, not when the strategy reuses their slot
+        for child in multiprocessing.active_children():
+            child.join(5)
+        times = os.times()
+        fields.update(
+            event=event,
+            t=time.time(),
+            task=self._task,
+            cpu=times.user + times.system + times.children_user + times.children_system,
+        )
         with open(self._path, 'a') as handle:
             handle.write(json.dumps(fields) + '\n')
 

@@ -15,6 +15,7 @@ that fails is reported with its error and leaves the others going; a worker neve
 """
 
 import threading
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._api import RedisAPI, Refusal
@@ -225,8 +226,8 @@ class Fleet:
         module = self.module
         params = self.params
         entries = params['instances']
-        names = [entry['name'] for entry in entries]
-        twice = sorted({name for name in names if names.count(name) > 1})
+        # counted once: a list's count per name made the check quadratic in the entries (1 M comparisons at 1,000)
+        twice = sorted(name for name, count in Counter(entry['name'] for entry in entries).items() if count > 1)
         if twice:
             module.fail(
                 'instances names these instances more than once: ' + ', '.join(twice), status='INVALID_ARGUMENT'
