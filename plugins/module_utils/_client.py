@@ -452,6 +452,7 @@ class JDCloudClient:
         self.sleep: Callable[[float], None] = time.sleep
         self.random: Callable[[], float] = random.random
         self._session = requests.Session()
+        self._proxies = None
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=int(max_pool), max_retries=0)
         self._session.mount('https://', adapter)
         self._session.mount('http://', adapter)
@@ -500,7 +501,11 @@ class JDCloudClient:
         query_string = encode_query(query) if query else ''
         url = self.endpoint + wire_path + ('?' + query_string if query_string else '')
         payload = '' if body is None else json.dumps(body)
-        proxies = self._session.merge_environment_settings(url, {}, None, None, None).get('proxies') or {}
+        if self._proxies is None:
+            # the proxies of the environment for this client's one host, worked out once: requests walks the whole
+            # environment twice per call for them, a fifth of the processor time of a read
+            self._proxies = self._session.merge_environment_settings(url, {}, None, None, None).get('proxies') or {}
+        proxies = self._proxies
 
         retry_index = 0
         while True:

@@ -240,7 +240,8 @@ class Fleet:
             module.fail('; '.join(problems), status='INVALID_ARGUMENT')
         if not workers:
             return self.result([])
-        listed, _settled = module.api.list_instances(concurrency=min(4, params['max_concurrency']))
+        # the pages of a large region side by side, on the entries' connections
+        listed, _settled = module.api.list_instances(concurrency=params['max_concurrency'])
         by_name = {}
         for instance in listed:
             by_name.setdefault(instance['name'], []).append(instance)
