@@ -42,10 +42,12 @@ class CallbackModule(CallbackBase):
         # cpu: the processor time of the controller and of its children that ended (each task's worker process
         # and, through it, the module processes), so that a span's figure on a loaded machine comes with the work
         # it cost
-        # the workers of the tasks whose results came are joined first (they exit just after sending their last
-        # result), so that their time is counted now, not when the strategy reuses their slot
-        for child in multiprocessing.active_children():
-            child.join(5)
+        if event in ('task_start', 'stats'):
+            # the workers of the tasks before are joined first (each exits just after sending its last result), so
+            # that their time is counted in their task's span, not when the strategy reuses their slot; never while
+            # a task runs, whose worker goes on from item to item
+            for child in multiprocessing.active_children():
+                child.join(5)
         times = os.times()
         fields.update(
             event=event,
