@@ -166,7 +166,7 @@ class EntryRun(InstanceSettings, _Raising, JCSModule):
         changes, self.settings_values, self.settings_before, self.settings_after = self.converge_settings(
             *settings_target(instance, self.changes, self.check_mode)
         )
-        self.changes.extend(changes)
+        self.changes.extend(c for c in changes if c not in self.changes)  # the window may be named already
 
     def outcome(self):
         """The entry's result: ``state`` is created, updated, unchanged or deleted."""

@@ -486,11 +486,11 @@ class InstanceLifecycle:
         except Refusal as exc:
             raise Refusal(exc.message, exc.status, instance=current) from None
         self.scheduled_before = scheduler.before
-        declared_write = window.pop('declared', None)
-        if schedule.needs_window and not self.check_mode:
-            # only a change planned for the window makes this run write the window before the settings' turn (in
-            # check mode the settings predict it)
-            window['write'] = declared_write
+        if schedule.needs_window:
+            # only a change planned for the window makes this run write the window before the settings' turn (the
+            # settings then find it written, or in check mode name it once more: the module keeps one name)
+            window['write'] = window.pop('declared', None)
+        window.pop('declared', None)
         return scheduler, schedule, window
 
     def change_tags(self, current, action, tags):

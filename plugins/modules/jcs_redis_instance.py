@@ -959,7 +959,7 @@ class JCSRedisInstance(InstanceSettings, JCSModule):
             changes, values, settings_before, settings_after = self.converge_settings(
                 *settings_target(outcome.after, outcome.changes, self.check_mode)
             )
-            outcome.changes.extend(changes)
+            outcome.changes.extend(c for c in changes if c not in outcome.changes)  # the window may be named already
             settings = (values, settings_before, settings_after)
         result = dict(
             changed=bool(outcome.changes),
