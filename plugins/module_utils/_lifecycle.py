@@ -377,6 +377,9 @@ class InstanceLifecycle:
         resize = self.plan_resize(current) if resize else None
         # the planned tasks, the versions offered and the window, read and checked before any write
         scheduler, schedule, window = self.plan_schedule(current, resize)
+        if schedule is not None and schedule.writes and not self.wanted(current):
+            # an upgrade or a cancel is a write of the instance too: the settings' API checks come before it
+            self.settings.check_settings_before(current)
         if schedule is not None:
             if window['write'] is not None:
                 self.changes.append('maintenance_window')

@@ -375,3 +375,17 @@ def test_fleet_entries_plan_in_the_window_then_unchanged_while_pending(emulator,
     assert not again.failed and not again.changed, again.result
     assert emulator.writes() == 0
     assert all(r['scheduled'] for r in again.result['instances'])
+
+
+def test_the_settings_checks_come_before_an_upgrade_or_a_planned_change(emulator, sdk_client):
+    instance_id = with_window(sdk_client, 'sched_checks', redis_version='6.2')
+    weak = [dict(name='orders_app', password='onlyletters')]
+    for args in (
+        dict(minor_version='6.2-1.2'),
+        dict(minor_version='6.2-1.2', apply_at='maintenance_window'),
+    ):
+        emulator.admin.reset(state=False)
+        refused = run(emulator, instance_id=instance_id, accounts=weak, **args)
+        assert refused.failed and 'accounts[0].password' in refused.result['msg'], refused.result
+        assert emulator.writes() == 0, args
+    assert described(sdk_client, instance_id)['instanceVersion'] == '6.2-1.1'
