@@ -41,8 +41,8 @@ RULES = {
     ),
     'no_maintenance_window': (
         'low',
-        "a maintenance window (the JD Cloud console, or the API's maintenanceTime); no module of this collection sets "
-        'it yet',
+        'jdcloud.cloud.jcs_redis_instance: maintenance_window (or jcs_redis_fleet, redis_fleet: the same option of '
+        'the entry)',
     ),
 }
 # What the posture reads per instance besides the listing: one call each.
