@@ -130,6 +130,7 @@ class Action:
         self.kind = kind
         self.request = request
         self.effective_time = effective_time
+        self.moves = ()  # the options that differ from the instance (set by the planner): the names of the change
 
     @property
     def scheduled(self):
@@ -154,8 +155,6 @@ class Action:
     def change_names(self):
         names = [option for option, value in self.request.items() if value is not None and option in self.moves]
         return ['scheduled.' + n for n in names] if self.scheduled else names
-
-    moves = ()  # the options that differ from the instance (set by the planner)
 
     def __repr__(self):
         return f'Action({self.kind!r}, {self.request!r}, {self.effective_time!r})'
