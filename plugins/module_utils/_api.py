@@ -17,6 +17,7 @@ component (``_component.py``) reads it through this layer and shapes it, so that
 above it.
 """
 
+import re
 from urllib.parse import quote
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError, shown
@@ -56,6 +57,17 @@ class Refusal(Exception):
         self.status = status
         self.cause = cause
         self.details = details
+
+
+# \Z, not $: $ also matches before a final newline.
+ID_PATTERN = re.compile(r'redis-[a-z0-9]{1,32}\Z')
+
+
+def instance_id_problem(value):
+    """The one refusal of a malformed instance_id (the form of the API's instance IDs), or None."""
+    if ID_PATTERN.match(value):
+        return None
+    return f'instance_id must be a Redis instance ID such as redis-abcdefgh1234 (lower-case letters and digits), got {shown(value)}'
 
 
 def page_count(total):

@@ -13,7 +13,7 @@ import datetime
 import difflib
 import re
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._api import instance_to_result
+from ansible_collections.jdcloud.cloud.plugins.module_utils._api import instance_id_problem, instance_to_result
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import (
     JDCloudError,
     parse_endpoint,
@@ -26,7 +26,6 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._recovery import (
 from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
     CHARGE_DURATION_MAX,
     description_problem,
-    instance_id_problem,
     name_problem,
     normalize_version,
     password_problem,

@@ -152,6 +152,9 @@ class InstanceLifecycle:
     # -- state: present --------------------------------------------------------------
 
     def present(self):
+        """Create the instance (under the name lock of this machine when found by name) or bring it where the
+        options say: the steps ``find``, then ``create``, or the recovery from the recycle bin (``_recovery``), or
+        ``update``."""
         params = self.params
         lock = None
         if not params['instance_id'] and not self.check_mode:

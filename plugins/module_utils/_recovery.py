@@ -13,15 +13,15 @@ the lifecycle keeps a few lines of them.
 FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without notice.
 """
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._api import API_DEFAULT_VERSION, Refusal
+from ansible_collections.jdcloud.cloud.plugins.module_utils._api import (
+    API_DEFAULT_VERSION,
+    Refusal,
+    instance_id_problem,
+)
 from ansible_collections.jdcloud.cloud.plugins.module_utils._backup import backup_id_problem
 from ansible_collections.jdcloud.cloud.plugins.module_utils._backup import name_problem as backup_name_problem
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError, shown
-from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import (
-    instance_id_problem,
-    name_problem,
-    normalize_version,
-)
+from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import name_problem, normalize_version
 
 # The options, the same in jcs_redis_instance and in each entry of jcs_redis_fleet.
 RECOVERY_ARGUMENT_SPEC = dict(

@@ -2,15 +2,13 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The rules of the options that describe a Redis instance (instance ID, name, password, description, version); the
+"""The rules of the options that describe a Redis instance (name, password, description, version); the
 operations and result shapes are in ``_api.py``.
 
 FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without notice.
 """
 
 import re
-
-from ansible_collections.jdcloud.cloud.plugins.module_utils._client import shown
 
 # API rule (docs/dev/api-notes.md#validation): names are 2-32 digits, ASCII letters, '_' or Chinese characters (no '-',
 # unlike other JD Cloud resources).
@@ -20,14 +18,6 @@ PASSWORD_PATTERN = re.compile(r'[A-Za-z0-9]{8,16}\Z')
 DESCRIPTION_MAX = 256
 VERSION_PATTERN = re.compile(r'(\d+)(?:\.(\d+))?(?:[.-].*)?\Z')
 CHARGE_DURATION_MAX = {'month': 9, 'year': 3}
-ID_PATTERN = re.compile(r'redis-[a-z0-9]{1,32}\Z')
-
-
-def instance_id_problem(value):
-    """The one refusal of a malformed instance_id, or None."""
-    if ID_PATTERN.match(value):
-        return None
-    return f'instance_id must be a Redis instance ID such as redis-abcdefgh1234 (lower-case letters and digits), got {shown(value)}'
 
 
 def name_problem(value):

@@ -13,10 +13,10 @@ drives any number of components of one instance. An unchanged run by ``instance_
 read of the setting.
 """
 
+from ansible_collections.jdcloud.cloud.plugins.module_utils._api import instance_id_problem
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import JCSModule, local_error
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError, shown
 from ansible_collections.jdcloud.cloud.plugins.module_utils._lock import HostLock
-from ansible_collections.jdcloud.cloud.plugins.module_utils._redis import instance_id_problem
 
 SETTING_ARGUMENT_SPEC = dict(
     instance_id=dict(type='str'),
