@@ -262,7 +262,7 @@ def test_request_hold_refuses_unknown_operations_and_bad_counts(emulator):
 
 
 def test_peak_in_flight_counts_the_requests_handled_at_once(emulator):
-    clients = [sigv.Client(emulator.url, emulator.access_key, emulator.secret_key) for _ in range(3)]
+    clients = [sigv.Client(emulator.url, emulator.access_key, emulator.secret_key) for dummy in range(3)]
     try:
         emulator.admin.hold_requests('describeUserQuota', count=3)
         threads = [threading.Thread(target=c.call, args=('GET', '/regions/cn-north-1/quota')) for c in clients]
