@@ -167,6 +167,9 @@ class EntryRun(InstanceSettings, _Raising, JCSModule):
             *settings_target(instance, self.changes, self.check_mode)
         )
         self.changes.extend(c for c in changes if c not in self.changes)  # the window may be named already
+        if 'maintenance_window' in self.settings_values and (self.after or {}).get('id'):
+            # the instance was read before the window was written: it is returned as the run leaves it
+            self.after['maintenance_window'] = self.settings_values['maintenance_window']
 
     def outcome(self):
         """The entry's result: ``state`` is created, updated, unchanged or deleted."""

@@ -960,6 +960,9 @@ class JCSRedisInstance(InstanceSettings, JCSModule):
                 *settings_target(outcome.after, outcome.changes, self.check_mode)
             )
             outcome.changes.extend(c for c in changes if c not in outcome.changes)  # the window may be named already
+            if 'maintenance_window' in values and (outcome.after or {}).get('id'):
+                # the instance was read before the window was written: it is returned as the run leaves it
+                outcome.after['maintenance_window'] = values['maintenance_window']
             settings = (values, settings_before, settings_after)
         result = dict(
             changed=bool(outcome.changes),

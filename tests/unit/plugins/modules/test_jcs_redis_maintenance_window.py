@@ -98,7 +98,25 @@ def test_fleet_entry_takes_a_window(emulator, sdk_client):
     fleet = run(emulator, module='jcs_redis_fleet', **emulator.connection(instances=[entry]))
     assert not fleet.failed, fleet.result
     assert sdk_window(sdk_client, instance_id) == ('18:00Z', '19:00Z')
+    assert fleet.result['instances'][0]['instance']['maintenance_window'] == '18:00-19:00 +0000'
     emulator.admin.reset(state=False)
     again = run(emulator, module='jcs_redis_fleet', **emulator.connection(instances=[entry]))
     assert not again.failed and not again.changed, again.result
     assert emulator.writes() == 0
+
+
+def test_the_returned_instance_has_the_window_written(emulator, sdk_client):
+    # `instance` is the instance as the run leaves it: a window written by the run is in it, not the one read before
+    created = run(emulator, **emulator.instance_args('window_six', maintenance_window='03:00-05:00 +0800'))
+    assert not created.failed, created.result
+    assert created.result['instance']['maintenance_window'] == '19:00-21:00 +0000'
+    instance_id = created.result['instance']['id']
+    for check_mode in (True, False):
+        moved = run(
+            emulator,
+            check_mode=check_mode,
+            **emulator.connection(instance_id=instance_id, maintenance_window='04:00-05:00 +0800'),
+        )
+        assert not moved.failed and moved.changed, moved.result
+        assert moved.result['instance']['maintenance_window'] == '20:00-21:00 +0000', check_mode
+    assert sdk_window(sdk_client, instance_id) == ('20:00Z', '21:00Z')
