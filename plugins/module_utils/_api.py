@@ -106,6 +106,8 @@ def instance_to_result(api, region):
         replica_number=api.get('replicaNumber'),
         redis_version=api.get('redisVersion'),
         instance_version=api.get('instanceVersion'),
+        # the API answers '' for an instance without a proxy (master-slave)
+        instance_proxy_version=api.get('instanceProxyVersion') or None,
         vpc_id=api.get('vpcId'),
         subnet_id=api.get('subnetId'),
         master_az=az.get('master'),

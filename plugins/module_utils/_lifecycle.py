@@ -416,8 +416,9 @@ class InstanceLifecycle:
             self.changes.extend(tags.changes)
         if schedule is not None:
             self.changes.extend(schedule.action_changes)
-            if schedule.upgrades_now and params['minor_version'] is not None:
-                after['instance_version'] = params['minor_version']
+            shown = dict(minor_version='instance_version', proxy_minor_version='instance_proxy_version')
+            for action in schedule.upgrades_now:
+                after[shown[action.kind]] = action.request[action.kind]
         if self.check_mode or not self.changes:
             if schedule is not None:
                 # no write: what would be cancelled and what is or would be planned

@@ -334,6 +334,11 @@ instances:
       description: Detailed engine version.
       type: str
       sample: 4.0-1.3
+    instance_proxy_version:
+      description: Detailed version of the proxy; null when the instance has no proxy (master-slave).
+      type: str
+      sample: 4.0-2.4
+      version_added: 1.1.0
     vpc_id:
       description: VPC of the instance.
       type: str

@@ -858,6 +858,15 @@ instance:
       sample: 2
     redis_version: {description: Redis engine version., type: str, returned: success, sample: "5.0"}
     instance_version: {description: Detailed engine version., type: str, returned: success, sample: 5.0-1.3}
+    instance_proxy_version:
+      description:
+        - Detailed version of the proxy, the one O(proxy_minor_version) sets; null when the instance has no proxy
+          (master-slave).
+        - In check mode, the version an immediate upgrade would set.
+      type: str
+      returned: success
+      sample: 5.0-2.4
+      version_added: 1.1.0
     vpc_id: {description: VPC ID., type: str, returned: success, sample: vpc-hvo176vm93}
     subnet_id: {description: Subnet ID., type: str, returned: success, sample: subnet-k8sjnalvo3}
     master_az: {description: Availability zone of the primary., type: str, returned: success, sample: cn-north-1a}

@@ -235,6 +235,9 @@ def test_a_version_not_offered_is_refused_naming_it_and_those_offered(emulator, 
     no_proxy = run(emulator, instance_id=ms, proxy_minor_version='4.0-2.5')
     assert no_proxy.failed and 'proxy_minor_version' in no_proxy.result['msg'], no_proxy.result
     assert no_proxy.result['error']['status'] == 'INVALID_ARGUMENT' and emulator.writes() == 0
+    # a master-slave instance has no proxy: null, not an empty string
+    shown = run(emulator, instance_id=ms)
+    assert shown.result['instance']['instance_proxy_version'] is None, shown.result
 
 
 def test_redis_then_proxy_upgraded_one_after_the_other_then_unchanged(emulator, sdk_client):
@@ -244,6 +247,14 @@ def test_redis_then_proxy_upgraded_one_after_the_other_then_unchanged(emulator, 
     predicted = run(emulator, check_mode=True, diff=True, **args)
     assert not predicted.failed and predicted.changed, predicted.result
     assert predicted.result['changes'] == ['minor_version', 'proxy_minor_version']
+    # check mode predicts both versions, as the run makes them
+    predicted_instance = predicted.result['instance']
+    assert (predicted_instance['instance_version'], predicted_instance['instance_proxy_version']) == (
+        '4.0-1.5',
+        '4.0-2.5',
+    )
+    before = predicted.result['diff']['before']
+    assert (before['instance_version'], before['instance_proxy_version']) == ('4.0-1.3', '4.0-2.4')
     assert emulator.writes() == 0
 
     # the second upgrade is held: by then Redis runs its new version and the proxy its old one
@@ -263,6 +274,7 @@ def test_redis_then_proxy_upgraded_one_after_the_other_then_unchanged(emulator, 
     inst = described(sdk_client, instance_id)
     assert (inst['instanceVersion'], inst['instanceProxyVersion']) == ('4.0-1.5', '4.0-2.5')
     assert made.result['instance']['instance_version'] == '4.0-1.5'
+    assert made.result['instance']['instance_proxy_version'] == '4.0-2.5'
 
     emulator.admin.reset(state=False)
     again = run(emulator, **args)
