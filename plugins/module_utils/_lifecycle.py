@@ -34,6 +34,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._recovery import (
     bin_hint,
     bin_step,
     bin_warning,
+    in_bin,
     plan_clone,
     recover_step,
 )
@@ -165,6 +166,7 @@ class InstanceLifecycle:
                     '(lock file {})'.format(params['name'], params['wait_timeout'], lock.path),
                     status='ABORTED',
                 )
+        before = None  # the instance as it was when that is not ``current``: in the recycle bin
         try:
             current = self.find()
             if current is None:
@@ -179,10 +181,11 @@ class InstanceLifecycle:
                 if binned is None:
                     return self.outcome(None, self.create(lock))
                 current = recover_step(self, binned, immutable_differences)
+                before = in_bin(binned)
                 if self.check_mode:
                     # still in the bin: no setting of it can be read, so they are checked as for a create
                     self.settings.check_new_settings()
-                    return self.outcome(current, self.update(current))
+                    return self.outcome(before, self.update(current))
         finally:
             if lock is not None:
                 lock.release()
@@ -211,7 +214,7 @@ class InstanceLifecycle:
         if self.wanted(current):
             # the settings' API checks (account passwords, commands to disable) before the instance's own writes
             self.settings.check_settings_before(current)
-        return self.outcome(current, self.update(current))
+        return self.outcome(before or current, self.update(current))
 
     def wanted(self, current):
         """Whether the options ask for any change of ``current``."""
@@ -242,7 +245,6 @@ class InstanceLifecycle:
             problems[0] = bin_hint(self) + problems[0]
             self.face.fail('; '.join(problems), status='INVALID_ARGUMENT')
         instance_class = {}
-        quota = None
         if params['preflight']:
             entry, layout = self.class_facts(
                 params['instance_class'],
@@ -255,14 +257,7 @@ class InstanceLifecycle:
                 instance_class = layout.entry(
                     params['shard_number'] if params['shard_number'] is not None else next(iter(layout.shards))
                 )
-            quota = self.api.quota()
-        if quota is not None and quota['used'] >= quota['max']:
-            self.face.fail(
-                'The Redis quota of region {} is used up ({} of {} instances); no instance can be created'.format(
-                    self.region_id, quota.get('used'), quota.get('max')
-                ),
-                error=local_error('QUOTA_EXCEEDED', 'quota used up'),
-            )
+            self.check_quota('no instance can be created')
         clone = {}
         if params['source_backup']:
             # the source instance and its backup, and whether the backup fits, before the create and in check mode
@@ -291,6 +286,19 @@ class InstanceLifecycle:
         if params['wait']:
             return self.wait_until(instance_id, lambda i: i['status'] == 'running', 'to become running')
         return self.api.describe(instance_id)
+
+    def check_quota(self, consequence):
+        """Fail before any write, in check mode too, when the region's quota has no room for one more instance
+        (a create, or a recovery: an instance out of the recycle bin counts again), rather than leave it to the
+        API's 429; ``consequence`` ends the message."""
+        quota = self.api.quota()
+        if quota is not None and quota['used'] >= quota['max']:
+            self.face.fail(
+                'The Redis quota of region {} is used up ({} of {} instances); {}'.format(
+                    self.region_id, quota.get('used'), quota.get('max'), consequence
+                ),
+                error=local_error('QUOTA_EXCEEDED', 'quota used up'),
+            )
 
     def warn_shared_name(self, instance_id):
         """After a create: say so when another instance has the name (made from another machine, or by

@@ -325,6 +325,13 @@ def as_instance(binned):
     return {key: value for key, value in binned.items() if key not in BIN_FIELDS}
 
 
+def in_bin(binned):
+    """The ``before`` of a recovery (diff, fleet entry): the instance as the recycle bin holds it, marked
+    ``recycle_bin: true``, with when it was deleted and until when it can be recovered. The bin reports the status
+    the instance had before the delete (``running``), which alone would read as a live instance."""
+    return dict(binned, recycle_bin=True)
+
+
 def bin_step(lc):
     """When no live instance is found: the instance of the recycle bin to recover, or None to create (without
     ``recover``, the bin is read only just before the create, by ``bin_warning``); with an instance_id that is only
@@ -393,6 +400,8 @@ def recover_step(lc, binned, immutable_differences):
             instance=as_instance(binned),
         )
     instance_id = binned['id']
+    if params.get('preflight'):
+        lc.check_quota(f'instance {instance_id} cannot be recovered from the recycle bin, where it does not count')
     lc.changes.append('recover')
     if lc.check_mode:
         return as_instance(binned)

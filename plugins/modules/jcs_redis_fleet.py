@@ -374,7 +374,10 @@ instances:
       type: dict
       returned: always
     before:
-      description: The instance before the run (null for a create), in the shape of RV(instances[].instance).
+      description:
+        - The instance before the run (null for a create), in the shape of RV(instances[].instance).
+        - For a recovery, the instance as the recycle bin holds it, with C(recycle_bin=true), C(soft_deleted_time) and
+          C(retain_expire_time) besides.
       type: dict
       returned: always
     setting_changes:

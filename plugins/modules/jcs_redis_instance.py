@@ -201,6 +201,11 @@ options:
       - It only says what to prefer. With nothing in the bin, the instance is created as without it; an existing instance
         is not affected.
       - A recovery whose answer is lost is settled by reading the instance again; it never leads to a create.
+      - An instance out of the bin counts in the region's quota again. With O(preflight), a region whose quota is used up
+        fails with status C(QUOTA_EXCEEDED) before anything is recovered, in check mode too, as a create does.
+      - With C(--diff), the C(before) of a recovery is the instance as the bin holds it, marked C(recycle_bin=true),
+        with C(soft_deleted_time) and C(retain_expire_time) (the bin reports the status the instance had before the
+        delete, so the status alone does not tell); the C(after) is the instance out of the bin.
     type: bool
     default: false
     version_added: 1.1.0

@@ -166,6 +166,7 @@ def test_entries_recover_from_the_bin_and_clone_a_backup(emulator):
     assert planned.result['recovered'] == ['kept_00'] and planned.result['created'] == ['copy_00']
     assert planned.result['instances'][0]['changes'][:2] == ['recover', 'description']
     assert planned.result['instances'][0]['setting_changes'] == dict.fromkeys(SETTINGS)
+    assert planned.result['instances'][0]['before']['recycle_bin'] is True  # not a live instance
     assert planned.result['instances'][1]['source_backup']['backup_id'] == backup_id
     assert emulator.writes() == 0
     done = run(emulator, declared)

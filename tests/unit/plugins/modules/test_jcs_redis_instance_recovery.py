@@ -61,10 +61,17 @@ def test_recover_brings_the_instance_back_and_converges_it(emulator):
     assert set(checked.result['changes']) == {'recover', 'description', 'tags'}
     assert checked.result['instance']['id'] == old and checked.result['instance']['description'] == 'after'
     assert checked.result['diff']['before']['id'] == old
+    # the before is the instance in the bin, marked so with when it went there; the after is out of it
+    before, after = checked.result['diff']['before'], checked.result['diff']['after']
+    assert before['recycle_bin'] is True and before['soft_deleted_time'] and before['retain_expire_time']
+    assert before['description'] == 'before'
+    assert not {'recycle_bin', 'soft_deleted_time', 'retain_expire_time'} & set(after)
+    assert 'recycle_bin' not in checked.result['instance']
     assert emulator.writes() == 0 and old in emulator.server.store.recycled
 
-    run = run_module(MODULE, args)
+    run = run_module(MODULE, args, diff=True)
     assert not run.failed, run.result
+    assert run.result['diff']['before'] == before and 'recycle_bin' not in run.result['diff']['after']
     assert run.result['changes'][0] == 'recover' and set(run.result['changes']) == {'recover', 'description', 'tags'}
     instance = run.result['instance']
     assert instance['id'] == old and instance['status'] == 'running'
@@ -101,6 +108,20 @@ def test_a_lost_answer_on_the_recover_never_creates(emulator):
     assert emulator.admin.stats()['faults'] == {'drop_response': 1}
     assert emulator.calls()['recoverInstance'] == 1 and creates(emulator) == 0
     assert list(emulator.instances()) == [old]
+
+
+@pytest.mark.parametrize('check_mode', [True, False])
+def test_a_recover_the_quota_has_no_room_for_is_refused_before_any_write(emulator, check_mode):
+    old = binned(emulator)
+    create(emulator, name='cache_two')
+    emulator.admin.set_quota('cn-north-1', 1)  # the recovered instance would count again
+    emulator.admin.reset(state=False)
+    run = run_module(MODULE, emulator.instance_args(recover=True, description='after'), check_mode=check_mode)
+    assert run.failed and run.result['error']['status'] == 'QUOTA_EXCEEDED', run.result
+    assert 'quota of region cn-north-1 is used up (1 of 1 instances)' in run.result['msg']
+    assert old in run.result['msg'] and 'recover' in run.result['msg']
+    assert emulator.writes() == 0 and old in emulator.server.store.recycled
+    assert 'recoverInstance' not in emulator.calls()
 
 
 def test_several_binned_instances_of_the_name_are_never_guessed(emulator):
