@@ -141,9 +141,10 @@ def unit(session: nox.Session) -> None:
     JDCLOUD_TEST_WORKERS=N chooses the number of workers; `-- -n 0` runs it in one process.
     """
     install(session, f'ansible-core=={RUN_CORE}', '-r', 'tests/requirements-test.txt')
-    # Whole files per worker: their module-scoped emulators and fixtures are then built once.
+    # loadscope as tests/conftest.py refines it: a file with a fixture for all its tests stays on one worker (built
+    # once), every other test goes to the first free worker.
     workers = os.environ.get('JDCLOUD_TEST_WORKERS', 'auto')
-    session.run('python', '-m', 'pytest', '-n', workers, '--dist', 'loadfile', *session.posargs)
+    session.run('python', '-m', 'pytest', '-n', workers, '--dist', 'loadscope', *session.posargs)
 
 
 # Sanity only, in CI (.github/workflows/ci.yml) as the collection requirements ask: the ansible-core releases

@@ -6,7 +6,9 @@ emulators (on ports of their own); the workers send their figures to the control
 """
 
 import atexit
+import functools
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -33,6 +35,36 @@ def pytest_unconfigure(config):  # pylint: disable=unused-argument
     shutil.rmtree(_CACHE, ignore_errors=True)
     if _TREE != collection_tree.REPO and os.path.basename(_TREE).startswith('jdcloud-collections-'):
         shutil.rmtree(_TREE, ignore_errors=True)
+
+
+_SHARED_FIXTURE = re.compile(r'''scope\s*=\s*['"](package|module|class)['"]''')
+
+
+@functools.cache
+def _shares_a_fixture(path):
+    try:
+        with open(path, encoding='utf-8') as handle:
+            return bool(_SHARED_FIXTURE.search(handle.read()))
+    except OSError:
+        return True
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadscope`` (the unit session): the tests of a file that makes a fixture for all its tests (a
+    playbook run, a built tarball, an emulator with TLS) stay on one worker, so that it is made once; every other
+    test goes on its own to whichever worker is free, so that no long file keeps one worker busy at the end while
+    the other waits. (pytest-xdist's loadgroup cannot do it under pytest 9: it renames node ids in a way pytest 9
+    no longer reads.)"""
+    if config.getvalue('dist') != 'loadscope':
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FixtureScopeScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            path = nodeid.split('::', 1)[0]
+            return path if _shares_a_fixture(os.path.join(str(config.rootpath), path)) else nodeid
+
+    return FixtureScopeScheduling(config, log)
 
 
 def pytest_sessionfinish(session):
