@@ -110,10 +110,8 @@ class _Raising:
         raise EntryFailed(msg, result)
 
 
-class EntryRun(InstanceSettings, _Raising, JCSModule):
+class EntryRun(_Raising, JCSModule):
     """One entry, as jcs_redis_instance would run it (wait: false), on the fleet's client and API."""
-
-    read_threads = 1
 
     def __init__(self, fleet, params, listed):
         self.fleet = fleet
@@ -132,6 +130,9 @@ class EntryRun(InstanceSettings, _Raising, JCSModule):
         self.settings_values, self.settings_before, self.settings_after = {}, {}, {}
         self.lifecycle_result = {}  # final_backup and deletion of a state: absent entry; scheduled, cancelled_tasks
         self.extra_diff = ({}, {})
+        # the settings declared beside the instance; its reads after the instance's on one thread: the fleet reads
+        # its instances side by side already
+        self.settings = InstanceSettings(fleet.api, params, self.check_mode, self, read_threads=1)
 
     def find(self):
         """The lookup of the lifecycle: ``(instance or None, ids of the instances with the name being deleted)``."""
@@ -150,20 +151,20 @@ class EntryRun(InstanceSettings, _Raising, JCSModule):
             )
         if not problems:
             try:
-                self.check_settings()
+                self.settings.check()
             except EntryFailed as exc:
                 problems.append(exc.msg)
         return problems
 
     def converge_instance(self):
-        lifecycle = InstanceLifecycle(self.api, self.params, self.check_mode, self, self.find, self)
+        lifecycle = InstanceLifecycle(self.api, self.params, self.check_mode, self, self.find, self.settings)
         outcome = lifecycle.absent() if self.params['state'] == 'absent' else lifecycle.present()
         self.before, self.after = outcome.before, outcome.after
         self.changes, self.order, self.lifecycle_result = outcome.changes, outcome.order, outcome.result
         self.extra_diff = outcome.diff
 
     def converge_instance_settings(self, instance):
-        changes, self.settings_values, self.settings_before, self.settings_after = self.converge_settings(
+        changes, self.settings_values, self.settings_before, self.settings_after = self.settings.converge(
             *settings_target(instance, self.changes, self.check_mode)
         )
         self.changes.extend(c for c in changes if c not in self.changes)  # the window may be named already
@@ -192,8 +193,8 @@ class EntryRun(InstanceSettings, _Raising, JCSModule):
             instance=instance,
             before=self.before,
         )
-        if self.setting_changes is not None:
-            result['setting_changes'] = self.setting_changes
+        if self.settings.setting_changes is not None:
+            result['setting_changes'] = self.settings.setting_changes
         result.update(self.order)
         result.update(self.settings_values)
         result.update(self.lifecycle_result)
@@ -346,8 +347,8 @@ class Fleet:
                 or instance.get('status') != 'running'
             ):
                 continue
-            worker.settings_read, worker.settings_status = {}, 'running'
-            for setting, _wanted in worker.settings:
+            worker.settings.reads, worker.settings.reads_status = {}, 'running'
+            for setting, _wanted in worker.settings.entries:
                 if not setting.component.in_instance:
                     reads.append((worker, setting, instance['id']))
         if not reads:
@@ -361,7 +362,7 @@ class Fleet:
             except JDCloudError:
                 return
             if value is not None:
-                worker.settings_read[setting.option] = value
+                worker.settings.reads[setting.option] = value
 
         with ThreadPoolExecutor(max_workers=min(self.module.max_connections(), len(reads))) as pool:
             list(pool.map(read, reads))

@@ -5,8 +5,8 @@
 """The settings of an instance declared beside it (jcs_redis_instance's ``whitelist``, ``whitelist_purge``,
 ``backup_policy``, ``maintenance_window``, ``config``, ``accounts`` (with ``accounts_purge``,
 ``accounts_update_password``), ``tls`` and ``disabled_commands`` (with ``disabled_commands_purge``), the fleet
-module's entries): the options, built from each component's own argument spec, and the mixin that reads, plans
-and writes them next to the instance.
+module's entries): the options, built from each component's own argument spec, and the class that reads, plans
+and writes them next to the instance (composed by both modules).
 
 FOR INTERNAL COLLECTION USE ONLY: this file may change in any release without notice.
 
@@ -25,7 +25,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDClo
 from ansible_collections.jdcloud.cloud.plugins.module_utils._disabled_commands import DisabledCommands
 from ansible_collections.jdcloud.cloud.plugins.module_utils._maintenance import MaintenanceWindow
 from ansible_collections.jdcloud.cloud.plugins.module_utils._parameters import Config
-from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import SettingModule
+from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import setting_lock, wait_instance, write_plan
 from ansible_collections.jdcloud.cloud.plugins.module_utils._tls import TLS
 from ansible_collections.jdcloud.cloud.plugins.module_utils._whitelist import Whitelist
 
@@ -178,63 +178,76 @@ def validated(setting, params):
 
 
 class InstanceSettings:
-    """The settings of an instance declared beside it, mixed into a module class that has ``params``, ``api``,
-    ``write``, ``fail`` and the waits (jcs_redis_instance, the fleet's per-instance runs).
+    """The settings of an instance declared beside it (jcs_redis_instance, an entry of jcs_redis_fleet), as a class
+    the module composes. One object per run, made with everything it uses:
 
-    ``check_settings()`` before any call; ``read_with_settings(instance_id)`` reads the instance and its settings
-    at once; ``converge_settings(instance, created)`` once the instance is converged."""
+    - ``api``: the ``RedisAPI`` of the region;
+    - ``params``: the options of jcs_redis_instance (a fleet entry's, completed to those);
+    - ``check_mode``;
+    - ``face``: what fails (``fail``, ``fail_from``), warns (``warn``), waits (``wait_for``) and makes and records
+      the writes (``write``, ``applied``): the run's ``JCSModule``;
+    - ``read_threads``: the threads of the reads made after the instance's (a fleet reads its instances side by
+      side already: 1); the module's client holds ``READ_THREADS`` connections.
 
-    settings = ()
-    settings_read = None
-    settings_status = None
-    # {option: the names of what changes in it (groups, parts, parameters)}; None for a create in check mode
-    setting_changes = None
-    # threads of the reads made after the instance's (a fleet reads its instances side by side already)
-    read_threads = READ_THREADS
+    ``check()`` before any call; ``read_with_settings(instance_id)`` reads the instance and its settings at once;
+    ``check_new_settings()`` and ``check_settings_before(instance)`` are the hooks of ``InstanceLifecycle``;
+    ``converge(instance, created)`` once the instance is converged returns what the run adds to the result. The
+    object keeps what it read (``reads``, with the instance's status then, ``reads_status``) and
+    ``setting_changes``; it sets nothing on the module."""
 
-    def max_connections(self):
-        return READ_THREADS
+    def __init__(self, api, params, check_mode, face, read_threads=READ_THREADS):
+        self.api = api
+        self.params = params
+        self.check_mode = check_mode
+        self.face = face
+        self.read_threads = read_threads
+        self.entries = []  # [(Setting, wanted)] of the declared settings, once checked
+        self.reads = None  # {option: current} read beside the instance
+        self.reads_status = None  # the instance's status when they were read
+        # {option: the names of what changes in it (groups, parts, parameters)}; None for a create in check mode
+        self.setting_changes = None
 
-    def check_settings(self):
-        """Validate the declared settings (no call); the first refusal fails the run."""
-        self.settings = []
+    def check(self):
+        """Validate the declared settings (no call); the first refusal fails the run. Returns the entries."""
+        self.entries = []
         for setting in declared_settings(self.params):
             try:
-                self.settings.append((setting, validated(setting, self.params)))
+                self.entries.append((setting, validated(setting, self.params)))
             except Refusal as exc:
-                self.fail(exc.message, status=exc.status, **exc.details)
+                self.face.fail(exc.message, status=exc.status, **exc.details)
+        return self.entries
 
     def check_new_settings(self):
         """Before an instance is created (also in check mode): the checks of the declared settings that need no
         instance (the passwords of the accounts against the API's policy); those that do (the commands an instance
         can disable) are made once it runs, before any write of a setting."""
-        for setting, wanted in self.settings:
+        for setting, wanted in self.entries:
             if setting.option != 'accounts':
                 continue
             try:
                 plan = ACCOUNTS.plan(NEW_ACCOUNTS, wanted)
                 ACCOUNTS.check(self.api, None, wanted, plan)
             except Refusal as exc:
-                self.fail(_renamed(exc.message, setting.names), status=exc.status, **exc.details)
+                self.face.fail(_renamed(exc.message, setting.names), status=exc.status, **exc.details)
 
     def check_settings_before(self, instance):
         """Before a write of the existing ``instance`` itself: its declared settings read (those read beside it
         are kept), planned and checked, so a refusal comes before any write; the reads are kept for
-        ``converge_settings`` while the instance stays running."""
-        if not self.settings:
+        ``converge`` while the instance stays running."""
+        if not self.entries:
             return
-        self.settings_read = self._read_settings(instance['id'], False, instance)
-        self.settings_status = instance['status']
+        self.reads = self._read_settings(instance['id'], False, instance)
+        self.reads_status = instance['status']
         self._plans(instance['id'], False, instance)
 
     def read_with_settings(self, instance_id):
         """The instance (None when there is none) with its declared settings read at the same time, kept for
-        ``converge_settings``; a read that failed is read again there, so its error is reported in order."""
-        own = [setting for setting, _wanted in self.settings if not setting.component.in_instance]
+        ``converge``; a read that failed is read again there, so its error is reported in order."""
+        own = [setting for setting, _wanted in self.entries if not setting.component.in_instance]
         if not own:
             instance = self.api.describe(instance_id)
-            self.settings_read = {}
-            self.settings_status = instance['status'] if instance else None
+            self.reads = {}
+            self.reads_status = instance['status'] if instance else None
             return instance
         api = self.api  # made once, before the threads share it
         calls = [lambda: api.describe(instance_id)] + [
@@ -252,18 +265,18 @@ class InstanceSettings:
         described, instance = results[0]
         if not described:
             raise instance
-        self.settings_read = {setting.option: value for setting, (ok, value) in zip(own, results[1:]) if ok}
-        self.settings_status = instance['status'] if instance else None
+        self.reads = {setting.option: value for setting, (ok, value) in zip(own, results[1:]) if ok}
+        self.reads_status = instance['status'] if instance else None
         return instance
 
     def _read_settings(self, instance_id, fresh, instance):
         """``{option: current}`` of the declared settings: those ``instance`` holds, those read beside the instance
         unless ``fresh``, and the others read now, concurrently."""
-        read = {} if fresh else dict(self.settings_read or {})
-        for setting, _wanted in self.settings:
+        read = {} if fresh else dict(self.reads or {})
+        for setting, _wanted in self.entries:
             if setting.component.in_instance:
                 read[setting.option] = setting.component.from_instance(instance)
-        missing = [setting for setting, _wanted in self.settings if setting.option not in read]
+        missing = [setting for setting, _wanted in self.entries if setting.option not in read]
         if not missing:
             return read
         api = self.api
@@ -289,7 +302,7 @@ class InstanceSettings:
     def _plans(self, instance_id, fresh, instance):
         read = self._read_settings(instance_id, fresh, instance)
         planned = []
-        for setting, wanted in self.settings:
+        for setting, wanted in self.entries:
             current = read[setting.option]
             try:
                 plan = setting.component.plan(current, wanted)
@@ -298,22 +311,22 @@ class InstanceSettings:
                     # write of any setting, and in check mode too
                     setting.component.check(self.api, instance_id, wanted, plan)
             except Refusal as exc:
-                self.fail(_renamed(exc.message, setting.names), status=exc.status, **exc.details)
+                self.face.fail(_renamed(exc.message, setting.names), status=exc.status, **exc.details)
             planned.append((setting, current, plan))
         return planned
 
-    def converge_settings(self, instance, created):
+    def converge(self, instance, created):
         """Bring the declared settings of ``instance`` (as converged, None for a create predicted in check mode)
         where they are wanted. Returns ``(changes, values, diff before, diff after)``: the result's change names,
         the settings by option once written (or as they would be), and the diff's parts."""
-        if not self.settings:
+        if not self.entries:
             return [], {}, {}, {}
         if instance is None or instance.get('id') is None:
             # a create predicted in check mode: the settings are all set once the instance runs
             changes, values = [], {}
-            self.setting_changes = {setting.option: None for setting, _wanted in self.settings}
+            self.setting_changes = {setting.option: None for setting, _wanted in self.entries}
             after = {}
-            for setting, wanted in self.settings:
+            for setting, wanted in self.entries:
                 changes.extend(
                     ['config.' + n for n in sorted(self.params['config'])]
                     if setting.option == 'config'
@@ -332,7 +345,7 @@ class InstanceSettings:
             # a new instance takes its settings once it runs: waited for even with wait: false
             instance = self.wait_running(instance_id, 'to run before its settings are written')
         # reads made beside a busy instance, or before a create or a resize, may no longer hold
-        fresh = created or self.settings_status != 'running' or instance.get('status') != 'running'
+        fresh = created or self.reads_status != 'running' or instance.get('status') != 'running'
         planned = self._plans(instance_id, fresh, instance)
         if not self.check_mode and any(plan.writes for _s, _c, plan in planned):
             planned = self._write_settings(instance_id, instance, planned)
@@ -340,7 +353,7 @@ class InstanceSettings:
         self.setting_changes = {setting.option: plan.changes for setting, _current, plan in planned}
         for setting, current, plan in planned:
             for warning in plan.warnings:
-                self.module.warn(_renamed(warning, setting.names))
+                self.face.warn(_renamed(warning, setting.names))
             changes.extend(setting.changes(plan))
             values[setting.option] = plan.after
             if plan.changes:
@@ -348,20 +361,26 @@ class InstanceSettings:
         return changes, values, before, after
 
     def _write_settings(self, instance_id, instance, planned):
-        """The writes of ``planned``, through the standalone modules' write path (``SettingModule.write_plan``: a
+        """The writes of ``planned``, through the standalone modules' write path (``_settings.write_plan``: a
         write refused because the setting moved meanwhile is planned again; the settings that are ``serialised``
         are locked on this machine and checked once read back). Returns ``planned`` with each plan as written."""
-        locks = [self.setting_lock(instance_id, s.component) for s, _c, _p in planned if s.component.serialised]
+        timeout = self.params['wait_timeout']
+        locks = [
+            setting_lock(self.face, self.api, instance_id, s.component, timeout)
+            for s, _c, _p in planned
+            if s.component.serialised
+        ]
         try:
             if instance.get('status') != 'running':
                 # the settings can only be written while the instance runs: waited for even with wait: false
                 instance = self.wait_running(instance_id, 'to run before its settings are written')
                 planned = self._plans(instance_id, True, instance)
             written = []
-            for (setting, wanted), (_setting, current, plan) in zip(self.settings, planned):
-                applied_before = len(self.applied)
-                plan, last = self.write_plan(_Named(setting), wanted, instance_id, current, plan)
-                written.append((setting, wanted, current, plan, last, len(self.applied) > applied_before))
+            applied = self.face.applied
+            for (setting, wanted), (_setting, current, plan) in zip(self.entries, planned):
+                applied_before = len(applied)
+                plan, last = write_plan(self.face, self.api, _Named(setting), wanted, instance_id, current, plan)
+                written.append((setting, wanted, current, plan, last, len(applied) > applied_before))
             waited = bool(
                 self.params['wait'] and any(s.component.changes_status and went for s, _w, _c, _p, _l, went in written)
             )
@@ -379,9 +398,12 @@ class InstanceSettings:
             for lock in locks:
                 lock.release()
 
-    # the standalone modules' write path, shared
-    write_plan = SettingModule.write_plan
-    write_one = SettingModule.write_one
-    setting_lock = SettingModule.setting_lock
-    read_or_fail = SettingModule.read_or_fail
-    wait_running = SettingModule.wait_running
+    def wait_running(self, instance_id, what):
+        return wait_instance(
+            self.face,
+            self.api,
+            instance_id,
+            lambda instance: instance['status'] == 'running',
+            what,
+            self.params['wait_timeout'],
+        )

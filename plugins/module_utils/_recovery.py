@@ -377,8 +377,9 @@ def bin_hint(lc):
 
 
 def settings_target(instance, changes, check_mode):
-    """``(instance, created)`` for the settings beside the instance (``converge_settings``). An instance still in
-    the recycle bin (a recovery in check mode) has no setting to read: they are predicted as for a create."""
+    """``(instance, created)`` for the settings beside the instance (``InstanceSettings.converge``). An instance
+    still in the recycle bin (a recovery in check mode) has no setting to read: they are predicted as for a
+    create."""
     if check_mode and 'recover' in changes and instance:
         return dict(instance, id=None), True
     return instance, 'create' in changes

@@ -90,18 +90,6 @@ class InstanceModule(JCSModule):
             self.fail(message, error=local_error('NOT_FOUND', message))
         return instance['id'], instance
 
-    def read_or_fail(self, component, instance_id):
-        """``component.read``; the instance not existing fails, naming it."""
-        try:
-            current = component.read(self.api, instance_id)
-        except JDCloudAPIError as exc:
-            if exc.code != 404:
-                raise
-            raise self.api.no_such_instance(instance_id, exc) from None
-        if current is None:
-            raise self.api.no_such_instance(instance_id)
-        return current
-
     def runnable(self, instance_id, instance, action):
         """Make sure the instance is running before a write. Returns None when it already was, else
         the instance once it runs (after waiting, bounded by wait_timeout). ``action`` words the write
@@ -172,7 +160,7 @@ class SettingModule(InstanceModule):
         """``[(current, plan)]`` of ``entries`` (``[(component, wanted)]``), read and planned."""
         planned = []
         for component, wanted in entries:
-            current = self.read_or_fail(component, instance_id)
+            current = read_or_fail(self.api, component, instance_id)
             plan = component.plan(current, wanted)
             if plan.writes:
                 component.check(self.api, instance_id, wanted, plan)
@@ -188,7 +176,10 @@ class SettingModule(InstanceModule):
         locks = []
         try:
             if not self.check_mode:
-                locks = [self.setting_lock(instance_id, c) for c, _wanted in entries if c.serialised]
+                timeout = self.params['wait_timeout']
+                locks = [
+                    setting_lock(self, self.api, instance_id, c, timeout) for c, _wanted in entries if c.serialised
+                ]
             return self._converge(instance_id, instance, entries)
         finally:
             for lock in locks:
@@ -207,7 +198,7 @@ class SettingModule(InstanceModule):
         result = []
         for (component, wanted), (current, plan) in zip(entries, planned):
             applied_before = len(self.applied)
-            plan, written = self.write_plan(component, wanted, instance_id, current, plan)
+            plan, written = write_plan(self, self.api, component, wanted, instance_id, current, plan)
             if self.params['wait'] and component.changes_status and len(self.applied) > applied_before:
                 self.wait_running(instance_id, 'to run again after the change')
             if len(self.applied) > applied_before:
@@ -218,56 +209,77 @@ class SettingModule(InstanceModule):
         self.advise([(None, plan) for plan in result])
         return list(zip(firsts, result))
 
-    def write_plan(self, component, wanted, instance_id, current, plan):
-        """Make the writes of ``plan``: ``(plan, the last write that went through or None)``. A write refused
-        because the setting moved (409 ALREADY_EXISTS, 404 NOT_FOUND) reads and plans again, at most
-        CONVERGE_ROUNDS times: what another run already made so is then no write at all, the rest is written over
-        the new state (the instance itself being gone fails in the read)."""
-        written = None
-        for attempt in range(CONVERGE_ROUNDS):
-            try:
-                for write in plan.writes:
-                    self.write_one(component, instance_id, current, plan, write, last=attempt == CONVERGE_ROUNDS - 1)
-                    written = write
-                return plan, written
-            except SettingMoved:
-                current = self.read_or_fail(component, instance_id)
-                plan = component.plan(current, wanted)
-        return plan, written
-
-    def write_one(self, component, instance_id, current, plan, write, last):
-        """One write through the base's ``write``: a write whose answer was lost counts as made when the
-        setting, read again, holds it; SettingMoved when the API refused it because the setting moved meanwhile
-        (never on the ``last`` round: the refusal is then reported)."""
-        try:
-            self.write(
-                lambda: component.apply(self.api, instance_id, write),
-                lambda: True if component.holds(component.read(self.api, instance_id), write) else None,
-                component.write_changes(current, plan, write),
-            )
-        except JDCloudAPIError as exc:
-            if exc.code in (404, 409) and not last:
-                raise SettingMoved() from exc
-            self.fail_from(exc, f'Could not {component.context(write)} of instance {instance_id}')
-
-    def setting_lock(self, instance_id, component):
-        """The lock of this setting of the instance on this machine, held until the run ends."""
-        lock = HostLock(
-            '\n'.join((self.client.endpoint, self.api.region, instance_id, component.key)),
-            self.params['wait_timeout'],
-            self.module.warn,
-            f'parallel changes of the {component.key} of one instance',
-        )
-        if not lock.acquire():
-            self.fail(
-                f'Another run on this host has been changing the {component.key} of instance {instance_id} for more '
-                f'than {self.params["wait_timeout"]} seconds (lock file {lock.path}); nothing was changed',
-                status='ABORTED',
-            )
-        return lock
-
     def advise(self, planned):
         """Warn about the wanted settings and the settings as they end up (once per run)."""
         for _current, plan in planned:
             for warning in plan.warnings:
                 self.module.warn(warning)
+
+
+# The write path of settings, shared by SettingModule and by the settings declared beside an instance
+# (_instance_settings.InstanceSettings): ``face`` is the run's JCSModule (it fails, warns and makes and records the
+# writes with ``write``), ``api`` its RedisAPI.
+
+
+def read_or_fail(api, component, instance_id):
+    """``component.read``; the instance not existing fails, naming it."""
+    try:
+        current = component.read(api, instance_id)
+    except JDCloudAPIError as exc:
+        if exc.code != 404:
+            raise
+        raise api.no_such_instance(instance_id, exc) from None
+    if current is None:
+        raise api.no_such_instance(instance_id)
+    return current
+
+
+def write_plan(face, api, component, wanted, instance_id, current, plan):
+    """Make the writes of ``plan``: ``(plan, the last write that went through or None)``. A write refused
+    because the setting moved (409 ALREADY_EXISTS, 404 NOT_FOUND) reads and plans again, at most
+    CONVERGE_ROUNDS times: what another run already made so is then no write at all, the rest is written over
+    the new state (the instance itself being gone fails in the read)."""
+    written = None
+    for attempt in range(CONVERGE_ROUNDS):
+        try:
+            for write in plan.writes:
+                write_one(face, api, component, instance_id, current, plan, write, last=attempt == CONVERGE_ROUNDS - 1)
+                written = write
+            return plan, written
+        except SettingMoved:
+            current = read_or_fail(api, component, instance_id)
+            plan = component.plan(current, wanted)
+    return plan, written
+
+
+def write_one(face, api, component, instance_id, current, plan, write, last):
+    """One write through the base's ``write``: a write whose answer was lost counts as made when the
+    setting, read again, holds it; SettingMoved when the API refused it because the setting moved meanwhile
+    (never on the ``last`` round: the refusal is then reported)."""
+    try:
+        face.write(
+            lambda: component.apply(api, instance_id, write),
+            lambda: True if component.holds(component.read(api, instance_id), write) else None,
+            component.write_changes(current, plan, write),
+        )
+    except JDCloudAPIError as exc:
+        if exc.code in (404, 409) and not last:
+            raise SettingMoved() from exc
+        face.fail_from(exc, f'Could not {component.context(write)} of instance {instance_id}')
+
+
+def setting_lock(face, api, instance_id, component, timeout):
+    """The lock of this setting of the instance on this machine, held until the run ends."""
+    lock = HostLock(
+        '\n'.join((api.client.endpoint, api.region, instance_id, component.key)),
+        timeout,
+        face.warn,
+        f'parallel changes of the {component.key} of one instance',
+    )
+    if not lock.acquire():
+        face.fail(
+            f'Another run on this host has been changing the {component.key} of instance {instance_id} for more '
+            f'than {timeout} seconds (lock file {lock.path}); nothing was changed',
+            status='ABORTED',
+        )
+    return lock

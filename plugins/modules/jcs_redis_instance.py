@@ -920,6 +920,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._instance import (
     zone_problems,
 )
 from ansible_collections.jdcloud.cloud.plugins.module_utils._instance_settings import (
+    READ_THREADS,
     SETTINGS_ARGUMENT_SPEC,
     InstanceSettings,
     declared_settings,
@@ -929,7 +930,7 @@ from ansible_collections.jdcloud.cloud.plugins.module_utils._recovery import set
 from ansible_collections.jdcloud.cloud.plugins.module_utils._schedule import SCHEDULE_ARGUMENT_SPEC
 
 
-class JCSRedisInstance(InstanceSettings, JCSModule):
+class JCSRedisInstance(JCSModule):
     argument_spec = dict(
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         instance_id=dict(type='str'),
@@ -963,28 +964,31 @@ class JCSRedisInstance(InstanceSettings, JCSModule):
                 '{} only apply with state: present'.format(', '.join(s.option for s in declared_settings(self.params))),
                 status='INVALID_ARGUMENT',
             )
-        self.check_settings()
-        lifecycle = InstanceLifecycle(self.api, self.params, self.check_mode, self, self.find, self)
-        settings = ({}, {}, {})
+        settings = InstanceSettings(self.api, self.params, self.check_mode, self)
+        settings.check()
+        lifecycle = InstanceLifecycle(
+            self.api, self.params, self.check_mode, self, lambda: self.find(settings), settings
+        )
+        converged = ({}, {}, {})
         if self.params['state'] == 'absent':
             outcome = lifecycle.absent()
         else:
             outcome = lifecycle.present()
-            changes, values, settings_before, settings_after = self.converge_settings(
+            changes, values, settings_before, settings_after = settings.converge(
                 *settings_target(outcome.after, outcome.changes, self.check_mode)
             )
             outcome.changes.extend(c for c in changes if c not in outcome.changes)  # the window may be named already
             if 'maintenance_window' in values and (outcome.after or {}).get('id'):
                 # the instance was read before the window was written: it is returned as the run leaves it
                 outcome.after['maintenance_window'] = values['maintenance_window']
-            settings = (values, settings_before, settings_after)
+            converged = (values, settings_before, settings_after)
         result = dict(
             changed=bool(outcome.changes),
             changes=outcome.changes,
             instance=outcome.after if self.params['state'] == 'present' else outcome.before,
         )
         result.update(outcome.order)
-        result.update(settings[0])
+        result.update(converged[0])
         result.update(outcome.result)
         if self.module._diff:
             result['diff'] = diff_of(outcome.before, outcome.after, outcome.changes, bool(self.params['password']))
@@ -992,17 +996,21 @@ class JCSRedisInstance(InstanceSettings, JCSModule):
                 result['diff']['after'] = diff_after(
                     outcome.result.get('deletion'), outcome.changes, self.params['final_backup']
                 )
-            result['diff']['before'].update(settings[1])
-            result['diff']['after'].update(settings[2])
+            result['diff']['before'].update(converged[1])
+            result['diff']['after'].update(converged[2])
             result['diff']['before'].update(outcome.diff[0])
             result['diff']['after'].update(outcome.diff[1])
         return result
 
-    def find(self):
+    def max_connections(self):
+        # the reads of an unchanged instance and its settings go out side by side (InstanceSettings)
+        return READ_THREADS
+
+    def find(self, settings):
         """The lookup of the lifecycle: ``(instance or None, ids of the instances with the name being deleted)``."""
         if self.params['instance_id']:
             # the declared settings are read at the same time
-            return self.read_with_settings(self.params['instance_id']), ()
+            return settings.read_with_settings(self.params['instance_id']), ()
         return self.api.find_instance(None, self.params['name'])
 
 

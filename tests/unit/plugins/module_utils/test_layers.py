@@ -71,3 +71,24 @@ def test_the_layers_name_existing_files():
 def test_no_import_from_a_layer_above(name):
     above = sorted(other for other in imported(os.path.join(MODULE_UTILS, name + '.py')) if layer(other) > layer(name))
     assert above == [], f'{name} ({LAYERS[layer(name)][0] if layer(name) < TOP else "top"}) imports {above} from above'
+
+
+COMPOSED = {'InstanceLifecycle', 'InstanceSettings'}
+
+
+def test_the_instance_lifecycle_and_settings_are_composed_not_mixed_in():
+    """jcs_redis_instance and the fleet's EntryRun make these objects with explicit inputs: no class inherits them
+    (a mixin would read the module's attributes again)."""
+    plugins = os.path.join(MODULE_UTILS, '..')
+    mixed = []
+    for folder, _dirs, files in os.walk(plugins):
+        for name in files:
+            if not name.endswith('.py'):
+                continue
+            with open(os.path.join(folder, name), encoding='utf-8') as source:
+                tree = ast.parse(source.read())
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ClassDef):
+                    bases = {getattr(base, 'id', getattr(base, 'attr', None)) for base in node.bases}
+                    mixed.extend(f'{name}: {node.name}({base})' for base in sorted(bases & COMPOSED))
+    assert mixed == []
