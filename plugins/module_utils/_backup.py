@@ -47,6 +47,12 @@ def backup_id_problem(backup_id):
     return None
 
 
+def vanished(backup_id, instance_id, what='Backup'):
+    """The failure of a wait for a backup that is no longer listed while it ran (deleted meanwhile, or dropped
+    by the API): one wording for jcs_redis_backup and the final backup of a delete (``what``)."""
+    return f'{what} {backup_id} of instance {instance_id} disappeared while it ran'
+
+
 # -- the policy ----------------------------------------------------------------------------------
 
 

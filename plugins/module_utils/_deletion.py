@@ -15,6 +15,7 @@ waits of the module (or fleet entry) that runs it.
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._api import TRANSITIONAL, Refusal
 from ansible_collections.jdcloud.cloud.plugins.module_utils._backup import name_problem as backup_name_problem
+from ansible_collections.jdcloud.cloud.plugins.module_utils._backup import vanished
 from ansible_collections.jdcloud.cloud.plugins.module_utils._base import local_error
 from ansible_collections.jdcloud.cloud.plugins.module_utils._client import JDCloudAPIError, shown
 
@@ -266,8 +267,7 @@ class Deletion:
         def done(current):
             if current is None:
                 face.fail(
-                    f'The final backup {backup_id} of instance {instance_id} disappeared while it ran; nothing '
-                    'was deleted',
+                    vanished(backup_id, instance_id, 'The final backup') + '; nothing was deleted',
                     status='NOT_FOUND',
                     instance=instance,
                     **self._backup_result(),

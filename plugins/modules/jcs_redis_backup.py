@@ -236,7 +236,7 @@ class JCSRedisBackup(InstanceModule):
 
         def done(current):
             if current is None:
-                self.fail(f'Backup {backup_id} of instance {instance_id} disappeared while it ran', status='NOT_FOUND')
+                self.fail(bk.vanished(backup_id, instance_id), status='NOT_FOUND')
             if current['status'] == 'failed':
                 message = f'Backup {backup_id} ({current["name"]!r}) of instance {instance_id} failed'
                 self.fail(message, error=local_error('BACKUP_FAILED', message), backup=current)

@@ -118,3 +118,9 @@ def test_any_window_is_a_window_or_a_value_error(text):
     start, end, offset = window
     assert 0 <= start < 1440 and 0 <= end < 1440 and start != end and abs(offset) <= 14 * 60 + 59
     assert bk.parse_window(bk.render_window(window)) == window
+
+
+def test_a_backup_that_vanished_is_worded_once():
+    """jcs_redis_backup and the final backup of a delete say it with one helper, naming the backup and instance."""
+    assert bk.vanished('b-1', 'redis-abc') == 'Backup b-1 of instance redis-abc disappeared while it ran'
+    assert bk.vanished('b-1', 'redis-abc', 'The final backup').startswith('The final backup b-1 of instance redis-abc')
