@@ -1,5 +1,5 @@
 """Backup policy, on-demand backups and restore (docs/dev/api-notes.md#backups): parameter validation,
-the policy's next window and the Backup model.
+the policy's next window, the Backup model and the backend (``Backups``, ``store.backups``).
 
 What the SDK documents: ``backupTime`` is ``HH:mm-HH:mm <zone>`` (example ``01:00-02:00 +0800``),
 ``backupPeriod`` weekday names separated by commas, ``fileName`` letters, digits and underscores up to
@@ -15,7 +15,7 @@ import re
 import time
 from datetime import datetime, timezone
 
-from .errors import invalid_argument
+from .errors import failed_precondition, invalid_argument, not_found
 from .validation import _boolean, _integer, _string, check_known
 
 DAYS = ('Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday')
@@ -149,3 +149,154 @@ def render(backup: dict) -> dict:
         'backupShardNum': backup['shard_num'],
         'backupDownloadURL': '',
     }
+
+
+class Backups:
+    """The backups and backup policies of the store's instances (``store.backups``); under the store's lock.
+    A backup is a dict in its instance's ``backups`` (newest last), so the state file holds it."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def _running(self, region: str, instance_id: str, what: str):
+        inst = self.store.get(region, instance_id)
+        if inst.status != 'running':
+            raise failed_precondition("cacheInstance '%s' is %s; %s only while running" % (inst.id, inst.status, what))
+        return inst
+
+    def settle(self, inst) -> None:
+        """Complete the backups of ``inst`` that are due (those held wait for the admin's release)."""
+        now = self.store.clock()
+        for backup in inst.backups:
+            if backup['status'] == STATUS_RUNNING and not backup.get('held') and backup['done_at'] <= now:
+                backup['status'] = STATUS_FAILED if backup['fails'] else STATUS_SUCCESS
+                backup['end'] = backup['done_at']
+
+    def policy(self, region: str, instance_id: str) -> dict:
+        with self.store.lock:
+            return render_policy(self.store.get(region, instance_id).backup_policy, self.store.clock())
+
+    def modify_policy(self, region: str, instance_id: str, policy: dict) -> None:
+        with self.store.lock:
+            inst = self._running(region, instance_id, 'its backup policy can be changed')
+            inst.backup_policy = dict(policy)
+            self.store.save()
+
+    def _new_id(self) -> str:
+        value = '%032x' % self.store._ids.getrandbits(128)
+        return '%s-%s-4%s-a%s-%s' % (value[:8], value[8:12], value[13:16], value[17:20], value[20:])
+
+    def _backup(self, inst, name: str, start: float, backup_type: int, status: int, done_at: float) -> dict:
+        # the instance's memory and shard count: a custom-shard class alone says neither
+        cls = inst.cls
+        backup = dict(
+            id=self._new_id(),
+            name=name,
+            instance_id=inst.id,
+            start=start,
+            end=done_at if status != STATUS_RUNNING else None,
+            type=backup_type,
+            status=status,
+            done_at=done_at,
+            fails=False,
+            # a size that looks real and stays the same for the same backup
+            size=inst.memory_mb * 1024 * (7 + self.store._ids.randrange(90)),
+            shard_memory_mb=cls.memory_mb_per_shard,
+            shard_num=inst.shards,
+        )
+        inst.backups.append(backup)
+        return backup
+
+    def create(self, region: str, instance_id: str, name: str, delay: float) -> dict:
+        store = self.store
+        with store.lock:
+            inst = self._running(region, instance_id, 'a backup can be taken')
+            self.settle(inst)
+            if any(b['status'] == STATUS_RUNNING for b in inst.backups):
+                raise failed_precondition("cacheInstance '%s' already has a backup running" % inst.id)
+            now = store.clock()
+            backup = self._backup(inst, name, now, TYPE_MANUAL, STATUS_RUNNING, now + delay)
+            backup['fails'], inst.fail_next_backup = inst.fail_next_backup, False
+            backup['held'] = 'backup' in store.holding
+            self.settle(inst)
+            store.save()
+            return {'baseId': backup['id']}
+
+    def list(self, region: str, instance_id: str, query: dict) -> dict:
+        with self.store.lock:
+            inst = self.store.get(region, instance_id)
+            self.settle(inst)
+            matched = [
+                b
+                for b in reversed(inst.backups)  # newest first
+                # to the second, as the API shows the times
+                if (query['start'] is None or int(b['start']) >= query['start'])
+                and (query['end'] is None or int(b['start']) <= query['end'])
+                and (query['base_id'] is None or b['id'] == query['base_id'])
+            ]
+            first = (query['page_number'] - 1) * query['page_size']
+            return {
+                'backups': [render(b) for b in matched[first : first + query['page_size']]],
+                'totalCount': len(matched),
+            }
+
+    def find(self, inst, base_id: str) -> dict:
+        """The backup ``base_id`` of ``inst``, settled (NOT_FOUND if it has none of that id)."""
+        self.settle(inst)
+        backup = next((b for b in inst.backups if b['id'] == base_id), None)
+        if backup is None:
+            # a backup of another instance is unknown to this one
+            raise not_found("backup '%s' not found for cacheInstance '%s'" % (base_id, inst.id))
+        return backup
+
+    def info(self, region: str, instance_id: str, base_id: str) -> dict:
+        with self.store.lock:
+            inst = self.store.get(region, instance_id)
+            result = render(self.find(inst, base_id))
+            result['extension'] = {
+                'regionId': region,
+                'redisVersion': inst.redis_version,
+                'platform': 'jcs',
+                'cacheInstanceType': inst.cls.instance_type,
+                'cpuArchType': inst.cpu_arch,
+                'databaseNum': inst.db_num,
+                'replicaNumber': inst.replica_number,
+            }
+            return result
+
+    def restore(self, region: str, instance_id: str, base_id: str, delay: float) -> None:
+        store = self.store
+        with store.lock:
+            inst = store.get(region, instance_id)
+            backup = self.find(inst, base_id)
+            inst = self._running(region, instance_id, 'it can be restored')
+            if backup['status'] != STATUS_SUCCESS:
+                raise failed_precondition(
+                    "backup '%s' is %s; only a successful backup can be restored"
+                    % (base_id, 'running' if backup['status'] == STATUS_RUNNING else 'failed')
+                )
+            inst.status = 'restoring'
+            now = store.clock()
+            store._schedule(inst, now + delay, 'restore')
+            store._settle(inst, now)
+            store.save()
+
+    def seed(self, instance_id: str, count: int, name_prefix: str, interval: float, auto: bool) -> list:
+        """Admin: ``count`` successful backups of an instance, ``interval`` seconds apart, the newest ending now."""
+        with self.store.lock:
+            inst = self.store._any_region(instance_id)
+            now = self.store.clock()
+            ids = []
+            for index in range(count):
+                start = now - (count - index) * interval
+                name = '%s_%05d' % (name_prefix, len(inst.backups) + 1)
+                backup_type = TYPE_AUTO if auto else TYPE_MANUAL
+                ids.append(self._backup(inst, name, start, backup_type, STATUS_SUCCESS, start + 1)['id'])
+            self.store.save()
+            return ids
+
+    def fail_next(self, instance_id: str) -> None:
+        """Admin: the next backup of the instance fails."""
+        with self.store.lock:
+            self.store._any_region(instance_id).fail_next_backup = True
+            self.store.save()

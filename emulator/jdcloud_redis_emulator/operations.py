@@ -1,7 +1,9 @@
 """Routing, execution and the core operations: the nine v1 operations (docs/dev/api-notes.md#operations), the
 white-list groups, the engine parameters, the backups and the resource-tag service. Every operation, these and the
 day-2 ones of accounts.py, security.py, tasks.py and recycle.py, is one entry of the registry (registry.py) and one
-handler, registered with @operation where its resource lives; the routes are built from the registry."""
+handler, registered with @operation where its resource lives; the routes are built from the registry. A handler
+reaches the state through the store: the instances on ``store`` itself, the other resources through their backend
+(``store.whitelists``, ``store.config``, ``store.backups``, ``store.tags``)."""
 
 from __future__ import annotations
 
@@ -151,22 +153,22 @@ _WHITE_LIST = '/regions/{regionId}/cacheInstance/{cacheInstanceId}/whiteListGrou
 
 @operation('describeWhiteListGroup', 'GET', _WHITE_LIST)
 def describe_white_list_group(store, settings, region, target, params):
-    return {'whiteLists': store.white_lists(region.region_id, target.instance)}
+    return {'whiteLists': store.whitelists.describe(region.region_id, target.instance)}
 
 
 @operation('addWhiteListGroup', 'POST', _WHITE_LIST, 'body')
 def add_white_list_group(store, settings, region, target, params):
-    store.add_white_list_group(region.region_id, target.instance, whitelist.validate_add(params))
+    store.whitelists.add(region.region_id, target.instance, whitelist.validate_add(params))
 
 
 @operation('modifyWhiteListGroup', 'PUT', _WHITE_LIST, 'body')
 def modify_white_list_group(store, settings, region, target, params):
-    store.modify_white_list_group(region.region_id, target.instance, whitelist.validate_modify(params))
+    store.whitelists.modify(region.region_id, target.instance, whitelist.validate_modify(params))
 
 
 @operation('deleteWhiteListGroup', 'DELETE', _WHITE_LIST, 'query')
 def delete_white_list_group(store, settings, region, target, params):
-    store.delete_white_list_group(region.region_id, target.instance, whitelist.validate_delete(params))
+    store.whitelists.delete(region.region_id, target.instance, whitelist.validate_delete(params))
 
 
 # ------------------------------------------------------------------------------------------ engine parameters
@@ -175,12 +177,12 @@ _CONFIG = '/regions/{regionId}/cacheInstance/{cacheInstanceId}/instanceConfig'
 
 @operation('describeInstanceConfig', 'GET', _CONFIG)
 def describe_instance_config(store, settings, region, target, params):
-    return store.instance_config(region.region_id, target.instance)
+    return store.config.describe(region.region_id, target.instance)
 
 
 @operation('modifyInstanceConfig', 'POST', _CONFIG, 'body')
 def modify_instance_config(store, settings, region, target, params):
-    store.modify_instance_config(region.region_id, target.instance, params, settings.config_delay)
+    store.config.modify(region.region_id, target.instance, params, settings.config_delay)
 
 
 # ------------------------------------------------------------------------------------------ backups
@@ -189,33 +191,33 @@ _BACKUP = '/regions/{regionId}/cacheInstance/{cacheInstanceId}/backup'
 
 @operation('describeBackupPolicy', 'GET', '/regions/{regionId}/cacheInstance/{cacheInstanceId}/backupPolicy')
 def describe_backup_policy(store, settings, region, target, params):
-    return store.backup_policy(region.region_id, target.instance)
+    return store.backups.policy(region.region_id, target.instance)
 
 
 @operation('modifyBackupPolicy', 'PATCH', '/regions/{regionId}/cacheInstance/{cacheInstanceId}/backupPolicy', 'body')
 def modify_backup_policy(store, settings, region, target, params):
-    store.modify_backup_policy(region.region_id, target.instance, backups.validate_policy(params))
+    store.backups.modify_policy(region.region_id, target.instance, backups.validate_policy(params))
 
 
 @operation('createBackup', 'POST', _BACKUP, 'body')
 def create_backup(store, settings, region, target, params):
     name = backups.validate_create(params)
-    return store.create_backup(region.region_id, target.instance, name, settings.backup_delay)
+    return store.backups.create(region.region_id, target.instance, name, settings.backup_delay)
 
 
 @operation('describeBackups', 'GET', _BACKUP, 'query')
 def describe_backups(store, settings, region, target, params):
-    return store.backups(region.region_id, target.instance, backups.list_query(params))
+    return store.backups.list(region.region_id, target.instance, backups.list_query(params))
 
 
 @operation('describeBackupInfo', 'GET', _BACKUP + '/{baseId}')
 def describe_backup_info(store, settings, region, target, params):
-    return store.backup_info(region.region_id, target.instance, target.backup)
+    return store.backups.info(region.region_id, target.instance, target.backup)
 
 
 @operation('restoreInstance', 'POST', '/regions/{regionId}/cacheInstance/{cacheInstanceId}/restore', 'body')
 def restore_instance(store, settings, region, target, params):
-    store.restore(region.region_id, target.instance, backups.validate_restore(params), settings.restore_delay)
+    store.backups.restore(region.region_id, target.instance, backups.validate_restore(params), settings.restore_delay)
 
 
 # ------------------------------------------------------------------------------------------ the resource-tag service

@@ -5,7 +5,7 @@ The names, defaults, ranges and choices of 2.8 and 4.0 are those of the SDK's Co
 Later versions keep 4.0's set and add what their Redis release added (streams in 5.0, more keyspace
 event classes); 7.2 names the compact encodings ``listpack`` and reports the ``ziplist`` names as
 unsupported items. Those additions, the ``byteArray``/``outputBuffer`` rules and the canonical forms
-the values are reported in are the emulator's choices (README).
+the values are reported in are the emulator's choices (README).  ``Config`` is the backend (``store.config``).
 """
 
 from __future__ import annotations
@@ -304,3 +304,32 @@ def require_running(instance_id: str, status: str) -> None:
         raise failed_precondition(
             "cacheInstance '%s' is %s; its configuration can only be changed while running" % (instance_id, status)
         )
+
+
+class Config:
+    """The engine parameters of the store's instances (``store.config``); under the store's lock."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def describe(self, region: str, instance_id: str) -> dict:
+        with self.store.lock:
+            inst = self.store.get(region, instance_id)
+            return describe(inst.redis_version, inst.config, inst.maxmemory_policy)
+
+    def modify(self, region: str, instance_id: str, body: dict, delay: float) -> None:
+        store = self.store
+        with store.lock:
+            inst = store.get(region, instance_id)
+            require_running(inst.id, inst.status)
+            changes = validate_modify(body, inst.redis_version, inst.config, inst.maxmemory_policy)
+            # the values are reported at once; the instance is configuring while they are applied
+            for name, value in changes.items():
+                if name == 'maxmemory-policy':
+                    inst.maxmemory_policy = value
+                else:
+                    inst.config[name] = value
+            inst.status = 'configuring'
+            store._schedule(inst, store.clock() + delay, 'config')
+            store._settle(inst, store.clock())
+            store.save()

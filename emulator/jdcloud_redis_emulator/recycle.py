@@ -82,7 +82,7 @@ def check_clone(store, region: str, spec: dict) -> None:
         source = store.instances.get(source_id) or store.recycled.get(source_id)
         if source is None or source.region != region:
             raise not_found("%ssrcInstanceId: cacheInstance '%s' not found" % (p, source_id[:40]))
-        backup = store._find_backup(source, spec['backup_id'])  # pylint: disable=protected-access
+        backup = store.backups.find(source, spec['backup_id'])
         if backup['status'] != bk.STATUS_SUCCESS:
             raise failed_precondition(
                 "%sbackupId: backup '%s' is %s; only a successful backup can be cloned"
@@ -112,7 +112,7 @@ def check_clone(store, region: str, spec: dict) -> None:
 def download_urls(store, inst, params: dict) -> dict:
     validation.check_known(params, day2.PATH_PARAMS + ('baseId',))
     base_id = validation._string(params, 'baseId', 'baseId', required=True)
-    backup = store._find_backup(inst, base_id)  # pylint: disable=protected-access
+    backup = store.backups.find(inst, base_id)
     if backup['status'] != bk.STATUS_SUCCESS:
         raise failed_precondition("backup '%s' did not succeed; it has no files to download" % base_id)
     expires = int(store.clock()) + DOWNLOAD_LINK_SECONDS
@@ -160,7 +160,7 @@ def recover_instance(store, settings, region, target, params):
 def check_deletable(store, settings, region, target, params):
     inst = target.inst
     store.check_delete(region.region_id, inst.id)
-    store._settle_backups(inst)  # pylint: disable=protected-access
+    store.backups.settle(inst)
     if any(b['status'] == bk.STATUS_RUNNING for b in inst.backups):
         raise failed_precondition("cacheInstance '%s' has a backup running; delete it after" % inst.id)
 

@@ -625,7 +625,7 @@ class Emulator:
                 message = data.get('message', '')
                 if not isinstance(message, str):
                     raise AdminError(400, 'message must be a string')
-                self.store.set_tag_failure(instance_id, message)
+                self.store.tags.set_failure(instance_id, message)
                 return {'ok': True}
             if action == 'backups':
                 count, prefix = data.get('count'), data.get('name_prefix', 'seeded')
@@ -638,9 +638,9 @@ class Emulator:
                     raise AdminError(400, 'interval must be a positive number of seconds')
                 if not isinstance(auto, bool):
                     raise AdminError(400, 'auto must be a boolean')
-                return {'ids': self.store.seed_backups(instance_id, count, prefix, float(interval), auto)}
+                return {'ids': self.store.backups.seed(instance_id, count, prefix, float(interval), auto)}
             if action == 'fail-next-backup':
-                self.store.set_fail_next_backup(instance_id)
+                self.store.backups.fail_next(instance_id)
                 return {'ok': True}
             if action == 'check-password':
                 password = data.get('password', '')

@@ -30,13 +30,11 @@ import time
 from dataclasses import dataclass, field
 
 from . import backups as bk
-from . import catalogue, parameters, tasks
+from . import catalogue, parameters, tagging, tasks, whitelist
 from .errors import (
-    already_exists,
     failed_precondition,
     instance_not_found,
     invalid_argument,
-    not_found,
     quota_exceeded,
 )
 from .validation import charge_expiry, replica_count, shard_count
@@ -200,7 +198,12 @@ class Instance:
 
 
 class Store:
-    """All instances and quotas.  Every public method takes the store lock.
+    """All instances, their lifecycle and quotas.  Every public method takes the store lock.
+
+    The other resources of an instance have one backend each, in the module of the resource, made here and
+    sharing this store's lock, clock, instances and state file: ``whitelists`` (whitelist.py), ``config``
+    (parameters.py), ``backups`` (backups.py) and ``tags`` (tagging.py).  Their state lives in the
+    ``Instance`` fields, so ``save`` and ``_load`` need no change when a backend is added.
 
     Every change to an instance goes through ``_add``, ``_remove`` or ``_changed`` so that the
     region's version moves and memoised listings are rebuilt.  Code outside the store that edits
@@ -229,6 +232,11 @@ class Store:
         self._derived = (
             collections.OrderedDict()
         )  # (region, order_only, key) -> (version, value), least recently used first
+        # one backend per resource of an instance, sharing this store's lock, clock and instances
+        self.whitelists = whitelist.WhiteLists(self)
+        self.config = parameters.Config(self)
+        self.backups = bk.Backups(self)
+        self.tags = tagging.Tags(self)
         if state_file and os.path.exists(state_file):
             self._load()
 
@@ -566,206 +574,6 @@ class Store:
                 )
             return inst
 
-    # ----------------------------------------------------------------- white-list groups
-    def white_lists(self, region: str, instance_id: str) -> list:
-        with self.lock:
-            return [dict(g) for g in self.get(region, instance_id).white_lists]
-
-    def _group_writable(self, region: str, instance_id: str, name: str):
-        inst = self.get(region, instance_id)
-        if inst.status != 'running':
-            raise failed_precondition(
-                "cacheInstance '%s' is %s; its white list can only be changed while running" % (inst.id, inst.status)
-            )
-        return inst, next((g for g in inst.white_lists if g['name'] == name), None)
-
-    def add_white_list_group(self, region: str, instance_id: str, group: dict) -> None:
-        with self.lock:
-            inst, existing = self._group_writable(region, instance_id, group['name'])
-            if existing is not None:
-                raise already_exists("white list group '%s' already exists" % group['name'])
-            inst.white_lists.append(dict(group))
-            self.save()
-
-    def modify_white_list_group(self, region: str, instance_id: str, group: dict) -> None:
-        with self.lock:
-            inst, existing = self._group_writable(region, instance_id, group['name'])
-            if existing is None:
-                raise not_found("white list group '%s' not found" % group['name'])
-            existing['ips'] = group['ips']
-            self.save()
-
-    def delete_white_list_group(self, region: str, instance_id: str, name: str) -> None:
-        with self.lock:
-            inst, existing = self._group_writable(region, instance_id, name)
-            if existing is None:
-                raise not_found("white list group '%s' not found" % name)
-            if name == DEFAULT_GROUP['name']:
-                raise failed_precondition("white list group '%s' cannot be deleted" % name)
-            inst.white_lists.remove(existing)
-            self.save()
-
-    # ----------------------------------------------------------------- engine parameters
-    def instance_config(self, region: str, instance_id: str) -> dict:
-        with self.lock:
-            inst = self.get(region, instance_id)
-            return parameters.describe(inst.redis_version, inst.config, inst.maxmemory_policy)
-
-    def modify_instance_config(self, region: str, instance_id: str, body: dict, delay: float) -> None:
-        with self.lock:
-            inst = self.get(region, instance_id)
-            parameters.require_running(inst.id, inst.status)
-            changes = parameters.validate_modify(body, inst.redis_version, inst.config, inst.maxmemory_policy)
-            # the values are reported at once; the instance is configuring while they are applied
-            for name, value in changes.items():
-                if name == 'maxmemory-policy':
-                    inst.maxmemory_policy = value
-                else:
-                    inst.config[name] = value
-            inst.status = 'configuring'
-            self._schedule(inst, self.clock() + delay, 'config')
-            self._settle(inst, self.clock())
-            self.save()
-
-    # ----------------------------------------------------------------- backups
-    def _running(self, region: str, instance_id: str, what: str) -> Instance:
-        inst = self.get(region, instance_id)
-        if inst.status != 'running':
-            raise failed_precondition("cacheInstance '%s' is %s; %s only while running" % (inst.id, inst.status, what))
-        return inst
-
-    def _settle_backups(self, inst: Instance) -> None:
-        now = self.clock()
-        for backup in inst.backups:
-            if backup['status'] == bk.STATUS_RUNNING and not backup.get('held') and backup['done_at'] <= now:
-                backup['status'] = bk.STATUS_FAILED if backup['fails'] else bk.STATUS_SUCCESS
-                backup['end'] = backup['done_at']
-
-    def backup_policy(self, region: str, instance_id: str) -> dict:
-        with self.lock:
-            return bk.render_policy(self.get(region, instance_id).backup_policy, self.clock())
-
-    def modify_backup_policy(self, region: str, instance_id: str, policy: dict) -> None:
-        with self.lock:
-            inst = self._running(region, instance_id, 'its backup policy can be changed')
-            inst.backup_policy = dict(policy)
-            self.save()
-
-    def _new_backup_id(self) -> str:
-        value = '%032x' % self._ids.getrandbits(128)
-        return '%s-%s-4%s-a%s-%s' % (value[:8], value[8:12], value[13:16], value[17:20], value[20:])
-
-    def _backup(self, inst: Instance, name: str, start: float, backup_type: int, status: int, done_at: float) -> dict:
-        # the instance's memory and shard count: a custom-shard class alone says neither
-        cls = inst.cls
-        backup = dict(
-            id=self._new_backup_id(),
-            name=name,
-            instance_id=inst.id,
-            start=start,
-            end=done_at if status != bk.STATUS_RUNNING else None,
-            type=backup_type,
-            status=status,
-            done_at=done_at,
-            fails=False,
-            # a size that looks real and stays the same for the same backup
-            size=inst.memory_mb * 1024 * (7 + self._ids.randrange(90)),
-            shard_memory_mb=cls.memory_mb_per_shard,
-            shard_num=inst.shards,
-        )
-        inst.backups.append(backup)
-        return backup
-
-    def create_backup(self, region: str, instance_id: str, name: str, delay: float) -> dict:
-        with self.lock:
-            inst = self._running(region, instance_id, 'a backup can be taken')
-            self._settle_backups(inst)
-            if any(b['status'] == bk.STATUS_RUNNING for b in inst.backups):
-                raise failed_precondition("cacheInstance '%s' already has a backup running" % inst.id)
-            now = self.clock()
-            backup = self._backup(inst, name, now, bk.TYPE_MANUAL, bk.STATUS_RUNNING, now + delay)
-            backup['fails'], inst.fail_next_backup = inst.fail_next_backup, False
-            backup['held'] = 'backup' in self.holding
-            self._settle_backups(inst)
-            self.save()
-            return {'baseId': backup['id']}
-
-    def backups(self, region: str, instance_id: str, query: dict) -> dict:
-        with self.lock:
-            inst = self.get(region, instance_id)
-            self._settle_backups(inst)
-            matched = [
-                b
-                for b in reversed(inst.backups)  # newest first
-                # to the second, as the API shows the times
-                if (query['start'] is None or int(b['start']) >= query['start'])
-                and (query['end'] is None or int(b['start']) <= query['end'])
-                and (query['base_id'] is None or b['id'] == query['base_id'])
-            ]
-            first = (query['page_number'] - 1) * query['page_size']
-            return {
-                'backups': [bk.render(b) for b in matched[first : first + query['page_size']]],
-                'totalCount': len(matched),
-            }
-
-    def _find_backup(self, inst: Instance, base_id: str) -> dict:
-        self._settle_backups(inst)
-        backup = next((b for b in inst.backups if b['id'] == base_id), None)
-        if backup is None:
-            # a backup of another instance is unknown to this one
-            raise not_found("backup '%s' not found for cacheInstance '%s'" % (base_id, inst.id))
-        return backup
-
-    def backup_info(self, region: str, instance_id: str, base_id: str) -> dict:
-        with self.lock:
-            inst = self.get(region, instance_id)
-            result = bk.render(self._find_backup(inst, base_id))
-            result['extension'] = {
-                'regionId': region,
-                'redisVersion': inst.redis_version,
-                'platform': 'jcs',
-                'cacheInstanceType': inst.cls.instance_type,
-                'cpuArchType': inst.cpu_arch,
-                'databaseNum': inst.db_num,
-                'replicaNumber': inst.replica_number,
-            }
-            return result
-
-    def restore(self, region: str, instance_id: str, base_id: str, delay: float) -> None:
-        with self.lock:
-            inst = self.get(region, instance_id)
-            backup = self._find_backup(inst, base_id)
-            inst = self._running(region, instance_id, 'it can be restored')
-            if backup['status'] != bk.STATUS_SUCCESS:
-                raise failed_precondition(
-                    "backup '%s' is %s; only a successful backup can be restored"
-                    % (base_id, 'running' if backup['status'] == bk.STATUS_RUNNING else 'failed')
-                )
-            inst.status = 'restoring'
-            now = self.clock()
-            self._schedule(inst, now + delay, 'restore')
-            self._settle(inst, now)
-            self.save()
-
-    def seed_backups(self, instance_id: str, count: int, name_prefix: str, interval: float, auto: bool) -> list:
-        """``count`` successful backups of an instance, ``interval`` seconds apart, the newest ending now."""
-        with self.lock:
-            inst = self._any_region(instance_id)
-            now = self.clock()
-            ids = []
-            for index in range(count):
-                start = now - (count - index) * interval
-                name = '%s_%05d' % (name_prefix, len(inst.backups) + 1)
-                backup_type = bk.TYPE_AUTO if auto else bk.TYPE_MANUAL
-                ids.append(self._backup(inst, name, start, backup_type, bk.STATUS_SUCCESS, start + 1)['id'])
-            self.save()
-            return ids
-
-    def set_fail_next_backup(self, instance_id: str) -> None:
-        with self.lock:
-            self._any_region(instance_id).fail_next_backup = True
-            self.save()
-
     # ----------------------------------------------------------------- admin
     def seed(self, count: int, region: str, name_prefix: str, oldest: bool = False, newest: bool = False) -> list:
         """``count`` running instances, created in the seconds before now (``oldest``: before every
@@ -862,39 +670,6 @@ class Store:
             self._changed(inst.region)
             self.save()
 
-    def set_tag_failure(self, instance_id: str, message: str) -> None:
-        with self.lock:
-            self._any_region(instance_id).tag_failure = message
-            self.save()
-
-    def change_tags(self, region: str, resources: list, tags: dict, bind: bool, limit: int) -> tuple:
-        """Bind (or unbind) ``tags`` to each ``(serviceCode, id)``: ``([(id, reason)] failed, bindings made)``.
-        Unbinding a tag the resource does not have with that value is not a failure."""
-        with self.lock:
-            self._settle_due()
-            failed, success = [], 0
-            for code, resource_id in resources:
-                inst = self.instances.get(resource_id)
-                if code != 'redis' or inst is None or inst.region != region:
-                    failed.append((resource_id, 'resource %s not found in %s' % (resource_id, region)))
-                    continue
-                if inst.tag_failure:
-                    failed.append((resource_id, inst.tag_failure))
-                    continue
-                current = {t['key']: t['value'] for t in inst.tags or ()}
-                if bind:
-                    new = dict(current, **tags)
-                    if len(new) > limit:
-                        failed.append((resource_id, 'a resource has at most %d tags, %d requested' % (limit, len(new))))
-                        continue
-                else:
-                    new = {k: v for k, v in current.items() if tags.get(k, object()) != v}
-                success += len(tags)
-                inst.tags = [{'key': k, 'value': v} for k, v in new.items()] or None
-                self._changed(region)
-            self.save()
-            return failed, success
-
     def hold(self, kinds) -> None:
         """From now on, transitions of these kinds wait for release() (those already pending keep their time)."""
         with self.lock:
@@ -936,7 +711,7 @@ class Store:
                 if entry['transition'] == 'backup':
                     backup = next(b for b in inst.backups if b['id'] == entry['baseId'])
                     backup['held'], backup['done_at'] = False, now
-                    self._settle_backups(inst)
+                    self.backups.settle(inst)
                 else:
                     inst.held = ''
                     inst.transition_at = now

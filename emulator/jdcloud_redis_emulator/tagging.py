@@ -3,7 +3,7 @@
 The real service has its own host (resourcetag.jdcloud-api.com) and signing service name; the emulator
 serves it on the same server, routed by path (``/v1/regions/{regionId}/tags:tagResources``), and checks
 that those requests are signed for ``resourcetag``.  Like the real service it answers 200 and lists the
-resources it could not tag in ``failedResourcesMap``.
+resources it could not tag in ``failedResourcesMap``.  ``Tags`` is its backend (``store.tags``).
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def _validate(body: dict, wrapper: str):
 def execute(store, region: str, operation: str, body: dict) -> dict:
     """Run TagResources or UnTagResources; the answer's ``data`` lists the resources that failed."""
     ids, tags = _validate(body, operation)
-    failed, success = store.change_tags(region, ids, tags, bind=operation == 'tagResources', limit=TAGS_MAX)
+    failed, success = store.tags.change(region, ids, tags, bind=operation == 'tagResources', limit=TAGS_MAX)
     return {
         'data': {
             'pin': 'emulator',
@@ -108,3 +108,46 @@ def execute(store, region: str, operation: str, body: dict) -> dict:
             'successCount': success,
         }
     }
+
+
+class Tags:
+    """The tags of the store's instances as the tag service changes them (``store.tags``); under the store's
+    lock. describeCacheInstance(s) show them (store.Instance.render)."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def set_failure(self, instance_id: str, message: str) -> None:
+        """Admin: the tag service fails for this instance with this reason (an empty one ends that)."""
+        with self.store.lock:
+            self.store._any_region(instance_id).tag_failure = message
+            self.store.save()
+
+    def change(self, region: str, resources: list, tags: dict, bind: bool, limit: int) -> tuple:
+        """Bind (or unbind) ``tags`` to each ``(serviceCode, id)``: ``([(id, reason)] failed, bindings made)``.
+        Unbinding a tag the resource does not have with that value is not a failure."""
+        store = self.store
+        with store.lock:
+            store._settle_due()
+            failed, success = [], 0
+            for code, resource_id in resources:
+                inst = store.instances.get(resource_id)
+                if code != 'redis' or inst is None or inst.region != region:
+                    failed.append((resource_id, 'resource %s not found in %s' % (resource_id, region)))
+                    continue
+                if inst.tag_failure:
+                    failed.append((resource_id, inst.tag_failure))
+                    continue
+                current = {t['key']: t['value'] for t in inst.tags or ()}
+                if bind:
+                    new = dict(current, **tags)
+                    if len(new) > limit:
+                        failed.append((resource_id, 'a resource has at most %d tags, %d requested' % (limit, len(new))))
+                        continue
+                else:
+                    new = {k: v for k, v in current.items() if tags.get(k, object()) != v}
+                success += len(tags)
+                inst.tags = [{'key': k, 'value': v} for k, v in new.items()] or None
+                store._changed(region)
+            store.save()
+            return failed, success

@@ -1,4 +1,5 @@
-"""White-list groups (docs/dev/api-notes.md#white-list-groups): parameter validation.
+"""White-list groups (docs/dev/api-notes.md#white-list-groups): parameter validation
+and the backend (``WhiteLists``, ``store.whitelists``).
 
 The SDK documents ``name`` (required) and ``ips``: IPs or CIDR blocks in ONE string, separated by
 English commas, e.g. ``0.0.0.0/0,192.168.0.10``.  It documents no rule for group names; the
@@ -11,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from .errors import invalid_argument
+from .errors import already_exists, failed_precondition, invalid_argument, not_found
 from .validation import _string, check_known
 
 DEFAULT_GROUP = {'name': 'default', 'ips': '0.0.0.0/0'}
@@ -58,3 +59,48 @@ def validate_delete(query: dict) -> str:
     if not isinstance(name, str) or name == '':
         raise invalid_argument('name is required')
     return validate_name(name)
+
+
+class WhiteLists:
+    """The white-list groups of the store's instances (``store.whitelists``); under the store's lock."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def describe(self, region: str, instance_id: str) -> list:
+        with self.store.lock:
+            return [dict(g) for g in self.store.get(region, instance_id).white_lists]
+
+    def _group_writable(self, region: str, instance_id: str, name: str):
+        inst = self.store.get(region, instance_id)
+        if inst.status != 'running':
+            raise failed_precondition(
+                "cacheInstance '%s' is %s; its white list can only be changed while running" % (inst.id, inst.status)
+            )
+        return inst, next((g for g in inst.white_lists if g['name'] == name), None)
+
+    def add(self, region: str, instance_id: str, group: dict) -> None:
+        with self.store.lock:
+            inst, existing = self._group_writable(region, instance_id, group['name'])
+            if existing is not None:
+                raise already_exists("white list group '%s' already exists" % group['name'])
+            inst.white_lists.append(dict(group))
+            self.store.save()
+
+    def modify(self, region: str, instance_id: str, group: dict) -> None:
+        with self.store.lock:
+            inst, existing = self._group_writable(region, instance_id, group['name'])
+            if existing is None:
+                raise not_found("white list group '%s' not found" % group['name'])
+            existing['ips'] = group['ips']
+            self.store.save()
+
+    def delete(self, region: str, instance_id: str, name: str) -> None:
+        with self.store.lock:
+            inst, existing = self._group_writable(region, instance_id, name)
+            if existing is None:
+                raise not_found("white list group '%s' not found" % name)
+            if name == DEFAULT_GROUP['name']:
+                raise failed_precondition("white list group '%s' cannot be deleted" % name)
+            inst.white_lists.remove(existing)
+            self.store.save()

@@ -259,7 +259,7 @@ class Scenario:
             return None
         values = {
             i['configName']: i['configValue']
-            for i in self.emu.server.store.instance_config(REGION, found[0].id)['instanceConfig']
+            for i in self.emu.server.store.config.describe(REGION, found[0].id)['instanceConfig']
         }
         return all(values.get(k) == v for k, v in CONFIG_HELD.items())
 

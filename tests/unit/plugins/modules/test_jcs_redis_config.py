@@ -82,7 +82,7 @@ def test_only_changed_parameters_are_written(emulator, sdk_client, instance):
     emulator.admin.reset(state=False)
     changed = run(emulator, instance_id=instance, parameters=dict(TUNED, **{'list-compress-depth': 2}))
     assert changed.changed and changed.result['changes'] == ['list-compress-depth']
-    sent = emulator.server.store.instance_config('cn-north-1', instance)
+    sent = emulator.server.store.config.describe('cn-north-1', instance)
     assert {i['configName']: i['configValue'] for i in sent['instanceConfig']}['list-compress-depth'] == '2'
 
 
