@@ -1,5 +1,5 @@
 """Backup policy, on-demand backups and restore (docs/dev/api-notes.md#backups): parameter validation,
-the policy's next window, the Backup model and the backend (``Backups``, ``store.backups``).
+the policy's next window, the Backup model, the backend (``Backups``, ``store.backups``) and the handlers.
 
 What the SDK documents: ``backupTime`` is ``HH:mm-HH:mm <zone>`` (example ``01:00-02:00 +0800``),
 ``backupPeriod`` weekday names separated by commas, ``fileName`` letters, digits and underscores up to
@@ -16,6 +16,7 @@ import time
 from datetime import datetime, timezone
 
 from .errors import failed_precondition, invalid_argument, not_found
+from .registry import operation
 from .validation import _boolean, _integer, _string, check_known
 
 DAYS = ('Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday')
@@ -300,3 +301,38 @@ class Backups:
         with self.store.lock:
             self.store._any_region(instance_id).fail_next_backup = True
             self.store.save()
+
+
+# ------------------------------------------------------------------------------------------ backups
+_BACKUP = '/regions/{regionId}/cacheInstance/{cacheInstanceId}/backup'
+
+
+@operation('describeBackupPolicy', 'GET', '/regions/{regionId}/cacheInstance/{cacheInstanceId}/backupPolicy')
+def describe_backup_policy(store, settings, region, target, params):
+    return store.backups.policy(region.region_id, target.instance)
+
+
+@operation('modifyBackupPolicy', 'PATCH', '/regions/{regionId}/cacheInstance/{cacheInstanceId}/backupPolicy', 'body')
+def modify_backup_policy(store, settings, region, target, params):
+    store.backups.modify_policy(region.region_id, target.instance, validate_policy(params))
+
+
+@operation('createBackup', 'POST', _BACKUP, 'body')
+def create_backup(store, settings, region, target, params):
+    name = validate_create(params)
+    return store.backups.create(region.region_id, target.instance, name, settings.backup_delay)
+
+
+@operation('describeBackups', 'GET', _BACKUP, 'query')
+def describe_backups(store, settings, region, target, params):
+    return store.backups.list(region.region_id, target.instance, list_query(params))
+
+
+@operation('describeBackupInfo', 'GET', _BACKUP + '/{baseId}')
+def describe_backup_info(store, settings, region, target, params):
+    return store.backups.info(region.region_id, target.instance, target.backup)
+
+
+@operation('restoreInstance', 'POST', '/regions/{regionId}/cacheInstance/{cacheInstanceId}/restore', 'body')
+def restore_instance(store, settings, region, target, params):
+    store.backups.restore(region.region_id, target.instance, validate_restore(params), settings.restore_delay)

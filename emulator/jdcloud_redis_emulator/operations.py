@@ -1,7 +1,8 @@
-"""Routing, execution and the core operations: the nine v1 operations (docs/dev/api-notes.md#operations), the
-white-list groups, the engine parameters, the backups and the resource-tag service. Every operation, these and the
-day-2 ones of accounts.py, security.py, tasks.py and recycle.py, is one entry of the registry (registry.py) and one
-handler, registered with @operation where its resource lives; the routes are built from the registry. A handler
+"""Routing, execution and the operations of the instances: the nine v1 operations
+(docs/dev/api-notes.md#operations). Every operation, these, those of the white-list groups (whitelist.py), the engine
+parameters (parameters.py), the backups (backups.py), the resource-tag service (tagging.py) and the day-2 ones of
+accounts.py, security.py, tasks.py and recycle.py, is one entry of the registry (registry.py) and one handler,
+registered with @operation in the module of its resource; the routes are built from the registry. A handler
 reaches the state through the store: the instances on ``store`` itself, the other resources through their backend
 (``store.whitelists``, ``store.config``, ``store.backups``, ``store.tags``)."""
 
@@ -9,8 +10,19 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, unquote
 
-# the modules of the day-2 operations: imported for their @operation entries
-from . import accounts, backups, listing, recycle, security, tagging, tasks, validation, whitelist  # noqa: F401
+# the modules of the other resources: imported for their @operation entries
+from . import (  # noqa: F401
+    accounts,
+    backups,
+    listing,
+    parameters,
+    recycle,
+    security,
+    tagging,
+    tasks,
+    validation,
+    whitelist,
+)
 from .registry import REGISTRY, Operation, operation, params_of, parse_body, routes  # noqa: F401
 from .settings import RuntimeSettings
 from .store import Store
@@ -145,88 +157,3 @@ def describe_user_quota(store, settings, region, target, params):
 @operation('describeAvailableResource', 'GET', '/regions/{regionId}/availableResource')
 def describe_available_resource(store, settings, region, target, params):
     return {'availableResources': region.available_resources()}
-
-
-# ------------------------------------------------------------------------------------------ white-list groups
-_WHITE_LIST = '/regions/{regionId}/cacheInstance/{cacheInstanceId}/whiteListGroup'
-
-
-@operation('describeWhiteListGroup', 'GET', _WHITE_LIST)
-def describe_white_list_group(store, settings, region, target, params):
-    return {'whiteLists': store.whitelists.describe(region.region_id, target.instance)}
-
-
-@operation('addWhiteListGroup', 'POST', _WHITE_LIST, 'body')
-def add_white_list_group(store, settings, region, target, params):
-    store.whitelists.add(region.region_id, target.instance, whitelist.validate_add(params))
-
-
-@operation('modifyWhiteListGroup', 'PUT', _WHITE_LIST, 'body')
-def modify_white_list_group(store, settings, region, target, params):
-    store.whitelists.modify(region.region_id, target.instance, whitelist.validate_modify(params))
-
-
-@operation('deleteWhiteListGroup', 'DELETE', _WHITE_LIST, 'query')
-def delete_white_list_group(store, settings, region, target, params):
-    store.whitelists.delete(region.region_id, target.instance, whitelist.validate_delete(params))
-
-
-# ------------------------------------------------------------------------------------------ engine parameters
-_CONFIG = '/regions/{regionId}/cacheInstance/{cacheInstanceId}/instanceConfig'
-
-
-@operation('describeInstanceConfig', 'GET', _CONFIG)
-def describe_instance_config(store, settings, region, target, params):
-    return store.config.describe(region.region_id, target.instance)
-
-
-@operation('modifyInstanceConfig', 'POST', _CONFIG, 'body')
-def modify_instance_config(store, settings, region, target, params):
-    store.config.modify(region.region_id, target.instance, params, settings.config_delay)
-
-
-# ------------------------------------------------------------------------------------------ backups
-_BACKUP = '/regions/{regionId}/cacheInstance/{cacheInstanceId}/backup'
-
-
-@operation('describeBackupPolicy', 'GET', '/regions/{regionId}/cacheInstance/{cacheInstanceId}/backupPolicy')
-def describe_backup_policy(store, settings, region, target, params):
-    return store.backups.policy(region.region_id, target.instance)
-
-
-@operation('modifyBackupPolicy', 'PATCH', '/regions/{regionId}/cacheInstance/{cacheInstanceId}/backupPolicy', 'body')
-def modify_backup_policy(store, settings, region, target, params):
-    store.backups.modify_policy(region.region_id, target.instance, backups.validate_policy(params))
-
-
-@operation('createBackup', 'POST', _BACKUP, 'body')
-def create_backup(store, settings, region, target, params):
-    name = backups.validate_create(params)
-    return store.backups.create(region.region_id, target.instance, name, settings.backup_delay)
-
-
-@operation('describeBackups', 'GET', _BACKUP, 'query')
-def describe_backups(store, settings, region, target, params):
-    return store.backups.list(region.region_id, target.instance, backups.list_query(params))
-
-
-@operation('describeBackupInfo', 'GET', _BACKUP + '/{baseId}')
-def describe_backup_info(store, settings, region, target, params):
-    return store.backups.info(region.region_id, target.instance, target.backup)
-
-
-@operation('restoreInstance', 'POST', '/regions/{regionId}/cacheInstance/{cacheInstanceId}/restore', 'body')
-def restore_instance(store, settings, region, target, params):
-    store.backups.restore(region.region_id, target.instance, backups.validate_restore(params), settings.restore_delay)
-
-
-# ------------------------------------------------------------------------------------------ the resource-tag service
-# signed for its own service name, served on the same server by path
-@operation('tagResources', 'POST', '/regions/{regionId}/tags:tagResources', 'body', service=tagging.SERVICE)
-def tag_resources(store, settings, region, target, params):
-    return tagging.execute(store, region.region_id, 'tagResources', params)
-
-
-@operation('unTagResources', 'POST', '/regions/{regionId}/tags:unTagResources', 'body', service=tagging.SERVICE)
-def untag_resources(store, settings, region, target, params):
-    return tagging.execute(store, region.region_id, 'unTagResources', params)

@@ -5,7 +5,8 @@ The names, defaults, ranges and choices of 2.8 and 4.0 are those of the SDK's Co
 Later versions keep 4.0's set and add what their Redis release added (streams in 5.0, more keyspace
 event classes); 7.2 names the compact encodings ``listpack`` and reports the ``ziplist`` names as
 unsupported items. Those additions, the ``byteArray``/``outputBuffer`` rules and the canonical forms
-the values are reported in are the emulator's choices (README).  ``Config`` is the backend (``store.config``).
+the values are reported in are the emulator's choices (README).  ``Config`` is the backend (``store.config``);
+the handlers follow it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import failed_precondition, invalid_argument
+from .registry import operation
 from .validation import check_known
 
 _RANGE = (0, 10000)
@@ -333,3 +335,17 @@ class Config:
             store._schedule(inst, store.clock() + delay, 'config')
             store._settle(inst, store.clock())
             store.save()
+
+
+# ------------------------------------------------------------------------------------------ engine parameters
+_CONFIG = '/regions/{regionId}/cacheInstance/{cacheInstanceId}/instanceConfig'
+
+
+@operation('describeInstanceConfig', 'GET', _CONFIG)
+def describe_instance_config(store, settings, region, target, params):
+    return store.config.describe(region.region_id, target.instance)
+
+
+@operation('modifyInstanceConfig', 'POST', _CONFIG, 'body')
+def modify_instance_config(store, settings, region, target, params):
+    store.config.modify(region.region_id, target.instance, params, settings.config_delay)

@@ -1,6 +1,7 @@
 """The one registry of the API operations (issue 26): each is one entry, declared with @operation on its handler
-in the module of its resource (operations.py for the instances, catalogue, white lists, parameters, backups and
-tags; accounts.py, security.py, tasks.py, recycle.py for the day-2 operations), and the routes are built from it.
+in the module of its resource (operations.py for the instances and the catalogue; whitelist.py, parameters.py,
+backups.py, tagging.py, next to the resource's backend; accounts.py, security.py, tasks.py, recycle.py for the
+day-2 operations), and the routes are built from it.
 
 An entry says the operation's method, its path after /v1 with the parameters the path names, where its parameters
 come from ('body': the JSON body, nulls removed; 'query': the parsed query; 'none': {}), its signing service and,

@@ -3,12 +3,14 @@
 The real service has its own host (resourcetag.jdcloud-api.com) and signing service name; the emulator
 serves it on the same server, routed by path (``/v1/regions/{regionId}/tags:tagResources``), and checks
 that those requests are signed for ``resourcetag``.  Like the real service it answers 200 and lists the
-resources it could not tag in ``failedResourcesMap``.  ``Tags`` is its backend (``store.tags``).
+resources it could not tag in ``failedResourcesMap``.  ``Tags`` is its backend (``store.tags``);
+the handlers follow it.
 """
 
 from __future__ import annotations
 
 from .errors import invalid_argument
+from .registry import operation
 
 SERVICE = 'resourcetag'
 # The product lines the service knows (jdcloud-sdk ResourcesMap); only redis resources exist here.
@@ -151,3 +153,15 @@ class Tags:
                 store._changed(region)
             store.save()
             return failed, success
+
+
+# ------------------------------------------------------------------------------------------ the resource-tag service
+# signed for its own service name, served on the same server by path
+@operation('tagResources', 'POST', '/regions/{regionId}/tags:tagResources', 'body', service=SERVICE)
+def tag_resources(store, settings, region, target, params):
+    return execute(store, region.region_id, 'tagResources', params)
+
+
+@operation('unTagResources', 'POST', '/regions/{regionId}/tags:unTagResources', 'body', service=SERVICE)
+def untag_resources(store, settings, region, target, params):
+    return execute(store, region.region_id, 'unTagResources', params)

@@ -1,5 +1,5 @@
-"""White-list groups (docs/dev/api-notes.md#white-list-groups): parameter validation
-and the backend (``WhiteLists``, ``store.whitelists``).
+"""White-list groups (docs/dev/api-notes.md#white-list-groups): parameter validation,
+the backend (``WhiteLists``, ``store.whitelists``) and the handlers.
 
 The SDK documents ``name`` (required) and ``ips``: IPs or CIDR blocks in ONE string, separated by
 English commas, e.g. ``0.0.0.0/0,192.168.0.10``.  It documents no rule for group names; the
@@ -13,6 +13,7 @@ import ipaddress
 import re
 
 from .errors import already_exists, failed_precondition, invalid_argument, not_found
+from .registry import operation
 from .validation import _string, check_known
 
 DEFAULT_GROUP = {'name': 'default', 'ips': '0.0.0.0/0'}
@@ -104,3 +105,27 @@ class WhiteLists:
                 raise failed_precondition("white list group '%s' cannot be deleted" % name)
             inst.white_lists.remove(existing)
             self.store.save()
+
+
+# ------------------------------------------------------------------------------------------ white-list groups
+_WHITE_LIST = '/regions/{regionId}/cacheInstance/{cacheInstanceId}/whiteListGroup'
+
+
+@operation('describeWhiteListGroup', 'GET', _WHITE_LIST)
+def describe_white_list_group(store, settings, region, target, params):
+    return {'whiteLists': store.whitelists.describe(region.region_id, target.instance)}
+
+
+@operation('addWhiteListGroup', 'POST', _WHITE_LIST, 'body')
+def add_white_list_group(store, settings, region, target, params):
+    store.whitelists.add(region.region_id, target.instance, validate_add(params))
+
+
+@operation('modifyWhiteListGroup', 'PUT', _WHITE_LIST, 'body')
+def modify_white_list_group(store, settings, region, target, params):
+    store.whitelists.modify(region.region_id, target.instance, validate_modify(params))
+
+
+@operation('deleteWhiteListGroup', 'DELETE', _WHITE_LIST, 'query')
+def delete_white_list_group(store, settings, region, target, params):
+    store.whitelists.delete(region.region_id, target.instance, validate_delete(params))
