@@ -17,8 +17,9 @@ The rules (the guide's "Changes in the maintenance window"):
   another change of the same kind is cancelled first;
 - ``apply_at: immediately``: a planned task of the same kind is cancelled, then the change is made now (it would
   otherwise run again in the window, on an instance that has it already);
-- Redis is upgraded before its proxy, one call each (the API refuses both in one call); in the window, one upgrade
-  is planned at a time: the proxy's is planned by a run after Redis's has run.
+- Redis is upgraded before its proxy, one call each (the API refuses both in one call); in the window, one change
+  is planned at a time (the API starts a window's tasks together, and a change cannot start while another runs): an
+  upgrade is planned by a run after the planned resize, and the proxy's after Redis's, has run.
 """
 
 import re
@@ -281,15 +282,22 @@ def plan(instance, resize, resize_declared, wanted_versions, versions, tasks, ap
         if action.scheduled:
             cancelled = {t['id'] for t in result.cancels}
             other = (
-                [t for t in planned_upgrades if t['id'] not in cancelled]
+                [t for t in planned_upgrades + planned_resizes if t['id'] not in cancelled]
                 + ([kept_upgrade] if kept_upgrade else [])
-                + [a for a in result.actions if a.kind != 'resize' and a.scheduled]
+                + [a for a in result.actions if a.scheduled]
             )
             if other:
-                # one planned upgrade at a time: this one is planned by a run after the other has run
+                # one planned change at a time: the API starts a window's tasks together and a change cannot start
+                # while another runs (the later task would fail), so this one is planned by a run after the other
                 result.waiting.append(action)
                 continue
         result.actions.append(action)
+    cancelled = {t['id'] for t in result.cancels}
+    if kept_upgrade or any(t['id'] not in cancelled for t in planned_upgrades):
+        # a resize waits for a planned upgrade in the same way
+        for action in [a for a in result.actions if a.kind == 'resize' and a.scheduled]:
+            result.actions.remove(action)
+            result.waiting.append(action)
     unique = {}
     for task in result.cancels:
         unique.setdefault(task['id'], task)
@@ -381,11 +389,14 @@ class Scheduler:
         maintenance window once written (what a new task is planned in, shown in check mode)."""
         self.scheduled = [scheduled_result(task) for task in schedule.kept]
         for action in schedule.waiting:
+            if action.kind == 'resize':
+                what = 'the resize to ' + ', '.join(f'{o} {v}' for o, v in action.changes().items())
+            else:
+                what = f'{action.kind} {action.request[action.kind]}'
             self.warn(
-                '{} {} is not planned yet: one upgrade is planned for the maintenance window of instance {} at a time, '
-                'Redis before its proxy; a run after the planned upgrade has run plans it'.format(
-                    action.kind, action.request[action.kind], instance['id']
-                )
+                '{} is not planned yet: one change is planned for the maintenance window of instance {} at a time '
+                '(the API starts them together when the window opens, and one cannot start while another runs); a run '
+                'after the planned change has run plans it'.format(what, instance['id'])
             )
         busy = instance.get('status') != 'running'
         for action in schedule.actions:

@@ -356,6 +356,10 @@ options:
         change were made. A re-run asking for the same change while its task is planned writes nothing and reports
         the task again. A different wish cancels the planned task (C(cancelled.<task id>)) and plans the new one;
         check mode says which. O(wait) never waits for a window.
+      - One change is planned for the window at a time, since the API starts the planned tasks together when the
+        window opens and a change cannot start while another runs (the later one would fail): with a resize and an
+        upgrade asked for, the resize is planned and a warning says that a run after that window plans the upgrade;
+        a resize asked for while an upgrade is planned waits in the same way.
       - V(maintenance_window) needs a window. On an instance without one it is refused with C(INVALID_ARGUMENT)
         before any write, unless O(maintenance_window) is set in the same task.
       - Whatever its value, a planned resize or upgrade that would undo what the options declare (a class, a count
@@ -383,8 +387,8 @@ options:
         An instance without a proxy (master-slave) refuses it.
       - The API upgrades Redis and its proxy in separate calls; with both set, Redis is upgraded first and the
         module waits until the instance runs again (even with O(wait=false)) before upgrading the proxy. In the
-        window one upgrade is planned at a time, so the proxy's is planned by a run after Redis's has run, and a
-        warning says so.
+        window one change is planned at a time (see O(apply_at)), so the proxy's is planned by a run after Redis's has
+        run, and a warning says so.
       - Not used on create.
     type: str
     version_added: 1.1.0

@@ -328,6 +328,55 @@ def test_upgrades_in_the_window_redis_first_then_the_proxy(emulator, sdk_client)
     assert emulator.writes() == 0
 
 
+def test_a_resize_and_an_upgrade_in_the_window_one_after_the_other(emulator, sdk_client):
+    # the API starts the planned tasks of a window together, and a change cannot start while another runs: planned
+    # together, the upgrade would fail when the window came (instance changing), so it is planned by a later run
+    instance_id = with_window(sdk_client, 'resize_ver_window', redis_version='4.0')
+    args = dict(
+        instance_id=instance_id,
+        instance_class='redis.m.small.basic',
+        minor_version='4.0-1.5',
+        apply_at='maintenance_window',
+    )
+    made = run(emulator, **args)
+    assert not made.failed and made.changed, made.result
+    assert made.result['changes'] == ['scheduled.instance_class']
+    assert [s['type'] for s in made.result['scheduled']] == ['resize']
+    assert 'minor_version 4.0-1.5 is not planned yet' in json.dumps(made.result.get('warnings', []))
+    assert list(planned(sdk_client, instance_id).values()) == [{'cacheInstanceClass': 'redis.m.small.basic'}]
+
+    window_arrives(emulator)
+    upgrade = run(emulator, **args)
+    assert not upgrade.failed and upgrade.changed, upgrade.result
+    assert upgrade.result['changes'] == ['scheduled.minor_version']
+    window_arrives(emulator)
+    emulator.admin.reset(state=False)
+    done = run(emulator, **args)
+    assert not done.failed and not done.changed and done.result['scheduled'] == [], done.result
+    inst = described(sdk_client, instance_id)
+    assert (inst['cacheInstanceClass'], inst['instanceVersion']) == ('redis.m.small.basic', '4.0-1.5')
+
+
+def test_a_resize_waits_for_an_upgrade_planned_in_the_window(emulator, sdk_client):
+    instance_id = with_window(sdk_client, 'ver_then_resize', redis_version='4.0')
+    upgrade = run(emulator, instance_id=instance_id, minor_version='4.0-1.5', apply_at='maintenance_window')
+    assert not upgrade.failed and upgrade.result['changes'] == ['scheduled.minor_version'], upgrade.result
+    args = dict(instance_id=instance_id, instance_class='redis.m.small.basic', apply_at='maintenance_window')
+    emulator.admin.reset(state=False)
+    waiting = run(emulator, **args)
+    assert not waiting.failed and not waiting.changed, waiting.result
+    assert 'the resize to instance_class redis.m.small.basic is not planned yet' in json.dumps(
+        waiting.result.get('warnings', [])
+    )
+    assert emulator.writes() == 0
+    window_arrives(emulator)
+    resize = run(emulator, **args)
+    assert not resize.failed and resize.result['changes'] == ['scheduled.instance_class'], resize.result
+    window_arrives(emulator)
+    inst = described(sdk_client, instance_id)
+    assert (inst['cacheInstanceClass'], inst['instanceVersion']) == ('redis.m.small.basic', '4.0-1.5')
+
+
 def test_a_lost_answer_on_a_scheduled_upgrade_is_adopted(emulator, sdk_client):
     instance_id = with_window(sdk_client, 'ver_lost')
     emulator.admin.config(drop_response_rate=1.0, fault_operations=['modifyInstanceMinorVersion'])
