@@ -357,7 +357,7 @@ options:
         the task again. A different wish cancels the planned task (C(cancelled.<task id>)) and plans the new one;
         check mode says which. O(wait) never waits for a window.
       - One change is planned for the window at a time, since the API starts the planned tasks together when the
-        window opens and a change cannot start while another runs (the later one would fail): with a resize and an
+        window opens and a change cannot start while another runs (the later one would fail). With a resize and an
         upgrade asked for, the resize is planned and a warning says that a run after that window plans the upgrade;
         a resize asked for while an upgrade is planned waits in the same way.
       - V(maintenance_window) needs a window. On an instance without one it is refused with C(INVALID_ARGUMENT)
