@@ -10,22 +10,14 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, unquote
 
-# the modules of the other resources: imported for their @operation entries
-from . import (  # noqa: F401
-    accounts,
-    backups,
-    listing,
-    parameters,
-    recycle,
-    security,
-    tagging,
-    tasks,
-    validation,
-    whitelist,
-)
-from .registry import REGISTRY, Operation, operation, params_of, parse_body, routes  # noqa: F401
+from . import accounts, backups, listing, parameters, recycle, security, tagging, tasks, validation, whitelist
+from .registry import REGISTRY, operation, params_of, routes
 from .settings import RuntimeSettings
 from .store import Store
+
+# The modules of the other resources, each of which adds its operations to the registry with @operation when it
+# is imported: named here so that the registry is whole once this module is.
+RESOURCE_MODULES = (accounts, backups, parameters, recycle, security, tagging, tasks, whitelist)
 
 # Operations whose path has no region are signed for this region, unless the request names one (regionId)
 REGIONLESS_SIGNING_REGION = 'jdcloud-api'
