@@ -135,6 +135,12 @@ class SettingModule(InstanceModule):
 
     component = None
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Every module of one setting has the same options around its component's, and the same rules for them.
+        cls.argument_spec = dict(SETTING_ARGUMENT_SPEC, **cls.component.argument_spec)
+        cls.module_kwargs = SETTING_MODULE_KWARGS
+
     def validate(self):
         wanted = {option: self.params[option] for option in self.component.argument_spec}
         self.wanted = self.component.validate(wanted)

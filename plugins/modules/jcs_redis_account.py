@@ -189,17 +189,11 @@ accounts:
 '''
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._accounts import Accounts
-from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import (
-    SETTING_ARGUMENT_SPEC,
-    SETTING_MODULE_KWARGS,
-    SettingModule,
-)
+from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import SettingModule
 
 
 class JCSRedisAccount(SettingModule):
     component = Accounts()
-    argument_spec = dict(SETTING_ARGUMENT_SPEC, **component.argument_spec)
-    module_kwargs = SETTING_MODULE_KWARGS
 
 
 def main():

@@ -142,17 +142,11 @@ backup_policy:
 '''
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._backup import BackupPolicy
-from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import (
-    SETTING_ARGUMENT_SPEC,
-    SETTING_MODULE_KWARGS,
-    SettingModule,
-)
+from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import SettingModule
 
 
 class JCSRedisBackupPolicy(SettingModule):
     component = BackupPolicy()
-    argument_spec = dict(SETTING_ARGUMENT_SPEC, **component.argument_spec)
-    module_kwargs = SETTING_MODULE_KWARGS
 
 
 def main():

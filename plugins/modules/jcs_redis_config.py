@@ -124,17 +124,11 @@ changes:
 '''
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._parameters import Config
-from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import (
-    SETTING_ARGUMENT_SPEC,
-    SETTING_MODULE_KWARGS,
-    SettingModule,
-)
+from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import SettingModule
 
 
 class JCSRedisConfig(SettingModule):
     component = Config()
-    argument_spec = dict(SETTING_ARGUMENT_SPEC, **component.argument_spec)
-    module_kwargs = SETTING_MODULE_KWARGS
 
 
 def main():

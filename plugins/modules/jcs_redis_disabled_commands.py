@@ -103,17 +103,11 @@ changes:
 '''
 
 from ansible_collections.jdcloud.cloud.plugins.module_utils._disabled_commands import DisabledCommands
-from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import (
-    SETTING_ARGUMENT_SPEC,
-    SETTING_MODULE_KWARGS,
-    SettingModule,
-)
+from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import SettingModule
 
 
 class JCSRedisDisabledCommands(SettingModule):
     component = DisabledCommands()
-    argument_spec = dict(SETTING_ARGUMENT_SPEC, **component.argument_spec)
-    module_kwargs = SETTING_MODULE_KWARGS
 
 
 def main():

@@ -159,18 +159,12 @@ tls:
     ca_download_url: https://redis-tls.cn-north-1.jdcloud-oss.com/redis-m0vcg462xe31/ca.pem
 '''
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import (
-    SETTING_ARGUMENT_SPEC,
-    SETTING_MODULE_KWARGS,
-    SettingModule,
-)
+from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import SettingModule
 from ansible_collections.jdcloud.cloud.plugins.module_utils._tls import TLS
 
 
 class JCSRedisTLS(SettingModule):
     component = TLS()
-    argument_spec = dict(SETTING_ARGUMENT_SPEC, **component.argument_spec)
-    module_kwargs = SETTING_MODULE_KWARGS
 
 
 def main():

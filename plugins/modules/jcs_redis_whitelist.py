@@ -149,18 +149,12 @@ whitelist:
       ips: [10.0.9.10]
 '''
 
-from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import (
-    SETTING_ARGUMENT_SPEC,
-    SETTING_MODULE_KWARGS,
-    SettingModule,
-)
+from ansible_collections.jdcloud.cloud.plugins.module_utils._settings import SettingModule
 from ansible_collections.jdcloud.cloud.plugins.module_utils._whitelist import Whitelist
 
 
 class JCSRedisWhitelist(SettingModule):
     component = Whitelist()
-    argument_spec = dict(SETTING_ARGUMENT_SPEC, **component.argument_spec)
-    module_kwargs = SETTING_MODULE_KWARGS
 
 
 def main():
