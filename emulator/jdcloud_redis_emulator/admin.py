@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import ssl
-import time
 import urllib.error
 import urllib.request
 
@@ -34,7 +33,7 @@ class AdminClient:
             self._context.check_hostname = False
             self._context.verify_mode = ssl.CERT_NONE
 
-    def call(self, method: str, path: str, body: dict = None) -> dict:
+    def call(self, method: str, path: str, body: dict = None, timeout: float = None) -> dict:
         data = json.dumps(body).encode('utf-8') if body is not None else None
         request = urllib.request.Request(
             self.url + '/_emulator/' + path.lstrip('/'),
@@ -43,7 +42,7 @@ class AdminClient:
             headers={'Content-Type': 'application/json'},
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout, context=self._context) as response:
+            with urllib.request.urlopen(request, timeout=timeout or self.timeout, context=self._context) as response:
                 return json.loads(response.read().decode('utf-8'))
         except urllib.error.HTTPError as exc:
             try:
@@ -116,13 +115,16 @@ class AdminClient:
         with ``answer='error'``, with a 503; the plan ends."""
         return self.call('POST', 'release-requests', {'operation': operation, 'answer': answer})
 
-    def wait_held_requests(self, operation: str, waiting: int = 1, timeout: float = 60) -> None:
-        """Return once ``waiting`` requests of ``operation`` are held; AssertionError after ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        while (self.held_requests().get(operation) or {}).get('waiting', 0) < waiting:
-            if time.monotonic() > deadline:
-                raise AssertionError('no %s request was held within %s seconds' % (operation, timeout))
-            time.sleep(0.02)
+    def wait_held_requests(self, operation: str, waiting: int = 1, timeout: float = 60) -> dict:
+        """Return (the hold plans, as ``held_requests``) once ``waiting`` requests of ``operation`` are held;
+        AssertionError after ``timeout`` seconds. The emulator waits, so nothing polls."""
+        try:
+            body = {'operation': operation, 'waiting': waiting, 'timeout': timeout}
+            return self.call('POST', 'hold-requests/wait', body, timeout=timeout + self.timeout)
+        except AdminError as exc:
+            if exc.code == 408:
+                raise AssertionError('no %s request was held within %s seconds' % (operation, timeout)) from None
+            raise
 
     def check_password(self, instance_id: str, password: str) -> bool:
         return self.call('POST', 'instances/%s/check-password' % instance_id, {'password': password})['matches']

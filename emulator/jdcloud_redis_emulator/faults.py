@@ -141,6 +141,7 @@ class Holds:
 
     def __init__(self):
         self.lock = threading.Lock()
+        self.arrived = threading.Condition(self.lock)  # notified whenever a request starts waiting
         self.plans = {}
 
     def hold(self, operation: str, count: int = 1, skip: int = 0) -> dict:
@@ -165,8 +166,18 @@ class Holds:
             plan['count'] -= 1
             ticket = _Ticket()
             plan['waiting'].append(ticket)
+            self.arrived.notify_all()
         ticket.event.wait(HOLD_MAX)
         return ticket.answer
+
+    def wait(self, operation: str, waiting: int, timeout: float) -> bool:
+        """Block until ``waiting`` requests of ``operation`` are held (True) or ``timeout`` seconds pass (False):
+        a test whose client runs in the background (an Ansible async task) learns it reached the held request
+        without polling."""
+        with self.arrived:
+            return self.arrived.wait_for(
+                lambda: len((self.plans.get(operation) or {}).get('waiting', ())) >= waiting, timeout
+            )
 
     def release(self, operation: str | None = None, answer: str | None = None) -> dict:
         """Let the held requests of ``operation`` (every operation when None) go on, and end its plan."""

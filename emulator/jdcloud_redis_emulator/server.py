@@ -20,7 +20,7 @@ from . import catalogue, day2_admin, operations, signing
 from .churn import Churn, ChurnError
 from .clock import Clock, Triggers, parse_after
 from .errors import ApiError, access_error, method_not_allowed, not_found
-from .faults import HOLD_ANSWERS, Faults, Holds, Observer
+from .faults import HOLD_ANSWERS, HOLD_MAX, Faults, Holds, Observer
 from .settings import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, OPERATIONS, VERSION, RuntimeSettings
 from .store import STATUSES, TRANSITIONS, Store
 from .validation import NAME_RE
@@ -575,6 +575,20 @@ class Emulator:
                     raise AdminError(400, '%s must be an integer between 0 and 1000' % key)
             return self.holds.hold(operation, count, skip)
         if method == 'GET' and parts == ['hold-requests']:
+            return self.holds.status()
+        if method == 'POST' and parts == ['hold-requests', 'wait']:
+            check_members(data, ('operation', 'waiting', 'timeout'))
+            operation, waiting, timeout = data.get('operation'), data.get('waiting', 1), data.get('timeout', 60)
+            if operation not in OPERATIONS:
+                raise AdminError(400, 'operation must be one of %s' % ', '.join(OPERATIONS))
+            if isinstance(waiting, bool) or not isinstance(waiting, int) or not 1 <= waiting <= 1000:
+                raise AdminError(400, 'waiting must be an integer between 1 and 1000')
+            if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 <= timeout <= HOLD_MAX:
+                raise AdminError(400, 'timeout must be a number of seconds between 0 and %g' % HOLD_MAX)
+            if not self.holds.wait(operation, waiting, timeout):
+                raise AdminError(
+                    408, 'fewer than %d %s requests were held within %g seconds' % (waiting, operation, timeout)
+                )
             return self.holds.status()
         if method == 'POST' and parts == ['release-requests']:
             operation, answer = data.get('operation'), data.get('answer')

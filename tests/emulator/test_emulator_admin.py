@@ -261,6 +261,51 @@ def test_request_hold_refuses_unknown_operations_and_bad_counts(emulator):
         emulator.admin.release_requests(answer='maybe')
 
 
+def test_waiting_for_held_requests_blocks_in_the_emulator_until_they_arrive(api, emulator, make_instance):
+    """POST hold-requests/wait answers once the request is held (a test whose client runs in the background
+    learns it without polling), and 408 when it is not held in time."""
+    make_instance()
+    emulator.admin.hold_requests('describeUserQuota')
+    with pytest.raises(AssertionError, match='no describeUserQuota request was held within 0 seconds'):
+        emulator.admin.wait_held_requests('describeUserQuota', timeout=0)
+    answers = []
+    client = sigv.Client(emulator.url, emulator.access_key, emulator.secret_key)
+    thread = threading.Thread(target=lambda: answers.append(client.call('GET', '/regions/cn-north-1/quota').status))
+    thread.start()
+    try:
+        plans = emulator.admin.wait_held_requests('describeUserQuota', timeout=30)
+        assert plans == {'describeUserQuota': {'waiting': 1, 'count': 0, 'skip': 0}} and answers == []
+        # already held: answers at once; two are never held
+        assert emulator.admin.wait_held_requests('describeUserQuota', timeout=30) == plans
+        with pytest.raises(AdminError) as info:
+            emulator.admin.call(
+                'POST', 'hold-requests/wait', {'operation': 'describeUserQuota', 'waiting': 2, 'timeout': 0}
+            )
+        assert info.value.code == 408
+    finally:
+        emulator.admin.release_requests()
+        thread.join()
+        client.close()
+    assert answers == [200]
+
+
+@pytest.mark.parametrize(
+    'body',
+    [
+        {'operation': 'noSuchOperation'},
+        {'operation': 'describeUserQuota', 'waiting': 0},
+        {'operation': 'describeUserQuota', 'waiting': True},
+        {'operation': 'describeUserQuota', 'timeout': -1},
+        {'operation': 'describeUserQuota', 'timeout': 301},
+        {'operation': 'describeUserQuota', 'count': 1},
+    ],
+)
+def test_waiting_for_held_requests_refuses_bad_bodies(emulator, body):
+    with pytest.raises(AdminError) as info:
+        emulator.admin.call('POST', 'hold-requests/wait', body)
+    assert info.value.code == 400
+
+
 def test_peak_in_flight_counts_the_requests_handled_at_once(emulator):
     clients = [sigv.Client(emulator.url, emulator.access_key, emulator.secret_key) for dummy in range(3)]
     try:
