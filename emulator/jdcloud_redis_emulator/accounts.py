@@ -5,11 +5,14 @@ Redis versions of the ``account_versions`` setting (6.2 and 7.2: ACL users came 
 account is the instance's own password (resetCacheInstancePassword), listed but never modified or deleted here;
 names are 2-16 lower-case letters, digits or ``_`` starting with a letter; passwords follow the instance password
 rule, which checkPasswordValid applies too; at most 20 normal accounts; descriptions up to 128 characters.
+``Accounts`` is the backend (``store.accounts``); the handlers follow it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 
 from . import day2, validation
 from .errors import already_exists, failed_precondition, invalid_argument, not_found
@@ -22,6 +25,21 @@ PRIVILEGES = ('RoleReadOnly', 'RoleReadWrite')
 DESCRIPTION_MAX = 128
 MAX_ACCOUNTS = 20
 _FIELDS = ('accountName', 'accountPassword', 'accountPrivilege', 'accountDescription')
+
+
+def hash_password(password: str) -> str:
+    """A salted sha256 of a password (the instance's or an account's): the emulator never needs one back."""
+    if not password:
+        return ''
+    salt = secrets.token_hex(8)
+    return salt + '$' + hashlib.sha256((salt + password).encode('utf-8')).hexdigest()
+
+
+def password_matches(stored: str, password: str) -> bool:
+    if not stored:
+        return not password
+    salt, digest = stored.split('$', 1)
+    return secrets.compare_digest(digest, hashlib.sha256((salt + (password or '')).encode('utf-8')).hexdigest())
 
 
 def password_problem(password) -> str:
@@ -77,120 +95,8 @@ def _fields(item: dict, prefix: str, create: bool) -> dict:
     return out
 
 
-def supported(settings, inst) -> bool:
-    return inst.redis_version in settings.account_versions
-
-
-def _writable(settings, inst) -> None:
-    if not supported(settings, inst):
-        raise failed_precondition(
-            "cacheInstance '%s' runs Redis %s, which has no accounts (describeAccounts isSupport is false)"
-            % (inst.id, inst.redis_version)
-        )
-    day2.require_running(inst, 'its accounts can be changed')
-
-
-def _find(inst, name: str) -> dict:
-    if name == DEFAULT_ACCOUNT:
-        raise failed_precondition(
-            "the default account cannot be modified or deleted: its password is the instance's "
-            '(resetCacheInstancePassword)'
-        )
-    account = next((a for a in inst.accounts if a['name'] == name), None)
-    if account is None:
-        raise not_found("account '%s' not found in cacheInstance '%s'" % (name, inst.id))
-    return account
-
-
-def _apply(account: dict, fields: dict) -> None:
-    from .store import hash_password  # the store imports this module's siblings; import late
-
-    if 'password' in fields:
-        account['password_hash'] = hash_password(fields['password'])
-    for key in ('privilege', 'description'):
-        if key in fields:
-            account[key] = fields[key]
-
-
-def render(settings, inst) -> dict:
-    if not supported(settings, inst):
-        return {'isSupport': False, 'accountLists': []}
-    default = {
-        'accountName': DEFAULT_ACCOUNT,
-        'accountType': 'default',
-        'accountPrivilege': 'RoleReadWrite',
-        'accountDescription': '',
-    }
-    return {
-        'isSupport': True,
-        'accountLists': [default]
-        + [
-            {
-                'accountName': a['name'],
-                'accountType': 'normal',
-                'accountPrivilege': a['privilege'],
-                'accountDescription': a['description'],
-            }
-            for a in inst.accounts
-        ],
-    }
-
-
-@operation('checkPasswordValid', 'POST', '/regions/{regionId}/checkPasswordValid', 'body')
-def check_password_valid(store, settings, region, target, params):
-    validation.check_known(params, ('regionId', 'password'))
-    if 'password' not in params:
-        raise invalid_argument('password is required')
-    problem = password_problem(params['password'])
-    return {'valid': not problem, 'msg': problem}
-
-
-@operation('describeAccounts', 'GET', _ACCOUNT, 'query')
-def describe_accounts(store, settings, region, target, params):
-    return render(settings, store.get(region.region_id, target.instance))
-
-
-@operation('createAccount', 'POST', _ACCOUNT, 'body')
-def create_account(store, settings, region, target, params):
-    inst = store.get(region.region_id, target.instance)
-    validation.check_known(params, day2.PATH_PARAMS + _FIELDS)
-    fields = _fields(params, '', create=True)
-    _writable(settings, inst)
-    if fields['name'] == DEFAULT_ACCOUNT or any(a['name'] == fields['name'] for a in inst.accounts):
-        raise already_exists("account '%s' already exists in cacheInstance '%s'" % (fields['name'], inst.id))
-    if len(inst.accounts) >= MAX_ACCOUNTS:
-        raise failed_precondition(
-            "cacheInstance '%s' already has %d accounts besides default, the most it may have" % (inst.id, MAX_ACCOUNTS)
-        )
-    account = {'name': fields['name']}
-    _apply(account, fields)
-    inst.accounts.append(account)
-    store.save()
-
-
-@operation('modifyAccount', 'PATCH', _ACCOUNT, 'body')
-def modify_account(store, settings, region, target, params):
-    inst = store.get(region.region_id, target.instance)
-    validation.check_known(params, day2.PATH_PARAMS + _FIELDS)
-    fields = _fields(params, '', create=False)
-    _writable(settings, inst)
-    _apply(_find(inst, fields['name']), fields)
-    store.save()
-
-
-@operation('deleteAccount', 'DELETE', _ACCOUNT, 'query')
-def delete_account(store, settings, region, target, params):
-    inst = store.get(region.region_id, target.instance)
-    validation.check_known(params, day2.PATH_PARAMS + ('accountName',))
-    name = _name(params.get('accountName'), 'accountName')
-    _writable(settings, inst)
-    inst.accounts.remove(_find(inst, name))
-    store.save()
-
-
-@operation('modifyAccounts', 'PATCH', '/regions/{regionId}/cacheInstance/{cacheInstanceId}/accounts', 'body')
-def modify_accounts(store, settings, region, target, params):
-    inst = store.get(region.region_id, target.instance)
+def validate_accounts(params: dict) -> list:
+    """The checked fields of each account of a modifyAccounts body, each account named once."""
     validation.check_known(params, day2.PATH_PARAMS + ('accounts',))
     items = params.get('accounts')
     if not isinstance(items, list) or not items:
@@ -206,25 +112,153 @@ def modify_accounts(store, settings, region, target, params):
     duplicate = next((n for n in names if names.count(n) > 1), None)
     if duplicate:
         raise invalid_argument('accounts names account %r more than once' % duplicate)
-    _writable(settings, inst)
-    # all or nothing: every account is found before any is changed
-    found = [_find(inst, f['name']) for f in checked]
-    for account, fields in zip(found, checked):
-        _apply(account, fields)
-    store.save()
+    return checked
 
 
-def password_matches(store, instance_id: str, name: str, password: str) -> bool:
-    """For the admin endpoint: whether account ``name`` of the instance has this password."""
-    from .store import password_matches as matches
+def _apply(account: dict, fields: dict) -> None:
+    if 'password' in fields:
+        account['password_hash'] = hash_password(fields['password'])
+    for key in ('privilege', 'description'):
+        if key in fields:
+            account[key] = fields[key]
 
-    with store.lock:
-        inst = store.instances.get(instance_id)
-        if inst is None:
-            raise ValueError('no instance %s' % instance_id)
+
+class Accounts:
+    """The normal accounts of the store's instances (``store.accounts``); under the store's lock.  An account is
+    a dict in its instance's ``accounts``; ``versions`` is the ``account_versions`` setting: the Redis versions
+    that have accounts."""
+
+    def __init__(self, store):
+        self.store = store
+
+    @staticmethod
+    def _writable(inst, versions) -> None:
+        if inst.redis_version not in versions:
+            raise failed_precondition(
+                "cacheInstance '%s' runs Redis %s, which has no accounts (describeAccounts isSupport is false)"
+                % (inst.id, inst.redis_version)
+            )
+        day2.require_running(inst, 'its accounts can be changed')
+
+    @staticmethod
+    def _find(inst, name: str) -> dict:
         if name == DEFAULT_ACCOUNT:
-            return matches(inst.password_hash, password)
+            raise failed_precondition(
+                "the default account cannot be modified or deleted: its password is the instance's "
+                '(resetCacheInstancePassword)'
+            )
         account = next((a for a in inst.accounts if a['name'] == name), None)
         if account is None:
-            raise ValueError('no account %s in %s' % (name, instance_id))
-        return matches(account['password_hash'], password)
+            raise not_found("account '%s' not found in cacheInstance '%s'" % (name, inst.id))
+        return account
+
+    def describe(self, inst, versions) -> dict:
+        """The answer of describeAccounts: the default account first, then the normal ones."""
+        if inst.redis_version not in versions:
+            return {'isSupport': False, 'accountLists': []}
+        default = {
+            'accountName': DEFAULT_ACCOUNT,
+            'accountType': 'default',
+            'accountPrivilege': 'RoleReadWrite',
+            'accountDescription': '',
+        }
+        return {
+            'isSupport': True,
+            'accountLists': [default]
+            + [
+                {
+                    'accountName': a['name'],
+                    'accountType': 'normal',
+                    'accountPrivilege': a['privilege'],
+                    'accountDescription': a['description'],
+                }
+                for a in inst.accounts
+            ],
+        }
+
+    def create(self, inst, fields: dict, versions) -> None:
+        with self.store.lock:
+            self._writable(inst, versions)
+            if fields['name'] == DEFAULT_ACCOUNT or any(a['name'] == fields['name'] for a in inst.accounts):
+                raise already_exists("account '%s' already exists in cacheInstance '%s'" % (fields['name'], inst.id))
+            if len(inst.accounts) >= MAX_ACCOUNTS:
+                raise failed_precondition(
+                    "cacheInstance '%s' already has %d accounts besides default, the most it may have"
+                    % (inst.id, MAX_ACCOUNTS)
+                )
+            account = {'name': fields['name']}
+            _apply(account, fields)
+            inst.accounts.append(account)
+            self.store.save()
+
+    def modify(self, inst, changes: list, versions) -> None:
+        """Change each account of ``changes`` (checked fields): all or nothing, every account is found first."""
+        with self.store.lock:
+            self._writable(inst, versions)
+            found = [self._find(inst, f['name']) for f in changes]
+            for account, fields in zip(found, changes):
+                _apply(account, fields)
+            self.store.save()
+
+    def delete(self, inst, name: str, versions) -> None:
+        with self.store.lock:
+            self._writable(inst, versions)
+            inst.accounts.remove(self._find(inst, name))
+            self.store.save()
+
+    def password_matches(self, instance_id: str, name: str, password: str) -> bool:
+        """Admin: whether account ``name`` of the instance has this password (ValueError for an unknown one)."""
+        with self.store.lock:
+            inst = self.store.instances.get(instance_id)
+            if inst is None:
+                raise ValueError('no instance %s' % instance_id)
+            if name == DEFAULT_ACCOUNT:
+                return password_matches(inst.password_hash, password)
+            account = next((a for a in inst.accounts if a['name'] == name), None)
+            if account is None:
+                raise ValueError('no account %s in %s' % (name, instance_id))
+            return password_matches(account['password_hash'], password)
+
+
+@operation('checkPasswordValid', 'POST', '/regions/{regionId}/checkPasswordValid', 'body')
+def check_password_valid(store, settings, region, target, params):
+    validation.check_known(params, ('regionId', 'password'))
+    if 'password' not in params:
+        raise invalid_argument('password is required')
+    problem = password_problem(params['password'])
+    return {'valid': not problem, 'msg': problem}
+
+
+# The instance is looked up once the body or query is read, before its fields are checked: an unknown instance is
+# NOT_FOUND whatever the fields, a body that is not a JSON object INVALID_ARGUMENT whatever the instance.
+@operation('describeAccounts', 'GET', _ACCOUNT, 'query')
+def describe_accounts(store, settings, region, target, params):
+    inst = store.get(region.region_id, target.instance)
+    return store.accounts.describe(inst, settings.account_versions)
+
+
+@operation('createAccount', 'POST', _ACCOUNT, 'body')
+def create_account(store, settings, region, target, params):
+    inst = store.get(region.region_id, target.instance)
+    validation.check_known(params, day2.PATH_PARAMS + _FIELDS)
+    store.accounts.create(inst, _fields(params, '', create=True), settings.account_versions)
+
+
+@operation('modifyAccount', 'PATCH', _ACCOUNT, 'body')
+def modify_account(store, settings, region, target, params):
+    inst = store.get(region.region_id, target.instance)
+    validation.check_known(params, day2.PATH_PARAMS + _FIELDS)
+    store.accounts.modify(inst, [_fields(params, '', create=False)], settings.account_versions)
+
+
+@operation('deleteAccount', 'DELETE', _ACCOUNT, 'query')
+def delete_account(store, settings, region, target, params):
+    inst = store.get(region.region_id, target.instance)
+    validation.check_known(params, day2.PATH_PARAMS + ('accountName',))
+    store.accounts.delete(inst, _name(params.get('accountName'), 'accountName'), settings.account_versions)
+
+
+@operation('modifyAccounts', 'PATCH', '/regions/{regionId}/cacheInstance/{cacheInstanceId}/accounts', 'body')
+def modify_accounts(store, settings, region, target, params):
+    inst = store.get(region.region_id, target.instance)
+    store.accounts.modify(inst, validate_accounts(params), settings.account_versions)

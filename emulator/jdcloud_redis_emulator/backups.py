@@ -11,6 +11,7 @@ are ISO 8601 UTC times like every time the API returns.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from datetime import datetime, timezone
@@ -27,6 +28,7 @@ FILE_NAME_RE = re.compile(r'^[A-Za-z0-9_]{1,32}$')
 TIME_RE = re.compile(r'^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$')
 STATUS_RUNNING, STATUS_FAILED, STATUS_SUCCESS = 0, 1, 2
 TYPE_AUTO, TYPE_MANUAL = 0, 1
+DOWNLOAD_LINK_SECONDS = 3600  # the SDK: "1个小时有效期"
 _PATH_PARAMS = ('regionId', 'cacheInstanceId')
 
 
@@ -184,7 +186,7 @@ class Backups:
             self.store.save()
 
     def _new_id(self) -> str:
-        value = '%032x' % self.store._ids.getrandbits(128)
+        value = '%032x' % self.store.rng.getrandbits(128)
         return '%s-%s-4%s-a%s-%s' % (value[:8], value[8:12], value[13:16], value[17:20], value[20:])
 
     def _backup(self, inst, name: str, start: float, backup_type: int, status: int, done_at: float) -> dict:
@@ -201,7 +203,7 @@ class Backups:
             done_at=done_at,
             fails=False,
             # a size that looks real and stays the same for the same backup
-            size=inst.memory_mb * 1024 * (7 + self.store._ids.randrange(90)),
+            size=inst.memory_mb * 1024 * (7 + self.store.rng.randrange(90)),
             shard_memory_mb=cls.memory_mb_per_shard,
             shard_num=inst.shards,
         )
@@ -278,14 +280,37 @@ class Backups:
                 )
             inst.status = 'restoring'
             now = store.clock()
-            store._schedule(inst, now + delay, 'restore')
-            store._settle(inst, now)
+            store.schedule(inst, now + delay, 'restore')
+            store.settle(inst, now)
             store.save()
+
+    def download_urls(self, inst, base_id: str) -> list:
+        """describeDownloadUrl: ``[{name, link}]``, one file per shard of a successful backup, the links valid for
+        an hour from now."""
+        with self.store.lock:
+            backup = self.find(inst, base_id)
+            if backup['status'] != STATUS_SUCCESS:
+                raise failed_precondition("backup '%s' did not succeed; it has no files to download" % base_id)
+            expires = int(self.store.clock()) + DOWNLOAD_LINK_SECONDS
+            urls = []
+            for shard in range(backup['shard_num']):
+                name = '%s_shard%02d.rdb' % (backup['name'], shard)
+                token = hashlib.sha256(('%s/%s/%d' % (backup['id'], name, expires)).encode('utf-8')).hexdigest()[:32]
+                link = 'https://redis-backup.s3.%s.jdcloud-oss.com/%s/%s/%s?Expires=%d&Signature=%s' % (
+                    inst.region,
+                    inst.id,
+                    backup['id'],
+                    name,
+                    expires,
+                    token,
+                )
+                urls.append({'name': name, 'link': link})
+            return urls
 
     def seed(self, instance_id: str, count: int, name_prefix: str, interval: float, auto: bool) -> list:
         """Admin: ``count`` successful backups of an instance, ``interval`` seconds apart, the newest ending now."""
         with self.store.lock:
-            inst = self.store._any_region(instance_id)
+            inst = self.store.get_any(instance_id)
             now = self.store.clock()
             ids = []
             for index in range(count):
@@ -299,7 +324,7 @@ class Backups:
     def fail_next(self, instance_id: str) -> None:
         """Admin: the next backup of the instance fails."""
         with self.store.lock:
-            self.store._any_region(instance_id).fail_next_backup = True
+            self.store.get_any(instance_id).fail_next_backup = True
             self.store.save()
 
 

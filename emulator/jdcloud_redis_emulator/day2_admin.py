@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from . import accounts
-
 
 def handle(emulator, method: str, parts: list, data: dict):
     """The answer to an admin request, or None when it is not one of these."""
@@ -11,5 +9,5 @@ def handle(emulator, method: str, parts: list, data: dict):
         name, password = data.get('account'), data.get('password', '')
         if not isinstance(name, str) or not isinstance(password, str):
             raise ValueError('account and password must be strings')
-        return {'matches': accounts.password_matches(emulator.store, parts[1], name, password)}
+        return {'matches': emulator.store.accounts.password_matches(parts[1], name, password)}
     return None

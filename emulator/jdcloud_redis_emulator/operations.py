@@ -3,8 +3,9 @@
 parameters (parameters.py), the backups (backups.py), the resource-tag service (tagging.py) and the day-2 ones of
 accounts.py, security.py, tasks.py and recycle.py, is one entry of the registry (registry.py) and one handler,
 registered with @operation in the module of its resource; the routes are built from the registry. A handler
-reaches the state through the store: the instances on ``store`` itself, the other resources through their backend
-(``store.whitelists``, ``store.config``, ``store.backups``, ``store.tags``)."""
+checks the parameters, calls the backend and renders the answer: the instances on ``store`` itself, the other
+resources through their backend (``store.whitelists``, ``store.config``, ``store.backups``, ``store.tags``,
+``store.accounts``, ``store.security``, ``store.tasks``, ``store.recycle_bin``)."""
 
 from __future__ import annotations
 
@@ -89,7 +90,7 @@ def _execute(store: Store, settings: RuntimeSettings, target: Route, query: str,
 @operation('createCacheInstance', 'POST', '/regions/{regionId}/cacheInstance', 'body')
 def create_cache_instance(store, settings, region, target, params):
     spec = validation.validate_create(region, params)
-    recycle.check_clone(store, region.region_id, spec)  # a clone from a backup: checked before the create
+    store.recycle_bin.check_clone(region.region_id, spec)  # a clone from a backup: checked before the create
     return store.create(region.region_id, spec, settings.create_delay)
 
 
@@ -110,7 +111,7 @@ def modify_cache_instance_attribute(store, settings, region, target, params):
 
 @operation('deleteCacheInstance', 'DELETE', '/regions/{regionId}/cacheInstance/{cacheInstanceId}')
 def delete_cache_instance(store, settings, region, target, params):
-    recycle.delete(store, settings, region.region_id, target.instance)
+    store.recycle_bin.delete(region.region_id, target.instance, settings.delete_delay, settings.recycle_retention)
 
 
 @operation(
@@ -120,7 +121,8 @@ def delete_cache_instance(store, settings, region, target, params):
     'body',
 )
 def modify_cache_instance_class(store, settings, region, target, params):
-    return tasks.resize(store, settings, region.region_id, target.instance, validation.validate_resize(params))
+    request = validation.validate_resize(params)
+    return store.tasks.resize(region.region_id, target.instance, request, settings.resize_delay)
 
 
 @operation(

@@ -332,8 +332,8 @@ class Config:
                 else:
                     inst.config[name] = value
             inst.status = 'configuring'
-            store._schedule(inst, store.clock() + delay, 'config')
-            store._settle(inst, store.clock())
+            store.schedule(inst, store.clock() + delay, 'config')
+            store.settle(inst, store.clock())
             store.save()
 
 

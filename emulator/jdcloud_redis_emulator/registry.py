@@ -1,14 +1,15 @@
 """The one registry of the API operations (issue 26): each is one entry, declared with @operation on its handler
-in the module of its resource (operations.py for the instances and the catalogue; whitelist.py, parameters.py,
-backups.py, tagging.py, next to the resource's backend; accounts.py, security.py, tasks.py, recycle.py for the
-day-2 operations), and the routes are built from it.
+in the module of its resource, next to the resource's backend (operations.py for the instances and the catalogue;
+whitelist.py, parameters.py, backups.py, tagging.py, accounts.py, security.py, tasks.py, recycle.py), and the
+routes are built from it.
 
 An entry says the operation's method, its path after /v1 with the parameters the path names, where its parameters
 come from ('body': the JSON body, nulls removed; 'query': the parsed query; 'none': {}), its signing service and,
 with ``instance_first``, that the instance of the path is looked up (NOT_FOUND) before the parameters are read.
 A handler gets (store, settings, region, target, params): region is the path's region (checked; None for a path
 without one), target the operations.Route (instance and backup ids; ``target.inst`` the instance looked up first),
-params as above. operations.execute runs it under the store lock.
+params as above. operations.execute runs it under the store lock. It checks the parameters, calls the backend of
+its resource (``store.<resource>``, a class in the same module, made by store.Store) and renders the answer.
 """
 
 from __future__ import annotations

@@ -17,20 +17,19 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import hashlib
 import heapq
 import itertools
 import json
 import os
 import random
-import secrets
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 
+from . import accounts, catalogue, parameters, recycle, security, tagging, tasks, whitelist
 from . import backups as bk
-from . import catalogue, parameters, tagging, tasks, whitelist
+from .accounts import hash_password, password_matches
 from .errors import (
     failed_precondition,
     instance_not_found,
@@ -42,7 +41,7 @@ from .whitelist import DEFAULT_GROUP
 
 STATUSES = ('creating', 'running', 'error', 'changing', 'deleting', 'configuring', 'restoring', 'upgrading')
 # The transitions that take time, which the admin endpoint can hold until a test releases them. A new kind of
-# transition (a maintenance window) adds its name here and passes it to _schedule.
+# transition adds its name here and its backend passes it to schedule().
 TRANSITIONS = ('create', 'resize', 'delete', 'config', 'restore', 'backup', 'upgrade')
 QUOTA_NAME = '缓存Redis'
 _ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
@@ -52,20 +51,6 @@ DERIVED_CACHE_SIZE = 32  # memoised per-region results kept (each at most one li
 
 def iso(ts: float) -> str:
     return time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(ts))
-
-
-def hash_password(password: str) -> str:
-    if not password:
-        return ''
-    salt = secrets.token_hex(8)
-    return salt + '$' + hashlib.sha256((salt + password).encode('utf-8')).hexdigest()
-
-
-def password_matches(stored: str, password: str) -> bool:
-    if not stored:
-        return not password
-    salt, digest = stored.split('$', 1)
-    return secrets.compare_digest(digest, hashlib.sha256((salt + (password or '')).encode('utf-8')).hexdigest())
 
 
 @dataclass
@@ -202,8 +187,11 @@ class Store:
 
     The other resources of an instance have one backend each, in the module of the resource, made here and
     sharing this store's lock, clock, instances and state file: ``whitelists`` (whitelist.py), ``config``
-    (parameters.py), ``backups`` (backups.py) and ``tags`` (tagging.py).  Their state lives in the
-    ``Instance`` fields, so ``save`` and ``_load`` need no change when a backend is added.
+    (parameters.py), ``backups`` (backups.py), ``tags`` (tagging.py), ``accounts`` (accounts.py),
+    ``security`` (security.py: TLS and disabled commands), ``tasks`` (tasks.py: maintenance windows, tasks
+    and minor versions) and ``recycle_bin`` (recycle.py).  Their state lives in the ``Instance`` fields, so
+    ``save`` and ``_load`` need no change when a backend is added.  A backend uses only the public part of
+    the store, listed under "what a backend may rely on" below; the underscored names are the store's own.
 
     Every change to an instance goes through ``_add``, ``_remove`` or ``_changed`` so that the
     region's version moves and memoised listings are rebuilt.  Code outside the store that edits
@@ -237,6 +225,10 @@ class Store:
         self.config = parameters.Config(self)
         self.backups = bk.Backups(self)
         self.tags = tagging.Tags(self)
+        self.accounts = accounts.Accounts(self)
+        self.security = security.Security(self)
+        self.tasks = tasks.Tasks(self)
+        self.recycle_bin = recycle.RecycleBin(self)
         if state_file and os.path.exists(state_file):
             self._load()
 
@@ -291,11 +283,6 @@ class Store:
         if reorders:
             self._order_versions[region] = stamp
 
-    def changed(self, region: str) -> None:
-        """Declare that instances of ``region`` were edited in place, outside the store's methods."""
-        with self.lock:
-            self._changed(region, reorders=True)
-
     def _add(self, inst: Instance) -> None:
         self.instances[inst.id] = inst
         self._regions.setdefault(inst.region, {})[inst.id] = inst
@@ -322,20 +309,17 @@ class Store:
     def _settle(self, inst: Instance, now: float) -> bool:
         """Apply a due transition; False if the instance is gone."""
         if inst.task_due_at is not None and now >= inst.task_due_at:
-            tasks.run_due(self, inst, now)  # a window arrived: its task starts (and may be due to end already)
+            self.tasks.run_due(inst, now)  # a window arrived: its task starts (and may be due to end already)
         if inst.transition_at is None or now < inst.transition_at:
             return True
         done_at, inst.transition_at = inst.transition_at, None
         if inst.status == 'deleting':
             self._remove(inst)
             if inst.recycle_retention:
-                inst.status = inst.status_before_delete or 'running'
-                inst.soft_deleted_at = done_at
-                inst.retain_until = done_at + inst.recycle_retention
-                self.recycled[inst.id] = inst
+                self.recycle_bin.admit(inst, done_at)
             return False
         reclassed = inst.status == 'changing' and inst.pending_class
-        tasks.finished(inst, done_at)
+        self.tasks.finished(inst, done_at)
         if reclassed:
             inst.instance_class = inst.pending_class
             inst.shard_number = inst.pending_shard_number
@@ -369,6 +353,55 @@ class Store:
             'orderNum': str(self._ids.randrange(10**16, 10**17)),
             'buyId': 'B' + str(self._ids.randrange(10**17, 10**18)),
         }
+
+    # ----------------------------------------------------------------- what a backend may rely on
+    # Besides these methods: ``lock`` (re-entrant: a backend holds it in each of its public methods and calls
+    # the store under it), ``clock()`` (the time; the admin endpoint may advance it), ``instances`` (id -> live
+    # Instance, read after ``settle_due``), ``recycled`` (id -> Instance in the recycle bin), ``holding`` (the
+    # kinds of transition held), ``save()`` after every change, and the instance operations (``get``,
+    # ``get_any``, ``check_resize``, ``apply_resize``, ``resize``, ``check_delete``, ``delete``, ``used``,
+    # ``quota_max``, ``order``).
+    @property
+    def rng(self) -> random.Random:
+        """The one source of the store's random ids, order numbers and sizes: a backend draws from it."""
+        return self._ids
+
+    def settle_due(self) -> None:
+        """Apply every transition that is due by the clock.  ``get`` and ``get_any`` do it; a backend that
+        reads ``instances`` or ``recycled`` without them calls it first."""
+        with self.lock:
+            self._settle_due()
+
+    def schedule(self, inst: Instance, when: float, kind: str) -> None:
+        """Start a transition of ``inst``, whose status the backend has just set (e.g. 'configuring'): at
+        ``when``, or on the admin's release if transitions of ``kind`` (one of ``TRANSITIONS``) are held, the
+        instance is 'running' again and its running task has succeeded (a 'deleting' one is gone)."""
+        with self.lock:
+            self._schedule(inst, when, kind)
+
+    def settle(self, inst: Instance, now: float) -> bool:
+        """Apply what is due of ``inst`` at ``now`` (a transition scheduled with no delay completes at once);
+        False when the instance is gone."""
+        with self.lock:
+            return self._settle(inst, now)
+
+    def wake_at(self, inst: Instance, when: float) -> None:
+        """Have ``settle`` visit ``inst`` at ``when`` (``Instance.task_due_at``: a planned task's time); a visit
+        that finds nothing due does nothing, so a time that was changed since is harmless."""
+        with self.lock:
+            heapq.heappush(self._due, (when, inst.id))
+
+    def changed(self, region: str, reorders: bool = True) -> None:
+        """Declare that instances of ``region`` were edited in place, outside the store's methods, so that
+        memoised listings are rebuilt; ``reorders=False`` when no sort key (createTime, class) changed and no
+        instance came or went."""
+        with self.lock:
+            self._changed(region, reorders=reorders)
+
+    def add(self, inst: Instance) -> None:
+        """Make ``inst`` a live instance again (one recovered from the recycle bin), with its pending times."""
+        with self.lock:
+            self._add(inst)
 
     def get(self, region: str, instance_id: str) -> Instance:
         with self.lock:

@@ -122,7 +122,7 @@ class Tags:
     def set_failure(self, instance_id: str, message: str) -> None:
         """Admin: the tag service fails for this instance with this reason (an empty one ends that)."""
         with self.store.lock:
-            self.store._any_region(instance_id).tag_failure = message
+            self.store.get_any(instance_id).tag_failure = message
             self.store.save()
 
     def change(self, region: str, resources: list, tags: dict, bind: bool, limit: int) -> tuple:
@@ -130,7 +130,7 @@ class Tags:
         Unbinding a tag the resource does not have with that value is not a failure."""
         store = self.store
         with store.lock:
-            store._settle_due()
+            store.settle_due()
             failed, success = [], 0
             for code, resource_id in resources:
                 inst = store.instances.get(resource_id)
@@ -150,7 +150,7 @@ class Tags:
                     new = {k: v for k, v in current.items() if tags.get(k, object()) != v}
                 success += len(tags)
                 inst.tags = [{'key': k, 'value': v} for k, v in new.items()] or None
-                store._changed(region)
+                store.changed(region, reorders=False)
             store.save()
             return failed, success
 

@@ -5,12 +5,12 @@ modifyInstanceMinorVersion) becomes a task in ``init`` planned for the next star
 a change made at once is a task too, ``running`` until the instance's transition ends, which gives
 describeTaskProgressList something to report. Tasks live on their instance; the store runs a planned task
 when its time comes (``Instance.task_due_at`` is in the store's heap like any transition), by the store's clock,
-which the admin endpoint can advance, so a test makes a window arrive without waiting.
+which the admin endpoint can advance, so a test makes a window arrive without waiting. ``Tasks`` is the backend
+(``store.tasks``); the handlers follow it.
 """
 
 from __future__ import annotations
 
-import heapq
 from datetime import datetime, timezone
 
 from . import catalogue, day2, listing, validation
@@ -44,64 +44,11 @@ PROXY_RELEASES = {
 RELEASE_NOTES = 'emulated minor releases: stability fixes'
 
 
-# ----------------------------------------------------------------- hooks the store calls
+# ----------------------------------------------------------------- rules and renderings
 def to_be_executed(inst) -> str:
     """``toBeExecutedTaskType``: the type of the instance's next planned task, '' when none."""
     planned = [t for t in inst.tasks if t['status'] == 'init']
     return min(planned, key=lambda t: t['planned'])['type'] if planned else ''
-
-
-def run_due(store, inst, now: float) -> None:
-    """Start the planned tasks whose time has come, each at its planned time (the clock may have jumped past it)."""
-    inst.task_due_at = None
-    for task in sorted((t for t in inst.tasks if t['status'] == 'init'), key=lambda t: t['planned']):
-        if task['planned'] > now:
-            continue
-        start = task['planned']
-        try:
-            if inst.status != 'running':
-                raise failed_precondition("cacheInstance '%s' was %s when the window came" % (inst.id, inst.status))
-            if task['type'] == 'resize':
-                store.apply_resize(inst, store.check_resize(inst, task['request']), start, task['duration'])
-            else:
-                _check_upgrade(inst, task['request'])
-                _start_upgrade(store, inst, start, task['duration'])
-        except Exception as exc:  # pylint: disable=broad-except
-            task.update(status='fail', started=start, ended=start, message=getattr(exc, 'message', str(exc)))
-            continue
-        task.update(status='running', started=start)
-    _plan(store, inst)
-
-
-def finished(inst, when: float) -> None:
-    """The instance's transition ended at ``when``: its running task succeeded (an upgrade takes effect now)."""
-    for task in inst.tasks:
-        if task['status'] == 'running':
-            if task['type'] == 'upgrade':
-                component, version = task['request']['component'], task['request']['version']
-                if component == 'redis':
-                    inst.minor_version = version
-                else:
-                    inst.proxy_minor_version = version
-            task.update(status='success', ended=when)
-
-
-def cancel_planned(inst, now: float, why: str) -> None:
-    """Stop the planned tasks of an instance that goes away (recycle.py)."""
-    for task in inst.tasks:
-        if task['status'] == 'init':
-            task.update(status='manual_stop', ended=now, message=why)
-    inst.task_due_at = None
-
-
-# ----------------------------------------------------------------- helpers
-def _plan(store, inst) -> None:
-    """Put the instance's next planned task in the store's heap (stale entries are harmless)."""
-    planned = [t['planned'] for t in inst.tasks if t['status'] == 'init']
-    inst.task_due_at = min(planned) if planned else None
-    if inst.task_due_at is not None:
-        heapq.heappush(store._due, (inst.task_due_at, inst.id))  # pylint: disable=protected-access
-    store.changed(inst.region)
 
 
 def _window(params: dict) -> tuple:
@@ -121,60 +68,6 @@ def next_start(window_start: str, now: float) -> float:
     midnight = now - now % 86400
     start = midnight + minutes * 60
     return start if start > now else start + 86400
-
-
-def _new_task(store, inst, task_type: str, request, duration: float, planned: float | None) -> dict:
-    now = store.clock()
-    task = {
-        'id': 'task-' + ''.join(store._ids.choice('abcdefghijklmnopqrstuvwxyz0123456789') for dummy in range(12)),  # pylint: disable=protected-access
-        'instance_id': inst.id,
-        'region': inst.region,
-        'type': task_type,
-        'status': 'init' if planned is not None else 'running',
-        'created': now,
-        'planned': planned if planned is not None else now,
-        'window_start': inst.maintenance_start if planned is not None else '',
-        'window_end': inst.maintenance_end if planned is not None else '',
-        'started': None if planned is not None else now,
-        'ended': None,
-        'request': request,
-        # what a resize changes from (TaskResult.changeDetails)
-        'before': {'class': inst.instance_class, 'shard_number': inst.shards, 'replica_number': inst.replica_number},
-        'duration': duration,
-        'message': '',
-    }
-    inst.tasks.append(task)
-    return task
-
-
-def _schedulable(inst, task_type: str) -> None:
-    if not inst.maintenance_start:
-        raise failed_precondition(
-            "cacheInstance '%s' has no maintenance window: set one (maintenanceTime) before effectiveTime MaintainTime"
-            % inst.id
-        )
-    pending = next((t for t in inst.tasks if t['status'] == 'init' and t['type'] == task_type), None)
-    if pending is not None:
-        raise failed_precondition(
-            "cacheInstance '%s' already has a %s task planned (%s); cancel it (cancelTask) first"
-            % (inst.id, task_type, pending['id'])
-        )
-
-
-def _all_tasks(store):
-    for inst in list(store.instances.values()) + list(store.recycled.values()):
-        yield from inst.tasks
-
-
-def _find(store, task_id) -> tuple:
-    if not isinstance(task_id, str) or task_id == '':
-        raise invalid_argument('taskId is required')
-    store._settle_due()  # pylint: disable=protected-access
-    for inst in list(store.instances.values()) + list(store.recycled.values()):
-        for task in inst.tasks:
-            if task['id'] == task_id:
-                return inst, task
-    raise not_found("task '%s' not found" % task_id[:40])
 
 
 def _iso(ts) -> str:
@@ -233,27 +126,6 @@ def _result(task: dict) -> dict:
     }
 
 
-# ----------------------------------------------------------------- resize and upgrades
-def resize(store, settings, region: str, instance_id: str, request: dict) -> dict:
-    """modifyCacheInstanceClass: at once (a running task) or in the maintenance window (a planned task)."""
-    with store.lock:
-        inst = store.get(region, instance_id)
-        wanted = {k: request[k] for k in ('class', 'shard_number', 'replica_number')}
-        if request['effective_time'] == 'MaintainTime':
-            store.check_resize(inst, wanted)
-            _schedulable(inst, 'resize')
-            _new_task(
-                store, inst, 'resize', wanted, settings.resize_delay, next_start(inst.maintenance_start, store.clock())
-            )
-            _plan(store, inst)
-            store.save()
-            return store.order()
-        answer = store.resize(region, instance_id, wanted, settings.resize_delay)
-        _new_task(store, inst, 'resize', wanted, settings.resize_delay, None)
-        store.save()
-        return answer
-
-
 def _releases(inst, component: str) -> tuple:
     if component == 'redis':
         return REDIS_RELEASES[inst.redis_version], inst.minor_version or catalogue.INSTANCE_VERSIONS[inst.redis_version]
@@ -280,40 +152,18 @@ def _check_upgrade(inst, request: dict) -> None:
         )
 
 
-def _start_upgrade(store, inst, start: float, delay: float) -> None:
-    inst.status = 'upgrading'
-    store._schedule(inst, start + delay, 'upgrade')  # pylint: disable=protected-access
+def _time(params: dict, name: str):
+    value = params.get(name)
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=timezone.utc).timestamp()
+    except (TypeError, ValueError):
+        raise invalid_argument('%s must be an ISO 8601 UTC time such as 2024-05-01T08:00:00Z' % name) from None
 
 
-def upgrade(store, settings, inst, params: dict) -> None:
-    validation.check_known(params, day2.PATH_PARAMS + ('minorVersion', 'proxyMinorVersion', 'effectiveTime'))
-    redis = validation._string(params, 'minorVersion', 'minorVersion')
-    proxy = validation._string(params, 'proxyMinorVersion', 'proxyMinorVersion')
-    effective = validation._choice(params, 'effectiveTime', 'effectiveTime', ('Immediately', 'MaintainTime'))
-    if (redis is None) == (proxy is None):
-        # the SDK: "不支持和Proxy同时升级" (Redis and proxy are upgraded one after the other)
-        raise invalid_argument('exactly one of minorVersion and proxyMinorVersion is required (not both in one call)')
-    component = 'redis' if redis is not None else 'proxy'
-    request = {'component': component, 'version': redis or proxy, 'before': _releases(inst, component)[1]}
-    _check_upgrade(inst, request)
-    if effective == 'MaintainTime':
-        day2.require_running(inst, 'an upgrade can be planned')
-        _schedulable(inst, 'upgrade')
-        _new_task(
-            store, inst, 'upgrade', request, settings.upgrade_delay, next_start(inst.maintenance_start, store.clock())
-        )
-        _plan(store, inst)
-    else:
-        day2.require_running(inst, 'it can be upgraded')
-        now = store.clock()
-        _new_task(store, inst, 'upgrade', request, settings.upgrade_delay, None)
-        _start_upgrade(store, inst, now, settings.upgrade_delay)
-        store._settle(inst, now)  # pylint: disable=protected-access
-    store.save()
-
-
-# ----------------------------------------------------------------- the operations
-def _list(store, params: dict) -> dict:
+def validate_list(params: dict) -> dict:
+    """The checked listTasks query: paging and the criteria (None: any)."""
     validation.check_known(
         params, ('regionId', 'taskType', 'taskStatus', 'instanceId', 'startTime', 'endTime', 'pageNumber', 'pageSize')
     )
@@ -332,66 +182,318 @@ def _list(store, params: dict) -> dict:
         task_type = by_id.get(task_type, task_type)
     status = validation._choice(params, 'taskStatus', 'taskStatus', TASK_STATUSES)
     start, end = (_time(params, name) for name in ('startTime', 'endTime'))
-    store._settle_due()  # pylint: disable=protected-access
-    matched = [
-        t
-        for t in _all_tasks(store)
-        if (region is None or t['region'] == region)
-        and (task_type is None or t['type'] == task_type)
-        and (status is None or t['status'] == status)
-        and (params.get('instanceId') is None or t['instance_id'] == params['instanceId'])
-        and (start is None or int(t['planned']) >= start)
-        and (end is None or int(t['planned']) <= end)
-    ]
-    matched.sort(key=lambda t: (-t['created'], t['id']))
-    first = (page_number - 1) * page_size
-    return {'isSupport': True, 'total': len(matched), 'tasks': [render(t) for t in matched[first : first + page_size]]}
+    return {
+        'page_number': page_number,
+        'page_size': page_size,
+        'region': region,
+        'type': task_type,
+        'status': status,
+        'instance_id': params.get('instanceId'),
+        'start': start,
+        'end': end,
+    }
 
 
-def _time(params: dict, name: str):
-    value = params.get(name)
-    if value is None:
-        return None
-    try:
-        return datetime.strptime(value, '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=timezone.utc).timestamp()
-    except (TypeError, ValueError):
-        raise invalid_argument('%s must be an ISO 8601 UTC time such as 2024-05-01T08:00:00Z' % name) from None
+def _task_id(params: dict) -> str:
+    task_id = params.get('taskId')
+    if not isinstance(task_id, str) or task_id == '':
+        raise invalid_argument('taskId is required')
+    return task_id
 
 
-def _progress(store, inst, params: dict) -> dict:
-    validation.check_known(params, day2.PATH_PARAMS + ('taskType',))
-    task_type = validation._choice(params, 'taskType', 'taskType', tuple(_TYPE_IDS))
-    now = store.clock()
-    out = []
-    for task in inst.tasks:
-        if task['status'] != 'running' or task_type not in (None, task['type']):
-            continue
-        elapsed = max(0.0, now - task['started'])
-        percent = min(99, int(elapsed * 100 / task['duration'])) if task['duration'] else 99
-        out.append(
-            {
-                'taskType': task['type'],
-                'taskId': task['id'],
-                'taskStatus': task['status'],
-                'progressPercent': percent,
-                'elapsedTimeSecond': int(elapsed),
-                'startTime': day2.iso(task['started']),
+def validate_upgrade(params: dict) -> tuple:
+    """``(component, version, effectiveTime or None)`` of a modifyInstanceMinorVersion body."""
+    validation.check_known(params, day2.PATH_PARAMS + ('minorVersion', 'proxyMinorVersion', 'effectiveTime'))
+    redis = validation._string(params, 'minorVersion', 'minorVersion')
+    proxy = validation._string(params, 'proxyMinorVersion', 'proxyMinorVersion')
+    effective = validation._choice(params, 'effectiveTime', 'effectiveTime', ('Immediately', 'MaintainTime'))
+    if (redis is None) == (proxy is None):
+        # the SDK: "不支持和Proxy同时升级" (Redis and proxy are upgraded one after the other)
+        raise invalid_argument('exactly one of minorVersion and proxyMinorVersion is required (not both in one call)')
+    return ('redis' if redis is not None else 'proxy'), redis or proxy, effective
+
+
+class Tasks:
+    """The maintenance windows, tasks and minor versions of the store's instances (``store.tasks``); under the
+    store's lock.  A task is a dict in its instance's ``tasks`` (oldest first), live or in the recycle bin; the
+    store calls ``run_due`` when a planned task's time comes and ``finished`` when a transition ends."""
+
+    def __init__(self, store):
+        self.store = store
+
+    # ------------------------------------------------------------- hooks of the store's lifecycle
+    def run_due(self, inst, now: float) -> None:
+        """Start the planned tasks whose time has come, each at its planned time (the clock may have jumped past
+        it)."""
+        store = self.store
+        inst.task_due_at = None
+        for task in sorted((t for t in inst.tasks if t['status'] == 'init'), key=lambda t: t['planned']):
+            if task['planned'] > now:
+                continue
+            start = task['planned']
+            try:
+                if inst.status != 'running':
+                    raise failed_precondition("cacheInstance '%s' was %s when the window came" % (inst.id, inst.status))
+                if task['type'] == 'resize':
+                    store.apply_resize(inst, store.check_resize(inst, task['request']), start, task['duration'])
+                else:
+                    _check_upgrade(inst, task['request'])
+                    self._start_upgrade(inst, start, task['duration'])
+            except Exception as exc:  # pylint: disable=broad-except
+                task.update(status='fail', started=start, ended=start, message=getattr(exc, 'message', str(exc)))
+                continue
+            task.update(status='running', started=start)
+        self._plan(inst)
+
+    @staticmethod
+    def finished(inst, when: float) -> None:
+        """The instance's transition ended at ``when``: its running task succeeded (an upgrade takes effect now)."""
+        for task in inst.tasks:
+            if task['status'] == 'running':
+                if task['type'] == 'upgrade':
+                    component, version = task['request']['component'], task['request']['version']
+                    if component == 'redis':
+                        inst.minor_version = version
+                    else:
+                        inst.proxy_minor_version = version
+                task.update(status='success', ended=when)
+
+    @staticmethod
+    def cancel_planned(inst, now: float, why: str) -> None:
+        """Stop the planned tasks of an instance that goes away (the recycle bin's delete)."""
+        for task in inst.tasks:
+            if task['status'] == 'init':
+                task.update(status='manual_stop', ended=now, message=why)
+        inst.task_due_at = None
+
+    # ------------------------------------------------------------- helpers
+    def _plan(self, inst) -> None:
+        """Have the store wake the instance at its next planned task."""
+        planned = [t['planned'] for t in inst.tasks if t['status'] == 'init']
+        inst.task_due_at = min(planned) if planned else None
+        if inst.task_due_at is not None:
+            self.store.wake_at(inst, inst.task_due_at)
+        self.store.changed(inst.region)
+
+    def _new_task(self, inst, task_type: str, request, duration: float, planned: float | None) -> dict:
+        store = self.store
+        now = store.clock()
+        task = {
+            'id': 'task-' + ''.join(store.rng.choice('abcdefghijklmnopqrstuvwxyz0123456789') for dummy in range(12)),
+            'instance_id': inst.id,
+            'region': inst.region,
+            'type': task_type,
+            'status': 'init' if planned is not None else 'running',
+            'created': now,
+            'planned': planned if planned is not None else now,
+            'window_start': inst.maintenance_start if planned is not None else '',
+            'window_end': inst.maintenance_end if planned is not None else '',
+            'started': None if planned is not None else now,
+            'ended': None,
+            'request': request,
+            # what a resize changes from (TaskResult.changeDetails)
+            'before': {
+                'class': inst.instance_class,
+                'shard_number': inst.shards,
+                'replica_number': inst.replica_number,
+            },
+            'duration': duration,
+            'message': '',
+        }
+        inst.tasks.append(task)
+        return task
+
+    @staticmethod
+    def _schedulable(inst, task_type: str) -> None:
+        if not inst.maintenance_start:
+            raise failed_precondition(
+                "cacheInstance '%s' has no maintenance window: set one (maintenanceTime) before effectiveTime "
+                'MaintainTime' % inst.id
+            )
+        pending = next((t for t in inst.tasks if t['status'] == 'init' and t['type'] == task_type), None)
+        if pending is not None:
+            raise failed_precondition(
+                "cacheInstance '%s' already has a %s task planned (%s); cancel it (cancelTask) first"
+                % (inst.id, task_type, pending['id'])
+            )
+
+    def _start_upgrade(self, inst, start: float, delay: float) -> None:
+        inst.status = 'upgrading'
+        self.store.schedule(inst, start + delay, 'upgrade')
+
+    def _all_tasks(self):
+        for inst in list(self.store.instances.values()) + list(self.store.recycled.values()):
+            yield from inst.tasks
+
+    # ------------------------------------------------------------- resize and upgrades
+    def resize(self, region: str, instance_id: str, request: dict, delay: float) -> dict:
+        """modifyCacheInstanceClass: at once (a running task) or in the maintenance window (a planned task)."""
+        store = self.store
+        with store.lock:
+            inst = store.get(region, instance_id)
+            wanted = {k: request[k] for k in ('class', 'shard_number', 'replica_number')}
+            if request['effective_time'] == 'MaintainTime':
+                store.check_resize(inst, wanted)
+                self._schedulable(inst, 'resize')
+                self._new_task(inst, 'resize', wanted, delay, next_start(inst.maintenance_start, store.clock()))
+                self._plan(inst)
+                store.save()
+                return store.order()
+            answer = store.resize(region, instance_id, wanted, delay)
+            self._new_task(inst, 'resize', wanted, delay, None)
+            store.save()
+            return answer
+
+    def upgrade(self, inst, component: str, version: str, effective: str | None, delay: float) -> None:
+        """modifyInstanceMinorVersion of ``component`` ('redis' or 'proxy') to ``version``."""
+        store = self.store
+        with store.lock:
+            request = {'component': component, 'version': version, 'before': _releases(inst, component)[1]}
+            _check_upgrade(inst, request)
+            if effective == 'MaintainTime':
+                day2.require_running(inst, 'an upgrade can be planned')
+                self._schedulable(inst, 'upgrade')
+                self._new_task(inst, 'upgrade', request, delay, next_start(inst.maintenance_start, store.clock()))
+                self._plan(inst)
+            else:
+                day2.require_running(inst, 'it can be upgraded')
+                now = store.clock()
+                self._new_task(inst, 'upgrade', request, delay, None)
+                self._start_upgrade(inst, now, delay)
+                store.settle(inst, now)
+            store.save()
+
+    @staticmethod
+    def upgrade_versions(inst) -> dict:
+        """The answer of describeUpgradeVersion: the versions the instance runs and those it may upgrade to."""
+        return {
+            'releaseNodes': RELEASE_NOTES,
+            'minorVersion': _releases(inst, 'redis')[1],
+            'majorVersion': offered(inst, 'redis'),
+            'proxyMinorVersion': _releases(inst, 'proxy')[1],
+            'proxyMajorVersions': offered(inst, 'proxy'),
+        }
+
+    # ------------------------------------------------------------- windows and tasks
+    def set_window(self, inst, window: tuple) -> None:
+        """maintenanceTime: the instance's window is ``(start, end)`` (``HH:mmZ``) from now on."""
+        with self.store.lock:
+            if inst.status in ('creating', 'deleting'):
+                raise failed_precondition(
+                    "cacheInstance '%s' is %s; its maintenance window cannot be changed now" % (inst.id, inst.status)
+                )
+            inst.maintenance_start, inst.maintenance_end = window
+            self.store.changed(inst.region)
+            self.store.save()
+
+    def list(self, query: dict) -> dict:
+        """The answer of listTasks for a checked query (validate_list): newest first."""
+        with self.store.lock:
+            self.store.settle_due()
+            matched = [
+                t
+                for t in self._all_tasks()
+                if (query['region'] is None or t['region'] == query['region'])
+                and (query['type'] is None or t['type'] == query['type'])
+                and (query['status'] is None or t['status'] == query['status'])
+                and (query['instance_id'] is None or t['instance_id'] == query['instance_id'])
+                and (query['start'] is None or int(t['planned']) >= query['start'])
+                and (query['end'] is None or int(t['planned']) <= query['end'])
+            ]
+            matched.sort(key=lambda t: (-t['created'], t['id']))
+            first = (query['page_number'] - 1) * query['page_size']
+            return {
+                'isSupport': True,
+                'total': len(matched),
+                'tasks': [render(t) for t in matched[first : first + query['page_size']]],
             }
-        )
-    return {'taskProgresses': out}
+
+    def find(self, task_id: str) -> tuple:
+        """``(instance, task)`` of a task of a live or recycled instance (NOT_FOUND if there is none)."""
+        with self.store.lock:
+            self.store.settle_due()
+            for inst in list(self.store.instances.values()) + list(self.store.recycled.values()):
+                for task in inst.tasks:
+                    if task['id'] == task_id:
+                        return inst, task
+            raise not_found("task '%s' not found" % task_id[:40])
+
+    def planned(self, task_id: str, what: str) -> tuple:
+        """``(instance, task)`` of a planned task (status init) that can be ``what`` ('rescheduled', 'cancelled')."""
+        with self.store.lock:
+            inst, task = self.find(task_id)
+            if task['status'] != 'init':
+                raise failed_precondition(
+                    "task '%s' is %s; only a planned task (init) can be %s" % (task['id'], task['status'], what)
+                )
+            return inst, task
+
+    def reschedule(self, inst, task: dict, window: tuple) -> None:
+        """modifyTaskRunTime of a planned task: it runs at the next start of ``window`` (``(start, end)``)."""
+        with self.store.lock:
+            task['window_start'], task['window_end'] = window
+            task['planned'] = next_start(task['window_start'], self.store.clock())
+            self._plan(inst)
+            self.store.save()
+
+    def cancel(self, task_id: str) -> None:
+        with self.store.lock:
+            inst, task = self.planned(task_id, 'cancelled')
+            task.update(status='manual_stop', ended=self.store.clock(), message='cancelled')
+            self._plan(inst)
+            self.store.save()
+
+    def interrupt(self, task_id: str) -> None:
+        """interruptTask: a running resize is abandoned; the instance keeps its class and is running again."""
+        store = self.store
+        with store.lock:
+            inst, task = self.find(task_id)
+            now = store.clock()
+            if task['status'] != 'running' or task['type'] != 'resize':
+                raise failed_precondition(
+                    "task '%s' is a %s task in %s; only a running resize can be interrupted"
+                    % (task['id'], task['type'], task['status'])
+                )
+            inst.status, inst.transition_at, inst.held = 'running', None, ''
+            inst.pending_class = inst.pending_shard_number = inst.pending_replica_number = None
+            task.update(status='manual_stop', ended=now, message='interrupted')
+            store.changed(inst.region)
+            store.save()
+
+    def progress(self, inst, task_type: str | None) -> list:
+        """describeTaskProgressList: the running tasks of the instance (of ``task_type``, None: any)."""
+        now = self.store.clock()
+        out = []
+        for task in inst.tasks:
+            if task['status'] != 'running' or task_type not in (None, task['type']):
+                continue
+            elapsed = max(0.0, now - task['started'])
+            percent = min(99, int(elapsed * 100 / task['duration'])) if task['duration'] else 99
+            out.append(
+                {
+                    'taskType': task['type'],
+                    'taskId': task['id'],
+                    'taskStatus': task['status'],
+                    'progressPercent': percent,
+                    'elapsedTimeSecond': int(elapsed),
+                    'startTime': day2.iso(task['started']),
+                }
+            )
+        return out
 
 
+# ----------------------------------------------------------------- the operations
 # The task service's operations have no region in their path: signed for the region jdcloud-api (or the regionId
 # given), operations.Route.signing_region.
 @operation('listTasks', 'GET', '/tasks', 'query')
 def list_tasks(store, settings, region, target, params):
-    return _list(store, params)
+    return store.tasks.list(validate_list(params))
 
 
 @operation('listTask', 'GET', '/task', 'query')
 def list_task(store, settings, region, target, params):
     validation.check_known(params, ('taskId',))
-    dummy, task = _find(store, params.get('taskId'))
+    dummy, task = store.tasks.find(_task_id(params))
     info = render(task)
     result = {k: info[k] for k in ('instanceId', 'taskType', 'taskStatus', 'startTime', 'endTime')}
     result.update({k: info[k] for k in ('maintenanceStartTime', 'maintenanceEndTime')})
@@ -405,86 +507,47 @@ def list_task_types(store, settings, region, target, params):
     return {'taskTypes': [dict(t) for t in TASK_TYPES]}
 
 
-def _change_task(store, params: dict, op: str) -> None:
-    """modifyTaskRunTime, cancelTask and interruptTask."""
-    window = op == 'modifyTaskRunTime'
-    validation.check_known(params, ('taskId', 'startTime', 'endTime') if window else ('taskId',))
-    inst, task = _find(store, params.get('taskId'))
-    now = store.clock()
-    if op == 'interruptTask':
-        if task['status'] != 'running' or task['type'] != 'resize':
-            raise failed_precondition(
-                "task '%s' is a %s task in %s; only a running resize can be interrupted"
-                % (task['id'], task['type'], task['status'])
-            )
-        # the resize is abandoned: the instance keeps its class and is running again
-        inst.status, inst.transition_at, inst.held = 'running', None, ''
-        inst.pending_class = inst.pending_shard_number = inst.pending_replica_number = None
-        task.update(status='manual_stop', ended=now, message='interrupted')
-        store.changed(inst.region)
-    else:
-        if task['status'] != 'init':
-            raise failed_precondition(
-                "task '%s' is %s; only a planned task (init) can be %s"
-                % (task['id'], task['status'], 'rescheduled' if window else 'cancelled')
-            )
-        if window:
-            task['window_start'], task['window_end'] = _window(params)
-            task['planned'] = next_start(task['window_start'], now)
-        else:
-            task.update(status='manual_stop', ended=now, message='cancelled')
-        _plan(store, inst)
-    store.save()
-
-
 @operation('modifyTaskRunTime', 'POST', '/modifyTaskRunTime', 'body')
 def modify_task_run_time(store, settings, region, target, params):
-    _change_task(store, params, 'modifyTaskRunTime')
+    validation.check_known(params, ('taskId', 'startTime', 'endTime'))
+    inst, task = store.tasks.planned(_task_id(params), 'rescheduled')
+    # the API's order: the task and its status are checked before the new window
+    store.tasks.reschedule(inst, task, _window(params))
 
 
 @operation('cancelTask', 'POST', '/cancelTask', 'body')
 def cancel_task(store, settings, region, target, params):
-    _change_task(store, params, 'cancelTask')
+    validation.check_known(params, ('taskId',))
+    store.tasks.cancel(_task_id(params))
 
 
 @operation('interruptTask', 'POST', '/interruptTask', 'body')
 def interrupt_task(store, settings, region, target, params):
-    _change_task(store, params, 'interruptTask')
+    validation.check_known(params, ('taskId',))
+    store.tasks.interrupt(_task_id(params))
 
 
 # The instance is looked up before the body or query is read (instance_first): an unknown instance is NOT_FOUND
 # whatever the parameters.
 @operation('maintenanceTime', 'POST', _INSTANCE + '/maintenanceTime', 'body', instance_first=True)
 def maintenance_time(store, settings, region, target, params):
-    inst = target.inst
     validation.check_known(params, day2.PATH_PARAMS + ('startTime', 'endTime'))
-    window = _window(params)
-    if inst.status in ('creating', 'deleting'):
-        raise failed_precondition(
-            "cacheInstance '%s' is %s; its maintenance window cannot be changed now" % (inst.id, inst.status)
-        )
-    inst.maintenance_start, inst.maintenance_end = window
-    store.changed(inst.region)
-    store.save()
+    store.tasks.set_window(target.inst, _window(params))
 
 
 @operation('describeTaskProgressList', 'GET', _INSTANCE + '/taskProgress', 'query', instance_first=True)
 def describe_task_progress_list(store, settings, region, target, params):
-    return _progress(store, target.inst, params)
+    validation.check_known(params, day2.PATH_PARAMS + ('taskType',))
+    task_type = validation._choice(params, 'taskType', 'taskType', tuple(_TYPE_IDS))
+    return {'taskProgresses': store.tasks.progress(target.inst, task_type)}
 
 
 @operation('describeUpgradeVersion', 'GET', _INSTANCE + '/describeUpgradeVersion', instance_first=True)
 def describe_upgrade_version(store, settings, region, target, params):
-    inst = target.inst
-    return {
-        'releaseNodes': RELEASE_NOTES,
-        'minorVersion': _releases(inst, 'redis')[1],
-        'majorVersion': offered(inst, 'redis'),
-        'proxyMinorVersion': _releases(inst, 'proxy')[1],
-        'proxyMajorVersions': offered(inst, 'proxy'),
-    }
+    return store.tasks.upgrade_versions(target.inst)
 
 
 @operation('modifyInstanceMinorVersion', 'POST', _INSTANCE + '/modifyInstanceMinorVersion', 'body', instance_first=True)
 def modify_instance_minor_version(store, settings, region, target, params):
-    upgrade(store, settings, target.inst, params)
+    component, version, effective = validate_upgrade(params)
+    store.tasks.upgrade(target.inst, component, version, effective, settings.upgrade_delay)
