@@ -47,7 +47,8 @@ CHANGELOG = 'antsibull-changelog==0.36.0'
 
 nox.options.reuse_venv = 'yes'
 nox.options.error_on_missing_interpreters = True
-# `bash scripts/test` with no arguments runs these, in this order (cheap checks first).
+# `nox` with no session runs these one after another, in this order (cheap checks first). `bash scripts/test`
+# with no session runs the same list as the session `ci` does, in LANES side by side.
 nox.options.sessions = [
     'ruff',
     'lint',
@@ -63,6 +64,13 @@ nox.options.sessions = [
     # the main job of the README, so that CI proves it still runs
     'demo',
 ]
+# The sessions that mostly wait for an emulator or for Ansible's processes go in the second lane, beside the
+# first lane's that mostly compute: on 2 cores the whole list then takes little more than its longest lane.
+EMULATOR_LANE = ['integration', 'ansible-lint', 'docs', 'package', 'demo']
+LANES = [[name for name in nox.options.sessions if name not in EMULATOR_LANE], EMULATOR_LANE]
+# ansible-test runs the integration targets of each group (the shippable/posix/groupN alias of every target) on
+# its own copy of the collection against its own emulator, the groups side by side.
+INTEGRATION_GROUPS = ['shippable/posix/group1/', 'shippable/posix/group2/']
 
 antsibull_nox.load_antsibull_nox_toml()
 
@@ -88,17 +96,17 @@ def install(session: nox.Session, *args: str) -> None:
     session.install('--disable-pip-version-check', '--quiet', *args)
 
 
-def collection_tree(session: nox.Session, copy: bool = True) -> Path:
+def collection_tree(session: nox.Session, copy: bool = True, name: str = 'tree') -> Path:
     """A fresh tree ``.../ansible_collections/jdcloud/cloud`` in the session's temporary directory
     (tests/collection_tree.py): a copy with its own git index for ansible-test, else a link to the checkout."""
-    return Path(tests_collection_tree.build(str(Path(session.create_tmp()) / 'tree'), copy=copy))
+    return Path(tests_collection_tree.build(str(Path(session.create_tmp()) / name), copy=copy))
 
 
 @contextlib.contextmanager
-def emulator(session: nox.Session, **options):
+def emulator(session: nox.Session, name: str = 'emulator', **options):
     """Runs the Redis API emulator of the checkout with the session's Python (jdcloud_redis_emulator.testing);
     yields the environment that points a playbook at it, and its log."""
-    workdir = Path(session.create_tmp()) / 'emulator'
+    workdir = Path(session.create_tmp()) / name
     shutil.rmtree(workdir, ignore_errors=True)
     try:
         running = testing.RunningEmulator(
@@ -136,14 +144,15 @@ def ruff(session: nox.Session) -> None:
 
 @nox.session(python=find_python(RUN_PYTHON))
 def unit(session: nox.Session) -> None:
-    """The pytest suite (client, emulator, modules, short reliability suites) on a pytest-xdist worker per core.
+    """The pytest suite (client, emulator, modules, short reliability suites) on pytest-xdist workers.
 
-    JDCLOUD_TEST_WORKERS=N chooses the number of workers; `-- -n 0` runs it in one process.
+    JDCLOUD_TEST_WORKERS=N chooses the number of workers (one more than the cores by default: a part of the tests
+    waits for the emulator or for a process, which the extra worker fills); `-- -n 0` runs it in one process.
     """
     install(session, f'ansible-core=={RUN_CORE}', '-r', 'tests/requirements-test.txt')
     # loadscope as tests/conftest.py refines it: a file with a fixture for all its tests stays on one worker (built
     # once), every other test goes to the first free worker.
-    workers = os.environ.get('JDCLOUD_TEST_WORKERS', 'auto')
+    workers = os.environ.get('JDCLOUD_TEST_WORKERS', str((os.cpu_count() or 1) + 1))
     session.run('python', '-m', 'pytest', '-n', workers, '--dist', 'loadscope', *session.posargs)
 
 
@@ -190,29 +199,67 @@ def sanity(session: nox.Session) -> None:
 
 
 def run_integration(session: nox.Session, *args: str, env: dict | None = None, silent: bool = False) -> str | None:
+    """``ansible-test integration`` with ARGS against the emulator. ARGS that name no target (only options) run the
+    INTEGRATION_GROUPS side by side, each on its own tree and emulator, and print each group's output when it ends;
+    the output is returned when SILENT."""
     install(session, f'ansible-core=={RUN_CORE}', REQUESTS)
-    tree = collection_tree(session)
-    # Each target sets its own delays and faults through the emulator's admin endpoint.
-    with emulator(session, quota=20) as (emulator_env, _log):
-        config = tree / 'tests' / 'integration' / 'integration_config.yml'
-        config.write_text(
-            '---\n# Written by noxfile.py for the emulator it started.\n'
-            f'jdcloud_endpoint: {emulator_env["JDCLOUD_ENDPOINT"]}\n'
-            f'jdcloud_access_key: {emulator_env["JDCLOUD_ACCESS_KEY"]}\n'
-            f'jdcloud_secret_key: {emulator_env["JDCLOUD_SECRET_KEY"]}\n'
-            f'jdcloud_region: {emulator_env["JDCLOUD_REGION"]}\n'
-        )
-        env = {**venv_env(session), **(env or {})}
-        with session.chdir(tree):
-            return session.run(
-                'ansible-test', 'integration', '--local', '--python', RUN_PYTHON, '--color', 'no', *args,
-                env=env, silent=silent,
-            )  # fmt: skip
+    env = {**os.environ, **venv_env(session), **(env or {})}
+    names_targets = any(not arg.startswith('-') for arg in args)
+    groups = [[]] if names_targets else [[group] for group in INTEGRATION_GROUPS]
+    with contextlib.ExitStack() as stack:
+        runs = []
+        for number, targets in enumerate(groups, 1):
+            tree = collection_tree(session, name=f'tree-{number}')
+            # Each target sets its own delays and faults through its emulator's admin endpoint.
+            emulator_env, _log = stack.enter_context(emulator(session, name=f'emulator-{number}', quota=20))
+            (tree / 'tests' / 'integration' / 'integration_config.yml').write_text(
+                '---\n# Written by noxfile.py for the emulator it started.\n'
+                f'jdcloud_endpoint: {emulator_env["JDCLOUD_ENDPOINT"]}\n'
+                f'jdcloud_access_key: {emulator_env["JDCLOUD_ACCESS_KEY"]}\n'
+                f'jdcloud_secret_key: {emulator_env["JDCLOUD_SECRET_KEY"]}\n'
+                f'jdcloud_region: {emulator_env["JDCLOUD_REGION"]}\n'
+            )
+            command = [
+                'ansible-test',
+                'integration',
+                '--local',
+                '--python',
+                RUN_PYTHON,
+                '--color',
+                'no',
+                *args,
+                *targets,
+            ]
+            session.log(f'cd {tree} && {" ".join(command)}')
+            if len(groups) == 1 and not silent:
+                with session.chdir(tree):
+                    session.run(*command, env=env)
+                return None
+            output = stack.enter_context(open(Path(session.create_tmp()) / f'integration-{number}.log', 'w+'))
+            runs.append((' '.join(targets), output, subprocess.Popen(  # pylint: disable=consider-using-with
+                command, cwd=tree, env=env, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )))  # fmt: skip
+        failed, outputs = [], []
+        for name, output, proc in runs:
+            proc.wait()
+            output.seek(0)
+            outputs.append(output.read())
+            if not silent:
+                sys.stdout.write(f'---- ansible-test integration {name} (exit status {proc.returncode})\n')
+                sys.stdout.write(outputs[-1])
+                sys.stdout.flush()
+            if proc.returncode:
+                failed.append(f'{name or "the targets"} (exit status {proc.returncode})')
+    if failed:
+        session.error('ansible-test integration failed: ' + ', '.join(failed))
+    return ''.join(outputs) if silent else None
 
 
 @nox.session(python=find_python(RUN_PYTHON))
 def integration(session: nox.Session) -> None:
-    """ansible-test integration targets against the emulator (arguments: targets or ansible-test options)."""
+    """ansible-test integration targets against the emulator (arguments: targets or ansible-test options).
+
+    Without a target, the groups of INTEGRATION_GROUPS run side by side."""
     run_integration(session, *(session.posargs or ['-v']))
 
 
@@ -254,6 +301,37 @@ def package(session: nox.Session) -> None:
     install(session, '-r', 'tests/requirements-package.txt')
     # -B: the check imports the emulator's launcher from the installed collection, which must stay as built.
     session.run('python', '-B', 'tests/package_check.py', env=venv_env(session))
+
+
+@nox.session(python=False, default=False)
+def ci(session: nox.Session) -> None:
+    """Every default session, in LANES side by side (what `bash scripts/test` runs with no session): the first lane
+    prints as it goes, each other lane when the first has ended."""
+    commands = [[sys.executable, '-m', 'nox', '--no-color', '-s', *lane] for lane in LANES]
+    with contextlib.ExitStack() as stack:
+        lanes = []
+        for number, command in enumerate(commands, 1):
+            session.log(f'lane {number}: {" ".join(command[2:])}')
+            if number == 1:
+                output = None
+            else:
+                output = stack.enter_context(open(Path(session.create_tmp()) / f'lane-{number}.log', 'w+'))
+            lanes.append((number, output, subprocess.Popen(  # pylint: disable=consider-using-with
+                command, cwd=REPO, stdout=output, stderr=subprocess.STDOUT if output else None, stdin=subprocess.DEVNULL
+            )))  # fmt: skip
+        failed = []
+        for number, output, proc in lanes:
+            proc.wait()
+            if output:
+                output.seek(0)
+                sys.stdout.write(f'\n---- lane {number} (exit status {proc.returncode})\n')
+                shutil.copyfileobj(output, sys.stdout)
+                sys.stdout.flush()
+            if proc.returncode:
+                failed.append(f'lane {number} (exit status {proc.returncode})')
+    if failed:
+        session.error('a session failed in ' + ', '.join(failed) + ': see its lines above')
+    session.log('every session of every lane passed')
 
 
 @nox.session(python=find_python(RUN_PYTHON), default=False)
