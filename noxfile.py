@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import hashlib
 import os
 import secrets
 import shutil
@@ -93,7 +94,20 @@ def find_python(version: str) -> str:
 
 
 def install(session: nox.Session, *args: str) -> None:
+    """pip install ARGS in the session's venv, unless the venv already holds them: pip takes seconds per session
+    to find an unchanged list satisfied. The stamp names ARGS and the contents of the files they name; an argument
+    that points to a moving target (a URL) always installs."""
+    digest = hashlib.sha256()
+    for arg in args:
+        digest.update(arg.encode() + b'\0')
+        if (REPO / arg).is_file():
+            digest.update((REPO / arg).read_bytes())
+    stamp = Path(session.virtualenv.location) / f'.jdcloud-installed-{digest.hexdigest()[:16]}'
+    if stamp.exists() and not any('://' in arg for arg in args):
+        session.log('the venv holds these requirements already (delete it, or .nox/, to install them again)')
+        return
     session.install('--disable-pip-version-check', '--quiet', *args)
+    stamp.touch()
 
 
 def collection_tree(session: nox.Session, copy: bool = True, name: str = 'tree') -> Path:
