@@ -5,6 +5,17 @@
 
 Instances with distinct attributes are created through the official JD Cloud SDK (an
 implementation independent of ours); bulk instances come from the emulator's admin seed.
+
+``ansible-inventory`` runs in the test's process (``inventory()``, tests/invrunner.py): ansible-core's own
+InventoryCLI with the same arguments and environment, its JSON, warnings, errors and exit status as the command's
+(tests/unit/plugins/inventory/test_invrunner.py runs both ways and compares). These are processes of their own,
+because the process boundary is what they test:
+
+* test_a_play_over_the_inventory_needs_no_connection_settings: ``ansible-playbook`` over the inventory, with the
+  connection and interpreter of a real play;
+* test_ansible_doc_shows_the_plugin: what ``ansible-doc`` finds and prints;
+* test_cache_serves_the_second_run_without_calls: the second run is another ``ansible-inventory`` process, served
+  from the cache the first left on disk.
 """
 
 from __future__ import annotations
@@ -77,8 +88,13 @@ def credentials(emulator, **extra):
     return env
 
 
+def inventory(tmp_path, config, **kwargs):
+    """``ansible-inventory`` on ``config``, run in this process."""
+    return run_inventory(tmp_path, config, in_process=True, **kwargs)
+
+
 def listing(emulator, tmp_path, env=None, **options):
-    return run_inventory(tmp_path, source(emulator, **options), env=credentials(emulator, **(env or {})))
+    return inventory(tmp_path, source(emulator, **options), env=credentials(emulator, **(env or {})))
 
 
 def list_calls(emulator):
@@ -152,7 +168,7 @@ def test_api_data_is_never_templated(emulator, tmp_path, sdk_client):
 
 def test_several_regions_from_the_environment(emulator, tmp_path, fleet):
     config = dict(plugin='jdcloud.cloud.jcs_redis', endpoint=emulator.url)
-    run = run_inventory(tmp_path, config, env=credentials(emulator, JDCLOUD_REGION='cn-north-1,cn-south-1'))
+    run = inventory(tmp_path, config, env=credentials(emulator, JDCLOUD_REGION='cn-north-1,cn-south-1'))
     assert sorted(run.hostvars) == ['broken', 'orders', 'orders_eu', 'sessions', 'south']
     assert run.hostvars['south']['jcs_redis']['region'] == 'cn-south-1'
     assert list_calls(emulator) == 2
@@ -252,7 +268,7 @@ def test_composed_strings_are_plain_in_list_and_export(emulator, tmp_path, fleet
         shards='jcs_redis.shard_number',
     )
     for args in (('--list',), ('--list', '--export')):
-        run = run_inventory(tmp_path, source(emulator, compose=compose), env=credentials(emulator), args=args)
+        run = inventory(tmp_path, source(emulator, compose=compose), env=credentials(emulator), args=args)
         raw = run.data['_meta']['hostvars']['orders']
         domain = raw['jcs_redis']['connection_domain']
         assert raw['redis_url'] == f'redis://{domain}:6379', args
@@ -389,8 +405,9 @@ def test_cache_serves_the_second_run_without_calls(emulator, tmp_path, sdk_clien
     assert sorted(first.hostvars) == ['cached_one']
     assert list_calls(emulator) == 1
     create(sdk_client, 'cached_two')
-    # from the cache: no call, and the new instance is not there yet
-    second = listing(emulator, tmp_path, **cache)
+    # another ansible-inventory process, from the cache on disk: no call, and the new instance is not there yet
+    second = run_inventory(tmp_path, source(emulator, **cache), env=credentials(emulator))
+    assert not second.in_process
     assert second.hostvars == first.hostvars
     assert list_calls(emulator) == 1
     # grouping options are applied to the cached instances
@@ -398,9 +415,7 @@ def test_cache_serves_the_second_run_without_calls(emulator, tmp_path, sdk_clien
     assert grouped.group('v_4_0') == ['cached_one']
     assert list_calls(emulator) == 1
     # --flush-cache lists again and refreshes the cache
-    run = run_inventory(
-        tmp_path, source(emulator, **cache), env=credentials(emulator), args=('--list', '--flush-cache')
-    )
+    run = inventory(tmp_path, source(emulator, **cache), env=credentials(emulator), args=('--list', '--flush-cache'))
     assert sorted(run.hostvars) == ['cached_one', 'cached_two']
     assert list_calls(emulator) == 2
     assert sorted(listing(emulator, tmp_path, **cache).hostvars) == ['cached_one', 'cached_two']
@@ -444,13 +459,13 @@ def test_cache_holds_no_secret(emulator, tmp_path, fleet):
 
 def test_credentials_region_and_endpoint_from_the_environment(emulator, tmp_path, fleet):
     env = credentials(emulator, JDCLOUD_REGION=REGION, JDCLOUD_ENDPOINT=emulator.url)
-    run = run_inventory(tmp_path, dict(plugin='jdcloud.cloud.jcs_redis'), env=env)
+    run = inventory(tmp_path, dict(plugin='jdcloud.cloud.jcs_redis'), env=env)
     assert sorted(run.hostvars) == ['broken', 'orders', 'orders_eu', 'sessions']
 
 
 def test_options_win_over_the_environment(emulator, tmp_path, fleet):
     env = credentials(emulator, JDCLOUD_REGION='cn-east-2', JDCLOUD_ENDPOINT='http://127.0.0.1:9')
-    run = run_inventory(tmp_path, source(emulator), env=env)
+    run = inventory(tmp_path, source(emulator), env=env)
     assert sorted(run.hostvars) == ['broken', 'orders', 'orders_eu', 'sessions']
 
 
@@ -471,7 +486,7 @@ def test_options_win_over_the_environment(emulator, tmp_path, fleet):
 def test_an_empty_variable_counts_as_not_set(emulator, tmp_path, variable, message):
     env = credentials(emulator, JDCLOUD_REGION=REGION)
     env[variable] = ''
-    run = run_inventory(tmp_path, dict(plugin='jdcloud.cloud.jcs_redis', endpoint=emulator.url), env=env)
+    run = inventory(tmp_path, dict(plugin='jdcloud.cloud.jcs_redis', endpoint=emulator.url), env=env)
     assert run.rc != 0
     assert message in run.warnings
     assert list_calls(emulator) == 0
@@ -488,7 +503,7 @@ def test_an_empty_endpoint_variable_means_the_jd_cloud_api(emulator, tmp_path):
         NO_PROXY='',
         no_proxy='',
     )
-    run = run_inventory(tmp_path, dict(plugin='jdcloud.cloud.jcs_redis', api_retries=0), env=env)
+    run = inventory(tmp_path, dict(plugin='jdcloud.cloud.jcs_redis', api_retries=0), env=env)
     assert run.rc != 0
     assert 'Could not list the Redis instances of region cn-north-1' in run.warnings
     assert 'redis.jdcloud-api.com' in run.warnings
@@ -557,7 +572,7 @@ def test_bad_options_fail_naming_the_option_before_any_call(emulator, tmp_path, 
 
 
 def test_a_file_of_another_name_is_not_taken(emulator, tmp_path):
-    run = run_inventory(tmp_path, source(emulator), env=credentials(emulator), filename='redis.yml')
+    run = inventory(tmp_path, source(emulator), env=credentials(emulator), filename='redis.yml')
     assert run.rc != 0
     assert 'could not be verified by inventory plugin' in run.warnings
     assert list_calls(emulator) == 0
@@ -582,7 +597,7 @@ def test_a_wrong_secret_key_is_explained_and_never_shown(emulator, tmp_path):
     assert 'status=ACCESS_ERROR' in run.warnings or 'code=401' in run.warnings
     assert wrong not in run.stdout + run.stderr
     assert 'Traceback' not in run.stderr
-    verbose = run_inventory(
+    verbose = inventory(
         tmp_path, source(emulator), env=credentials(emulator, JDCLOUD_SECRET_KEY=wrong), args=('--list', '-vvvv')
     )
     assert verbose.rc != 0
@@ -644,7 +659,7 @@ def test_every_documented_example_runs(emulator, tmp_path, fleet, sdk_client, nu
         config['cache_connection'] = str(tmp_path / 'cache')
     if number == 0:
         config['regions'] = ['cn-north-1', 'cn-south-1']
-    run = run_inventory(tmp_path, config, env=credentials(emulator))
+    run = inventory(tmp_path, config, env=credentials(emulator))
     assert run.rc == 0, run.stderr
     assert run.hostvars, config
 
@@ -658,9 +673,7 @@ def test_options_from_the_file_may_be_templates(emulator, tmp_path, fleet):
     )
     extra = tmp_path / 'extra.yml'
     extra.write_text(f'test_secret: {emulator.secret_key}\ntest_region: {REGION}\n')
-    run = run_inventory(
-        tmp_path, config, env=dict(KEY_FOR_TEST=emulator.access_key), args=('--list', '-e', f'@{extra}')
-    )
+    run = inventory(tmp_path, config, env=dict(KEY_FOR_TEST=emulator.access_key), args=('--list', '-e', f'@{extra}'))
     assert sorted(run.hostvars) == ['broken', 'orders', 'orders_eu', 'sessions']
 
 
@@ -675,7 +688,7 @@ def test_a_key_from_the_environment_is_no_template(emulator, tmp_path):
 
 def test_a_template_in_the_file_that_fails_does_not_show_the_key(emulator, tmp_path):
     secret = 'Sec{{ ret' + emulator.secret_key
-    run = run_inventory(
+    run = inventory(
         tmp_path, dict(source(emulator), secret_key=secret), env=dict(JDCLOUD_ACCESS_KEY=emulator.access_key)
     )
     assert run.rc != 0
@@ -685,7 +698,7 @@ def test_a_template_in_the_file_that_fails_does_not_show_the_key(emulator, tmp_p
 
 def test_region_is_an_alias_of_regions(emulator, tmp_path, fleet):
     config = dict(plugin=PLUGIN, endpoint=emulator.url, region='cn-south-1')
-    run = run_inventory(tmp_path, config, env=credentials(emulator))
+    run = inventory(tmp_path, config, env=credentials(emulator))
     assert list(run.hostvars) == ['south']
 
 
