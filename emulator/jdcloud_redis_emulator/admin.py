@@ -168,11 +168,15 @@ class AdminClient:
         return self.call('POST', 'status', _with_after({'name': name, 'status': status}, after))
 
 
-def after(operation: str, answers: int = 1, since: str = None) -> dict:
+def after(operation: str, answers: int = 1, since: str = None, since_answers: int = 1) -> dict:
     """When an admin action runs: right after the ``answers``-th answer of ``operation`` from now is computed,
     before it is sent; with ``since``, counting starts after the next answer of that operation (the first
-    describeCacheInstance after a modifyCacheInstanceClass, whatever the client read before)."""
-    return {'operation': operation, 'answers': answers, 'since': since}
+    describeCacheInstance after a modifyCacheInstanceClass, whatever the client read before), or after its
+    ``since_answers``-th (the first listing after the third describe of a create loop)."""
+    when = {'operation': operation, 'answers': answers, 'since': since}
+    if since is not None:
+        when['since_answers'] = since_answers
+    return when
 
 
 def _with_after(body: dict, when: dict = None) -> dict:

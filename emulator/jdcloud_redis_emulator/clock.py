@@ -10,7 +10,7 @@ controls make that possible (README, "Time and transitions"):
 * ``Triggers``: an admin action (advance the clock, release held transitions, force a status) given
   ``"after": {"operation": "describeCacheInstances", "answers": 2}`` runs right after the second
   answer of that operation from then on is computed, before it is sent (with ``"since": op``,
-  counting starts after the next answer of ``op``). A module that polls then sees the change at a
+  counting starts after the next answer of ``op``, or its ``since_answers``-th). A module that polls then sees the change at a
   known poll, however slow the machine is.
 """
 
@@ -65,18 +65,23 @@ class Clock:
 
 
 def parse_after(value) -> dict | None:
-    """The ``after`` member of an admin request: ``{"operation", "answers", "since"}`` or None (run at once)."""
+    """The ``after`` member of an admin request: ``{"operation", "answers", "since", "since_answers"}`` or None
+    (run at once)."""
     if value is None:
         return None
-    if not isinstance(value, dict) or set(value) - {'operation', 'answers', 'since'}:
-        raise ValueError('after must be an object {"operation": name, "answers": n, "since": name}')
+    if not isinstance(value, dict) or set(value) - {'operation', 'answers', 'since', 'since_answers'}:
+        raise ValueError('after must be an object {"operation": name, "answers": n, "since": name, "since_answers": n}')
     operation, answers, since = value.get('operation'), value.get('answers', 1), value.get('since')
+    since_answers = value.get('since_answers', 1)
     for key, name in (('operation', operation), ('since', since)):
         if name not in OPERATIONS and (key == 'operation' or name is not None):
             raise ValueError('after.%s must be one of %s' % (key, ', '.join(OPERATIONS)))
-    if isinstance(answers, bool) or not isinstance(answers, int) or answers < 1:
-        raise ValueError('after.answers must be a positive integer')
-    return {'operation': operation, 'answers': answers, 'since': since}
+    for key, number in (('answers', answers), ('since_answers', since_answers)):
+        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+            raise ValueError('after.%s must be a positive integer' % key)
+    if since is None and 'since_answers' in value:
+        raise ValueError('after.since_answers needs after.since')
+    return {'operation': operation, 'answers': answers, 'since': since, 'since_answers': since_answers}
 
 
 class Triggers:
@@ -84,13 +89,15 @@ class Triggers:
 
     def __init__(self):
         self._lock = threading.Lock()
-        # [operation, answers still to come, operation whose answer must come first (None once it came),
-        #  description, action]
+        # [operation, answers still to come, operation whose answers must come first (None once they came),
+        #  how many of those are still to come, description, action]
         self._pending = []
 
     def add(self, after: dict, description: dict, action) -> dict:
         with self._lock:
-            self._pending.append([after['operation'], after['answers'], after['since'], description, action])
+            self._pending.append(
+                [after['operation'], after['answers'], after['since'], after['since_answers'], description, action]
+            )
         return {'scheduled': dict(description, after=after)}
 
     def answered(self, operation: str) -> None:
@@ -100,20 +107,22 @@ class Triggers:
             for entry in self._pending:
                 if entry[2] is not None:
                     if entry[2] == operation:
-                        entry[2] = None  # counting starts with the next answer
+                        entry[3] -= 1
+                        if entry[3] == 0:
+                            entry[2] = None  # counting starts with the next answer
                 elif entry[0] == operation:
                     entry[1] -= 1
                     if entry[1] == 0:
                         due.append(entry)
             self._pending = [e for e in self._pending if e[1] > 0]
         for entry in due:
-            entry[4]()
+            entry[5]()
 
     def pending(self) -> list:
         with self._lock:
             return [
-                dict(d, after={'operation': op, 'answers_to_come': n, 'waiting_for': since})
-                for op, n, since, d, dummy in self._pending
+                dict(d, after={'operation': op, 'answers_to_come': n, 'waiting_for': since, 'since_answers_to_come': m})
+                for op, n, since, m, d, dummy in self._pending
             ]
 
     def clear(self) -> None:

@@ -132,13 +132,18 @@ def test_a_release_after_the_nth_answer_is_seen_by_the_next_answer(api, emulator
     assert scheduled == {
         'scheduled': {
             'release': {'transitions': ['create'], 'ids': None},
-            'after': {'operation': 'describeCacheInstance', 'answers': 2, 'since': None},
+            'after': {'operation': 'describeCacheInstance', 'answers': 2, 'since': None, 'since_answers': 1},
         }
     }
     assert emulator.admin.held()['scheduled'] == [
         {
             'release': {'transitions': ['create'], 'ids': None},
-            'after': {'operation': 'describeCacheInstance', 'answers_to_come': 2, 'waiting_for': None},
+            'after': {
+                'operation': 'describeCacheInstance',
+                'answers_to_come': 2,
+                'waiting_for': None,
+                'since_answers_to_come': 1,
+            },
         }
     ]
     api.call('GET', BASE)  # another operation does not count
@@ -155,6 +160,23 @@ def test_since_counts_only_the_answers_after_another_operation(api, emulator, ma
     resize = {'cacheInstanceClass': 'redis.m.small.basic'}
     assert api.call('POST', BASE + '/' + instance_id + ':modifyCacheInstanceClass', body=resize).status == 200
     assert [status(api, instance_id) for dummy in range(2)] == ['changing', 'running']
+
+
+def test_since_answers_counts_from_the_nth_answer_of_the_other_operation(api, emulator, make_instance):
+    """The first listing after the third describe, however many listings came between the describes."""
+    instance_id = make_instance()
+    emulator.admin.hold('create')
+    emulator.admin.release(after=after('describeCacheInstances', since='describeCacheInstance', since_answers=3))
+    held = make_instance()
+    for _dummy in range(2):
+        assert status(api, held) == 'creating'
+        api.call('GET', BASE)  # listings between the describes do not count
+    assert emulator.admin.held()['scheduled'][0]['after']['since_answers_to_come'] == 1
+    assert status(api, instance_id) == 'running'  # the third describe
+    assert status(api, held) == 'creating'  # describes do not count, and the listing has not come yet
+    api.call('GET', BASE)
+    assert status(api, held) == 'running'
+    assert emulator.admin.held()['scheduled'] == []
 
 
 def test_advance_and_forced_status_after_an_answer(api, emulator, make_instance):
@@ -218,6 +240,12 @@ def test_reset_ends_holds_and_scheduled_actions(api, emulator, make_instance):
         ('release', {'after': {'operation': 'describeCacheInstance', 'answers': 0}}, 'after.answers must be'),
         ('release', {'after': 'describeCacheInstance'}, 'after must be an object'),
         ('release', {'after': {'operation': 'describeCacheInstance', 'since': 'x'}}, 'after.since must be one of'),
+        (
+            'release',
+            {'after': {'operation': 'describeCacheInstance', 'since': 'createCacheInstance', 'since_answers': 0}},
+            'after.since_answers must be',
+        ),
+        ('release', {'after': {'operation': 'describeCacheInstance', 'since_answers': 2}}, 'needs after.since'),
         ('clock', {'advance': -1}, 'advance must be a non-negative number'),
         ('clock', {'advance': True}, 'advance must be a non-negative number'),
         ('clock', {'frozen': 'yes'}, 'frozen must be a boolean'),
