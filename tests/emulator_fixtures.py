@@ -14,7 +14,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from jdcloud_redis_emulator import testing
+from jdcloud_redis_emulator import registry, testing
 
 REGION = 'cn-north-1'
 INSTANCE_PASSWORD = 'Secr3tPassw0rd'
@@ -27,35 +27,6 @@ INSTANCE_REQUEST = dict(
     master_az='cn-north-1a',
     slave_az='cn-north-1b',
     password=INSTANCE_PASSWORD,
-)
-WRITE_OPERATIONS = (
-    'createCacheInstance',
-    'modifyCacheInstanceAttribute',
-    'modifyCacheInstanceClass',
-    'resetCacheInstancePassword',
-    'deleteCacheInstance',
-    'addWhiteListGroup',
-    'modifyWhiteListGroup',
-    'deleteWhiteListGroup',
-    'modifyInstanceConfig',
-    'modifyBackupPolicy',
-    'createBackup',
-    'restoreInstance',
-    'tagResources',
-    'unTagResources',
-    'createAccount',
-    'modifyAccount',
-    'modifyAccounts',
-    'deleteAccount',
-    'modifyInstanceTLS',
-    'setDisableCommands',
-    'maintenanceTime',
-    'modifyTaskRunTime',
-    'cancelTask',
-    'interruptTask',
-    'modifyInstanceMinorVersion',
-    'recoverInstance',
-    'deleteRecycledCacheInstance',
 )
 
 
@@ -103,7 +74,7 @@ class RunningEmulator(testing.RunningEmulator):
 
     def writes(self):
         calls = self.calls()
-        return sum(calls.get(op, 0) for op in WRITE_OPERATIONS)
+        return sum(calls.get(op, 0) for op in registry.writes())
 
 
 @pytest.fixture(scope='session')

@@ -9,9 +9,21 @@
 from __future__ import annotations
 
 from .admin import AdminClient
+from .registry import names, writes
 from .server import Emulator
-from .settings import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, OPERATIONS, VERSION
+from .settings import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, VERSION
 
 __version__ = VERSION
+# The operations' names and those of the writes, sorted, as registered (registry.py) when the package is imported
+OPERATIONS = names()
+WRITE_OPERATIONS = writes()
 
-__all__ = ['AdminClient', 'Emulator', 'DEFAULT_ACCESS_KEY', 'DEFAULT_SECRET_KEY', 'OPERATIONS', '__version__']
+__all__ = [
+    'AdminClient',
+    'Emulator',
+    'DEFAULT_ACCESS_KEY',
+    'DEFAULT_SECRET_KEY',
+    'OPERATIONS',
+    'WRITE_OPERATIONS',
+    '__version__',
+]

@@ -220,7 +220,7 @@ class Accounts:
             return password_matches(account['password_hash'], password)
 
 
-@operation('checkPasswordValid', 'POST', '/regions/{regionId}/checkPasswordValid', 'body')
+@operation('checkPasswordValid', 'POST', '/regions/{regionId}/checkPasswordValid', 'body', write=False)
 def check_password_valid(store, settings, region, target, params):
     validation.check_known(params, ('regionId', 'password'))
     if 'password' not in params:

@@ -8,9 +8,9 @@ import signal
 import sys
 import threading
 
-from . import catalogue
+from . import catalogue, registry
 from .server import Emulator
-from .settings import OPERATIONS, VERSION
+from .settings import VERSION
 
 
 def _rate(text: str) -> float:
@@ -133,7 +133,7 @@ def options_from_args(args: argparse.Namespace) -> dict:
     fault_operations = None
     if args.fault_operations:
         fault_operations = [op.strip() for op in args.fault_operations.split(',') if op.strip()]
-        unknown = [op for op in fault_operations if op not in OPERATIONS]
+        unknown = [op for op in fault_operations if op not in registry.names()]
         if unknown:
             raise ValueError('unknown operation(s) in --fault-operations: %s' % ', '.join(unknown))
     return dict(

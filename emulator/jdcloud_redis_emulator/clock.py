@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 import time
 
-from .settings import OPERATIONS
+from . import registry
 
 
 class Clock:
@@ -73,9 +73,10 @@ def parse_after(value) -> dict | None:
         raise ValueError('after must be an object {"operation": name, "answers": n, "since": name, "since_answers": n}')
     operation, answers, since = value.get('operation'), value.get('answers', 1), value.get('since')
     since_answers = value.get('since_answers', 1)
+    known = registry.names()
     for key, name in (('operation', operation), ('since', since)):
-        if name not in OPERATIONS and (key == 'operation' or name is not None):
-            raise ValueError('after.%s must be one of %s' % (key, ', '.join(OPERATIONS)))
+        if name not in known and (key == 'operation' or name is not None):
+            raise ValueError('after.%s must be one of %s' % (key, ', '.join(known)))
     for key, number in (('answers', answers), ('since_answers', since_answers)):
         if isinstance(number, bool) or not isinstance(number, int) or number < 1:
             raise ValueError('after.%s must be a positive integer' % key)

@@ -11,7 +11,8 @@ import random
 import threading
 import time
 
-from .settings import OPERATIONS, WRITE_OPERATIONS, RuntimeSettings
+from . import registry
+from .settings import RuntimeSettings
 
 REQUEST_LOG_SIZE = 10000
 
@@ -49,7 +50,7 @@ class Faults:
 
     def drop_after(self, settings: RuntimeSettings, operation: str | None) -> bool:
         if (
-            operation not in WRITE_OPERATIONS
+            operation not in registry.writes()
             or not self.applies(settings, operation)
             or not settings.drop_response_rate
         ):
@@ -111,7 +112,7 @@ class Observer:
     def stats(self, instances: int) -> dict:
         with self.lock:
             return {
-                'calls': {op: self.calls[op] for op in OPERATIONS},
+                'calls': {op: self.calls[op] for op in registry.names()},
                 'total_calls': self.total,
                 'peak_in_flight': self.peak_in_flight,
                 'faults': dict(self.faults),

@@ -9,10 +9,12 @@ resources through their backend (``store.whitelists``, ``store.config``, ``store
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qsl, unquote
 
 from . import accounts, backups, listing, parameters, recycle, security, tagging, tasks, validation, whitelist
-from .registry import REGISTRY, operation, params_of, routes
+from .errors import invalid_argument
+from .registry import REGISTRY, Operation, operation, routes
 from .settings import RuntimeSettings
 from .store import Store
 
@@ -86,6 +88,27 @@ def _execute(store: Store, settings: RuntimeSettings, target: Route, query: str,
     return op.handler(store, settings, region, target, params_of(op, query, body))
 
 
+def parse_body(body: bytes) -> dict:
+    """The JSON body as an object, nulls removed (they mean "not given", docs/dev/api-notes.md#request-encoding)."""
+    if not body.strip():
+        return {}
+    try:
+        data = json.loads(body.decode('utf-8'))
+    except (UnicodeDecodeError, ValueError):
+        raise invalid_argument('request body is not valid JSON') from None
+    if not isinstance(data, dict):
+        raise invalid_argument('request body must be a JSON object')
+    return validation.strip_nulls(data)
+
+
+def params_of(op: Operation, query: str, body: bytes) -> dict:
+    if op.params == 'body':
+        return parse_body(body)
+    if op.params == 'query':
+        return listing.parse_query(query)
+    return {}
+
+
 # ------------------------------------------------------------------------------------------ instances
 @operation('createCacheInstance', 'POST', '/regions/{regionId}/cacheInstance', 'body')
 def create_cache_instance(store, settings, region, target, params):
@@ -151,3 +174,8 @@ def describe_user_quota(store, settings, region, target, params):
 @operation('describeAvailableResource', 'GET', '/regions/{regionId}/availableResource')
 def describe_available_resource(store, settings, region, target, params):
     return {'availableResources': region.available_resources()}
+
+
+# Every operation is registered once this module has run to here (the resource modules at its top, its own
+# above): registry.names() and registry.writes() refuse to read the registry before.
+ALL_REGISTERED = True

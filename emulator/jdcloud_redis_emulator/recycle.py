@@ -182,7 +182,7 @@ def recover_instance(store, settings, region, target, params):
     store.recycle_bin.recover(region.region_id, target.instance)
 
 
-@operation('checkDeletable', 'POST', _INSTANCE + '/checkDeletable', instance_first=True)
+@operation('checkDeletable', 'POST', _INSTANCE + '/checkDeletable', instance_first=True, write=False)
 def check_deletable(store, settings, region, target, params):
     store.recycle_bin.check_deletable(target.inst)
 

@@ -5,7 +5,10 @@ routes are built from it.
 
 An entry says the operation's method, its path after /v1 with the parameters the path names, where its parameters
 come from ('body': the JSON body, nulls removed; 'query': the parsed query; 'none': {}), its signing service and,
-with ``instance_first``, that the instance of the path is looked up (NOT_FOUND) before the parameters are read.
+with ``instance_first``, that the instance of the path is looked up (NOT_FOUND) before the parameters are read,
+and whether it is a write (``write``; by default every method but GET is one: a read the API makes with POST says
+``write=False``). The lists of the operations' names that the admin checks, the counters, the faults and the
+triggers read (``names()``, ``writes()``) are made from the entries, so a new operation is named nowhere else.
 A handler gets (store, settings, region, target, params): region is the path's region (checked; None for a path
 without one), target the operations.Route (instance and backup ids; ``target.inst`` the instance looked up first),
 params as above. operations.execute runs it under the store lock. It checks the parameters, calls the backend of
@@ -14,13 +17,9 @@ its resource (``store.<resource>``, a class in the same module, made by store.St
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Callable
-
-from . import listing, validation
-from .errors import invalid_argument
 
 _PATH_PARAMS = {
     '{regionId}': r'(?P<region>[^/]+)',
@@ -39,6 +38,7 @@ class Operation:
     handler: Callable
     service: str = 'redis'
     instance_first: bool = False
+    write: bool = False  # what the write counts and drop_response_rate (applied, then no answer) take as a write
 
     @property
     def regional(self) -> bool:
@@ -50,9 +50,16 @@ REGISTRY: dict = {}  # name -> Operation, in the order registered
 
 
 def operation(
-    name: str, method: str, path: str, params: str = 'none', service: str = 'redis', instance_first: bool = False
+    name: str,
+    method: str,
+    path: str,
+    params: str = 'none',
+    service: str = 'redis',
+    instance_first: bool = False,
+    write: bool | None = None,
 ):
-    """Register the decorated function as the handler of ``name`` at ``method`` ``path``."""
+    """Register the decorated function as the handler of ``name`` at ``method`` ``path``; ``write`` defaults to
+    whether the method is not GET."""
     if params not in PARAMS_FROM:
         raise ValueError('params must be one of %s' % ', '.join(PARAMS_FROM))
     if instance_first and '{cacheInstanceId}' not in path:
@@ -62,7 +69,8 @@ def operation(
         if name in REGISTRY:
             raise ValueError('operation %s is registered twice' % name)
         global _ROUTES  # pylint: disable=global-statement
-        REGISTRY[name] = Operation(name, method, path, params, handler, service, instance_first)
+        is_write = method != 'GET' if write is None else write
+        REGISTRY[name] = Operation(name, method, path, params, handler, service, instance_first, is_write)
         _ROUTES = None
         return handler
 
@@ -89,22 +97,27 @@ def routes() -> list:
     return _ROUTES
 
 
-def parse_body(body: bytes) -> dict:
-    """The JSON body as an object, nulls removed (they mean "not given", docs/dev/api-notes.md#request-encoding)."""
-    if not body.strip():
-        return {}
-    try:
-        data = json.loads(body.decode('utf-8'))
-    except (UnicodeDecodeError, ValueError):
-        raise invalid_argument('request body is not valid JSON') from None
-    if not isinstance(data, dict):
-        raise invalid_argument('request body must be a JSON object')
-    return validation.strip_nulls(data)
+def names() -> tuple:
+    """The name of every operation, sorted: the order of the admin endpoint's messages and of the stats' ``calls``
+    (the order of registration follows the order the modules happen to be imported in)."""
+    return tuple(sorted(_whole()))
 
 
-def params_of(op: Operation, query: str, body: bytes) -> dict:
-    if op.params == 'body':
-        return parse_body(body)
-    if op.params == 'query':
-        return listing.parse_query(query)
-    return {}
+def writes() -> tuple:
+    """The names of the operations that are writes, sorted."""
+    return tuple(sorted(name for name, op in _whole().items() if op.write))
+
+
+def _whole() -> dict:
+    """REGISTRY, every operation in it."""
+    # An entry is added when the module of its handler is imported, and operations.py imports them all. It is
+    # imported here, when the names are read and not when this module is, so that the readers of the names
+    # (settings.py, faults.py, clock.py, server.py, cli.py) may import this module at their top although
+    # operations.py imports settings.py: this module imports nothing of the emulator at its top, so no order
+    # of imports meets a half-made module, and a read at run time is whole whichever module was imported first.
+    from . import operations  # pylint: disable=import-outside-toplevel
+
+    if not getattr(operations, 'ALL_REGISTERED', False):
+        # a read at the top of a module that operations.py imports would see only the entries made so far
+        raise RuntimeError('the operation names were read while the operations were being registered')
+    return REGISTRY

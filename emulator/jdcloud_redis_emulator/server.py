@@ -16,12 +16,12 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
-from . import catalogue, day2_admin, operations, signing
+from . import catalogue, day2_admin, operations, registry, signing
 from .churn import Churn, ChurnError
 from .clock import Clock, Triggers, parse_after
 from .errors import ApiError, access_error, method_not_allowed, not_found
 from .faults import HOLD_ANSWERS, HOLD_MAX, Faults, Holds, Observer
-from .settings import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, OPERATIONS, VERSION, RuntimeSettings
+from .settings import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, VERSION, RuntimeSettings
 from .store import STATUSES, TRANSITIONS, Store
 from .validation import NAME_RE
 
@@ -268,6 +268,12 @@ def transitions(data: dict, key: str, default):
     if not isinstance(value, list) or not all(v in TRANSITIONS for v in value):
         raise AdminError(400, '%s must be a list of: %s' % (key, ', '.join(TRANSITIONS)))
     return list(value)
+
+
+def check_operation(operation) -> None:
+    known = registry.names()
+    if operation not in known:
+        raise AdminError(400, 'operation must be one of %s' % ', '.join(known))
 
 
 class _Server(ThreadingHTTPServer):
@@ -568,8 +574,7 @@ class Emulator:
             return {'released': self.store.release(kinds, ids)}
         if method == 'POST' and parts == ['hold-requests']:
             operation, count, skip = data.get('operation'), data.get('count', 1), data.get('skip', 0)
-            if operation not in OPERATIONS:
-                raise AdminError(400, 'operation must be one of %s' % ', '.join(OPERATIONS))
+            check_operation(operation)
             for key, value in (('count', count), ('skip', skip)):
                 if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000:
                     raise AdminError(400, '%s must be an integer between 0 and 1000' % key)
@@ -579,8 +584,7 @@ class Emulator:
         if method == 'POST' and parts == ['hold-requests', 'wait']:
             check_members(data, ('operation', 'waiting', 'timeout'))
             operation, waiting, timeout = data.get('operation'), data.get('waiting', 1), data.get('timeout', 60)
-            if operation not in OPERATIONS:
-                raise AdminError(400, 'operation must be one of %s' % ', '.join(OPERATIONS))
+            check_operation(operation)
             if isinstance(waiting, bool) or not isinstance(waiting, int) or not 1 <= waiting <= 1000:
                 raise AdminError(400, 'waiting must be an integer between 1 and 1000')
             if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 <= timeout <= HOLD_MAX:
@@ -592,8 +596,8 @@ class Emulator:
             return self.holds.status()
         if method == 'POST' and parts == ['release-requests']:
             operation, answer = data.get('operation'), data.get('answer')
-            if operation is not None and operation not in OPERATIONS:
-                raise AdminError(400, 'operation must be one of %s' % ', '.join(OPERATIONS))
+            if operation is not None:
+                check_operation(operation)
             if answer not in HOLD_ANSWERS:
                 raise AdminError(400, 'answer must be null or "error"')
             return self.holds.release(operation, answer)

@@ -5,53 +5,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from . import names
+from . import registry
 
 VERSION = '0.1.0'
-OPERATIONS = (
-    'createCacheInstance',
-    'describeCacheInstances',
-    'describeCacheInstance',
-    'modifyCacheInstanceAttribute',
-    'deleteCacheInstance',
-    'modifyCacheInstanceClass',
-    'resetCacheInstancePassword',
-    'describeInstanceClass',
-    'describeUserQuota',
-    'describeWhiteListGroup',
-    'addWhiteListGroup',
-    'modifyWhiteListGroup',
-    'deleteWhiteListGroup',
-    'describeInstanceConfig',
-    'modifyInstanceConfig',
-    'describeBackupPolicy',
-    'modifyBackupPolicy',
-    'createBackup',
-    'describeBackups',
-    'describeBackupInfo',
-    'restoreInstance',
-    'describeAvailableResource',
-    'tagResources',
-    'unTagResources',
-)
-OPERATIONS += names.READ_OPERATIONS + names.WRITE_OPERATIONS  # the day-2 operations
-WRITE_OPERATIONS = (
-    'createCacheInstance',
-    'modifyCacheInstanceAttribute',
-    'deleteCacheInstance',
-    'modifyCacheInstanceClass',
-    'resetCacheInstancePassword',
-    'addWhiteListGroup',
-    'modifyWhiteListGroup',
-    'deleteWhiteListGroup',
-    'modifyInstanceConfig',
-    'modifyBackupPolicy',
-    'createBackup',
-    'restoreInstance',
-    'tagResources',
-    'unTagResources',
-)
-WRITE_OPERATIONS += names.WRITE_OPERATIONS
 
 # Redis versions whose instances have accounts (ACL users, Redis 6 and later) and TLS; admin settings
 ACCOUNT_VERSIONS = ('6.2', '7.2')
@@ -160,6 +116,7 @@ def _check(key: str, value):
     # fault_operations
     if value is None:
         return None
-    if not isinstance(value, list) or not all(op in OPERATIONS for op in value):
-        raise ValueError('fault_operations must be a list of operation names: %s' % ', '.join(OPERATIONS))
+    known = registry.names()
+    if not isinstance(value, list) or not all(op in known for op in value):
+        raise ValueError('fault_operations must be a list of operation names: %s' % ', '.join(known))
     return list(value)

@@ -48,7 +48,6 @@ KEY_MAX = 127
 VALUE_MAX = 255
 TAGS_MAX = 10
 RESERVED_PREFIXES = ('jrn:', 'jdc-')
-OPERATIONS = {'tagResources': 'tagResources', 'unTagResources': 'unTagResources'}
 
 
 def _validate(body: dict, wrapper: str):
