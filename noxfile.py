@@ -67,7 +67,7 @@ nox.options.sessions = [
 ]
 # The sessions that mostly wait for an emulator or for Ansible's processes go in the second lane, beside the
 # first lane's that mostly compute: on 2 cores the whole list then takes little more than its longest lane.
-EMULATOR_LANE = ['integration', 'ansible-lint', 'docs', 'package', 'demo']
+EMULATOR_LANE = ['integration', 'ansible-lint', 'package', 'demo']
 LANES = [[name for name in nox.options.sessions if name not in EMULATOR_LANE], EMULATOR_LANE]
 # ansible-test runs the integration targets of each group (the shippable/posix/groupN alias of every target) on
 # its own copy of the collection against its own emulator, the groups side by side.
