@@ -37,12 +37,10 @@ import shutil
 import subprocess
 import sys
 import threading
-import traceback
-import warnings
 from dataclasses import dataclass, field
 
 import yaml
-from modrunner import _SESSIONS, _ThreadStream, _track_sessions
+from modrunner import _ThreadStream, _track_sessions, call_as_main
 
 
 @dataclass
@@ -169,38 +167,16 @@ _COMPILED = {}
 
 def _in_process(workdir, argv, run_env):
     _track_sessions()
-    before = set(_SESSIONS)
     stdout, stderr = _ThreadStream(sys.stdout), _ThreadStream(sys.stderr)
-    rc = 0
     with contextlib.ExitStack() as stack:
         # the order matters: the first import of ansible-core's controller (by _controller) reads the constants
         # from the run's environment, and its Display patches the real sys.stdout and sys.stderr
         stack.enter_context(_process_environment(workdir, run_env))
         for state in (_controller, _constants, _cli_state, _collection_loader):
             stack.enter_context(state())
-        caught = stack.enter_context(warnings.catch_warnings(record=True))
         from ansible.cli.inventory import InventoryCLI
 
-        real_out, real_err = sys.stdout, sys.stderr
-        sys.stdout, sys.stderr = stdout, stderr
-        try:
-            InventoryCLI.cli_executor(argv)
-        except SystemExit as exc:
-            code = exc.code
-            rc = code if isinstance(code, int) else (0 if code is None else 1)
-            if not isinstance(code, (int, type(None))):
-                stderr.write('%s\n' % (code,))
-        except Exception:  # pylint: disable=broad-except
-            # what the interpreter does with an uncaught exception
-            stderr.write(traceback.format_exc())
-            rc = 1
-        finally:
-            sys.stdout, sys.stderr = real_out, real_err
-            # Python warnings go where the interpreter prints them
-            for found in caught:
-                stderr.write(warnings.formatwarning(found.message, found.category, found.filename, found.lineno))
-            for session in set(_SESSIONS) - before:
-                session.close()
+        rc = call_as_main(functools.partial(InventoryCLI.cli_executor, argv), stdout, stderr)
     return InventoryRun(rc=rc, stdout=stdout.getvalue(), stderr=stderr.getvalue(), in_process=True)
 
 

@@ -200,17 +200,17 @@ def _environ(env):
             _OUTSIDE = None
 
 
-def _in_process(name, args, payload, env):
-    _track_sessions()
-    module = importlib.import_module(MODULES + name)
+def call_as_main(entry, stdout, stderr) -> int:
+    """ENTRY() run as the main of a process would be, its exit status returned: with STDOUT and STDERR as its
+    streams, SystemExit as the status, an uncaught exception printed as the interpreter prints it, Python
+    warnings printed, and the HTTP sessions it opened closed (tests/invrunner.py runs ansible-inventory so too)."""
     before = set(_SESSIONS)
-    stdout, stderr = _ThreadStream(sys.stdout), _ThreadStream(sys.stderr)
     rc = 0
-    with _environ(env), _module_state(payload), warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught:
         real_out, real_err = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = stdout, stderr
         try:
-            module.main()
+            entry()
         except SystemExit as exc:
             code = exc.code
             rc = code if isinstance(code, int) else (0 if code is None else 1)
@@ -227,5 +227,14 @@ def _in_process(name, args, payload, env):
                 stderr.write(warnings.formatwarning(found.message, found.category, found.filename, found.lineno))
             for session in set(_SESSIONS) - before:
                 session.close()
+    return rc
+
+
+def _in_process(name, args, payload, env):
+    _track_sessions()
+    module = importlib.import_module(MODULES + name)
+    stdout, stderr = _ThreadStream(sys.stdout), _ThreadStream(sys.stderr)
+    with _environ(env), _module_state(payload):
+        rc = call_as_main(module.main, stdout, stderr)
     out = stdout.getvalue()
     return ModuleRun(rc=rc, result=_result(out), stdout=out, stderr=stderr.getvalue(), args=args, in_process=True)
