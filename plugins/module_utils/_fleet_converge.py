@@ -285,25 +285,44 @@ class Fleet:
         return params
 
     def check_quota(self, present):
-        """One read of the quota for every create, before any write."""
-        creates = [w for w in present if not any(i['status'] != 'deleting' for i in w.listed)]
-        if not creates:
+        """One read of the quota for every create and recovery, before any write."""
+        # an entry without a live instance is created, or recovered from the recycle bin: either needs room
+        # (recoverInstance is refused with QUOTA_EXCEEDED without it)
+        needing = [w for w in present if not any(i['status'] != 'deleting' for i in w.listed)]
+        if not needing:
             return
         quota = self.quota = self.module.api.quota()
-        free = quota['max'] - quota['used'] if quota else len(creates)
-        if len(creates) > free:
+        free = quota['max'] - quota['used'] if quota else len(needing)
+        if len(needing) > free:
             self.module.fail(
-                'The Redis quota of region {} leaves room for {} new instances ({} of {} used), and {} would be '
-                'created: {}; nothing was changed'.format(
+                'The Redis quota of region {} leaves room for {} more instance{} ({} of {} used), and {}; nothing '
+                'was changed'.format(
                     self.module.api.region,
                     max(free, 0),
+                    '' if free == 1 else 's',
                     quota['used'],
                     quota['max'],
-                    len(creates),
-                    ', '.join(w.params['name'] for w in creates),
+                    self.needing_text(needing),
                 ),
-                error=local_error('QUOTA_EXCEEDED', 'quota too small for the creates'),
+                error=local_error('QUOTA_EXCEEDED', 'quota too small for the creates and recoveries'),
             )
+
+    def needing_text(self, needing):
+        """Which of ``needing`` would be created and which recovered: the bin is read only for the entries with
+        recover, and only when the quota refuses the run."""
+        recovered = [
+            w for w in needing if w.params.get('recover') and self.module.api.find_recycled(name=w.params['name'])
+        ]
+        created = [w for w in needing if w not in recovered]
+        created_names = ', '.join(w.params['name'] for w in created)
+        if not recovered:
+            return f'{len(created)} would be created: {created_names}'
+        back = 'recovered from the recycle bin ({})'.format(', '.join(w.params['name'] for w in recovered))
+        if created:
+            what = f'{len(created)} would be created ({created_names}) and {len(recovered)} {back}'
+        else:
+            what = f'{len(recovered)} would be {back}'
+        return '{} {} it: {}'.format(len(needing), 'needs' if len(needing) == 1 else 'need', what)
 
     def each(self, workers, step):
         """``step(worker)`` on every worker not failed yet, at most max_concurrency at once; a failure is the

@@ -12,8 +12,8 @@ description:
   - Makes every instance of O(instances) match its entry, as one M(jdcloud.cloud.jcs_redis_instance) task per entry
     would (the same options, rules and messages), with its white list, backup policy and engine parameters, in one
     module run.
-  - The region is listed once; the quota is read once for all the creates, and what the region sells once per Redis
-    version. Entries are converged side by side, at most O(max_concurrency) at a time, on as many connections.
+  - The region is listed once; the quota is read once for all the creates and recoveries, what the region sells once
+    per Redis version. Entries are converged side by side, at most O(max_concurrency) at a time, on as many connections.
   - Every create and resize is started without waiting; the instances are then waited for together (one listing per
     O(poll_interval), whatever their number), their settings are converged, the instances whose engine parameters
     changed are waited for together, and the instances declared absent are deleted and waited for together.
@@ -448,8 +448,8 @@ polls:
   type: int
   sample: 6
 quota:
-  description: The Redis quota of the region before the run (C(used), C(max)), read once when instances are created.
-  returned: when an entry creates an instance
+  description: The Redis quota of the region before the run (C(used), C(max)), read once for creates and recoveries.
+  returned: when an entry creates an instance or recovers one from the recycle bin
   type: dict
   sample: {used: 3, max: 50}
 failed:

@@ -176,3 +176,38 @@ def test_entries_recover_from_the_bin_and_clone_a_backup(emulator):
     clone = done.result['instances'][1]['id']
     assert emulator.server.store.instances[clone].cloned_from == dict(baseId=backup_id, srcInstanceId=second)
     assert emulator.calls()['recoverInstance'] == 1 and emulator.calls()['createCacheInstance'] == 1
+
+
+def test_the_quota_message_tells_the_recoveries_from_the_creates(emulator):
+    # a recovery needs room in the quota as a create does (recoverInstance is refused with 429 without it), so the
+    # count stays; the message says which entries would be created and which recovered
+    kept = run(emulator, entries(1, prefix='binned'))
+    assert not kept.failed, kept.result
+    gone = run(emulator, [dict(name='binned_00', state='absent')])
+    assert not gone.failed and gone.result['deleted'] == ['binned_00'], gone.result
+    emulator.admin.set_quota('cn-north-1', 1)
+    emulator.admin.reset(state=False)
+    declared = [dict(entries(1, prefix='binned')[0], recover=True)] + entries(2, prefix='fresh')
+    for check_mode in (True, False):
+        refused = run(emulator, declared, check_mode=check_mode)
+        assert refused.failed and refused.result['error']['status'] == 'QUOTA_EXCEEDED', refused.result
+        assert refused.result['msg'] == (
+            'The Redis quota of region cn-north-1 leaves room for 1 more instance (0 of 1 used), and 3 need it: '
+            '2 would be created (fresh_00, fresh_01) and 1 recovered from the recycle bin (binned_00); '
+            'nothing was changed'
+        ), refused.result['msg']
+    emulator.admin.set_quota('cn-north-1', 0)
+    refused = run(emulator, declared[:1])
+    assert refused.result['msg'] == (
+        'The Redis quota of region cn-north-1 leaves room for 0 more instances (0 of 0 used), and 1 needs it: '
+        '1 would be recovered from the recycle bin (binned_00); nothing was changed'
+    ), refused.result['msg']
+    assert emulator.writes() == 0
+    emulator.admin.set_quota('cn-north-1', 1)
+    # an entry with recover whose name is not in the bin is a create
+    refused = run(emulator, entries(2, prefix='fresh', recover=True))
+    assert refused.result['msg'] == (
+        'The Redis quota of region cn-north-1 leaves room for 1 more instance (0 of 1 used), and 2 would be created: '
+        'fresh_00, fresh_01; nothing was changed'
+    ), refused.result['msg']
+    assert emulator.writes() == 0
