@@ -212,6 +212,34 @@ def sanity(session: nox.Session) -> None:
     """The sanity sessions of the matrix (CI also runs sanity-2.20 and sanity-devel)."""
 
 
+def side_by_side(session: nox.Session, runs: list, stream_first: bool = False, echo: bool = True) -> tuple:
+    """Runs the commands of RUNS, a list of (title, command, working directory, environment or None for this
+    process's), at once. The first prints as it goes if STREAM_FIRST; each other's output goes to a file and, if ECHO,
+    is printed under its title when it has ended and those before it too. Returns the outputs kept in files, in
+    order, and the titles with the exit status of the commands that failed."""
+    with contextlib.ExitStack() as stack:
+        started = []
+        for number, (title, command, cwd, env) in enumerate(runs):
+            output = None
+            if number or not stream_first:
+                output = stack.enter_context(open(Path(session.create_tmp()) / f'side-by-side-{number}.log', 'w+'))
+            started.append((title, output, subprocess.Popen(  # pylint: disable=consider-using-with
+                command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT if output else None, stdin=subprocess.DEVNULL
+            )))  # fmt: skip
+        outputs, failed = [], []
+        for title, output, proc in started:
+            proc.wait()
+            if output:
+                output.seek(0)
+                outputs.append(output.read())
+                if echo:
+                    sys.stdout.write(f'\n---- {title} (exit status {proc.returncode})\n{outputs[-1]}')
+                    sys.stdout.flush()
+            if proc.returncode:
+                failed.append(f'{title} (exit status {proc.returncode})')
+    return outputs, failed
+
+
 def run_integration(session: nox.Session, *args: str, env: dict | None = None, silent: bool = False) -> str | None:
     """``ansible-test integration`` with ARGS against the emulator. ARGS that name no target (only options) run the
     INTEGRATION_GROUPS side by side, each on its own tree and emulator, and print each group's output when it ends;
@@ -220,7 +248,7 @@ def run_integration(session: nox.Session, *args: str, env: dict | None = None, s
     env = {**os.environ, **venv_env(session), **(env or {})}
     names_targets = any(not arg.startswith('-') for arg in args)
     groups = [[]] if names_targets else [[group] for group in INTEGRATION_GROUPS]
-    with contextlib.ExitStack() as stack:
+    with contextlib.ExitStack() as stack:  # the emulators run until every group has ended
         runs = []
         for number, targets in enumerate(groups, 1):
             tree = collection_tree(session, name=f'tree-{number}')
@@ -249,23 +277,10 @@ def run_integration(session: nox.Session, *args: str, env: dict | None = None, s
                 with session.chdir(tree):
                     session.run(*command, env=env)
                 return None
-            output = stack.enter_context(open(Path(session.create_tmp()) / f'integration-{number}.log', 'w+'))
-            runs.append((' '.join(targets), output, subprocess.Popen(  # pylint: disable=consider-using-with
-                command, cwd=tree, env=env, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-            )))  # fmt: skip
-        failed, outputs = [], []
-        for name, output, proc in runs:
-            proc.wait()
-            output.seek(0)
-            outputs.append(output.read())
-            if not silent:
-                sys.stdout.write(f'---- ansible-test integration {name} (exit status {proc.returncode})\n')
-                sys.stdout.write(outputs[-1])
-                sys.stdout.flush()
-            if proc.returncode:
-                failed.append(f'{name or "the targets"} (exit status {proc.returncode})')
+            runs.append((f'ansible-test integration {" ".join(targets)}', command, tree, env))
+        outputs, failed = side_by_side(session, runs, echo=not silent)
     if failed:
-        session.error('ansible-test integration failed: ' + ', '.join(failed))
+        session.error('failed: ' + ', '.join(failed))
     return ''.join(outputs) if silent else None
 
 
@@ -321,28 +336,11 @@ def package(session: nox.Session) -> None:
 def ci(session: nox.Session) -> None:
     """Every default session, in LANES side by side (what `bash scripts/test` runs with no session): the first lane
     prints as it goes, each other lane when the first has ended."""
-    commands = [[sys.executable, '-m', 'nox', '--no-color', '-s', *lane] for lane in LANES]
-    with contextlib.ExitStack() as stack:
-        lanes = []
-        for number, command in enumerate(commands, 1):
-            session.log(f'lane {number}: {" ".join(command[2:])}')
-            if number == 1:
-                output = None
-            else:
-                output = stack.enter_context(open(Path(session.create_tmp()) / f'lane-{number}.log', 'w+'))
-            lanes.append((number, output, subprocess.Popen(  # pylint: disable=consider-using-with
-                command, cwd=REPO, stdout=output, stderr=subprocess.STDOUT if output else None, stdin=subprocess.DEVNULL
-            )))  # fmt: skip
-        failed = []
-        for number, output, proc in lanes:
-            proc.wait()
-            if output:
-                output.seek(0)
-                sys.stdout.write(f'\n---- lane {number} (exit status {proc.returncode})\n')
-                shutil.copyfileobj(output, sys.stdout)
-                sys.stdout.flush()
-            if proc.returncode:
-                failed.append(f'lane {number} (exit status {proc.returncode})')
+    runs = [(f'lane {number}', [sys.executable, '-m', 'nox', '--no-color', '-s', *lane], REPO, None)
+            for number, lane in enumerate(LANES, 1)]  # fmt: skip
+    for title, command, _cwd, _env in runs:
+        session.log(f'{title}: {" ".join(command[2:])}')
+    _outputs, failed = side_by_side(session, runs, stream_first=True)
     if failed:
         session.error('a session failed in ' + ', '.join(failed) + ': see its lines above')
     session.log('every session of every lane passed')
